@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { inputsFromPayload } from '../../src/context/event.ts';
+import { githubClaimsFrom } from '../../src/context/claims.ts';
+import { trustedIssuer } from '../../src/context/issuers.ts';
+import { PUSH_CLAIMS } from '../fixtures.ts';
+
+const dispatch = { ...PUSH_CLAIMS, event_name: 'workflow_dispatch' };
+
+describe('inputsFromPayload', () => {
+  it('returns the inputs of a payload for this run', () => {
+    const payload = { ref: dispatch.ref, repository: { full_name: dispatch.repository }, inputs: { env: 'prod' } };
+    assert.deepEqual(inputsFromPayload(payload, dispatch), { env: 'prod' });
+  });
+  it('refuses a payload for another ref or repository', () => {
+    assert.throws(() => inputsFromPayload({ ref: 'refs/heads/evil', repository: { full_name: dispatch.repository }, inputs: {} }, dispatch), /event payload .* describes/);
+    assert.throws(() => inputsFromPayload({ ref: dispatch.ref, repository: { full_name: 'evil/repo' }, inputs: {} }, dispatch), /evil\/repo/);
+  });
+});
+
+describe('githubClaimsFrom', () => {
+  it('names every missing claim', () => {
+    const { sha: _sha, run_id: _run, ...partial } = PUSH_CLAIMS;
+    assert.throws(() => githubClaimsFrom(partial), /lacks the claims provenance is built from: sha, run_id/);
+  });
+  it('refuses non-string claims', () => {
+    assert.throws(() => githubClaimsFrom({ ...PUSH_CLAIMS, run_id: 5 }), /run_id/);
+  });
+});
+
+describe('trustedIssuer', () => {
+  it('knows github.com and GHE.com issuers and their servers', () => {
+    assert.equal(trustedIssuer('https://token.actions.githubusercontent.com', {})?.serverURL, 'https://github.com');
+    assert.equal(trustedIssuer('https://token.actions.acme.ghe.com', {})?.serverURL, 'https://acme.ghe.com');
+  });
+  it('trusts nothing else, and a test issuer only on loopback when named', () => {
+    assert.equal(trustedIssuer('https://token.actions.githubusercontent.com.evil.com', {}), undefined);
+    assert.equal(trustedIssuer('https://gitlab.com', {}), undefined);
+    assert.equal(trustedIssuer('https://evil.example', { PROVENANCE_TEST_OIDC_ISSUER: 'https://evil.example' }), undefined);
+    assert.equal(trustedIssuer('http://127.0.0.1:4000', { PROVENANCE_TEST_OIDC_ISSUER: 'http://127.0.0.1:4000' })?.serverURL, 'https://github.com');
+    assert.equal(trustedIssuer('http://127.0.0.1:4000', {}), undefined);
+  });
+});

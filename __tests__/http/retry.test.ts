@@ -1,0 +1,74 @@
+// fetchWithRetry against a real loopback server that fails on purpose.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { backoffDelay, fetchWithRetry, type RetryPolicy } from '../../src/http/retry.ts';
+import { ProvenanceError } from '../../src/errors.ts';
+
+const fast: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 2_000 };
+let script: (number | 'reset')[] = [];
+let hits = 0;
+const server = http.createServer((req, res) => {
+  hits++;
+  const next = script.shift() ?? 200;
+  if (next === 'reset') return req.socket.destroy();
+  res.writeHead(next, next === 429 ? { 'retry-after': '0' } : {}).end(JSON.stringify({ ok: next }));
+});
+let base = '';
+before(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+const req = (path: string) => ({ service: 'Test service', code: 'OIDC_REQUEST_FAILED' as const, hint: 'try later', url: `${base}${path}?token=SECRET` });
+
+describe('fetchWithRetry', () => {
+  it('retries 503, 429 and a reset, then succeeds', async () => {
+    script = [503, 429, 'reset'];
+    hits = 0;
+    const res = await fetchWithRetry(req('/x'), { ...fast, attempts: 4 });
+    assert.equal(res.status, 200);
+    assert.equal(hits, 4);
+  });
+  it('does not retry a 404 and names service, request and status without the query', async () => {
+    script = [404];
+    hits = 0;
+    await assert.rejects(fetchWithRetry(req('/missing'), fast), (e: unknown) => {
+      assert.ok(e instanceof ProvenanceError);
+      assert.match(e.message, /^Test service failed: GET http:\/\/127\.0\.0\.1:\d+\/missing answered HTTP 404$/);
+      assert.doesNotMatch(e.toLine(), /SECRET/);
+      return true;
+    });
+    assert.equal(hits, 1);
+  });
+  it('gives up after the attempts, reporting the last status', async () => {
+    script = [503, 503, 503];
+    await assert.rejects(fetchWithRetry(req('/down'), fast), /answered HTTP 503/);
+  });
+  it('names a refused connection', async () => {
+    await assert.rejects(fetchWithRetry({ ...req('/'), url: `http://127.0.0.1:${await closedPort()}/` }, fast), /ECONNREFUSED/);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('honours retry-after within the cap, else grows exponentially', () => {
+    const p: RetryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, timeoutMs: 1 };
+    assert.equal(backoffDelay(1, p, '0.5'), 500);
+    assert.equal(backoffDelay(1, p, '30'), 1_000);
+    for (let i = 0; i < 20; i++) {
+      const d = backoffDelay(3, p, null);
+      assert.ok(d >= 200 && d <= 400, `attempt 3 waits 200–400 ms, got ${d}`);
+    }
+  });
+});

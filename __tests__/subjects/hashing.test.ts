@@ -1,0 +1,98 @@
+// Hashing: streamed digests equal node:crypto's and sha256sum's, across chunk boundaries, on the
+// main thread and through the worker pool, and failures become one-line errors.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { hashFile } from '../../src/subjects/hash-file.ts';
+import { hashFiles } from '../../src/subjects/hash-files.ts';
+import { collectSubjects, hashWorkerUrl } from '../../src/subjects/index.ts';
+import { ProgressMeter } from '../../src/subjects/progress.ts';
+import { rejectsWith, tempWorkspace } from './fixtures.ts';
+import type { TempWorkspace } from './fixtures.ts';
+
+const sha = (b: string | Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const MiB = 1024 * 1024;
+let ws: TempWorkspace;
+before(async () => {
+  ws = await tempWorkspace();
+});
+after(() => ws.remove());
+
+const sizes = [0, 1, 55, 64, MiB - 1, MiB, MiB + 1, 3 * MiB + 17];
+for (const size of sizes) {
+  void test(`hashFile of ${size} bytes equals node:crypto`, async () => {
+    const data = randomBytes(size);
+    const file = await ws.write(`sizes/${size}.bin`, data);
+    assert.deepEqual(await hashFile(file), { sha256: sha(data), bytes: size });
+  });
+}
+
+void test('known content gives the known digest', async () => {
+  const file = await ws.write('known.txt', 'hello\n');
+  assert.equal((await hashFile(file)).sha256, '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03');
+});
+
+void test('digests equal the system sha256sum', async () => {
+  const files = await Promise.all(['x', 'y\n', 'z'.repeat(MiB + 3)].map((c, i) => ws.write(`sum/${i}.txt`, c)));
+  const expected = execFileSync('sha256sum', files, { encoding: 'utf8' }).trim().split('\n').map((l) => l.slice(0, 64));
+  const ours = await hashFiles(files.map((f) => ({ path: f, label: f, size: 0 })), { concurrency: 1 });
+  assert.deepEqual(ours, expected);
+});
+
+void test('a 50 MB file hashes correctly', async () => {
+  const data = randomBytes(50 * 1000 * 1000);
+  const file = await ws.write('big.bin', data);
+  assert.equal((await hashFile(file)).sha256, sha(data));
+  const [viaPool] = await hashFiles([{ path: file, label: 'big.bin', size: data.length }, { path: file, label: 'big2', size: data.length }], { concurrency: 2 });
+  assert.equal(viaPool, sha(data));
+});
+
+void test('2,000 files through the worker pool give 2,000 correct digests', { timeout: 60_000 }, async () => {
+  const expected = new Map<string, string>();
+  for (let i = 0; i < 2000; i++) {
+    const content = `file ${i}\n`.repeat(i % 50);
+    const name = `many/f${String(i).padStart(4, '0')}.txt`;
+    await ws.write(name, content);
+    expected.set(name, sha(content));
+  }
+  const out = await collectSubjects({ paths: 'many', names: '', digests: '', checksums: '' }, { workspace: ws.dir, concurrency: 2 });
+  assert.equal(out.length, 2000);
+  for (const s of out) assert.equal(s.digest.sha256, expected.get(s.name), s.name);
+});
+
+void test('progress is reported at most every 2 s, with running totals', (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 0 });
+  const seen: { files: number; bytes: number }[] = [];
+  const meter = new ProgressMeter((p) => seen.push(p));
+  meter.add(1, 100);
+  t.mock.timers.tick(1999);
+  meter.add(1, 100);
+  assert.deepEqual(seen, []);
+  t.mock.timers.tick(1);
+  meter.add(1, 100);
+  meter.add(0, 50);
+  assert.deepEqual(seen, [{ files: 3, bytes: 300 }]);
+  t.mock.timers.tick(2000);
+  meter.add(0, 50);
+  assert.deepEqual(seen, [{ files: 3, bytes: 300 }, { files: 3, bytes: 400 }]);
+});
+
+void test('an unreadable file is SUBJECT_UNREADABLE with the OS reason, on the main thread and in the pool', async () => {
+  const missing = path.join(ws.dir, 'gone.bin');
+  const files = [{ path: missing, label: 'gone.bin', size: 1 }];
+  await rejectsWith(hashFiles(files, { concurrency: 1 }), 'SUBJECT_UNREADABLE', '"gone.bin"', 'ENOENT');
+  const ok = await ws.write('ok.bin', 'ok');
+  const many = Array.from({ length: 20 }, (_, i) => (i === 13 ? files[0]! : { path: ok, label: 'ok.bin', size: 2 }));
+  await rejectsWith(hashFiles(many, { concurrency: 2 }), 'SUBJECT_UNREADABLE', '"gone.bin"', 'ENOENT');
+  // Reaching here without the test runner reporting a hang shows the workers were terminated.
+});
+
+void test('the worker file is where hashWorkerUrl says, next to the hashing module', () => {
+  const url = hashWorkerUrl();
+  assert.ok(url.href.endsWith('/src/subjects/hash-worker.ts'));
+  assert.ok(existsSync(fileURLToPath(url)));
+});

@@ -1,0 +1,57 @@
+// Benchmarks subject hashing against `openssl dgst -sha256`: one 1 GiB file (streaming speed)
+// and 1,000 files of 256 KiB (the worker pool). Run: `node scripts/bench.ts` (Node 24).
+// BENCH_KEEP=1 keeps the data under .bench/ in the repo and reuses it on the next run.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { collectSubjects } from '../src/subjects/index.ts';
+import type { Subject } from '../src/subjects/index.ts';
+import { randomFile, randomFiles } from './bench/data.ts';
+import { bestOf, command, parseOpenssl } from './bench/measure.ts';
+import { renderTable } from './bench/table.ts';
+import type { BenchRow } from './bench/table.ts';
+
+const GiB = 1024 ** 3;
+const KiB = 1024;
+const RUNS = 3;
+
+// @actions/glob writes `::debug::` lines to stdout unconditionally; they would bury the table.
+const write = process.stdout.write.bind(process.stdout);
+const quiet = (chunk: string | Uint8Array, ...rest: never[]): boolean => (typeof chunk === 'string' && chunk.startsWith('::debug::') ? true : write(chunk, ...rest));
+process.stdout.write = quiet;
+
+const keep = process.env['BENCH_KEEP'] === '1';
+const dir = keep ? path.resolve(import.meta.dirname, '..', '.bench') : await mkdtemp(path.join(os.tmpdir(), 'provenance-bench-'));
+
+try {
+  console.log(`data in ${dir}; node ${process.version}, ${os.availableParallelism()} cores, ${(await command('openssl', ['version'])).trim()}`);
+  const big = path.join(dir, 'big.bin');
+  await randomFile(big, GiB);
+  const many = await randomFiles(path.join(dir, 'many'), 1000, 256 * KiB);
+
+  const collect = (paths: string): Promise<Subject[]> => collectSubjects({ paths, names: '', digests: '', checksums: '' }, { workspace: dir });
+  const rows: BenchRow[] = [];
+
+  const oursBig = await bestOf(RUNS, () => collect('big.bin'));
+  const sslBig = await bestOf(RUNS, () => command('openssl', ['dgst', '-sha256', big]));
+  check('1 GiB file', new Map(oursBig.result.map((s) => [path.join(dir, s.name), s.digest['sha256'] ?? ''])), parseOpenssl(sslBig.result));
+  rows.push({ figure: 'hash 1 file of 1 GiB', ours: oursBig.ms, baseline: sslBig.ms, baselineName: 'openssl dgst -sha256', unit: 'ms' });
+
+  const oursMany = await bestOf(RUNS, () => collect('many'));
+  const sslMany = await bestOf(RUNS, () => command('openssl', ['dgst', '-sha256', ...many]));
+  check('1,000 files', new Map(oursMany.result.map((s) => [path.join(dir, s.name), s.digest['sha256'] ?? ''])), parseOpenssl(sslMany.result));
+  rows.push({ figure: 'hash 1,000 files of 256 KiB (dir pattern, pool)', ours: oursMany.ms, baseline: sslMany.ms, baselineName: 'one openssl dgst run', unit: 'ms' });
+
+  console.log(`\nwall time, best of ${RUNS}; digests verified equal to openssl's\n`);
+  console.log(renderTable(rows));
+  console.log(`\npeak RSS of this process (main thread + hash workers): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+} finally {
+  if (!keep) await rm(dir, { recursive: true, force: true });
+}
+
+function check(what: string, ours: Map<string, string>, theirs: Map<string, string>): void {
+  const bad = [...theirs].filter(([file, hex]) => ours.get(file) !== hex);
+  if (bad.length > 0 || ours.size !== theirs.size) {
+    throw new Error(`${what}: our digests differ from openssl's for ${bad.length} of ${theirs.size} files (e.g. ${bad[0]?.[0] ?? '?'})`);
+  }
+}

@@ -1,0 +1,14 @@
+import * as glob from '@actions/glob';
+import { realpath, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { hashFiles } from '/work/main/src/subjects/hash-files.ts';
+import { collectSubjects } from '/work/main/src/subjects/index.ts';
+const w = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((c: string, ...r: never[]) => c.startsWith('::debug') ? true : w(c, ...r)) as typeof process.stdout.write;
+const t = async (label: string, fn: () => Promise<unknown>) => { for (let i = 0; i < 3; i++) { const s = performance.now(); await fn(); console.log(label, (performance.now() - s).toFixed(0)); } };
+await t('glob', async () => { const g = await glob.create('/tmp/bm', { matchDirectories: true }); let n = 0; for await (const _ of g.globGenerator()) n++; });
+await t('realpath+stat', async () => { for (const f of readdirSync('/tmp/bm')) { await realpath('/tmp/bm/' + f); await stat('/tmp/bm/' + f); } });
+const files = readdirSync('/tmp/bm').map((f) => ({ path: '/tmp/bm/' + f, label: f, size: 262144 }));
+await t('hash pool2', () => hashFiles(files, { concurrency: 2 }));
+await t('hash main', () => hashFiles(files, { concurrency: 1 }));
+await t('collect', () => collectSubjects({ paths: 'bm', names: '', digests: '', checksums: '' }, { workspace: '/tmp' }));

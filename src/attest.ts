@@ -1,0 +1,139 @@
+// Attest mode, start to finish: inputs → identity → subjects → predicate → statements → signed
+// bundles on disk. Side effects are limited to the network calls of signing and one atomic
+// write at the very end, so any failure before it leaves no file behind.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SerializedBundle } from '@sigstore/bundle';
+import type { IdentityProvider } from '@sigstore/sign';
+import { githubClaimsFrom } from './context/claims.ts';
+import { dispatchInputs } from './context/event.ts';
+import { jobIdentityProvider } from './context/identity.ts';
+import { requestToken, verifyToken, type IdentityToken } from './context/token.ts';
+import { ProvenanceError } from './errors.ts';
+import type { AttestSettings, PredicateSource, SigstoreSetting } from './inputs/settings.ts';
+import { bundleFacts } from './output/bundle-facts.ts';
+import { bundleTarget, serializeBundles, writeFileAtomic } from './output/bundle-files.ts';
+import type { AttestReport } from './output/summary.ts';
+import { parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
+import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
+import { buildStatements, statementBytes } from './provenance/statement.ts';
+import { planForChoice, planFromSigningConfig, type SigningPlan } from './signing/instance.ts';
+import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
+import { collectSubjects } from './subjects/index.ts';
+import { resolveInside } from './workspace.ts';
+
+export interface Log {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export interface Runtime {
+  env: NodeJS.ProcessEnv;
+  workspace: string;
+  /** Where bundles go when bundle-path is not given. */
+  defaultBundleDir: string;
+  /** Directories besides the workspace that bundle-path may name (the runner's temp dir). */
+  outputRoots: readonly string[];
+  log: Log;
+  /** Replaces the Sigstore signer (tests only). */
+  signerFor?: (plan: SigningPlan, identity: IdentityProvider) => StatementSigner;
+}
+
+export interface AttestOutcome {
+  bundleFile: string;
+  bundles: SerializedBundle[];
+  statementDigests: string[]; // sha256:<hex> of each signed statement
+  report: AttestReport;
+}
+
+export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
+  const custom = await customPredicate(settings.predicate, rt.workspace);
+  // The token is never logged, so it is not passed to add-mask either (that would print it).
+  const token = await verifyToken(await requestToken(rt.env), rt.env);
+  const { predicateType, predicate } = custom ?? (await provenancePredicate(token, rt.env));
+  const plan = await signingPlan(settings.sigstore, token, rt.workspace);
+  const requestedBundlePath = settings.bundlePath === undefined ? undefined : resolveInside('bundle-path', settings.bundlePath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
+
+  const subjects = await collectSubjects(settings.subjects, {
+    workspace: rt.workspace,
+    onProgress: ({ files, bytes }) => rt.log.info(`hashed ${files} files, ${(bytes / 2 ** 20).toFixed(0)} MiB`),
+  });
+  const statements = buildStatements(subjects, predicateType, predicate);
+  rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
+
+  const identity = jobIdentityProvider(token, rt.env);
+  const signer = rt.signerFor?.(plan, identity) ?? sigstoreSigner(plan, identity);
+  const bundles: SerializedBundle[] = [];
+  const statementDigests: string[] = [];
+  for (const statement of statements) {
+    const payload = statementBytes(statement);
+    statementDigests.push(`sha256:${createHash('sha256').update(payload).digest('hex')}`);
+    bundles.push(await signer.sign(payload));
+  }
+
+  const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), bundles.length);
+  await writeFileAtomic(target.file, serializeBundles(bundles, target.format));
+
+  const facts = bundles.map(bundleFacts);
+  const first = facts[0];
+  return {
+    bundleFile: target.file,
+    bundles,
+    statementDigests,
+    report: {
+      predicateType,
+      subjects,
+      statementCount: statements.length,
+      bundleFile: target.file,
+      signer: first?.signer,
+      issuer: first?.issuer,
+      instance: plan.instance,
+      logEntries: facts.flatMap((f) => f.logIndexes).map((index) => ({ index, url: plan.searchURL?.(index) })),
+      timestamps: facts.flatMap((f) => f.timestamps),
+    },
+  };
+}
+
+async function customPredicate(source: PredicateSource, workspace: string): Promise<{ predicateType: string; predicate: object } | undefined> {
+  switch (source.kind) {
+    case 'provenance':
+      return undefined;
+    case 'inline':
+      return { predicateType: source.type, predicate: parsePredicate(source.json, 'predicate') };
+    case 'file':
+      return { predicateType: source.type, predicate: await readPredicateFile(source.path, workspace) };
+  }
+}
+
+async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv): Promise<{ predicateType: string; predicate: object }> {
+  if (!token.github) {
+    throw new ProvenanceError(
+      'OIDC_TOKEN_INVALID',
+      `SLSA provenance needs a GitHub Actions identity, but the OIDC token was issued by ${String(token.payload.iss)}`,
+      'Run the step in GitHub Actions, or set predicate-type to attest a predicate of your own with this identity',
+    );
+  }
+  const claims = githubClaimsFrom(token.payload);
+  assertEventSupported(claims.event_name);
+  const predicate = githubWorkflowPredicate({ claims, serverURL: token.github.serverURL, dispatchInputs: await dispatchInputs(claims, env) });
+  return { predicateType: SLSA_PROVENANCE_V1, predicate };
+}
+
+async function signingPlan(setting: SigstoreSetting, token: IdentityToken, workspace: string): Promise<SigningPlan> {
+  if (setting.kind === 'choice') {
+    const visibility = token.payload['repository_visibility'];
+    return planForChoice(setting.choice, typeof visibility === 'string' ? visibility : undefined);
+  }
+  const file = resolveInside('sigstore', setting.path, workspace);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ProvenanceError('SIGSTORE_CONFIG_INVALID', `sigstore: cannot read SigningConfig ${setting.path}: ${reason}`, 'Give the path of a SigningConfig JSON file inside the workspace');
+  }
+  return planFromSigningConfig(json, path.basename(file));
+}

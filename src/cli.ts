@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Entry point of the `provenance` command (dist/cli.js): the action's modes for other CI systems
+// and laptops. Same inputs as flags, same one-line errors; stdout carries only results (bundle
+// paths), everything else goes to stderr.
+
+import os from 'node:os';
+import path from 'node:path';
+import { attest } from './attest.ts';
+import { errorLine } from './errors.ts';
+import { parseFlags, ATTEST_FLAGS, usage } from './inputs/cli-flags.ts';
+import { attestSettings } from './inputs/settings.ts';
+import { attestSummaryText } from './output/summary.ts';
+
+const stderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage());
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'attest') {
+    stderr(`provenance: unknown command "${command}". Run "provenance --help" for the commands [INPUT_INVALID]`);
+    return 2;
+  }
+  const flags = parseFlags(rest, ATTEST_FLAGS);
+  if (flags.has('help')) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const settings = attestSettings((name) => flags.get(name) ?? '');
+  const workspace = process.cwd();
+  const outcome = await attest(settings, {
+    env: process.env,
+    workspace,
+    defaultBundleDir: workspace,
+    outputRoots: [path.resolve(os.tmpdir())],
+    log: { info: stderr, warning: (m) => stderr(`warning: ${m}`), debug: () => undefined },
+  });
+  if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
+  process.stdout.write(`${outcome.bundleFile}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    stderr(`provenance: ${errorLine(err)}`);
+    process.exitCode = 1;
+  },
+);

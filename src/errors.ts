@@ -1,0 +1,51 @@
+// The one error type the action raises on purpose. Every failure a user can cause or fix
+// (a bad input, a missing permission, a service that is down) becomes a ProvenanceError,
+// and `main` prints it as a single line: what failed, what was expected, how to fix it.
+
+export type ErrorCode =
+  | 'INPUT_INVALID' // an input has a value we cannot use
+  | 'INPUT_CONFLICT' // two inputs that cannot be combined, or none of a required set
+  | 'PATH_OUTSIDE_WORKSPACE' // a path, or a symlink's target, escapes the workspace
+  | 'SUBJECT_NOT_FOUND' // a pattern matched nothing, or a named file does not exist
+  | 'SUBJECT_NOT_REGULAR' // a FIFO, device, socket or other non-regular file was named
+  | 'SUBJECT_UNREADABLE' // a file could not be read
+  | 'SUBJECT_DIGEST_INVALID' // a digest that is not algorithm:hex of the right length
+  | 'SUBJECT_DUPLICATE' // one subject name with two different digests
+  | 'CHECKSUMS_INVALID' // a line of a checksums file we cannot parse
+  | 'PREDICATE_INVALID' // predicate JSON that does not parse or is not an object
+  | 'OIDC_UNAVAILABLE' // no way to get an identity token (missing id-token permission)
+  | 'OIDC_REQUEST_FAILED' // the token endpoint failed
+  | 'OIDC_TOKEN_INVALID' // the token does not verify against its issuer's keys
+  | 'OIDC_CLAIMS_INVALID' // the token verifies but lacks claims provenance needs
+  | 'EVENT_UNSUPPORTED' // a workflow event the build type does not describe
+  | 'SIGSTORE_CONFIG_INVALID' // the sigstore input or SigningConfig file is unusable
+  | 'FULCIO_FAILED' // the certificate authority refused or could not be reached
+  | 'REKOR_FAILED' // the transparency log refused or could not be reached
+  | 'TSA_FAILED' // the timestamp authority refused or could not be reached
+  | 'SIGNING_FAILED' // any other failure while signing
+  | 'OUTPUT_FAILED'; // a bundle or summary could not be written
+
+export class ProvenanceError extends Error {
+  readonly code: ErrorCode;
+  /** What the user should change to make the next run pass. */
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProvenanceError';
+    this.code = code;
+    this.hint = hint;
+  }
+
+  /** The single line shown to the user, e.g. by `core.setFailed` or on the CLI's stderr. */
+  toLine(): string {
+    return `${this.message}. ${this.hint} [${this.code}]`;
+  }
+}
+
+/** One line for any thrown value; unexpected errors keep their message, never a stack. */
+export function errorLine(err: unknown): string {
+  if (err instanceof ProvenanceError) return err.toLine();
+  if (err instanceof Error) return `unexpected error: ${err.message} [INTERNAL]`;
+  return `unexpected error: ${String(err)} [INTERNAL]`;
+}

@@ -1,0 +1,92 @@
+// Attest mode's inputs, read once and checked into a typed settings object. The action reads
+// them from INPUT_* variables and the CLI from flags; both pass a `get(name)` so the rules (and
+// the error messages, which name the action.yml key) are the same everywhere. Pure.
+
+import { ProvenanceError } from '../errors.ts';
+import { SLSA_PROVENANCE_V1 } from '../provenance/predicate.ts';
+import type { InstanceChoice } from '../signing/instance.ts';
+import type { SubjectInputs } from '../subjects/index.ts';
+
+export type InputReader = (name: string) => string;
+
+export type PredicateSource =
+  | { kind: 'provenance' } // SLSA v1 provenance built from the job's identity
+  | { kind: 'inline'; type: string; json: string } // `predicate`
+  | { kind: 'file'; type: string; path: string }; // `predicate-path`
+
+export type SigstoreSetting = { kind: 'choice'; choice: InstanceChoice } | { kind: 'signing-config'; path: string };
+
+export interface AttestSettings {
+  subjects: SubjectInputs;
+  predicate: PredicateSource;
+  sigstore: SigstoreSetting;
+  bundlePath: string | undefined;
+  showSummary: boolean;
+}
+
+const CHOICES: readonly string[] = ['auto', 'public-good', 'github'];
+
+export function attestSettings(get: InputReader): AttestSettings {
+  const subjects: SubjectInputs = {
+    paths: get('subject-path'),
+    names: get('subject-name'),
+    digests: get('subject-digest'),
+    checksums: get('subject-checksums'),
+  };
+  if (!subjects.paths.trim() && !subjects.digests.trim() && !subjects.names.trim() && !subjects.checksums.trim()) {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'no subjects: one of subject-path, subject-digest (with subject-name) or subject-checksums is required',
+      'Add e.g. "subject-path: dist/*" to the step',
+    );
+  }
+  return {
+    subjects,
+    predicate: predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
+    sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
+    bundlePath: get('bundle-path').trim() || undefined,
+    showSummary: booleanInput('show-summary', get('show-summary'), true),
+  };
+}
+
+function predicateSource(type: string, inline: string, file: string): PredicateSource {
+  if (inline.trim() && file) {
+    throw new ProvenanceError('INPUT_CONFLICT', 'predicate and predicate-path are both set', 'Give the predicate either inline or as a file, not both');
+  }
+  const given = inline.trim() || file;
+  if (!type || type === SLSA_PROVENANCE_V1) {
+    if (!given) return { kind: 'provenance' };
+    if (!type) {
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        `${file ? 'predicate-path' : 'predicate'} is set without predicate-type`,
+        'Set predicate-type to the URI of the predicate you supply (e.g. https://spdx.dev/Document/v2.3), or drop it to attest SLSA provenance',
+      );
+    }
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(type)) {
+    throw new ProvenanceError('INPUT_INVALID', `predicate-type: "${type}" is not a URI`, 'Use the predicate\'s type URI, e.g. https://cyclonedx.org/bom');
+  }
+  if (!given) {
+    throw new ProvenanceError('INPUT_CONFLICT', `predicate-type "${type}" is set without predicate or predicate-path`, 'Supply the predicate JSON inline (predicate) or as a file (predicate-path)');
+  }
+  return file ? { kind: 'file', type, path: file } : { kind: 'inline', type, json: inline };
+}
+
+function sigstoreSetting(value: string): SigstoreSetting {
+  if (CHOICES.includes(value)) return { kind: 'choice', choice: value as InstanceChoice };
+  if (value.endsWith('.json')) return { kind: 'signing-config', path: value };
+  throw new ProvenanceError(
+    'INPUT_INVALID',
+    `sigstore: "${value}" is neither auto, public-good, github nor the path of a SigningConfig .json file`,
+    'Use "auto" (public-good for public repositories, GitHub\'s instance otherwise) unless you run your own Sigstore',
+  );
+}
+
+export function booleanInput(name: string, raw: string, fallback: boolean): boolean {
+  const v = raw.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ProvenanceError('INPUT_INVALID', `${name}: "${raw}" is not true or false`, `Set ${name} to true or false`);
+}

@@ -1,0 +1,72 @@
+// Streams one file through SHA-256 without holding it in memory. Shared by the main thread
+// (a handful of files) and the worker pool (many files), so both produce identical digests.
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+
+// 1 MiB reads amortise the per-read syscall and thread-pool hop; two buffers let the next
+// read run in libuv's pool while this thread hashes the previous one.
+const CHUNK = 1024 * 1024;
+
+// O_NONBLOCK: if a FIFO was swapped in after our stat, open() must not block forever.
+// O_NOFOLLOW: we open the resolved real path, so a symlink appearing there is a race.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+export class NotRegularFileError extends Error {}
+
+export interface FileDigest {
+  sha256: string;
+  bytes: number;
+}
+
+/** SHA-256 of the regular file at `path`; `onBytes` sees each chunk's length as it is hashed. */
+export async function hashFile(path: string, onBytes?: (n: number) => void): Promise<FileDigest> {
+  const handle = await open(path, OPEN_FLAGS);
+  try {
+    // Re-check on the open handle: the earlier stat was of the path, which may have changed.
+    if (!(await handle.stat()).isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
+    return await hashHandle(handle, onBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+// Buffers are reused across files: allocating 2 MiB per file costs more than hashing a small
+// one (fresh pages fault in on first touch, and the garbage collector has to reclaim them).
+// A free list rather than one pair, because a thread may hash a few files concurrently.
+const spares: Buffer[] = [];
+
+async function hashHandle(handle: FileHandle, onBytes?: (n: number) => void): Promise<FileDigest> {
+  const buffers: [Buffer, Buffer] = [spares.pop() ?? Buffer.allocUnsafe(CHUNK), spares.pop() ?? Buffer.allocUnsafe(CHUNK)];
+  try {
+    return await pump(handle, buffers, onBytes);
+  } finally {
+    spares.push(...buffers);
+  }
+}
+
+/** Hashes while the next read is in flight; never returns with a read still writing a buffer. */
+async function pump(handle: FileHandle, [first, second]: [Buffer, Buffer], onBytes?: (n: number) => void): Promise<FileDigest> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let [current, spare] = [first, second];
+  // Reads are sequential (position null), so each one continues where the last stopped.
+  let pending = handle.read(current, 0, CHUNK, null);
+  for (;;) {
+    const { bytesRead } = await pending;
+    if (bytesRead === 0) break;
+    const filled = current;
+    [current, spare] = [spare, current];
+    pending = handle.read(current, 0, CHUNK, null);
+    try {
+      hash.update(filled.subarray(0, bytesRead));
+      onBytes?.(bytesRead);
+    } catch (err) {
+      await pending.catch(() => undefined);
+      throw err;
+    }
+    bytes += bytesRead;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}

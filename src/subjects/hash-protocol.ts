@@ -1,0 +1,21 @@
+// Messages between the main thread and the hash workers, and how a failure travels between
+// them (an Error cannot cross the thread boundary with its errno code intact).
+import { NotRegularFileError } from './hash-file.ts';
+import { reason } from './workspace.ts';
+
+export interface HashJob {
+  id: number;
+  path: string;
+}
+
+export interface HashFailure {
+  notRegular: boolean;
+  /** The OS's reason, e.g. "EACCES: permission denied". */
+  reason: string;
+}
+
+export type HashReply = { id: number; sha256: string; bytes: number } | { id: number; failure: HashFailure };
+
+export function toFailure(err: unknown): HashFailure {
+  return { notRegular: err instanceof NotRegularFileError, reason: reason(err) };
+}
