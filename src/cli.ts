@@ -15,6 +15,22 @@ const stderr = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/**
+ * The @actions/* libraries talk to a runner through "::command::" lines on stdout. Outside a
+ * runner those are noise, and stdout is reserved for results, so they are dropped (debug) or
+ * moved to stderr (anything else) before any library code runs.
+ */
+function keepStdoutForResults(): void {
+  const write = process.stdout.write.bind(process.stdout);
+  const filtered = (chunk: string | Uint8Array, ...rest: never[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('::debug::')) return true;
+    if (text.startsWith('::')) return process.stderr.write(text);
+    return write(chunk, ...rest);
+  };
+  process.stdout.write = filtered;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -44,6 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+keepStdoutForResults();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

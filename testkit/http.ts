@@ -6,9 +6,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A queued fault: an HTTP status to answer with instead of serving the request, or 'reset' to drop the
-// connection without any answer (what a crashing load balancer looks like to the client).
-export type Fault = number | 'reset';
+// A queued fault: an HTTP status to answer with instead of serving the request, 'reset' to drop the
+// connection without any answer (what a crashing load balancer looks like to the client), or
+// 'lost-response' to serve the request for real and then drop the answer (the client retries
+// something that already happened: for Rekor, the retry meets 409 "entry already exists").
+export type Fault = number | 'reset' | 'lost-response';
 
 export type Route = (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void;
 
@@ -39,7 +41,7 @@ export function sendError(res: ServerResponse, status: number, message: string, 
 
 // Answers with the queued fault if there is one; returns whether the request was consumed.
 export function applyFault(fault: Fault | undefined, req: IncomingMessage, res: ServerResponse): boolean {
-  if (fault === undefined) return false;
+  if (fault === undefined || fault === 'lost-response') return false;
   if (fault === 'reset') {
     req.socket.destroy();
     return true;
@@ -61,7 +63,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function serve(route: Route, options: ServeOptions = {}): Promise<LoopbackServer> {
   const server: Server = createServer((req, res) => {
     options.onRequest?.(req);
-    if (applyFault(options.faults?.().shift(), req, res)) return;
+    const fault = options.faults?.().shift();
+    if (fault === 'lost-response') {
+      res.end = ((): ServerResponse => {
+        req.socket.destroy();
+        return res;
+      }) as typeof res.end;
+    } else if (applyFault(fault, req, res)) return;
     readBody(req)
       .then((body) => route(req, body, res))
       .catch((err: unknown) => {

@@ -99,6 +99,11 @@ describe('attest mode, end to end', () => {
     assert.ok(run.summary.includes(`\`${san()}\``), 'summary names the signer identity');
     assert.match(run.summary, /log index \d+/);
     assert.match(run.summary, /\| `app-linux` \| `sha256:[0-9a-f]{64}` \|/);
+
+    // No secret leaves the process: not the runner's bearer token, not the job's JWT.
+    const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), await readFile(bundlePath, 'utf8')].join('\n');
+    assert.ok(!everything.includes(services.issuer.requestToken), 'the token-request bearer is never printed');
+    assert.doesNotMatch(everything, /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./, 'no JWT is printed or written');
   });
 
   it('signs with an RFC 3161 timestamp and no log on a TSA-only instance (GitHub-style)', async () => {
@@ -152,6 +157,19 @@ describe('attest mode, end to end', () => {
     const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' } });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(services.sigstore.faults.fulcio.length + services.sigstore.faults.rekor.length + services.issuer.faults.length, 0);
+  });
+
+  it('treats Rekor\'s 409 after a lost response as success, using the entry already logged', async () => {
+    const ws = await workspaceWith({ 'x.bin': 'x' });
+    const before = services.sigstore.requests.rekor;
+    services.sigstore.faults.rekor.push('lost-response');
+    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' } });
+    assert.equal(run.code, 0, run.stdout);
+    // POST (logged, answer lost) → POST (409) → GET of the existing entry.
+    assert.equal(services.sigstore.requests.rekor - before, 3);
+    const [bundle] = readBundles(await readFile(run.outputs['bundle-path'] ?? '', 'utf8'));
+    assert.ok(bundle);
+    verifyWithSigstoreJs(bundle, services.sigstore.trustedRoot, { san: san(), issuer: services.issuer.issuer });
   });
 
   it('records workflow_dispatch inputs from the event payload', async () => {

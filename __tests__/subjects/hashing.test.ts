@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { hashFile } from '../../src/subjects/hash-file.ts';
+import { hashFile, hashFileSync, NotRegularFileError } from '../../src/subjects/hash-file.ts';
 import { hashFiles } from '../../src/subjects/hash-files.ts';
 import { collectSubjects, hashWorkerUrl } from '../../src/subjects/index.ts';
 import { ProgressMeter } from '../../src/subjects/progress.ts';
@@ -28,6 +29,7 @@ for (const size of sizes) {
     const data = randomBytes(size);
     const file = await ws.write(`sizes/${size}.bin`, data);
     assert.deepEqual(await hashFile(file), { sha256: sha(data), bytes: size });
+    assert.deepEqual(hashFileSync(file), { sha256: sha(data), bytes: size });
   });
 }
 
@@ -89,6 +91,30 @@ void test('an unreadable file is SUBJECT_UNREADABLE with the OS reason, on the m
   const many = Array.from({ length: 20 }, (_, i) => (i === 13 ? files[0]! : { path: ok, label: 'ok.bin', size: 2 }));
   await rejectsWith(hashFiles(many, { concurrency: 2 }), 'SUBJECT_UNREADABLE', '"gone.bin"', 'ENOENT');
   // Reaching here without the test runner reporting a hang shows the workers were terminated.
+});
+
+void test('a FIFO reaching the hasher (swapped in after the checks) fails at once instead of blocking', { timeout: 10_000 }, async () => {
+  const fifo = path.join(ws.dir, 'late-fifo');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(hashFile(fifo), NotRegularFileError);
+  assert.throws(() => hashFileSync(fifo), NotRegularFileError);
+  await rejectsWith(hashFiles([{ path: fifo, label: 'late-fifo', size: 0 }], { concurrency: 1 }), 'SUBJECT_NOT_REGULAR', '"late-fifo"');
+});
+
+void test('a file without read permission is SUBJECT_UNREADABLE with EACCES', async () => {
+  const file = await ws.write('secret.bin', 'x');
+  await chmod(file, 0o000);
+  if (process.getuid?.() !== 0) {
+    await rejectsWith(hashFiles([{ path: file, label: 'secret.bin', size: 1 }], { concurrency: 1 }), 'SUBJECT_UNREADABLE', '"secret.bin"', 'EACCES');
+    return;
+  }
+  // Root reads any file, so as root the same call runs in a child process as the unprivileged "nobody".
+  const module = new URL('../../src/subjects/hash-files.ts', import.meta.url).href;
+  const script = `import { hashFiles } from ${JSON.stringify(module)};
+    try { await hashFiles([{ path: ${JSON.stringify(file)}, label: 'secret.bin', size: 1 }], { concurrency: 1 }); console.log('READ IT'); }
+    catch (e) { console.log(e.code + ' ' + e.message); }`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+  assert.match(out, /^SUBJECT_UNREADABLE .*"secret\.bin".*EACCES/);
 });
 
 void test('the worker file is where hashWorkerUrl says, next to the hashing module', () => {

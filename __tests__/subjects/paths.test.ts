@@ -110,6 +110,7 @@ void test('a FIFO named directly is refused without opening it; one inside a tre
   await rejectsWith(collect('pipes/fifo'), 'SUBJECT_NOT_REGULAR', '"pipes/fifo"');
   await rejectsWith(collect('pipes/*'), 'SUBJECT_NOT_REGULAR', '"pipes/fifo"');
   assert.deepEqual(await names('pipes/tree'), ['pipes/tree/file.bin']);
+  await rejectsWith(collect('pipes/tree, !pipes/tree/file.bin'), 'SUBJECT_NOT_FOUND', '"pipes/tree"');
 });
 
 void test('directories are not subjects themselves', async () => {

@@ -68,3 +68,15 @@ void test('sources that disagree are SUBJECT_DUPLICATE naming both', async () =>
   await rejectsWith(collect({ paths: 'dist/a.tgz', names: 'a.tgz', digests: `sha256:${sha('stale')}` }), 'SUBJECT_DUPLICATE', 'dist/a.tgz', 'subject-name/subject-digest line 1');
   await rejectsWith(collect({ paths: 'dist/a.tgz', checksums: `${sha('x')}  a.tgz` }), 'SUBJECT_DUPLICATE', 'dist/a.tgz', 'subject-checksums line 1');
 });
+
+void test('subject-name without subject-digest names the file subject-path matched (as actions/attest does)', async () => {
+  assert.deepEqual(await collect({ paths: 'dist/a.tgz', names: 'my-app' }), [{ name: 'my-app', digest: { sha256: sha('a') } }]);
+});
+
+void test('subject-name over several different files is one name with two digests', async () => {
+  await rejectsWith(collect({ paths: 'dist/*.tgz', names: 'my-app' }), 'SUBJECT_DUPLICATE', 'my-app');
+});
+
+void test('subject-name with subject-path takes one line', async () => {
+  await rejectsWith(collect({ paths: 'dist/a.tgz', names: 'one\ntwo' }), 'INPUT_CONFLICT', 'one line is expected');
+});

@@ -8,7 +8,7 @@ import type { SourcedSubject } from './merge.ts';
 import { show } from './show.ts';
 import { checkedFile } from './checked-file.ts';
 import type { Workspace } from './workspace.ts';
-import { reason } from './workspace.ts';
+import { reason } from './os-reason.ts';
 
 // A listing of a million artifacts is ~100 MiB; beyond that it is not a checksums file.
 const MAX_BYTES = 128 * 1024 * 1024;
@@ -17,7 +17,7 @@ export async function readChecksumsInput(ws: Workspace, raw: string): Promise<So
   const value = raw.trim();
   // A path never holds a newline; a single line could be either, so try it as a listing first.
   if (value.includes('\n') || isChecksumLine(value)) return parseChecksums(value, 'subject-checksums');
-  const file = await checkedFile(ws, 'subject-checksums', value);
+  const file = checkedFile(ws, 'subject-checksums', value);
   if (file.size > MAX_BYTES) {
     throw new ProvenanceError('CHECKSUMS_INVALID', `subject-checksums file ${show(value)} is ${file.size} bytes; expected a checksums listing under ${MAX_BYTES} bytes`, 'Point subject-checksums at the sha256sum output, not at an artifact.');
   }

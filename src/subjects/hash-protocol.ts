@@ -1,7 +1,7 @@
 // Messages between the main thread and the hash workers, and how a failure travels between
 // them (an Error cannot cross the thread boundary with its errno code intact).
 import { NotRegularFileError } from './hash-file.ts';
-import { reason } from './workspace.ts';
+import { reason } from './os-reason.ts';
 
 export interface HashJob {
   id: number;

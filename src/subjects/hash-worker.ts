@@ -1,7 +1,8 @@
-// Worker thread entry: hashes the files the pool sends it, one reply per job. Failures are
-// replied, not thrown, so the main thread can name the file in a proper ProvenanceError.
+// Worker thread entry: hashes the files the pool sends it, one reply per job, with blocking
+// reads (this thread has nothing else to do). Failures are replied, not thrown, so the main
+// thread can name the file in a proper ProvenanceError.
 import { parentPort } from 'node:worker_threads';
-import { hashFile } from './hash-file.ts';
+import { hashFileSync } from './hash-file.ts';
 import type { HashJob, HashReply } from './hash-protocol.ts';
 import { toFailure } from './hash-protocol.ts';
 
@@ -9,8 +10,12 @@ const port = parentPort;
 if (!port) throw new Error('hash-worker must run as a worker thread');
 
 port.on('message', (job: HashJob) => {
-  hashFile(job.path).then(
-    ({ sha256, bytes }) => port.postMessage({ id: job.id, sha256, bytes } satisfies HashReply),
-    (err: unknown) => port.postMessage({ id: job.id, failure: toFailure(err) } satisfies HashReply),
-  );
+  let reply: HashReply;
+  try {
+    const { sha256, bytes } = hashFileSync(job.path);
+    reply = { id: job.id, sha256, bytes };
+  } catch (err) {
+    reply = { id: job.id, failure: toFailure(err) };
+  }
+  port.postMessage(reply);
 });

@@ -4,12 +4,14 @@
 import { ProvenanceError } from '../errors.ts';
 import { readChecksumsInput } from './checksums-input.ts';
 import { parseNamedDigests } from './digests.ts';
-import { hashFiles } from './hash-files.ts';
+import { checkSubjectName } from './subject-name.ts';
+import { HashQueue } from './hash-queue.ts';
 import { matchPaths } from './match-paths.ts';
 import { mergeSubjects } from './merge.ts';
 import type { SourcedSubject } from './merge.ts';
 import type { Progress } from './progress.ts';
 import { openWorkspace, relativeName } from './workspace.ts';
+import type { Workspace } from './workspace.ts';
 
 export { hashWorkerUrl } from './worker-url.ts';
 
@@ -44,19 +46,43 @@ export async function collectSubjects(inputs: SubjectInputs, options: SubjectOpt
     throw new ProvenanceError('INPUT_CONFLICT', 'no subjects given: subject-path, subject-name with subject-digest, and subject-checksums are all empty; expected at least one', 'Set subject-path to the release files, or subject-name and subject-digest, or subject-checksums to a sha256sum listing.');
   }
   const ws = await openWorkspace(options.workspace);
-  const all: SourcedSubject[] = [];
-  if (given(inputs.paths)) {
-    const files = await matchPaths(ws, inputs.paths);
-    // A file matched by several patterns, or reached through several symlinks, is read once.
-    const unique = [...new Map(files.map((f) => [f.real, { path: f.real, label: relativeName(ws, f.path), size: f.size }])).values()];
-    const hashOptions = { ...(options.concurrency !== undefined && { concurrency: options.concurrency }), ...(options.onProgress && { onProgress: options.onProgress }) };
-    const digests = await hashFiles(unique, hashOptions);
-    const byReal = new Map(unique.map((f, i) => [f.path, digests[i] ?? '']));
-    for (const f of files) {
-      all.push({ name: f.name, digest: { sha256: byReal.get(f.real) ?? '' }, source: relativeName(ws, f.path) });
-    }
+  // The cheap inputs are checked first, so a typo there fails before gigabytes are hashed.
+  // As in GitHub's attest action, subject-name without subject-digest names the files subject-path
+  // matches; two different files under that one name are then refused as a duplicate.
+  const renamesPaths = given(inputs.names) && !given(inputs.digests) && given(inputs.paths);
+  const rename = renamesPaths ? pathSubjectName(inputs.names) : undefined;
+  const named = (given(inputs.names) || given(inputs.digests)) && !renamesPaths ? parseNamedDigests(inputs.names, inputs.digests) : [];
+  const listed = given(inputs.checksums) ? await readChecksumsInput(ws, inputs.checksums) : [];
+  const hashed = given(inputs.paths) ? await hashPaths(ws, inputs.paths, options) : [];
+  return mergeSubjects([...(rename === undefined ? hashed : hashed.map((s) => ({ ...s, name: rename }))), ...named, ...listed]);
+}
+
+function pathSubjectName(names: string): string {
+  const lines = names.trim().split(/\r?\n/);
+  const name = lines[0]?.trim() ?? '';
+  if (lines.length !== 1) {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `subject-name has ${lines.length} lines but no subject-digest; with subject-path it names the matched file, so one line is expected`,
+      'Give one subject-name for the file, or pair each name with a subject-digest line',
+    );
   }
-  if (given(inputs.names) || given(inputs.digests)) all.push(...parseNamedDigests(inputs.names, inputs.digests));
-  if (given(inputs.checksums)) all.push(...(await readChecksumsInput(ws, inputs.checksums)));
-  return mergeSubjects(all);
+  checkSubjectName(name, 'subject-name');
+  return name;
+}
+
+async function hashPaths(ws: Workspace, paths: string, options: SubjectOptions): Promise<SourcedSubject[]> {
+  // Files are hashed while the search goes on; each real path once, however often matched.
+  const queue = new HashQueue({ ...(options.concurrency !== undefined && { concurrency: options.concurrency }), ...(options.onProgress && { onProgress: options.onProgress }) });
+  try {
+    const files = await matchPaths(ws, paths, (real, size, label) => queue.submit(real, size, label));
+    const digests = await queue.digests();
+    return files.map((f) => {
+      const sha256 = digests.get(f.real);
+      if (sha256 === undefined) throw new Error(`no digest for ${f.real}`); // a bug, not a user error
+      return { name: f.name, digest: { sha256 }, source: relativeName(ws, f.path) };
+    });
+  } finally {
+    await queue.close();
+  }
 }

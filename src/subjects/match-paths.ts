@@ -20,9 +20,12 @@ export interface FoundFile {
   size: number;
 }
 
-export async function matchPaths(ws: Workspace, raw: string): Promise<FoundFile[]> {
+/** Called for each regular file as soon as it is found, so hashing can overlap the search. */
+export type OnFile = (real: string, size: number, label: string) => void;
+
+export async function matchPaths(ws: Workspace, raw: string, onFile: OnFile = () => undefined): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
-  for (const pattern of parsePatterns(ws, raw)) found.push(...(await matchOne(ws, pattern)));
+  for (const pattern of parsePatterns(ws, raw)) found.push(...(await matchOne(ws, pattern, onFile)));
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -33,14 +36,10 @@ interface Item {
   size: number;
 }
 
-async function matchOne(ws: Workspace, pattern: IncludePattern): Promise<FoundFile[]> {
-  const items = await globItems(ws, pattern, [...pattern.globs, ...pattern.excludes], true);
+async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile): Promise<FoundFile[]> {
+  const items = await globItems(ws, pattern, [...pattern.globs, ...pattern.excludes], true, onFile);
   const dirs = new Set(items.filter((i) => i.kind === 'dir').map((i) => i.path));
   const leaves = items.filter((i) => i.kind !== 'dir');
-  if (leaves.length === 0) {
-    const after = pattern.excludes.length > 0 ? ' (after the `!` excludes that follow it)' : '';
-    throw new ProvenanceError('SUBJECT_NOT_FOUND', `subject-path pattern ${show(pattern.text)} matched no file${after}; expected at least one file in the workspace`, 'Check the path is relative to the workspace and that the step building the artifact ran first.');
-  }
   const direct = await directMatches(ws, pattern, leaves, dirs);
   const files: FoundFile[] = [];
   for (const item of leaves) {
@@ -51,9 +50,12 @@ async function matchOne(ws: Workspace, pattern: IncludePattern): Promise<FoundFi
       throw new ProvenanceError('SUBJECT_NOT_REGULAR', `subject-path pattern ${show(pattern.text)} matched ${show(relativeName(ws, item.path))}, which is not a regular file (a FIFO, socket or device); expected a file`, 'Point subject-path at the artifact files only.');
     }
     const name = isDirect ? path.basename(item.path) : relativeName(ws, item.path);
-    // Checked before any hashing: a bad name should fail fast, not after a gigabyte.
     checkSubjectName(name, `subject-path file ${show(relativeName(ws, item.path))}`);
     files.push({ path: item.path, real: item.real, size: item.size, name });
+  }
+  if (files.length === 0) {
+    const after = pattern.excludes.length > 0 ? ' (after the `!` excludes that follow it)' : '';
+    throw new ProvenanceError('SUBJECT_NOT_FOUND', `subject-path pattern ${show(pattern.text)} matched no file${after}; expected at least one regular file in the workspace`, 'Check the path is relative to the workspace and that the step building the artifact ran first.');
   }
   return files;
 }
@@ -71,19 +73,22 @@ async function directMatches(ws: Workspace, pattern: IncludePattern, leaves: Ite
     return false;
   };
   if (!leaves.some((l) => underDir(l.path))) return 'all';
-  const items = await globItems(ws, pattern, pattern.globs, false);
+  const items = await globItems(ws, pattern, pattern.globs, false, () => undefined);
   return new Set(items.map((i) => i.path));
 }
 
 /** Runs @actions/glob, checking each item's real path as it comes (before it is descended into). */
-async function globItems(ws: Workspace, pattern: IncludePattern, patterns: string[], descendants: boolean): Promise<Item[]> {
+async function globItems(ws: Workspace, pattern: IncludePattern, patterns: string[], descendants: boolean, onFile: OnFile): Promise<Item[]> {
   const globber = await glob.create(patterns.join('\n'), { implicitDescendants: descendants, matchDirectories: descendants, followSymbolicLinks: true });
   const items: Item[] = [];
+  const input = `subject-path pattern ${show(pattern.text)}`;
   for await (const p of globber.globGenerator()) {
-    const real = await realInWorkspace(ws, `subject-path pattern ${show(pattern.text)}`, p);
-    const st = await statOrUndefined(real);
-    if (!st) continue; // deleted while we looked
-    items.push({ path: p, real, kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', size: st.size });
+    const real = realInWorkspace(ws, input, p);
+    const st = real === undefined ? undefined : statOrUndefined(real);
+    if (real === undefined || !st) continue; // deleted while we looked
+    const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+    if (kind === 'file') onFile(real, st.size, relativeName(ws, p));
+    items.push({ path: p, real, kind, size: st.size });
   }
   return items;
 }

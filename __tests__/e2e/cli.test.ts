@@ -1,0 +1,93 @@
+// The bundled CLI (dist/cli.js) as a user on another CI system or a laptop runs it: identity from
+// SIGSTORE_ID_TOKEN, flags named like the action's inputs, bundle paths on stdout, one-line errors.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
+import { REPO_ROOT, runProcess } from '../../testkit/runner.ts';
+import { readBundles, statementOf, verifyWithSigstoreJs } from '../../testkit/verify.ts';
+
+let services: LocalServices;
+let ws: string;
+before(async () => {
+  services = await startLocalServices();
+  ws = await mkdtemp(path.join(os.tmpdir(), 'cli-'));
+  await writeFile(path.join(ws, 'app.bin'), 'app');
+  await writeFile(path.join(ws, 'sbom.json'), JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+});
+after(async () => {
+  await services.stop();
+  await rm(ws, { recursive: true, force: true });
+});
+
+async function cli(args: string[], env: Record<string, string>) {
+  return runProcess(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, ws);
+}
+
+describe('provenance attest (CLI)', () => {
+  it('signs SLSA provenance with a GitHub Actions token from SIGSTORE_ID_TOKEN and prints the bundle path', async () => {
+    const token = await services.issuer.mint({}, 'sigstore');
+    const run = await cli(['attest', '--subject-path', 'app.bin', '--sigstore', 'signing.json'], {
+      SIGSTORE_ID_TOKEN: token,
+      PROVENANCE_TEST_OIDC_ISSUER: services.issuer.issuer,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, `${path.join(ws, 'app.bin.sigstore.json')}\n`);
+    assert.match(run.stderr, /attested 1 subject in 1 statement/);
+    assert.ok(!run.stdout.includes(token) && !run.stderr.includes(token), 'the token is never printed');
+    const [bundle] = readBundles(await readFile(path.join(ws, 'app.bin.sigstore.json'), 'utf8'));
+    assert.ok(bundle);
+    verifyWithSigstoreJs(bundle, services.sigstore.trustedRoot, { san: `https://github.com/${services.issuer.claims.job_workflow_ref}`, issuer: services.issuer.issuer });
+    assert.equal(statementOf(bundle).predicateType, 'https://slsa.dev/provenance/v1');
+  });
+
+  it('signs a custom predicate with a non-GitHub identity (as on another CI system)', async () => {
+    // Without PROVENANCE_TEST_OIDC_ISSUER the local issuer is just "some OIDC issuer" to the action.
+    const token = await services.issuer.mint({}, 'sigstore');
+    const run = await cli(
+      ['attest', '--subject-path=app.bin', '--predicate-type', 'https://spdx.dev/Document/v2.3', '--predicate-path', 'sbom.json', '--sigstore', 'signing.json', '--bundle-path', 'sbom.sigstore.json'],
+      { SIGSTORE_ID_TOKEN: token },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const [bundle] = readBundles(await readFile(path.join(ws, 'sbom.sigstore.json'), 'utf8'));
+    assert.ok(bundle);
+    const statement = statementOf(bundle);
+    assert.equal(statement.predicateType, 'https://spdx.dev/Document/v2.3');
+    assert.deepEqual(statement.predicate, { spdxVersion: 'SPDX-2.3', name: 'app' });
+  });
+
+  it('refuses SLSA provenance for a non-GitHub identity, in one line, exit 1', async () => {
+    const run = await cli(['attest', '--subject-path', 'app.bin', '--sigstore', 'signing.json', '--bundle-path', 'refused.jsonl'], {
+      SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+    });
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^provenance: SLSA provenance needs a GitHub Actions identity.*\[OIDC_TOKEN_INVALID\]\n$/);
+    await assert.rejects(readFile(path.join(ws, 'refused.jsonl')));
+  });
+
+  it('names a missing token and how to supply one', async () => {
+    const run = await cli(['attest', '--subject-path', 'app.bin'], {});
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^provenance: cannot sign: no OIDC token is available.*SIGSTORE_ID_TOKEN.*\[OIDC_UNAVAILABLE\]\n$/);
+  });
+
+  it('rejects an unknown flag and an unknown command', async () => {
+    const flag = await cli(['attest', '--subject', 'x'], {});
+    assert.equal(flag.code, 1);
+    assert.match(flag.stderr, /unknown argument "--subject"/);
+    const command = await cli(['sign'], {});
+    assert.equal(command.code, 2);
+    assert.match(command.stderr, /unknown command "sign"/);
+  });
+
+  it('prints usage with --help', async () => {
+    const run = await cli(['--help'], {});
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /--subject-path/);
+  });
+});
