@@ -6,9 +6,10 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ProvenanceError } from './errors.ts';
 
-export function isInside(root: string, candidate: string): boolean {
-  const rel = path.relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+/** Whether the absolute, normalised path `p` is `root` or lies under it (by path segments, not text). */
+export function isInside(root: string, p: string): boolean {
+  if (p === root) return true;
+  return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest (for files yet to be written). */

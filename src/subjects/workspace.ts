@@ -6,6 +6,7 @@ import type { Stats } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvenanceError } from '../errors.ts';
+import { isInside } from '../workspace.ts';
 import { isErrno, reason } from './os-reason.ts';
 import { show } from './show.ts';
 
@@ -25,10 +26,7 @@ export async function openWorkspace(dir: string): Promise<Workspace> {
   }
 }
 
-export function isInside(root: string, p: string): boolean {
-  if (p === root) return true;
-  return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
-}
+export { isInside } from '../workspace.ts';
 
 export interface Resolved {
   /** The normalised absolute path (or glob text), unescaped. */
