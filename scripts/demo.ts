@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startLocalServices } from '../testkit/index.ts';
+import { GITHUB_WORKFLOW_BUILD_TYPE, SLSA_PROVENANCE_V1 } from '../src/provenance/predicate.ts';
+import { startLocalServices, type TrustedRootJSON } from '../testkit/index.ts';
 import { REPO_ROOT, runAction } from '../testkit/runner.ts';
 import { readBundles, statementOf, verifyDSSEWithOpenSSL, verifyWithSigstoreJs } from '../testkit/verify.ts';
 
@@ -52,16 +53,28 @@ async function main(): Promise<number> {
     const bundles = readBundles(await readFile(bundleFile, 'utf8'));
     const identity = { san: `https://github.com/${services.issuer.claims.job_workflow_ref}`, issuer: services.issuer.issuer };
     say('--- offline verification ---');
+    // Verified against the file left on disk, exactly what a third-party verifier would be given.
+    const trustedRoot = JSON.parse(await readFile(path.join(out, 'trusted_root.json'), 'utf8')) as TrustedRootJSON;
+    const listed = new Set<string>();
     for (const bundle of bundles) {
-      verifyWithSigstoreJs(bundle, services.sigstore.trustedRoot, identity);
+      verifyWithSigstoreJs(bundle, trustedRoot, identity);
       say(`@sigstore/verify: OK against demo-output/trusted_root.json for ${identity.san}`);
       say(`openssl: ${await verifyDSSEWithOpenSSL(bundle)}`);
-      for (const subject of statementOf(bundle).subject) {
+      const statement = statementOf(bundle);
+      const buildType = (statement.predicate as { buildDefinition?: { buildType?: unknown } }).buildDefinition?.buildType;
+      if (statement.predicateType !== SLSA_PROVENANCE_V1 || buildType !== GITHUB_WORKFLOW_BUILD_TYPE) {
+        throw new Error(`unexpected predicate ${statement.predicateType} / ${String(buildType)}`);
+      }
+      say(`predicate: ${statement.predicateType}, buildType ${buildType}`);
+      for (const subject of statement.subject) {
         const actual = createHash('sha256').update(await readFile(path.join(out, 'artifacts', subject.name))).digest('hex');
         if (actual !== subject.digest['sha256']) throw new Error(`digest mismatch for ${subject.name}`);
+        listed.add(subject.name);
         say(`subject ${subject.name}: sha256 ${actual} matches the file`);
       }
     }
+    const missing = Object.keys(ARTIFACTS).filter((name) => !listed.has(name));
+    if (missing.length > 0) throw new Error(`sample files missing from the statement: ${missing.join(', ')}`);
     say(`\ndemo-output/: artifacts/, ${path.relative(out, bundleFile)}, trusted_root.json, signing_config.json (${Date.now() - started} ms)`);
     return 0;
   } finally {
