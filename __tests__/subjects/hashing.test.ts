@@ -122,3 +122,19 @@ void test('the worker file is where hashWorkerUrl says, next to the hashing modu
   assert.ok(url.href.endsWith('/src/subjects/hash-worker.ts'));
   assert.ok(existsSync(fileURLToPath(url)));
 });
+
+void test('sha256 and sha512 in one pass, on the main thread and in the pool, equal node:crypto', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) files[`both/f${i}.bin`] = `both ${i}`.repeat(i + 1);
+  for (const [name, content] of Object.entries(files)) await ws.write(name, content);
+  const expected = (content: string) => ({
+    sha256: createHash('sha256').update(content).digest('hex'),
+    sha512: createHash('sha512').update(content).digest('hex'),
+  });
+  const inputs = { names: '', digests: '', checksums: '' };
+  const few = await collectSubjects({ ...inputs, paths: 'both/f1.bin' }, { workspace: ws.dir, algorithms: ['sha256', 'sha512'] });
+  assert.deepEqual(few, [{ name: 'f1.bin', digest: expected(files['both/f1.bin'] ?? '') }]);
+  const many = await collectSubjects({ ...inputs, paths: 'both/*.bin' }, { workspace: ws.dir, concurrency: 2, algorithms: ['sha256', 'sha512'] });
+  assert.equal(many.length, 12);
+  for (const s of many) assert.deepEqual(s.digest, expected(files[`both/${s.name}`] ?? ''), s.name);
+});

@@ -15,18 +15,22 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants
 
 export class NotRegularFileError extends Error {}
 
-export interface FileDigest {
-  sha256: string;
+/** Attest mode needs SHA-256; verify mode adds SHA-512 when a statement names artifacts by it (npm). */
+export type HashAlgorithm = 'sha256' | 'sha512';
+export type Digests = Partial<Record<HashAlgorithm, string>>;
+export const DEFAULT_ALGORITHMS: readonly HashAlgorithm[] = ['sha256'];
+
+export interface FileDigest extends Digests {
   bytes: number;
 }
 
-/** SHA-256 of the regular file at `path`; `onBytes` sees each chunk's length as it is hashed. */
-export async function hashFile(path: string, onBytes?: (n: number) => void): Promise<FileDigest> {
+/** Digests of the regular file at `path` in one pass; `onBytes` sees each chunk's length as it is hashed. */
+export async function hashFile(path: string, onBytes?: (n: number) => void, algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS): Promise<FileDigest> {
   const handle = await open(path, OPEN_FLAGS);
   try {
     // Re-check on the open handle: the earlier stat was of the path, which may have changed.
     if (!(await handle.stat()).isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
-    return await hashHandle(handle, onBytes);
+    return await hashHandle(handle, algorithms, onBytes);
   } finally {
     await handle.close();
   }
@@ -37,18 +41,18 @@ export async function hashFile(path: string, onBytes?: (n: number) => void): Pro
 // A free list rather than one pair, because a thread may hash a few files concurrently.
 const spares: Buffer[] = [];
 
-async function hashHandle(handle: FileHandle, onBytes?: (n: number) => void): Promise<FileDigest> {
+async function hashHandle(handle: FileHandle, algorithms: readonly HashAlgorithm[], onBytes?: (n: number) => void): Promise<FileDigest> {
   const buffers: [Buffer, Buffer] = [spares.pop() ?? Buffer.allocUnsafe(CHUNK), spares.pop() ?? Buffer.allocUnsafe(CHUNK)];
   try {
-    return await pump(handle, buffers, onBytes);
+    return await pump(handle, buffers, algorithms, onBytes);
   } finally {
     spares.push(...buffers);
   }
 }
 
 /** Hashes while the next read is in flight; never returns with a read still writing a buffer. */
-async function pump(handle: FileHandle, [first, second]: [Buffer, Buffer], onBytes?: (n: number) => void): Promise<FileDigest> {
-  const hash = createHash('sha256');
+async function pump(handle: FileHandle, [first, second]: [Buffer, Buffer], algorithms: readonly HashAlgorithm[], onBytes?: (n: number) => void): Promise<FileDigest> {
+  const hash = multiHash(algorithms);
   let bytes = 0;
   let [current, spare] = [first, second];
   // Reads are sequential (position null), so each one continues where the last stopped.
@@ -68,7 +72,18 @@ async function pump(handle: FileHandle, [first, second]: [Buffer, Buffer], onByt
     }
     bytes += bytesRead;
   }
-  return { sha256: hash.digest('hex'), bytes };
+  return { ...hash.digests(), bytes };
+}
+
+/** One update feeds every requested algorithm, so a second digest costs no second read. */
+function multiHash(algorithms: readonly HashAlgorithm[]): { update(data: Buffer): void; digests(): Digests } {
+  const hashes = algorithms.map((alg) => [alg, createHash(alg)] as const);
+  return {
+    update: (data) => {
+      for (const [, h] of hashes) h.update(data);
+    },
+    digests: () => Object.fromEntries(hashes.map(([alg, h]) => [alg, h.digest('hex')])),
+  };
 }
 
 let syncBuffer: Buffer | undefined;
@@ -77,15 +92,15 @@ let syncBuffer: Buffer | undefined;
  * The same digest with blocking reads, for worker threads, where blocking is free: it skips
  * the thread-pool hop each async open/stat/read/close costs, which dominates small files.
  */
-export function hashFileSync(path: string): FileDigest {
+export function hashFileSync(path: string, algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS): FileDigest {
   const fd = openSync(path, OPEN_FLAGS);
   try {
     if (!fstatSync(fd).isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
     const buf = (syncBuffer ??= Buffer.allocUnsafe(CHUNK));
-    const hash = createHash('sha256');
+    const hash = multiHash(algorithms);
     let bytes = 0;
     for (let n; (n = readSync(fd, buf, 0, CHUNK, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
-    return { sha256: hash.digest('hex'), bytes };
+    return { ...hash.digests(), bytes };
   } finally {
     closeSync(fd);
   }

@@ -17,7 +17,7 @@ export async function hashFiles(files: readonly FileToHash[], options: HashOptio
   try {
     for (const f of files) queue.submit(f.path, f.size, f.label);
     const digests = await queue.digests();
-    return files.map((f) => digests.get(f.path) ?? '');
+    return files.map((f) => digests.get(f.path)?.sha256 ?? '');
   } finally {
     await queue.close();
   }

@@ -1,11 +1,13 @@
 // Messages between the main thread and the hash workers, and how a failure travels between
 // them (an Error cannot cross the thread boundary with its errno code intact).
 import { NotRegularFileError } from './hash-file.ts';
+import type { Digests, HashAlgorithm } from './hash-file.ts';
 import { reason } from './os-reason.ts';
 
 export interface HashJob {
   id: number;
   path: string;
+  algorithms: readonly HashAlgorithm[];
 }
 
 export interface HashFailure {
@@ -14,7 +16,7 @@ export interface HashFailure {
   reason: string;
 }
 
-export type HashReply = { id: number; sha256: string; bytes: number } | { id: number; failure: HashFailure };
+export type HashReply = { id: number; digests: Digests; bytes: number } | { id: number; failure: HashFailure };
 
 export function toFailure(err: unknown): HashFailure {
   return { notRegular: err instanceof NotRegularFileError, reason: reason(err) };

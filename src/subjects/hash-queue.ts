@@ -3,7 +3,8 @@
 // matching goes on. If it never does, the few files are hashed on this thread at the end.
 import { availableParallelism } from 'node:os';
 import { ProvenanceError } from '../errors.ts';
-import { hashFile } from './hash-file.ts';
+import { DEFAULT_ALGORITHMS, hashFile } from './hash-file.ts';
+import type { Digests, HashAlgorithm } from './hash-file.ts';
 import { HashWorkers, WorkerHashError } from './hash-workers.ts';
 import type { HashFailure } from './hash-protocol.ts';
 import { toFailure } from './hash-protocol.ts';
@@ -19,10 +20,13 @@ export interface HashOptions {
   /** Worker threads; default `os.availableParallelism()`. 1 hashes on this thread. */
   concurrency?: number;
   onProgress?: (p: Progress) => void;
+  /** Digests to compute in the same pass; default SHA-256 only. */
+  algorithms?: readonly HashAlgorithm[];
 }
 
 export class HashQueue {
   readonly #concurrency: number;
+  readonly #algorithms: readonly HashAlgorithm[];
   readonly #meter: ProgressMeter;
   /** Real path → label for messages; every file submitted, in order, once. */
   readonly #labels = new Map<string, string>();
@@ -33,6 +37,7 @@ export class HashQueue {
   constructor(options: HashOptions = {}) {
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     this.#meter = new ProgressMeter(options.onProgress);
+    this.#algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
   }
 
   /** Queues a regular file by its real path; a path already queued is ignored. */
@@ -44,13 +49,13 @@ export class HashQueue {
     this.#pending.push(path);
     const enough = this.#pending.length >= POOL_MIN_FILES || this.#bytes >= POOL_MIN_BYTES;
     if (this.#concurrency > 1 && this.#pending.length > 1 && enough) {
-      this.#workers = new HashWorkers(this.#concurrency, this.#meter);
+      this.#workers = new HashWorkers(this.#concurrency, this.#meter, this.#algorithms);
       for (const p of this.#pending.splice(0)) this.#workers.add(p);
     }
   }
 
-  /** Waits for every queued file: real path → SHA-256 hex. */
-  async digests(): Promise<Map<string, string>> {
+  /** Waits for every queued file: real path → digests. */
+  async digests(): Promise<Map<string, Digests>> {
     if (this.#workers) {
       try {
         return await this.#workers.drain();
@@ -59,10 +64,11 @@ export class HashQueue {
         throw err;
       }
     }
-    const out = new Map<string, string>();
+    const out = new Map<string, Digests>();
     for (const path of this.#pending) {
       try {
-        out.set(path, (await hashFile(path, (n) => this.#meter.add(0, n))).sha256);
+        const { bytes: _bytes, ...digests } = await hashFile(path, (n) => this.#meter.add(0, n), this.#algorithms);
+        out.set(path, digests);
       } catch (err) {
         throw this.#error(path, toFailure(err));
       }

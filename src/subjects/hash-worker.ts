@@ -12,8 +12,8 @@ if (!port) throw new Error('hash-worker must run as a worker thread');
 port.on('message', (job: HashJob) => {
   let reply: HashReply;
   try {
-    const { sha256, bytes } = hashFileSync(job.path);
-    reply = { id: job.id, sha256, bytes };
+    const { bytes, ...digests } = hashFileSync(job.path, job.algorithms);
+    reply = { id: job.id, digests, bytes };
   } catch (err) {
     reply = { id: job.id, failure: toFailure(err) };
   }

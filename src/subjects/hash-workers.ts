@@ -1,6 +1,7 @@
 // A pool of hash worker threads fed from a queue: each worker holds at most a few jobs,
 // so memory stays bounded however many files are added. Files may be added while it runs.
 import { Worker } from 'node:worker_threads';
+import type { Digests, HashAlgorithm } from './hash-file.ts';
 import type { HashFailure, HashJob, HashReply } from './hash-protocol.ts';
 import type { ProgressMeter } from './progress.ts';
 import { hashWorkerUrl } from './worker-url.ts';
@@ -27,18 +28,20 @@ interface Slot {
 
 export class HashWorkers {
   readonly #meter: ProgressMeter;
+  readonly #algorithms: readonly HashAlgorithm[];
   readonly #slots: Slot[] = [];
   readonly #queue: string[] = [];
   #head = 0; // index into #queue, so taking a job is O(1)
   #nextId = 0;
   /** Job id → path, for the jobs sent and not yet answered. */
   readonly #sent = new Map<number, string>();
-  readonly #digests = new Map<string, string>();
+  readonly #digests = new Map<string, Digests>();
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
 
-  constructor(size: number, meter: ProgressMeter) {
+  constructor(size: number, meter: ProgressMeter, algorithms: readonly HashAlgorithm[]) {
     this.#meter = meter;
+    this.#algorithms = algorithms;
     for (let i = 0; i < size; i++) {
       const slot: Slot = { worker: new Worker(hashWorkerUrl()), busy: 0 };
       slot.worker.on('message', (reply: HashReply) => this.#reply(slot, reply));
@@ -53,8 +56,8 @@ export class HashWorkers {
     this.#feed();
   }
 
-  /** Resolves when every added file is hashed: real path → SHA-256 hex. */
-  async drain(): Promise<Map<string, string>> {
+  /** Resolves when every added file is hashed: real path → digests. */
+  async drain(): Promise<Map<string, Digests>> {
     while (!this.#failure && (this.#head < this.#queue.length || this.#sent.size > 0)) {
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
@@ -75,7 +78,7 @@ export class HashWorkers {
         const id = this.#nextId++;
         this.#sent.set(id, path);
         slot.busy++;
-        slot.worker.postMessage({ id, path } satisfies HashJob);
+        slot.worker.postMessage({ id, path, algorithms: this.#algorithms } satisfies HashJob);
       }
     }
     // Let the queue's array go once drained, or a long run would keep every path.
@@ -87,7 +90,7 @@ export class HashWorkers {
     this.#sent.delete(reply.id);
     slot.busy--;
     if ('failure' in reply) return this.#fail(new WorkerHashError(path, reply.failure));
-    this.#digests.set(path, reply.sha256);
+    this.#digests.set(path, reply.digests);
     this.#meter.add(1, reply.bytes);
     this.#feed();
     this.#wake?.();

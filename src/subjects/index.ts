@@ -10,6 +10,7 @@ import { matchPaths } from './match-paths.ts';
 import { mergeSubjects } from './merge.ts';
 import type { SourcedSubject } from './merge.ts';
 import type { Progress } from './progress.ts';
+import type { HashAlgorithm } from './hash-file.ts';
 import { openWorkspace, relativeName } from './workspace.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -38,6 +39,8 @@ export interface SubjectOptions {
   concurrency?: number;
   /** Called at most every ~2 s while files are hashed. */
   onProgress?: (p: Progress) => void;
+  /** Digests of files to compute; default SHA-256 only (verify mode may add SHA-512). */
+  algorithms?: readonly HashAlgorithm[];
 }
 
 export async function collectSubjects(inputs: SubjectInputs, options: SubjectOptions): Promise<Subject[]> {
@@ -73,14 +76,18 @@ function pathSubjectName(names: string): string {
 
 async function hashPaths(ws: Workspace, paths: string, options: SubjectOptions): Promise<SourcedSubject[]> {
   // Files are hashed while the search goes on; each real path once, however often matched.
-  const queue = new HashQueue({ ...(options.concurrency !== undefined && { concurrency: options.concurrency }), ...(options.onProgress && { onProgress: options.onProgress }) });
+  const queue = new HashQueue({
+    ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+    ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(options.algorithms && { algorithms: options.algorithms }),
+  });
   try {
     const files = await matchPaths(ws, paths, (real, size, label) => queue.submit(real, size, label));
     const digests = await queue.digests();
     return files.map((f) => {
-      const sha256 = digests.get(f.real);
-      if (sha256 === undefined) throw new Error(`no digest for ${f.real}`); // a bug, not a user error
-      return { name: f.name, digest: { sha256 }, source: relativeName(ws, f.path) };
+      const digest = digests.get(f.real);
+      if (digest === undefined) throw new Error(`no digest for ${f.real}`); // a bug, not a user error
+      return { name: f.name, digest: { ...digest }, source: relativeName(ws, f.path) };
     });
   } finally {
     await queue.close();
