@@ -6,10 +6,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import { attest } from './attest.ts';
-import { errorLine } from './errors.ts';
-import { parseFlags, ATTEST_FLAGS, usage } from './inputs/cli-flags.ts';
+import { errorLine, ProvenanceError } from './errors.ts';
+import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flags.ts';
+import { verifySettings } from './inputs/verify-settings.ts';
+import { policyFromInputs } from './verify/policy/index.ts';
+import { reportText } from './verify/report.ts';
+import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.ts';
 import { attestSettings } from './inputs/settings.ts';
 import { attestSummaryText } from './output/summary.ts';
+import { verifyBundleCommand } from './verify/conformance.ts';
 
 const stderr = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -37,6 +42,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return command === undefined ? 2 : 0;
   }
+  if (command === 'verify-bundle') return verifyBundleCommand(rest);
+  if (command === 'verify') return verifyCommand(rest);
   if (command !== 'attest') {
     stderr(`provenance: unknown command "${command}". Run "provenance --help" for the commands [INPUT_INVALID]`);
     return 2;
@@ -58,6 +65,33 @@ async function main(argv: readonly string[]): Promise<number> {
   if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
   process.stdout.write(`${outcome.bundleFile}\n`);
   return 0;
+}
+
+/** `provenance verify`: the report on stdout (text or JSON), exit status 0 only when every artifact passed. */
+async function verifyCommand(args: readonly string[]): Promise<number> {
+  const flags = parseFlags(args, VERIFY_FLAGS);
+  if (flags.has('help')) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const get = (name: string): string => flags.get(name) ?? '';
+  const format = get('format') || 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new ProvenanceError('INPUT_INVALID', `--format: "${format}" is neither text nor json`, 'Use --format text (default) or --format json');
+  }
+  const settings = verifySettings(get);
+  const workspace = process.cwd();
+  const policy = policyFromInputs(get, workspaceFileReader(workspace));
+  const temp = path.resolve(os.tmpdir());
+  const { report } = await verify(settings, policy, {
+    workspace,
+    defaultReportFile: defaultReportFile(temp),
+    outputRoots: [temp],
+    log: { info: () => undefined, warning: (m) => stderr(`warning: ${m}`), debug: () => undefined },
+    now: () => new Date(),
+  });
+  process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
+  return report.verified ? 0 : 1;
 }
 
 keepStdoutForResults();

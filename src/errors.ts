@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'REKOR_FAILED' // the transparency log refused or could not be reached
   | 'TSA_FAILED' // the timestamp authority refused or could not be reached
   | 'SIGNING_FAILED' // any other failure while signing
-  | 'OUTPUT_FAILED'; // a bundle or summary could not be written
+  | 'OUTPUT_FAILED' // a bundle or summary could not be written
+  | 'TRUSTED_ROOT_UNAVAILABLE'; // a trusted root file could not be read, or its TUF repository reached
 
 export class ProvenanceError extends Error {
   readonly code: ErrorCode;

@@ -1,37 +1,84 @@
-// The action's run(): reads inputs, attests, and is the one place that sets outputs, writes the
-// job summary, or fails the step (with one line; details go to the debug log).
+// The action's run(): reads the mode and its inputs, runs it, and is the one place that sets
+// outputs, writes the job summary, annotates, or fails the step (with one line; details go to
+// the debug log).
 
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { attest, type Runtime } from './attest.ts';
 import { errorLine } from './errors.ts';
-import { attestSettings } from './inputs/settings.ts';
+import { attestSettings, type InputReader } from './inputs/settings.ts';
+import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
 import { attestSummaryMarkdown } from './output/summary.ts';
+import { policyFromInputs } from './verify/policy/index.ts';
+import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
+import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.ts';
+
+interface Places {
+  workspace: string;
+  temp: string;
+}
+
+function places(env: NodeJS.ProcessEnv): Places {
+  return {
+    workspace: path.resolve(env['GITHUB_WORKSPACE'] ?? process.cwd()),
+    temp: path.resolve(env['RUNNER_TEMP'] ?? os.tmpdir()),
+  };
+}
+
+const log = { info: core.info, warning: core.warning, debug: core.debug };
 
 export function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
-  const workspace = path.resolve(env['GITHUB_WORKSPACE'] ?? process.cwd());
-  const temp = path.resolve(env['RUNNER_TEMP'] ?? os.tmpdir());
-  return {
-    env,
+  const { workspace, temp } = places(env);
+  return { env, workspace, defaultBundleDir: path.join(temp, 'provenance'), outputRoots: [temp], log };
+}
+
+async function runAttest(get: InputReader): Promise<void> {
+  const settings = attestSettings(get);
+  const outcome = await attest(settings, actionRuntime(process.env));
+  core.setOutput('bundle-path', outcome.bundleFile);
+  core.setOutput('statement-digest', outcome.statementDigests[0] ?? '');
+  core.setOutput('statement-digests', outcome.statementDigests.join('\n'));
+  core.setOutput('subject-count', String(outcome.report.subjects.length));
+  core.info(`wrote ${outcome.bundles.length} bundle(s) to ${outcome.bundleFile}`);
+  if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
+    await core.summary.addRaw(attestSummaryMarkdown(outcome.report)).write();
+  }
+}
+
+async function runVerify(get: InputReader): Promise<void> {
+  const settings = verifySettings(get);
+  const { workspace, temp } = places(process.env);
+  const policy = policyFromInputs(get, workspaceFileReader(workspace));
+  const { report, reportFile } = await verify(settings, policy, {
     workspace,
-    defaultBundleDir: path.join(temp, 'provenance'),
+    defaultReportFile: defaultReportFile(temp),
     outputRoots: [temp],
-    log: { info: core.info, warning: core.warning, debug: core.debug },
-  };
+    log,
+    now: () => new Date(),
+  });
+  core.setOutput('verified', String(report.verified));
+  core.setOutput('report-path', reportFile);
+  if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(reportMarkdown(report)).write();
+  for (const artifact of report.artifacts) {
+    if (artifact.result === 'PASS') {
+      core.info(`PASS ${artifact.name}`);
+      continue;
+    }
+    const reasons = artifact.bundles.flatMap((b) => b.failures.map((f) => `${b.source}: ${failureText(f)}`));
+    core.error(reasons.join('\n'), { title: `Provenance verification failed: ${artifact.name}` });
+  }
+  if (!report.verified) core.setFailed(failureLine(report));
 }
 
 export async function run(): Promise<void> {
   try {
-    const settings = attestSettings((name) => core.getInput(name));
-    const outcome = await attest(settings, actionRuntime(process.env));
-    core.setOutput('bundle-path', outcome.bundleFile);
-    core.setOutput('statement-digest', outcome.statementDigests[0] ?? '');
-    core.setOutput('statement-digests', outcome.statementDigests.join('\n'));
-    core.setOutput('subject-count', String(outcome.report.subjects.length));
-    core.info(`wrote ${outcome.bundles.length} bundle(s) to ${outcome.bundleFile}`);
-    if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
-      await core.summary.addRaw(attestSummaryMarkdown(outcome.report)).write();
+    const get: InputReader = (name) => core.getInput(name);
+    switch (modeFrom(get)) {
+      case 'attest':
+        return await runAttest(get);
+      case 'verify':
+        return await runVerify(get);
     }
   } catch (err) {
     if (err instanceof Error && err.stack) core.debug(err.stack);

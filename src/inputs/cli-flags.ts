@@ -24,6 +24,34 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'help', boolean: true, help: 'show this help' },
 ];
 
+export const VERIFY_FLAGS: readonly FlagSpec[] = [
+  { name: 'subject-path', help: 'the artifacts to check: globs, lists, !excludes, directories' },
+  { name: 'subject-name', help: 'name of an artifact given by digest' },
+  { name: 'subject-digest', help: 'its digest: sha256:<hex>, sha384:, sha512:' },
+  { name: 'subject-checksums', help: 'a sha256sum/shasum file, or its text' },
+  { name: 'bundle-path', help: 'bundle files or globs (.sigstore.json, .json, .jsonl)' },
+  { name: 'trusted-root', help: 'auto | public-good | github | path of a trusted root JSON (or JSON Lines)' },
+  { name: 'key', help: 'PEM public key, for bundles signed with a managed key' },
+  { name: 'certificate-oidc-issuer', help: 'the certificate\'s OIDC issuer (default GitHub Actions\')' },
+  { name: 'repository', help: 'source repository OWNER/REPO, exact' },
+  { name: 'owner', help: 'source repository owner, exact' },
+  { name: 'signer-workflow', help: 'OWNER/REPO/.github/workflows/FILE.yml[@REF], exact (repeat for alternatives)' },
+  { name: 'signer-repository', help: 'repository of a reusable signer workflow' },
+  { name: 'source-ref', help: 'source ref, exact or glob (refs/tags/v*) (repeat for alternatives)' },
+  { name: 'source-digest', help: 'source commit SHA' },
+  { name: 'builder-id', help: 'exact builder id, pinned by tag or commit SHA' },
+  { name: 'predicate-type', help: 'required predicate type (default SLSA provenance v1)' },
+  { name: 'deny-self-hosted-runners', boolean: true, help: 'refuse provenance built on self-hosted runners' },
+  { name: 'max-age', help: 'refuse older signatures: 30d, 12h, 90m, 3600s' },
+  { name: 'certificate-identity', help: 'the certificate SAN, exact' },
+  { name: 'certificate-identity-regexp', help: 'an anchored regexp the whole SAN must match' },
+  { name: 'policy', help: 'YAML or JSON file holding these rules' },
+  { name: 'report-path', help: 'write the JSON report here' },
+  { name: 'format', help: 'text (default) or json: what is printed on stdout' },
+  { name: 'show-summary', boolean: true, help: 'accepted for symmetry with the action; the report always goes to stdout' },
+  { name: 'help', boolean: true, help: 'show this help' },
+];
+
 export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
@@ -46,15 +74,26 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
   return flags;
 }
 
+const flagLines = (flags: readonly FlagSpec[]): string[] => {
+  const width = Math.max(...flags.map((f) => f.name.length)) + 4;
+  return flags.map((f) => `  --${f.name.padEnd(width)}${f.help}`);
+};
+
 export function usage(): string {
-  const width = Math.max(...ATTEST_FLAGS.map((f) => f.name.length)) + 4;
   return [
     'usage: provenance attest [flags]',
+    '       provenance verify [flags]',
+    '       provenance verify-bundle (the Sigstore conformance protocol)',
     '',
-    'Signs SLSA v1 provenance (or a custom predicate) for files or digests with Sigstore, keylessly.',
+    'attest: signs SLSA v1 provenance (or a custom predicate) for files or digests with Sigstore, keylessly.',
     'Identity: the GitHub Actions job token, or SIGSTORE_ID_TOKEN elsewhere.',
     '',
-    ...ATTEST_FLAGS.map((f) => `  --${f.name.padEnd(width)}${f.help}`),
+    ...flagLines(ATTEST_FLAGS),
+    '',
+    'verify: checks that every artifact is covered by a bundle that passes every check and the policy;',
+    'exit status 0 only when all pass. Works offline with the built-in public-good trusted root.',
+    '',
+    ...flagLines(VERIFY_FLAGS),
     '',
   ].join('\n');
 }

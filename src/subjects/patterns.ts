@@ -22,7 +22,7 @@ export interface IncludePattern {
   excludes: string[];
 }
 
-export function parsePatterns(ws: Workspace, raw: string): IncludePattern[] {
+export function parsePatterns(ws: Workspace, raw: string, input = 'subject-path'): IncludePattern[] {
   const includes: IncludePattern[] = [];
   for (const text of splitPatternList(raw)) {
     let body = text;
@@ -33,10 +33,10 @@ export function parsePatterns(ws: Workspace, raw: string): IncludePattern[] {
       body = body.slice(1).trim();
     }
     if (body === '') {
-      throw new ProvenanceError('INPUT_INVALID', `subject-path entry ${show(text)} has no pattern; expected a path or glob`, 'Remove the entry or add the path after the `!`.');
+      throw new ProvenanceError('INPUT_INVALID', `${input} entry ${show(text)} has no pattern; expected a path or glob`, 'Remove the entry or add the path after the `!`.');
     }
     const alternatives = expandBraces(body);
-    const resolved = alternatives.map((alt) => resolveInWorkspace(ws, 'subject-path', alt));
+    const resolved = alternatives.map((alt) => resolveInWorkspace(ws, input, alt));
     const globs = resolved.map((r) => globEscape(r.root) + r.path.slice(r.root.length));
     if (negate) {
       for (const inc of includes) inc.excludes.push(...globs.map((g) => `!${g}`));
@@ -52,7 +52,7 @@ export function parsePatterns(ws: Workspace, raw: string): IncludePattern[] {
     });
   }
   if (includes.length === 0) {
-    throw new ProvenanceError('INPUT_INVALID', `subject-path ${show(raw.trim())} only excludes files; expected at least one path or glob to include`, 'Add the paths to include before the `!` excludes.');
+    throw new ProvenanceError('INPUT_INVALID', `${input} ${show(raw.trim())} only excludes files; expected at least one path or glob to include`, 'Add the paths to include before the `!` excludes.');
   }
   return includes;
 }

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { judgeArtifacts, sameArtifact, unusedBundles, type BundleOutcome } from '../../src/verify/judge.ts';
+import { buildReport, failureLine, reportMarkdown, reportText } from '../../src/verify/report.ts';
+import { parseBundleText, claimedSubjects } from '../../src/verify/bundle-files.ts';
+import type { CheckFailure, VerifiedBundle } from '../../src/verify/types.ts';
+
+const A = { name: 'app', digest: { sha256: 'a'.repeat(64) } };
+const B = { name: 'lib', digest: { sha256: 'b'.repeat(64), sha512: 'c'.repeat(128) } };
+const verified = (subjects: { name: string; digest: Record<string, string> }[], san = 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1'): VerifiedBundle => ({
+  certificate: { subjectAlternativeName: san } as VerifiedBundle['certificate'],
+  signedAt: new Date('2026-01-01T00:00:00Z'),
+  statement: { _type: 'https://in-toto.io/Statement/v1', subject: subjects, predicateType: 'https://slsa.dev/provenance/v1', predicate: {} },
+  messageDigest: undefined,
+});
+const ok = (source: string, v: VerifiedBundle): BundleOutcome => ({ source, verified: v, failure: undefined, claimed: v.statement?.subject ?? [] });
+const broken = (source: string, claimed: typeof A[], failure?: CheckFailure): BundleOutcome => ({ source, verified: undefined, failure, claimed });
+const wrongWorkflow: CheckFailure = { check: 'signer-workflow', expected: 'o/r/.github/workflows/release.yml', found: 'o/r/.github/workflows/other.yml' };
+
+describe('sameArtifact', () => {
+  it('needs one shared algorithm that agrees and none that differs', () => {
+    assert.equal(sameArtifact({ sha256: 'aa' }, { sha256: 'AA' }), true);
+    assert.equal(sameArtifact({ sha256: 'aa' }, { sha512: 'aa' }), false, 'no algorithm in common');
+    assert.equal(sameArtifact({ sha256: 'aa', sha512: 'bb' }, { sha256: 'aa', sha512: 'cc' }), false, 'a contradiction wins');
+    assert.equal(sameArtifact({ sha512: 'c'.repeat(128) }, B.digest), true, 'npm-style sha512-only subjects match');
+  });
+});
+
+describe('judgeArtifacts', () => {
+  it('passes an artifact when one covering bundle passes every check', () => {
+    const [v] = judgeArtifacts([A], [ok('b.jsonl:1', verified([A]))], () => []);
+    assert.equal(v?.passed, true);
+    assert.equal(v?.attempts[0]?.signer, 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1');
+  });
+
+  it('fails with every failure of every bundle tried, not only the last', () => {
+    const outcomes = [ok('one.json', verified([A])), broken('two.json', [A], { check: 'signature', expected: 'a valid signature', found: 'an invalid one' })];
+    const [v] = judgeArtifacts([A], outcomes, () => [wrongWorkflow, { check: 'source-ref', expected: 'refs/tags/v*', found: 'refs/heads/main' }]);
+    assert.equal(v?.passed, false);
+    assert.deepEqual(v?.attempts.map((a) => [a.source, a.failures.map((f) => f.check)]), [
+      ['one.json', ['signer-workflow', 'source-ref']],
+      ['two.json', ['signature']],
+    ]);
+  });
+
+  it('fails closed on an unverified bundle with no recorded reason', () => {
+    const [v] = judgeArtifacts([A], [broken('x.json', [A])], () => []);
+    assert.equal(v?.passed, false);
+    assert.equal(v?.attempts[0]?.failures[0]?.check, 'bundle-format');
+  });
+
+  it('says no bundle covers an artifact, naming its digest', () => {
+    const [v] = judgeArtifacts([B], [ok('a.json', verified([A]))], () => []);
+    assert.equal(v?.passed, false);
+    assert.deepEqual(v?.attempts[0]?.failures[0], { check: 'subject-digest', expected: `a bundle whose statement lists sha256:${'b'.repeat(64)} / sha512:${'c'.repeat(128)}`, found: 'none of the 1 bundle(s) read lists it' });
+  });
+
+  it('matches message-signature bundles by the signed digest', () => {
+    const message: VerifiedBundle = { certificate: undefined, signedAt: new Date(), statement: undefined, messageDigest: { algorithm: 'sha256', hex: 'a'.repeat(64) } };
+    assert.equal(judgeArtifacts([A], [ok('m.json', message)], () => [])[0]?.passed, true);
+  });
+
+  it('lists bundles that cover no artifact', () => {
+    const outcomes = [ok('a.json', verified([A])), ok('b.json', verified([B]))];
+    assert.deepEqual(unusedBundles([A], outcomes).map((o) => o.source), ['b.json']);
+  });
+});
+
+describe('report', () => {
+  const verdicts = judgeArtifacts([A, B], [ok('a.json', verified([A])), ok('b.json', verified([B]))], (bundle) => (bundle.statement?.subject[0]?.name === 'lib' ? [wrongWorkflow] : []));
+  const report = buildReport(verdicts, [], { time: new Date('2026-11-22T00:00:00Z'), trustedRoot: 'public-good', policy: { repository: 'o/r' } });
+
+  it('is FAILED when any artifact fails, and never verified for zero artifacts', () => {
+    assert.equal(report.verified, false);
+    assert.deepEqual(report.artifacts.map((a) => a.result), ['PASS', 'FAIL']);
+    assert.equal(buildReport([], [], { time: new Date(), trustedRoot: 'x', policy: {} }).verified, false);
+  });
+  it('renders text a person can act on', () => {
+    const text = reportText(report);
+    assert.match(text, /^PASS app \(sha256:a{64}\) — a\.json, signed by https:\/\/github\.com\//m);
+    assert.match(text, /^FAIL lib/m);
+    assert.match(text, /^ {2}b\.json: signer-workflow: expected o\/r\/\.github\/workflows\/release\.yml, found o\/r\/\.github\/workflows\/other\.yml$/m);
+    assert.match(text, /verification FAILED for 1 of 2 artifact\(s\)\n$/);
+  });
+  it('renders a summary table with failures first', () => {
+    const md = reportMarkdown(report);
+    assert.match(md, /^## Provenance verification failed: 1 of 2 artifact\(s\)/);
+    const rows = md.split('\n').filter((l) => l.startsWith('| `'));
+    assert.match(rows[0] ?? '', /^\| `lib` \| ❌ FAIL \| `b\.json` \|.*`signer-workflow`: expected `o\/r/);
+    assert.match(rows[1] ?? '', /^\| `app` \| ✅ PASS \|/);
+  });
+  it('gives one failure line naming artifact and check', () => {
+    assert.equal(failureLine(report), 'provenance verification failed for 1 of 2 artifact(s): lib (signer-workflow: expected o/r/.github/workflows/release.yml, found o/r/.github/workflows/other.yml)');
+  });
+});
+
+describe('parseBundleText', () => {
+  it('reads one pretty-printed bundle, or JSON Lines with line numbers', () => {
+    assert.equal(parseBundleText('{\n  "a": 1\n}\n', 'x.sigstore.json').length, 1);
+    const lines = parseBundleText('{"a":1}\n\n{"b":2}\nnot json\n', 'x.jsonl');
+    assert.deepEqual(lines.map((l) => [l.source, l.failure?.check]), [['x.jsonl:1', undefined], ['x.jsonl:3', undefined], ['x.jsonl:4', 'bundle-format']]);
+  });
+  it('turns an empty file into a bundle-format failure', () => {
+    assert.equal(parseBundleText('  \n', 'e.json')[0]?.failure?.check, 'bundle-format');
+  });
+});
+
+describe('claimedSubjects', () => {
+  it('reads subjects from an unverified DSSE payload and tolerates garbage', () => {
+    const payload = Buffer.from(JSON.stringify({ subject: [A, { name: 'x' }, 'junk'] })).toString('base64');
+    assert.deepEqual(claimedSubjects({ dsseEnvelope: { payload } }), [A]);
+    assert.deepEqual(claimedSubjects({ dsseEnvelope: { payload: '!!!' } }), []);
+    assert.deepEqual(claimedSubjects(null), []);
+  });
+});

@@ -1,0 +1,55 @@
+// Verify mode's own inputs, read once into a typed object. The identity and provenance rules
+// (repository, signer-workflow, ...) are read by the policy module; this file holds what to
+// verify (subjects, bundles) and what to trust (trusted root, key). Pure.
+
+import { ProvenanceError } from '../errors.ts';
+import type { SubjectInputs } from '../subjects/index.ts';
+import { booleanInput, type InputReader } from './settings.ts';
+
+export type Mode = 'attest' | 'verify';
+
+export function modeFrom(get: InputReader): Mode {
+  const mode = get('mode').trim() || 'attest';
+  if (mode === 'attest' || mode === 'verify') return mode;
+  throw new ProvenanceError('INPUT_INVALID', `mode: "${mode}" is neither attest nor verify`, 'Set mode to attest (the default) or verify');
+}
+
+export interface VerifySettings {
+  subjects: SubjectInputs;
+  bundlePath: string;
+  /** public-good, github, auto, or the path of a trusted root JSON (JSON Lines for several). */
+  trustedRoot: string;
+  /** Path of a PEM public key, for bundles signed with a managed key instead of a certificate. */
+  key: string | undefined;
+  /** Where the JSON report goes (default: under RUNNER_TEMP). */
+  reportPath: string | undefined;
+  showSummary: boolean;
+}
+
+export function verifySettings(get: InputReader): VerifySettings {
+  const subjects: SubjectInputs = {
+    paths: get('subject-path'),
+    names: get('subject-name'),
+    digests: get('subject-digest'),
+    checksums: get('subject-checksums'),
+  };
+  if (!subjects.paths.trim() && !subjects.digests.trim() && !subjects.checksums.trim()) {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'verify mode needs the artifacts to check: subject-path, subject-digest (with subject-name) or subject-checksums',
+      'Add e.g. "subject-path: dist/*"; every artifact named must be covered by a passing bundle',
+    );
+  }
+  const bundlePath = get('bundle-path').trim();
+  if (!bundlePath) {
+    throw new ProvenanceError('INPUT_CONFLICT', 'verify mode needs bundle-path: the bundle files to verify', 'Set bundle-path, e.g. "dist/*.sigstore.json" or the .jsonl written by attest mode');
+  }
+  return {
+    subjects,
+    bundlePath,
+    trustedRoot: get('trusted-root').trim() || 'auto',
+    key: get('key').trim() || undefined,
+    reportPath: get('report-path').trim() || undefined,
+    showSummary: booleanInput('show-summary', get('show-summary'), true),
+  };
+}

@@ -1,0 +1,79 @@
+// What a verified Fulcio certificate says about its signer: the SAN and the 1.3.6.1.4.1.57264.1.*
+// extensions, read exactly as written. v2 extensions (.8 onwards) hold a DER UTF8String; the
+// legacy ones (.1 issuer, .2 trigger, .3 sha, .6 ref) hold the raw string. Where both exist the
+// v2 value wins, as Fulcio writes the same claim into both.
+
+import type { X509Certificate } from '@sigstore/core';
+import { VerificationError, type CertificateFacts } from '../types.ts';
+
+const FULCIO = '1.3.6.1.4.1.57264.1';
+// Fulcio's otherName SAN for identities that are neither URI nor email (e.g. a username).
+const OTHERNAME_USERNAME = `${FULCIO}.7`;
+const UTF8_STRING = 0x0c;
+
+export function certificateFacts(cert: X509Certificate): CertificateFacts {
+  const v2 = (n: number): string | undefined => utf8Extension(cert, `${FULCIO}.${n}`);
+  const legacy = (n: number): string | undefined => cert.extension(`${FULCIO}.${n}`)?.value.toString('utf8');
+  return {
+    subjectAlternativeName: subjectAlternativeName(cert),
+    issuer: v2(8) ?? legacy(1),
+    buildSignerURI: v2(9),
+    buildSignerDigest: v2(10),
+    runnerEnvironment: v2(11),
+    sourceRepositoryURI: v2(12),
+    sourceRepositoryDigest: v2(13) ?? legacy(3),
+    sourceRepositoryRef: v2(14) ?? legacy(6),
+    sourceRepositoryIdentifier: v2(15),
+    sourceRepositoryOwnerURI: v2(16),
+    sourceRepositoryOwnerIdentifier: v2(17),
+    buildConfigURI: v2(18),
+    buildConfigDigest: v2(19),
+    buildTrigger: v2(20) ?? legacy(2),
+    runInvocationURI: v2(21),
+    sourceRepositoryVisibilityAtSigning: v2(22),
+  };
+}
+
+function subjectAlternativeName(cert: X509Certificate): string {
+  const san = cert.subjectAltName ?? cert.extSubjectAltName?.otherName(OTHERNAME_USERNAME);
+  if (san === undefined || san === '') {
+    throw new VerificationError({ check: 'certificate-identity', expected: 'a subject alternative name (URI, email or Fulcio username) in the signing certificate', found: 'none' });
+  }
+  return san;
+}
+
+// Identity rules compare these strings exactly, so an extension we cannot read is a refusal,
+// not an absent value.
+function utf8Extension(cert: X509Certificate, oid: string): string | undefined {
+  const ext = cert.extension(oid);
+  if (!ext) return undefined;
+  const value = ext.value;
+  const decoded = decodeUTF8String(value);
+  if (decoded === undefined) {
+    throw new VerificationError({ check: 'certificate-identity', expected: `certificate extension ${oid} as a DER UTF8String`, found: `bytes ${value.subarray(0, 16).toString('hex')}${value.length > 16 ? '…' : ''}` });
+  }
+  return decoded;
+}
+
+/** The text of a DER UTF8String that spans all of `der`, or undefined. */
+export function decodeUTF8String(der: Buffer): string | undefined {
+  if (der[0] !== UTF8_STRING || der.length < 2) return undefined;
+  const first = der[1] ?? 0;
+  let length = first;
+  let offset = 2;
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 3 || der.length < 2 + count) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (der[2 + i] ?? 0);
+    offset = 2 + count;
+  }
+  if (offset + length !== der.length) return undefined;
+  const text = der.subarray(offset);
+  const decoded = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoded.decode(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+// The bundle as @sigstore/verify's Verifier consumes it (a SignedEntity), with two changes:
+// RFC 3161 timestamps read their time leniently (timestamp.ts), and a message signature can be
+// checked against a digest instead of the artifact (digest-signature.ts). Also a view of the
+// entity that records which stage the Verifier is in, so a failure it did not label can still be
+// attributed to the right check.
+
+import type { Bundle } from '@sigstore/bundle';
+import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
+import { VerificationError } from '../types.ts';
+import type { Stage } from './failures.ts';
+import { LenientTimestamp } from './timestamp.ts';
+
+type SignatureContent = SignedEntity['signature'];
+
+export function signedEntityOf(bundle: Bundle, artifact: Buffer | undefined, signature: SignatureContent | undefined): SignedEntity {
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle, artifact);
+  } catch (err) {
+    // The leaf certificate or a timestamp token does not parse.
+    throw new VerificationError(
+      { check: 'bundle-format', expected: 'a DER leaf certificate and DER RFC 3161 timestamps', found: err instanceof Error ? err.message : String(err) },
+      { cause: err },
+    );
+  }
+  return {
+    ...entity,
+    timestamps: entity.timestamps.map((t) => (t.$case === 'timestamp-authority' ? { $case: t.$case, timestamp: new LenientTimestamp(t.timestamp.root) } : t)),
+    signature: signature ?? entity.signature,
+  };
+}
+
+/**
+ * The same entity, noting the stage whenever the Verifier reaches for the part a stage checks:
+ * timestamps, then the key (certificate chain, SCTs), then log entries, then the signature.
+ */
+export function stageTracked(entity: SignedEntity): { entity: SignedEntity; stage: () => Stage } {
+  let stage: Stage = 'timestamp';
+  const content = entity.signature;
+  const signature: SignatureContent = {
+    get signature() {
+      return content.signature;
+    },
+    compareSignature: (sig) => content.compareSignature(sig),
+    compareDigest: (digest) => content.compareDigest(digest),
+    compareSignedDigest: (digest) => content.compareSignedDigest(digest),
+    verifySignature: (key) => {
+      stage = 'signature';
+      return content.verifySignature(key);
+    },
+  };
+  const tracked: SignedEntity = {
+    get timestamps() {
+      stage = 'timestamp';
+      return entity.timestamps;
+    },
+    get key() {
+      stage = 'key';
+      return entity.key;
+    },
+    get tlogEntries() {
+      stage = 'tlog';
+      return entity.tlogEntries;
+    },
+    signature,
+  };
+  return { entity: tracked, stage: () => stage };
+}
+
+/** The earliest time the verified entity proves: an RFC 3161 time or a promised integration time. */
+export function earliestTrustedTime(entity: SignedEntity): Date | undefined {
+  let earliest: Date | undefined;
+  for (const t of entity.timestamps) {
+    // The Verifier counts a log entry's time only with an inclusion promise (its SET signs the time).
+    const time = t.$case === 'timestamp-authority' ? t.timestamp.signingTime : t.tlogEntry.inclusionPromise ? new Date(Number(t.tlogEntry.integratedTime) * 1000) : undefined;
+    if (time && (!earliest || time < earliest)) earliest = time;
+  }
+  return earliest;
+}

@@ -1,0 +1,92 @@
+// The verdict for each artifact. An artifact passes when at least one bundle that covers it
+// (its digest is a subject of the verified statement, or the signed message digest) passes
+// every check. Every bundle tried is reported with ALL its failed checks, so a person reading
+// the result sees why each candidate was rejected, not only the last one. Pure.
+
+import type { Subject } from '../subjects/index.ts';
+import type { CheckFailure, VerifiedBundle } from './types.ts';
+
+/** What the cryptographic layer concluded about one bundle. */
+export interface BundleOutcome {
+  source: string;
+  /** Set when every cryptographic check passed. */
+  verified: VerifiedBundle | undefined;
+  /** Set when a cryptographic check (or parsing) failed. */
+  failure: CheckFailure | undefined;
+  /** Subjects the statement claims, unverified: only to attribute a failed bundle to artifacts. */
+  claimed: readonly Subject[];
+}
+
+export interface Attempt {
+  source: string;
+  signer: string | undefined;
+  failures: CheckFailure[];
+}
+
+export interface ArtifactVerdict {
+  artifact: Subject;
+  passed: boolean;
+  attempts: Attempt[];
+}
+
+/** Whether two digest maps share an algorithm on which they agree (and none on which they differ). */
+export function sameArtifact(a: Record<string, string>, b: Record<string, string>): boolean {
+  let agreed = false;
+  for (const [alg, hex] of Object.entries(a)) {
+    const other = b[alg];
+    if (other === undefined) continue;
+    if (other.toLowerCase() !== hex.toLowerCase()) return false;
+    agreed = true;
+  }
+  return agreed;
+}
+
+function covers(bundle: VerifiedBundle, artifact: Subject): boolean {
+  if (bundle.statement) return bundle.statement.subject.some((s) => sameArtifact(s.digest, artifact.digest));
+  const message = bundle.messageDigest;
+  return message !== undefined && sameArtifact({ [message.algorithm]: message.hex }, artifact.digest);
+}
+
+const digestText = (d: Record<string, string>): string =>
+  Object.entries(d)
+    .map(([alg, hex]) => `${alg}:${hex}`)
+    .join(' / ');
+
+export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], policy: (bundle: VerifiedBundle) => CheckFailure[]): ArtifactVerdict[] {
+  return artifacts.map((artifact) => {
+    const attempts: Attempt[] = [];
+    for (const outcome of outcomes) {
+      const { verified } = outcome;
+      if (verified) {
+        if (!covers(verified, artifact)) continue;
+        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, failures: policy(verified) });
+      } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
+        // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.
+        const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
+        attempts.push({ source: outcome.source, signer: undefined, failures: [failure] });
+      }
+    }
+    if (attempts.length === 0) {
+      attempts.push({
+        source: '(no bundle)',
+        signer: undefined,
+        failures: [
+          {
+            check: 'subject-digest',
+            expected: `a bundle whose statement lists ${digestText(artifact.digest)}`,
+            found: outcomes.length === 0 ? 'no bundles' : `none of the ${outcomes.length} bundle(s) read lists it`,
+          },
+        ],
+      });
+    }
+    return { artifact, passed: attempts.some((a) => a.failures.length === 0), attempts };
+  });
+}
+
+/** Bundles that cover no artifact at all: worth a line in the report, never a pass. */
+export function unusedBundles(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[]): BundleOutcome[] {
+  return outcomes.filter((o) => {
+    const subjects = o.verified?.statement?.subject ?? o.claimed;
+    return !artifacts.some((a) => subjects.some((s) => sameArtifact(s.digest, a.digest)));
+  });
+}

@@ -1,0 +1,104 @@
+// What verify mode tells people: per artifact PASS or FAIL, and for every bundle tried every
+// failed check with what was expected and what was found. One report object, rendered three
+// ways: JSON (a file for machines), Markdown (the job summary), text (the CLI). Pure.
+
+import type { ArtifactVerdict } from './judge.ts';
+import type { CheckFailure } from './types.ts';
+
+export interface VerifyReport {
+  verified: boolean;
+  time: string;
+  trustedRoot: string;
+  policy: Record<string, unknown>;
+  artifacts: {
+    name: string;
+    digest: Record<string, string>;
+    result: 'PASS' | 'FAIL';
+    bundles: { source: string; signer: string | null; result: 'PASS' | 'FAIL'; failures: CheckFailure[] }[];
+  }[];
+  /** Bundles that list none of the artifacts (or could not be read at all). */
+  unusedBundles: { source: string; failure: CheckFailure | null }[];
+}
+
+export function buildReport(
+  verdicts: readonly ArtifactVerdict[],
+  unused: readonly { source: string; failure: CheckFailure | undefined }[],
+  context: { time: Date; trustedRoot: string; policy: Record<string, unknown> },
+): VerifyReport {
+  return {
+    verified: verdicts.length > 0 && verdicts.every((v) => v.passed),
+    time: context.time.toISOString(),
+    trustedRoot: context.trustedRoot,
+    policy: context.policy,
+    artifacts: verdicts.map((v) => ({
+      name: v.artifact.name,
+      digest: v.artifact.digest,
+      result: v.passed ? 'PASS' : 'FAIL',
+      bundles: v.attempts.map((a) => ({ source: a.source, signer: a.signer ?? null, result: a.failures.length === 0 ? 'PASS' : 'FAIL', failures: a.failures })),
+    })),
+    unusedBundles: unused.map((u) => ({ source: u.source, failure: u.failure ?? null })),
+  };
+}
+
+export const failureText = (f: CheckFailure): string => `${f.check}: expected ${f.expected}, found ${f.found}`;
+
+const firstDigest = (d: Record<string, string>): string => {
+  const [alg, hex] = Object.entries(d)[0] ?? ['', ''];
+  return `${alg}:${hex}`;
+};
+
+export function reportText(r: VerifyReport): string {
+  const lines: string[] = [];
+  for (const a of r.artifacts) {
+    const passing = a.bundles.find((b) => b.result === 'PASS');
+    lines.push(`${a.result} ${a.name} (${firstDigest(a.digest)})${passing ? ` — ${passing.source}, signed by ${passing.signer ?? 'a trusted key'}` : ''}`);
+    if (a.result === 'FAIL') {
+      for (const b of a.bundles) for (const f of b.failures) lines.push(`  ${b.source}: ${failureText(f)}`);
+    }
+  }
+  for (const u of r.unusedBundles) lines.push(`note: ${u.source} lists none of the artifacts${u.failure ? ` (${failureText(u.failure)})` : ''}`);
+  const failed = r.artifacts.filter((a) => a.result === 'FAIL').length;
+  lines.push(r.verified ? `verified: all ${r.artifacts.length} artifact(s) passed` : `verification FAILED for ${failed} of ${r.artifacts.length} artifact(s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const code = (s: string): string => `\`${cell(s).replace(/`/g, "'")}\``;
+
+/** Markdown for the job summary; large runs list failures first and cap the rows. */
+export function reportMarkdown(r: VerifyReport, maxRows = 200): string {
+  const failed = r.artifacts.filter((a) => a.result === 'FAIL');
+  const title = r.verified ? `## Provenance verified: ${r.artifacts.length} artifact(s) passed` : `## Provenance verification failed: ${failed.length} of ${r.artifacts.length} artifact(s)`;
+  const rows: string[] = [];
+  const ordered = [...failed, ...r.artifacts.filter((a) => a.result === 'PASS')];
+  for (const a of ordered.slice(0, maxRows)) {
+    const shown = a.result === 'PASS' ? a.bundles.filter((b) => b.result === 'PASS').slice(0, 1) : a.bundles;
+    for (const b of shown) {
+      const checks = b.failures.map((f) => `${code(f.check)}: expected ${code(f.expected)}, found ${code(f.found)}`).join('<br>');
+      rows.push(`| ${code(a.name)} | ${a.result === 'PASS' ? '✅ PASS' : '❌ FAIL'} | ${code(b.source)} | ${b.signer ? code(b.signer) : ''} | ${checks} |`);
+    }
+  }
+  const rest = ordered.length - maxRows;
+  return [
+    title,
+    '',
+    `Trusted root: ${cell(r.trustedRoot)}. Checked at ${r.time}.`,
+    '',
+    '| Artifact | Result | Bundle | Signer | Failed checks |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    ...(rest > 0 ? [`| … ${rest} more | | | | see the JSON report |`] : []),
+    '',
+  ].join('\n');
+}
+
+/** The step's failure line: the first failing artifacts and the first reason of each. */
+export function failureLine(r: VerifyReport): string {
+  const failed = r.artifacts.filter((a) => a.result === 'FAIL');
+  const shown = failed.slice(0, 3).map((a) => {
+    const first = a.bundles[0]?.failures[0];
+    return `${a.name} (${first ? failureText(first) : 'no passing bundle'})`;
+  });
+  const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
+  return `provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}`;
+}

@@ -1,0 +1,82 @@
+// Which trusted roots a run verifies against, from the user's choice: the public-good instance
+// (offline, built in), GitHub's instance (fetched through TUF), both (`auto`), or a file holding
+// one trusted root JSON or several as JSON Lines. Every root is validated before it is returned.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ProvenanceError } from '../../errors.ts';
+import { VerificationError } from '../types.ts';
+import { fetchGitHubTrustedRoot, type GitHubRootOptions } from './github.ts';
+import { publicGoodTrustedRoot } from './public-good.ts';
+import type { TrustedRootJSON } from './root-json.ts';
+import { validateTrustedRoot } from './validate.ts';
+
+export interface LoadOptions {
+  github?: GitHubRootOptions;
+}
+
+// `auto` must not hold a run up when GitHub's TUF repository is out of reach: one quick try.
+const AUTO_GITHUB: GitHubRootOptions = { timeoutMs: 3000, retries: 0 };
+
+/** `choice`: public-good | github | auto | a path (relative to `workspace`) of a .json or .jsonl file. */
+export async function loadTrustedRoots(choice: string, workspace: string, options: LoadOptions = {}): Promise<TrustedRootJSON[]> {
+  switch (choice.trim()) {
+    case 'public-good':
+      return [validateTrustedRoot(publicGoodTrustedRoot(), 'the built-in public-good trusted root')];
+    case 'github':
+      return [githubRoot(await fetchGitHubTrustedRoot(options.github))];
+    case 'auto': {
+      const roots = [validateTrustedRoot(publicGoodTrustedRoot(), 'the built-in public-good trusted root')];
+      // Public-good alone still verifies public repositories' bundles; GitHub's root is a bonus
+      // here, and a missing root can only make verification stricter, never laxer.
+      const github = await fetchGitHubTrustedRoot({ ...AUTO_GITHUB, ...options.github }).catch((err: unknown) => {
+        if (err instanceof ProvenanceError) return undefined;
+        throw err;
+      });
+      if (github !== undefined) roots.push(githubRoot(github));
+      return roots;
+    }
+    case '':
+      throw new ProvenanceError('INPUT_INVALID', 'no trusted root given', 'Use public-good, github, auto, or the path of a trusted root JSON file');
+    default:
+      return rootsFromFile(path.resolve(workspace, choice.trim()));
+  }
+}
+
+function githubRoot(text: string): TrustedRootJSON {
+  return validateTrustedRoot(parseJSON(text, "GitHub's trusted root"), "GitHub's trusted root");
+}
+
+async function rootsFromFile(file: string): Promise<TrustedRootJSON[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ProvenanceError('TRUSTED_ROOT_UNAVAILABLE', `cannot read the trusted root file ${file} (${code})`, 'Give the path of a trusted root JSON file, or public-good, github or auto', { cause: err });
+  }
+  const whole = tryParse(text);
+  if (whole.ok) return [validateTrustedRoot(whole.value, file)];
+  // Not one JSON document: JSON Lines, one trusted root per non-empty line.
+  const roots = text
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), source: `${file} line ${i + 1}` }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, source }) => validateTrustedRoot(parseJSON(line, source), source));
+  if (roots.length === 0) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `an empty file ${file}` });
+  return roots;
+}
+
+function parseJSON(text: string, source: string): unknown {
+  const parsed = tryParse(text);
+  if (!parsed.ok) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `${parsed.error} in ${source}` });
+  return parsed.value;
+}
+
+function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? `invalid JSON (${err.message})` : 'invalid JSON' };
+  }
+}

@@ -1,0 +1,104 @@
+// Verify mode, start to finish: inputs → trusted roots → bundles → cryptographic checks →
+// policy → one verdict per artifact → report. Trust material is parsed once per run; each bundle
+// is verified once however many artifacts it covers; the only write is the JSON report.
+
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ProvenanceError } from '../errors.ts';
+import type { VerifySettings } from '../inputs/verify-settings.ts';
+import { writeFileAtomic } from '../output/bundle-files.ts';
+import { collectSubjects, type Subject } from '../subjects/index.ts';
+import type { Log } from '../attest.ts';
+import { resolveInside } from '../workspace.ts';
+import { claimedSubjects, loadBundleFiles, type LoadedBundle } from './bundle-files.ts';
+import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
+import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
+import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
+import { buildReport, type VerifyReport } from './report.ts';
+import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
+import { VerificationError } from './types.ts';
+
+export interface VerifyRuntime {
+  workspace: string;
+  /** Where the JSON report goes when report-path is not given. */
+  defaultReportFile: string;
+  /** Directories besides the workspace that report-path may name (the runner's temp dir). */
+  outputRoots: readonly string[];
+  log: Log;
+  now: () => Date;
+}
+
+export interface VerifyOutcome {
+  report: VerifyReport;
+  reportFile: string;
+}
+
+export async function verify(settings: VerifySettings, policy: Policy, rt: VerifyRuntime): Promise<VerifyOutcome> {
+  const key = settings.key === undefined ? undefined : await readKey(settings.key, rt.workspace);
+  if (!namesSigner(policy) && key === undefined) {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'verify mode needs a rule naming the signer, or any GitHub repository\'s provenance would pass: none of repository, owner, signer-workflow, signer-repository, builder-id, certificate-identity, certificate-identity-regexp is set',
+      'Add e.g. "repository: OWNER/REPO" (and "signer-workflow: OWNER/REPO/.github/workflows/release.yml"), or "key" for bundles signed with a managed key',
+    );
+  }
+  const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
+  const trust = createTrust(await loadTrustedRoots(settings.trustedRoot, rt.workspace));
+  const loaded = await loadBundleFiles(settings.bundlePath, rt.workspace);
+  rt.log.info(`read ${loaded.length} bundle(s); trusted root: ${settings.trustedRoot}`);
+
+  // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
+  const needsSha512 = loaded.some((b) => claimedSubjects(b.json).some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
+  const artifacts = await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] });
+
+  const outcomes = loaded.map((bundle) => verifyOne(bundle, trust, key, artifacts));
+  const now = rt.now();
+  const verdicts = judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now));
+  const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy) });
+  await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  return { report, reportFile };
+}
+
+function verifyOne(bundle: LoadedBundle, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
+  const claimed = claimedSubjects(bundle.json);
+  if (bundle.failure) return { source: bundle.source, verified: undefined, failure: bundle.failure, claimed };
+  try {
+    const artifact = messageArtifact(bundle.json, artifacts);
+    const verified = verifyBundleCrypto(bundle.json, trust, { ...(key !== undefined && { key }), ...(artifact && { artifact }) });
+    return { source: bundle.source, verified, failure: undefined, claimed };
+  } catch (err) {
+    if (err instanceof VerificationError) return { source: bundle.source, verified: undefined, failure: err.failure, claimed };
+    throw err;
+  }
+}
+
+/**
+ * A message signature is over one artifact's digest, which must be given to check it. The
+ * artifact is found by the digest the bundle claims; the signature check then proves the claim.
+ */
+function messageArtifact(json: unknown, artifacts: readonly Subject[]): ArtifactInput | undefined {
+  const digest = (json as { messageSignature?: { messageDigest?: { digest?: unknown } } } | undefined)?.messageSignature?.messageDigest?.digest;
+  if (typeof digest !== 'string') return undefined;
+  const hex = Buffer.from(digest, 'base64').toString('hex');
+  const match = artifacts.find((a) => a.digest['sha256'] === hex);
+  return match ? { digest: { algorithm: 'sha256', hex } } : undefined;
+}
+
+async function readKey(value: string, workspace: string): Promise<string> {
+  const file = resolveInside('key', value, workspace);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ProvenanceError('INPUT_INVALID', `key: cannot read "${value}": ${reason}`, 'Give the path of a PEM public key file inside the workspace');
+  }
+}
+
+/** The policy module reads the policy file through this, confined to the workspace. */
+export function workspaceFileReader(workspace: string): (file: string) => string {
+  return (file) => readFileSync(resolveInside('policy', file, workspace), 'utf8');
+}
+
+export const DEFAULT_REPORT_NAME = 'provenance-verify.json';
+export const defaultReportFile = (tempDir: string): string => path.join(tempDir, DEFAULT_REPORT_NAME);
