@@ -1,5 +1,6 @@
-// Benchmarks subject hashing against `openssl dgst -sha256`: one 1 GiB file (streaming speed)
-// and 1,000 files of 256 KiB (the worker pool). Run: `node scripts/bench.ts` (Node 24).
+// npm run bench: hashing against `openssl dgst -sha256` (one 1 GiB file: streaming speed; 1,000
+// files of 256 KiB: the worker pool) and verification throughput against @sigstore/verify, each
+// baseline measured in the same run. Run: `node scripts/bench.ts` (Node 24).
 // BENCH_KEEP=1 keeps the data under .bench/ in the repo and reuses it on the next run.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { randomFile, randomFiles } from './bench/data.ts';
 import { bestOf, command, parseOpenssl } from './bench/measure.ts';
 import { renderTable } from './bench/table.ts';
 import type { BenchRow } from './bench/table.ts';
+import { verificationRows } from './bench/verify.ts';
 
 const GiB = 1024 ** 3;
 const KiB = 1024;
@@ -42,7 +44,9 @@ try {
   check('1,000 files', new Map(oursMany.result.map((s) => [path.join(dir, s.name), s.digest['sha256'] ?? ''])), parseOpenssl(sslMany.result));
   rows.push({ figure: 'hash 1,000 files of 256 KiB (dir pattern, pool)', ours: oursMany.ms, baseline: sslMany.ms, baselineName: 'one openssl dgst run', unit: 'ms', bytes: 1000 * 256 * KiB });
 
-  console.log(`\nwall time, best of ${RUNS}; digests verified equal to openssl's\n`);
+  rows.push(...(await verificationRows(dir, RUNS)));
+
+  console.log(`\nwall time, best of ${RUNS}; digests verified equal to openssl's; every bench bundle verified\n`);
   console.log(renderTable(rows));
   console.log(`\npeak RSS of this process (main thread + hash workers): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
