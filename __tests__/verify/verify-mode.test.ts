@@ -210,6 +210,15 @@ describe('verify mode holds the provenance to its certificate', () => {
   });
 });
 
+describe('verify mode refuses inputs that leave the workspace', () => {
+  it('a trusted root outside it', async () => {
+    await assert.rejects(run([rekorBundle], { 'trusted-root': '/etc/hostname' }), /trusted-root: "\/etc\/hostname" resolves to .* outside the workspace/);
+  });
+  it('a key outside it', async () => {
+    await assert.rejects(run([rekorBundle], { key: '../outside.pem' }), /key: "\.\.\/outside\.pem" resolves to .* outside the workspace/);
+  });
+});
+
 describe('verify mode refuses a policy that names no signer', () => {
   it('before reading any bundle', async () => {
     await assert.rejects(run([rekorBundle], { repository: '', 'signer-workflow': '' }), /needs a rule naming the signer/);

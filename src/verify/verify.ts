@@ -44,7 +44,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
     );
   }
   const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
-  const trust = createTrust(await loadTrustedRoots(settings.trustedRoot, rt.workspace));
+  const trust = createTrust(await loadTrustedRoots(trustedRootChoice(settings.trustedRoot, rt.workspace), rt.workspace));
   const loaded = await loadBundleFiles(settings.bundlePath, rt.workspace);
   rt.log.info(`read ${loaded.length} bundle(s); trusted root: ${settings.trustedRoot}`);
 
@@ -83,6 +83,13 @@ function messageArtifact(json: unknown, artifacts: readonly Subject[]): Artifact
   const hex = Buffer.from(digest, 'base64').toString('hex');
   const match = artifacts.find((a) => a.digest['sha256'] === hex);
   return match ? { digest: { algorithm: 'sha256', hex } } : undefined;
+}
+
+const NAMED_ROOTS: readonly string[] = ['auto', 'public-good', 'github'];
+
+/** A named root as is; a file only inside the workspace (the conformance command alone takes any path). */
+function trustedRootChoice(choice: string, workspace: string): string {
+  return NAMED_ROOTS.includes(choice) ? choice : resolveInside('trusted-root', choice, workspace);
 }
 
 async function readKey(value: string, workspace: string): Promise<string> {

@@ -1,12 +1,13 @@
-// The bundle as @sigstore/verify's Verifier consumes it (a SignedEntity), with two changes:
-// RFC 3161 timestamps read their time leniently (timestamp.ts), and a message signature can be
-// checked against a digest instead of the artifact (digest-signature.ts). Also a view of the
-// entity that records which stage the Verifier is in, so a failure it did not label can still be
-// attributed to the right check.
+// The bundle as @sigstore/verify's Verifier consumes it (a SignedEntity), with three changes:
+// RFC 3161 timestamps read their time leniently (timestamp.ts), a message signature can be
+// checked against a digest instead of the artifact (digest-signature.ts), and the leaf keeps its
+// encoding (certificate-cache.ts). Also a view of the entity that records which stage the
+// Verifier is in, so a failure it did not label can still be attributed to the right check.
 
 import type { Bundle } from '@sigstore/bundle';
 import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { VerificationError } from '../types.ts';
+import { withCachedEncoding } from './certificate-cache.ts';
 import type { Stage } from './failures.ts';
 import { LenientTimestamp } from './timestamp.ts';
 
@@ -16,6 +17,7 @@ export function signedEntityOf(bundle: Bundle, artifact: Buffer | undefined, sig
   let entity: SignedEntity;
   try {
     entity = toSignedEntity(bundle, artifact);
+    if (entity.key.$case === 'certificate') withCachedEncoding(entity.key.certificate);
   } catch (err) {
     // The leaf certificate or a timestamp token does not parse.
     throw new VerificationError(

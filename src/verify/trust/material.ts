@@ -7,6 +7,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import { Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { decodeBase64Strict } from '../crypto/base64.ts';
+import { withRememberedSignatures } from '../crypto/certificate-cache.ts';
 import { VerificationError } from '../types.ts';
 import type { CertificateAuthorityJSON, TimeRangeJSON, TransparencyLogInstanceJSON, TrustedRootJSON } from './root-json.ts';
 
@@ -90,7 +91,7 @@ function certAuthority(ca: CertificateAuthorityJSON, where: string): CertAuthori
   const certChain = ca.certChain.certificates.map((cert, i) => {
     const field = `${where}.certChain.certificates[${i}].rawBytes`;
     try {
-      return X509Certificate.parse(bytes(cert.rawBytes, field));
+      return withRememberedSignatures(X509Certificate.parse(bytes(cert.rawBytes, field)));
     } catch (err) {
       if (err instanceof VerificationError) throw err;
       throw unusable(field, 'a DER X.509 certificate', `bytes that do not parse (${message(err)})`, err);
