@@ -43,5 +43,5 @@ it('sets no default for policy rules, so an unset input never conflicts with a p
 it('runs on node24 from dist/index.js with the outputs of both modes', () => {
   assert.match(yml, /using: 'node24'/);
   assert.match(yml, /main: 'dist\/index\.js'/);
-  assert.deepEqual(section('outputs').sort(), ['bundle-path', 'report-path', 'statement-digest', 'statement-digests', 'subject-count', 'verified']);
+  assert.deepEqual(section('outputs').sort(), ['bundle-path', 'report-path', 'statement-digest', 'statement-digests', 'subject-count', 'verified', 'vsa-path']);
 });

@@ -18,7 +18,7 @@ import { bundleTarget, serializeBundles, writeFileAtomic } from './output/bundle
 import type { AttestReport } from './output/summary.ts';
 import { parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
-import { buildStatements, statementBytes } from './provenance/statement.ts';
+import { buildStatements, statementBytes, type Statement } from './provenance/statement.ts';
 import { planForChoice, planFromSigningConfig, type SigningPlan } from './signing/instance.ts';
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { collectSubjects } from './subjects/index.ts';
@@ -49,12 +49,38 @@ export interface AttestOutcome {
   report: AttestReport;
 }
 
-export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
-  const custom = await customPredicate(settings.predicate, rt.workspace);
+/** The job identity, the chosen Sigstore instance and a signer: what signing any statement needs. */
+export interface SigningSession {
+  token: IdentityToken;
+  plan: SigningPlan;
+  signer: StatementSigner;
+}
+
+export async function openSigningSession(setting: SigstoreSetting, rt: Runtime): Promise<SigningSession> {
   // The token is never logged, so it is not passed to add-mask either (that would print it).
   const token = await verifyToken(await requestToken(rt.env), rt.env);
+  const plan = await signingPlan(setting, token, rt.workspace);
+  const identity = jobIdentityProvider(token, rt.env);
+  return { token, plan, signer: rt.signerFor?.(plan, identity) ?? sigstoreSigner(plan, identity) };
+}
+
+/** Signs each statement; returns the bundles and the sha256 of each signed statement, in order. */
+export async function signStatements(session: SigningSession, statements: readonly Statement[]): Promise<{ bundles: SerializedBundle[]; digests: string[] }> {
+  const bundles: SerializedBundle[] = [];
+  const digests: string[] = [];
+  for (const statement of statements) {
+    const payload = statementBytes(statement);
+    digests.push(`sha256:${createHash('sha256').update(payload).digest('hex')}`);
+    bundles.push(await session.signer.sign(payload));
+  }
+  return { bundles, digests };
+}
+
+export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
+  const custom = await customPredicate(settings.predicate, rt.workspace);
+  const session = await openSigningSession(settings.sigstore, rt);
+  const { token, plan } = session;
   const { predicateType, predicate } = custom ?? (await provenancePredicate(token, rt.env));
-  const plan = await signingPlan(settings.sigstore, token, rt.workspace);
   const requestedBundlePath = settings.bundlePath === undefined ? undefined : resolveInside('bundle-path', settings.bundlePath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
 
   const subjects = await collectSubjects(settings.subjects, {
@@ -64,15 +90,7 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
   const statements = buildStatements(subjects, predicateType, predicate);
   rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
 
-  const identity = jobIdentityProvider(token, rt.env);
-  const signer = rt.signerFor?.(plan, identity) ?? sigstoreSigner(plan, identity);
-  const bundles: SerializedBundle[] = [];
-  const statementDigests: string[] = [];
-  for (const statement of statements) {
-    const payload = statementBytes(statement);
-    statementDigests.push(`sha256:${createHash('sha256').update(payload).digest('hex')}`);
-    bundles.push(await signer.sign(payload));
-  }
+  const { bundles, digests: statementDigests } = await signStatements(session, statements);
 
   const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), bundles.length);
   await writeFileAtomic(target.file, serializeBundles(bundles, target.format));

@@ -14,6 +14,7 @@ import { reportText } from './verify/report.ts';
 import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.ts';
 import { attestSettings } from './inputs/settings.ts';
 import { attestSummaryText } from './output/summary.ts';
+import { writeSummaryAttestations } from './summary-attestation.ts';
 import { verifyBundleCommand } from './verify/conformance.ts';
 
 const stderr = (line: string): void => {
@@ -83,7 +84,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   const workspace = process.cwd();
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const temp = path.resolve(os.tmpdir());
-  const { report } = await verify(settings, policy, {
+  const { report, bundleDigests } = await verify(settings, policy, {
     workspace,
     defaultReportFile: defaultReportFile(temp),
     outputRoots: [temp],
@@ -91,6 +92,11 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
     now: () => new Date(),
   });
   process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
+  if (settings.vsaPath !== undefined) {
+    const runtime = { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [temp], log: { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined } };
+    const vsaFile = await writeSummaryAttestations(report, bundleDigests, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
+    if (vsaFile !== undefined) stderr(`verification summary attestations: ${vsaFile}`);
+  }
   return report.verified ? 0 : 1;
 }
 

@@ -10,6 +10,7 @@ import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
 import { attestSummaryMarkdown } from './output/summary.ts';
+import { writeSummaryAttestations } from './summary-attestation.ts';
 import { policyFromInputs } from './verify/policy/index.ts';
 import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
 import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.ts';
@@ -50,7 +51,7 @@ async function runVerify(get: InputReader): Promise<void> {
   const settings = verifySettings(get);
   const { workspace, temp } = places(process.env);
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
-  const { report, reportFile } = await verify(settings, policy, {
+  const { report, reportFile, bundleDigests } = await verify(settings, policy, {
     workspace,
     defaultReportFile: defaultReportFile(temp),
     outputRoots: [temp],
@@ -59,6 +60,10 @@ async function runVerify(get: InputReader): Promise<void> {
   });
   core.setOutput('verified', String(report.verified));
   core.setOutput('report-path', reportFile);
+  if (settings.vsaPath !== undefined) {
+    const vsaFile = await writeSummaryAttestations(report, bundleDigests, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, actionRuntime(process.env));
+    if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);
+  }
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(reportMarkdown(report)).write();
   for (const artifact of report.artifacts) {
     if (artifact.result === 'PASS') {

@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { REPO_ROOT, runAction, runProcess } from '../../testkit/runner.ts';
 import type { VerifyReport } from '../../src/verify/report.ts';
+import { readBundles, statementOf, verifyWithSigstoreJs } from '../../testkit/verify.ts';
+import { createHash } from 'node:crypto';
 
 let services: LocalServices;
 let ws: string;
@@ -75,6 +77,25 @@ describe('verify mode in a workflow step', () => {
     assert.equal(run.code, 1);
     assert.equal(run.errors.length, 1);
     assert.match(run.errors[0] ?? '', /needs a rule naming the signer.*\[INPUT_CONFLICT\]$/);
+  });
+});
+
+describe('verify mode signs a Verification Summary Attestation for what passed', () => {
+  it('one per passing artifact, itself verifiable, citing the bundle it relied on', async () => {
+    const run = await runAction(services, { scratch, workspace: ws, inputs: { ...gate(), 'subject-path': 'app-linux', 'vsa-path': 'vsa.intoto.jsonl', sigstore: 'signing.json' } });
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['vsa-path'], path.join(ws, 'vsa.intoto.jsonl'));
+    const [vsa] = readBundles(await readFile(path.join(ws, 'vsa.intoto.jsonl'), 'utf8'));
+    assert.ok(vsa);
+    verifyWithSigstoreJs(vsa, services.sigstore.trustedRoot, { san: `https://github.com/${services.issuer.claims.job_workflow_ref}`, issuer: services.issuer.issuer });
+    const statement = statementOf(vsa);
+    assert.equal(statement.predicateType, 'https://slsa.dev/verification_summary/v1');
+    assert.deepEqual(statement.subject.map((s) => s.name), ['app-linux']);
+    assert.equal(statement.predicate['verificationResult'], 'PASSED');
+    assert.deepEqual(statement.predicate['verifiedLevels'], ['SLSA_BUILD_LEVEL_2']);
+    const provenanceLine = (await readFile(path.join(ws, bundleFile), 'utf8')).split('\n')[0] ?? '';
+    const cited = createHash('sha256').update(JSON.stringify(JSON.parse(provenanceLine))).digest('hex');
+    assert.deepEqual(statement.predicate['inputAttestations'], [{ uri: bundleFile, digest: { sha256: cited } }]);
   });
 });
 

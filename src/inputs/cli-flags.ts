@@ -47,6 +47,8 @@ export const VERIFY_FLAGS: readonly FlagSpec[] = [
   { name: 'certificate-identity-regexp', help: 'an anchored regexp the whole SAN must match' },
   { name: 'policy', help: 'YAML or JSON file holding these rules' },
   { name: 'report-path', help: 'write the JSON report here' },
+  { name: 'vsa-path', help: 'sign a SLSA Verification Summary Attestation per passing artifact into this .jsonl' },
+  { name: 'sigstore', help: 'the instance that signs them: auto | public-good | github | SigningConfig .json' },
   { name: 'format', help: 'text (default) or json: what is printed on stdout' },
   { name: 'show-summary', boolean: true, help: 'accepted for symmetry with the action; the report always goes to stdout' },
   { name: 'help', boolean: true, help: 'show this help' },

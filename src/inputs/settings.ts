@@ -73,7 +73,7 @@ function predicateSource(type: string, inline: string, file: string): PredicateS
   return file ? { kind: 'file', type, path: file } : { kind: 'inline', type, json: inline };
 }
 
-function sigstoreSetting(value: string): SigstoreSetting {
+export function sigstoreSetting(value: string): SigstoreSetting {
   if (CHOICES.includes(value)) return { kind: 'choice', choice: value as InstanceChoice };
   if (value.endsWith('.json')) return { kind: 'signing-config', path: value };
   throw new ProvenanceError(

@@ -4,7 +4,7 @@
 
 import { ProvenanceError } from '../errors.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
-import { booleanInput, type InputReader } from './settings.ts';
+import { booleanInput, sigstoreSetting, type InputReader, type SigstoreSetting } from './settings.ts';
 
 export type Mode = 'attest' | 'verify';
 
@@ -23,6 +23,12 @@ export interface VerifySettings {
   key: string | undefined;
   /** Where the JSON report goes (default: under RUNNER_TEMP). */
   reportPath: string | undefined;
+  /** Where signed Verification Summary Attestations go (JSON Lines), if wanted. */
+  vsaPath: string | undefined;
+  /** The Sigstore instance that signs them. */
+  sigstore: SigstoreSetting;
+  /** The policy file, if rules came from one: what a VSA cites as its policy. */
+  policyFile: string | undefined;
   showSummary: boolean;
 }
 
@@ -50,6 +56,9 @@ export function verifySettings(get: InputReader): VerifySettings {
     trustedRoot: get('trusted-root').trim() || 'auto',
     key: get('key').trim() || undefined,
     reportPath: get('report-path').trim() || undefined,
+    vsaPath: get('vsa-path').trim() || undefined,
+    sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
+    policyFile: get('policy').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
   };
 }

@@ -20,6 +20,8 @@ export interface BundleOutcome {
 export interface Attempt {
   source: string;
   signer: string | undefined;
+  /** github-hosted or self-hosted, from the certificate (a verified bundle's only). */
+  runnerEnvironment: string | undefined;
   failures: CheckFailure[];
 }
 
@@ -59,17 +61,18 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
       const { verified } = outcome;
       if (verified) {
         if (!covers(verified, artifact)) continue;
-        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, failures: policy(verified) });
+        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, runnerEnvironment: verified.certificate?.runnerEnvironment, failures: policy(verified) });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
         // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.
         const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
-        attempts.push({ source: outcome.source, signer: undefined, failures: [failure] });
+        attempts.push({ source: outcome.source, signer: undefined, runnerEnvironment: undefined, failures: [failure] });
       }
     }
     if (attempts.length === 0) {
       attempts.push({
         source: '(no bundle)',
         signer: undefined,
+        runnerEnvironment: undefined,
         failures: [
           {
             check: 'subject-digest',

@@ -2,6 +2,7 @@
 // policy → one verdict per artifact → report. Trust material is parsed once per run; each bundle
 // is verified once however many artifacts it covers; the only write is the JSON report.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,8 @@ export interface VerifyRuntime {
 export interface VerifyOutcome {
   report: VerifyReport;
   reportFile: string;
+  /** sha256 of each bundle as read, by source: what a summary attestation cites as its inputs. */
+  bundleDigests: ReadonlyMap<string, string>;
 }
 
 export async function verify(settings: VerifySettings, policy: Policy, rt: VerifyRuntime): Promise<VerifyOutcome> {
@@ -57,7 +60,8 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   const verdicts = judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now));
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy) });
   await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  return { report, reportFile };
+  const bundleDigests = new Map(loaded.map((b) => [b.source, createHash('sha256').update(JSON.stringify(b.json)).digest('hex')]));
+  return { report, reportFile, bundleDigests };
 }
 
 function verifyOne(bundle: LoadedBundle, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {

@@ -1,0 +1,61 @@
+// SLSA Verification Summary Attestations (https://slsa.dev/verification_summary/v1) for the
+// artifacts that passed: one statement per artifact saying who verified it, when, against which
+// policy and which attestations, and at what SLSA build level. Pure: signing them is the
+// caller's business (verification never imports signing).
+
+import { createHash } from 'node:crypto';
+import type { VerifyReport } from './report.ts';
+
+export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
+
+export interface VsaContext {
+  verifierId: string; // e.g. https://github.com/OWNER/provenance-action@v1
+  policyUri: string; // the policy file, or a URN for rules given as inputs
+  bundleDigests: ReadonlyMap<string, string>;
+}
+
+export interface VsaStatement {
+  _type: 'https://in-toto.io/Statement/v1';
+  subject: { name: string; digest: Record<string, string> }[];
+  predicateType: typeof VSA_PREDICATE_TYPE;
+  predicate: Record<string, unknown>;
+}
+
+/**
+ * The level the verified provenance supports: signed provenance from a hosted build platform is
+ * Build L2; a self-hosted runner is not a hosted platform, so L1. Nothing more is claimed.
+ */
+export function verifiedLevel(runnerEnvironment: string | null): string {
+  return runnerEnvironment === 'github-hosted' ? 'SLSA_BUILD_LEVEL_2' : 'SLSA_BUILD_LEVEL_1';
+}
+
+/** A URI for the artifact: its name when that is already one (pkg:, https:, oci:), else a file: URI. */
+export function resourceUri(name: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(name) ? name : `file:${encodeURI(name)}`;
+}
+
+export function vsaStatements(report: VerifyReport, context: VsaContext): VsaStatement[] {
+  const policyDigest = createHash('sha256').update(JSON.stringify(report.policy)).digest('hex');
+  return report.artifacts.flatMap((artifact): VsaStatement[] => {
+    const passing = artifact.bundles.find((b) => b.result === 'PASS');
+    if (artifact.result !== 'PASS' || !passing) return [];
+    const bundleDigest = context.bundleDigests.get(passing.source);
+    return [
+      {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: artifact.name, digest: { ...artifact.digest } }],
+        predicateType: VSA_PREDICATE_TYPE,
+        predicate: {
+          verifier: { id: context.verifierId },
+          timeVerified: report.time,
+          resourceUri: resourceUri(artifact.name),
+          policy: { uri: context.policyUri, digest: { sha256: policyDigest } },
+          inputAttestations: bundleDigest ? [{ uri: passing.source, digest: { sha256: bundleDigest } }] : [],
+          verificationResult: 'PASSED',
+          verifiedLevels: [verifiedLevel(passing.runnerEnvironment)],
+          slsaVersion: '1.0',
+        },
+      },
+    ];
+  });
+}
