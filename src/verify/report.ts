@@ -3,7 +3,7 @@
 // ways: JSON (a file for machines), Markdown (the job summary), text (the CLI). Pure.
 
 import type { ArtifactVerdict } from './judge.ts';
-import type { CheckFailure } from './types.ts';
+import type { CheckFailure, CheckName } from './types.ts';
 
 export interface VerifyReport {
   verified: boolean;
@@ -92,13 +92,52 @@ export function reportMarkdown(r: VerifyReport, maxRows = 200): string {
   ].join('\n');
 }
 
-/** The step's failure line: the first failing artifacts and the first reason of each. */
+/** What someone who did not write the policy should do about each kind of failure. */
+export function remedy(check: CheckName): string {
+  switch (check) {
+    case 'subject-digest':
+      return 'the artifact has no provenance here: verify the exact file the release built, and pass the bundle its attest step wrote in bundle-path';
+    case 'repository':
+    case 'owner':
+    case 'signer-workflow':
+    case 'signer-repository':
+    case 'source-ref':
+    case 'source-digest':
+    case 'builder-id':
+    case 'certificate-identity':
+    case 'certificate-oidc-issuer':
+    case 'runner-environment':
+      return 'the artifact was built somewhere the policy does not allow: use the artifact from the allowed workflow and ref, or change the policy if this origin is intended';
+    case 'predicate-type':
+      return 'the bundle attests something else than the policy asks for: pass the provenance bundle, or set predicate-type';
+    case 'max-age':
+      return 'the signature is older than max-age allows: rebuild and re-attest, or relax max-age';
+    case 'predicate-matches-certificate':
+      return 'the provenance contradicts its own signing certificate: treat the artifact as forged and do not deploy it';
+    case 'trusted-root':
+      return 'the trusted root itself is unusable: fix or replace the trusted-root file';
+    case 'public-key':
+      return 'the bundle was signed with another key than the one given in key';
+    case 'bundle-format':
+    case 'signature':
+    case 'certificate-chain':
+    case 'sct':
+    case 'tlog':
+    case 'timestamp':
+      return 'the bundle is damaged, forged, or from an instance you do not trust: download it again or re-run the attest step, and check trusted-root';
+  }
+}
+
+/** The step's failure line: the first failing artifacts, the first reason of each, and what to do. */
 export function failureLine(r: VerifyReport): string {
   const failed = r.artifacts.filter((a) => a.result === 'FAIL');
-  const shown = failed.slice(0, 3).map((a) => {
-    const first = a.bundles[0]?.failures[0];
+  const firsts = failed.map((a) => a.bundles[0]?.failures[0]);
+  const shown = failed.slice(0, 3).map((a, i) => {
+    const first = firsts[i];
     return `${a.name} (${first ? failureText(first) : 'no passing bundle'})`;
   });
   const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
-  return `provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}`;
+  const firstCheck = firsts.find((f) => f !== undefined)?.check;
+  const fix = firstCheck ? `. To fix: ${remedy(firstCheck)}` : '';
+  return `provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}${fix}`;
 }
