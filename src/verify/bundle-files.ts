@@ -68,6 +68,13 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; rea
   }
 }
 
+/** A DSSE envelope on its own: signed, but with no certificate or log entry to check it offline. */
+export function isBareEnvelope(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const o = json as Record<string, unknown>;
+  return o['mediaType'] === undefined && typeof o['payloadType'] === 'string' && typeof o['payload'] === 'string' && Array.isArray(o['signatures']);
+}
+
 /**
  * The subjects a bundle's statement claims, read WITHOUT verifying anything. Used only to
  * attribute a bundle to artifacts in the report and to choose which digests to compute; every
@@ -75,7 +82,9 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; rea
  */
 export function claimedSubjects(json: unknown): { name: string; digest: Record<string, string> }[] {
   try {
-    const envelope = (json as { dsseEnvelope?: { payload?: unknown } } | undefined)?.dsseEnvelope;
+    // A bundle's envelope, or a bare DSSE envelope (older slsa-github-generator releases).
+    const outer = json as { dsseEnvelope?: { payload?: unknown }; payload?: unknown } | undefined;
+    const envelope = outer?.dsseEnvelope ?? outer;
     if (typeof envelope?.payload !== 'string') return [];
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject?: unknown };
     if (!Array.isArray(statement.subject)) return [];

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../output/bundle-files.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../attest.ts';
 import { resolveInside } from '../workspace.ts';
-import { claimedSubjects, loadBundleFiles, type LoadedBundle } from './bundle-files.ts';
+import { claimedSubjects, isBareEnvelope, loadBundleFiles, type LoadedBundle } from './bundle-files.ts';
 import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
 import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
@@ -67,6 +67,14 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
 function verifyOne(bundle: LoadedBundle, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
   const claimed = claimedSubjects(bundle.json);
   if (bundle.failure) return { source: bundle.source, verified: undefined, failure: bundle.failure, claimed };
+  if (isBareEnvelope(bundle.json)) {
+    const failure = {
+      check: 'bundle-format' as const,
+      expected: 'a Sigstore bundle, with the certificate and log entry that let it be verified offline',
+      found: 'a bare DSSE envelope (as older slsa-github-generator releases uploaded): nothing in it can be checked without the signer\'s certificate and log entry; use a release made by a generator version that uploads Sigstore bundles',
+    };
+    return { source: bundle.source, verified: undefined, failure, claimed };
+  }
   try {
     const artifact = messageArtifact(bundle.json, artifacts);
     const verified = verifyBundleCrypto(bundle.json, trust, { ...(key !== undefined && { key }), ...(artifact && { artifact }) });
