@@ -12,9 +12,11 @@ import { dispatchInputs } from './context/event.ts';
 import { jobIdentityProvider } from './context/identity.ts';
 import { requestToken, verifyToken, type IdentityToken } from './context/token.ts';
 import { ProvenanceError } from './errors.ts';
+import type { Log } from './log.ts';
 import type { AttestSettings, PredicateSource, SigstoreSetting } from './inputs/settings.ts';
 import { bundleFacts } from './output/bundle-facts.ts';
-import { bundleTarget, serializeBundles, writeFileAtomic } from './output/bundle-files.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { bundleTarget, serializeBundles } from './output/bundle-files.ts';
 import type { AttestReport } from './output/summary.ts';
 import { parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
@@ -23,12 +25,6 @@ import { planForChoice, planFromSigningConfig, type SigningPlan } from './signin
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { collectSubjects } from './subjects/index.ts';
 import { resolveInside } from './workspace.ts';
-
-export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;

@@ -5,7 +5,8 @@
 import packageJSON from '../package.json' with { type: 'json' };
 import { openSigningSession, signStatements, type Runtime } from './attest.ts';
 import type { SigstoreSetting } from './inputs/settings.ts';
-import { serializeBundles, writeFileAtomic } from './output/bundle-files.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { serializeBundles } from './output/bundle-files.ts';
 import type { VerifyReport } from './verify/report.ts';
 import { vsaStatements } from './verify/vsa.ts';
 import { resolveInside } from './workspace.ts';

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { bundleTarget, safeFileStem, writeFileAtomic } from '../../src/output/bundle-files.ts';
+import { writeFileAtomic } from '../../src/atomic-write.ts';
+import { bundleTarget, safeFileStem } from '../../src/output/bundle-files.ts';
 
 describe('bundleTarget', () => {
   it('names one subject <subject>.sigstore.json and several multiple.intoto.jsonl', () => {

@@ -1,10 +1,7 @@
 // Where bundles land and how they are named: `<subject>.sigstore.json` for one subject, a JSON
 // Lines file for several (`multiple.intoto.jsonl`, as slsa-github-generator names it), or exactly
-// the file the user named. Files are written to a temporary sibling and renamed, so a failed run
-// never leaves a half-written bundle behind.
+// the file the user named.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { ProvenanceError } from '../errors.ts';
@@ -48,18 +45,4 @@ export function bundleTarget(requested: string | undefined, defaultDir: string, 
 export function serializeBundles(bundles: readonly SerializedBundle[], format: BundleTarget['format']): string {
   if (format === 'json') return `${JSON.stringify(bundles[0], null, 2)}\n`;
   return bundles.map((b) => `${JSON.stringify(b)}\n`).join('');
-}
-
-/** Writes `content` to `file` atomically: temp file in the same directory, then rename. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temp, content, { mode: 0o644 });
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError('OUTPUT_FAILED', `could not write ${file}: ${reason}`, 'Check that bundle-path names a writable location', { cause: err });
-  }
 }
