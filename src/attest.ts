@@ -39,6 +39,9 @@ export interface Runtime {
 }
 
 export interface AttestOutcome {
+  /** Source repository and ref of the verified GitHub identity (undefined for other identities). */
+  repository: string | undefined;
+  ref: string | undefined;
   bundleFile: string;
   bundles: SerializedBundle[];
   statementDigests: string[]; // sha256:<hex> of each signed statement
@@ -93,7 +96,10 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
 
   const facts = bundles.map(bundleFacts);
   const first = facts[0];
+  const github = token.github !== undefined;
   return {
+    repository: github && typeof token.payload['repository'] === 'string' ? token.payload['repository'] : undefined,
+    ref: github && typeof token.payload['ref'] === 'string' ? token.payload['ref'] : undefined,
     bundleFile: target.file,
     bundles,
     statementDigests,

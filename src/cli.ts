@@ -15,6 +15,8 @@ import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.
 import { attestSettings } from './inputs/settings.ts';
 import { attestSummaryText } from './output/summary.ts';
 import { writeSummaryAttestations } from './summary-attestation.ts';
+import { MAX_SUBJECTS_PER_STATEMENT } from './provenance/statement.ts';
+import { publishToGitHub } from './publish/github.ts';
 import { verifyBundleCommand } from './verify/conformance.ts';
 
 const stderr = (line: string): void => {
@@ -54,16 +56,19 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const settings = attestSettings((name) => flags.get(name) ?? '');
+  // As in a workflow, the GitHub token defaults to the job's; a laptop usually has none, and publishing is then skipped.
+  const settings = attestSettings((name) => flags.get(name) ?? (name === 'github-token' ? (process.env['GITHUB_TOKEN'] ?? '') : ''));
   const workspace = process.cwd();
-  const outcome = await attest(settings, {
-    env: process.env,
-    workspace,
-    defaultBundleDir: workspace,
-    outputRoots: [path.resolve(os.tmpdir())],
-    log: { info: stderr, warning: (m) => stderr(`warning: ${m}`), debug: () => undefined },
-  });
+  const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
+  const outcome = await attest(settings, { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [path.resolve(os.tmpdir())], log });
+  const published = await publishToGitHub(
+    { repository: outcome.repository, ref: outcome.ref, subjects: outcome.report.subjects, bundles: outcome.bundles, subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT },
+    settings.github,
+    process.env,
+    log,
+  );
   if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
+  for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${url}`);
   process.stdout.write(`${outcome.bundleFile}\n`);
   return 0;
 }

@@ -3,6 +3,11 @@
 // and `main` prints it as a single line: what failed, what was expected, how to fix it.
 
 export type ErrorCode =
+  | 'GITHUB_API_FAILED' // the GitHub API could not be reached, kept failing, or answered something unusable
+  | 'GITHUB_PERMISSION_DENIED' // the GitHub API refused the token (401/403): usually a missing workflow permission
+  | 'RELEASE_NOT_FOUND' // no GitHub release exists for the tag bundles are published to or read from
+  | 'RELEASE_ASSET_CONFLICT' // a release already has an asset of that name with other content
+  | 'ATTESTATIONS_UNAVAILABLE' // the attestations API refused the repository (its plan, or a missing permission)
   | 'INPUT_INVALID' // an input has a value we cannot use
   | 'INPUT_CONFLICT' // two inputs that cannot be combined, or none of a required set
   | 'PATH_OUTSIDE_WORKSPACE' // a path, or a symlink's target, escapes the workspace
@@ -24,7 +29,10 @@ export type ErrorCode =
   | 'TSA_FAILED' // the timestamp authority refused or could not be reached
   | 'SIGNING_FAILED' // any other failure while signing
   | 'OUTPUT_FAILED' // a bundle or summary could not be written
-  | 'TRUSTED_ROOT_UNAVAILABLE'; // a trusted root file could not be read, or its TUF repository reached
+  | 'TRUSTED_ROOT_UNAVAILABLE' // a trusted root file could not be read, or its TUF repository reached
+  | 'REGISTRY_FAILED' // an OCI registry refused a request, or could not be reached
+  | 'REGISTRY_AUTH_FAILED' // no usable login for a registry: missing, refused, or a credential helper failed
+  | 'REGISTRY_CONTENT_INVALID'; // a registry served a manifest or blob we cannot use (too large, wrong digest, not JSON)
 
 export class ProvenanceError extends Error {
   readonly code: ErrorCode;

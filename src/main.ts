@@ -10,6 +10,8 @@ import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
 import { attestSummaryMarkdown } from './output/summary.ts';
+import { MAX_SUBJECTS_PER_STATEMENT } from './provenance/statement.ts';
+import { publishToGitHub } from './publish/github.ts';
 import { writeSummaryAttestations } from './summary-attestation.ts';
 import { policyFromInputs } from './verify/policy/index.ts';
 import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
@@ -42,6 +44,15 @@ async function runAttest(get: InputReader): Promise<void> {
   core.setOutput('statement-digests', outcome.statementDigests.join('\n'));
   core.setOutput('subject-count', String(outcome.report.subjects.length));
   core.info(`wrote ${outcome.bundles.length} bundle(s) to ${outcome.bundleFile}`);
+  const published = await publishToGitHub(
+    { repository: outcome.repository, ref: outcome.ref, subjects: outcome.report.subjects, bundles: outcome.bundles, subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT },
+    settings.github,
+    process.env,
+    log,
+  );
+  if (published.attestationIds[0] !== undefined) core.setOutput('attestation-id', published.attestationIds[0]);
+  if (published.attestationUrls[0] !== undefined) core.setOutput('attestation-url', published.attestationUrls[0]);
+  if (published.releaseAssets.length > 0) core.setOutput('release-assets', published.releaseAssets.join('\n'));
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
     await core.summary.addRaw(attestSummaryMarkdown(outcome.report)).write();
   }

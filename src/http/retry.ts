@@ -20,6 +20,17 @@ export interface ServiceRequest {
   hint: string; // what to do when the service stays down
   url: string;
   init?: RequestInit;
+  /**
+   * Refusals the caller reads itself (GitHub's 404 or 422, say): handed back instead of thrown, once
+   * retries are over for a transient one. Network failures are still thrown.
+   */
+  passStatus?: (status: number) => boolean;
+  /**
+   * A wait a service asks for on a refusal the generic rules call final (GitHub's rate-limited 403),
+   * in ms; undefined when the answer says nothing. Used as is, without jitter; a wait longer than
+   * `maxDelayMs` ends the retries at once, since retrying earlier cannot succeed.
+   */
+  serverWait?: (response: Response) => number | undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,23 +57,28 @@ export async function fetchWithRetry(req: ServiceRequest, policy: RetryPolicy = 
   let lastProblem = '';
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let retryAfter: string | null = null;
+    let asked: number | undefined;
     try {
       const response = await fetch(req.url, { ...req.init, signal: AbortSignal.timeout(policy.timeoutMs) });
       if (response.ok) return response;
-      lastProblem = `HTTP ${response.status}`;
+      asked = req.serverWait?.(response);
+      const transient = asked === undefined ? isTransientStatus(response.status) : asked <= policy.maxDelayMs;
+      if ((!transient || attempt === policy.attempts) && req.passStatus?.(response.status)) return response;
+      lastProblem = asked !== undefined && !transient ? `HTTP ${response.status} asking to wait ${Math.ceil(asked / 1000)} s` : `HTTP ${response.status}`;
       await response.body?.cancel();
-      if (!isTransientStatus(response.status)) break;
+      if (!transient) break;
       retryAfter = response.headers.get('retry-after');
     } catch (err) {
       // Network failures (refused, reset, DNS, timeout) are transient until attempts run out.
       lastProblem = networkReason(err);
     }
-    if (attempt < policy.attempts) await sleep(backoffDelay(attempt, policy, retryAfter));
+    if (attempt < policy.attempts) await sleep(asked ?? backoffDelay(attempt, policy, retryAfter));
   }
   throw new ProvenanceError(req.code, `${req.service} failed: ${describe(req)} answered ${lastProblem}`, req.hint);
 }
 
-function networkReason(err: unknown): string {
+/** The short reason a request failed below HTTP: ECONNREFUSED, ECONNRESET, a timeout. */
+export function networkReason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause;
   if (cause instanceof Error && 'code' in cause && typeof cause.code === 'string') return cause.code;

@@ -21,6 +21,11 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'sigstore', help: 'auto | public-good | github | path of a SigningConfig .json' },
   { name: 'bundle-path', help: 'directory, .json or .jsonl file for the bundles (default: current directory)' },
   { name: 'show-summary', boolean: true, help: 'print a summary to stderr (default true)' },
+  { name: 'upload-to-release', help: 'upload bundles to the release with this tag (or auto)' },
+  { name: 'release-asset-name', help: 'one .jsonl asset by this name instead of one per subject' },
+  { name: 'replace-release-assets', boolean: true, help: 'replace assets of the same name with other content' },
+  { name: 'attestations-api', help: 'auto | true | false: store bundles with the GitHub attestations API' },
+  { name: 'github-token', help: 'token for the GitHub API (default: $GITHUB_TOKEN)' },
   { name: 'help', boolean: true, help: 'show this help' },
 ];
 

@@ -5,6 +5,7 @@
 import { ProvenanceError } from '../errors.ts';
 import { SLSA_PROVENANCE_V1 } from '../provenance/predicate.ts';
 import type { InstanceChoice } from '../signing/instance.ts';
+import type { GitHubPublishSettings } from '../publish/github.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
 
 export type InputReader = (name: string) => string;
@@ -22,6 +23,7 @@ export interface AttestSettings {
   sigstore: SigstoreSetting;
   bundlePath: string | undefined;
   showSummary: boolean;
+  github: GitHubPublishSettings;
 }
 
 const CHOICES: readonly string[] = ['auto', 'public-good', 'github'];
@@ -46,6 +48,25 @@ export function attestSettings(get: InputReader): AttestSettings {
     sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
     bundlePath: get('bundle-path').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
+    github: githubPublishSettings(get),
+  };
+}
+
+function githubPublishSettings(get: InputReader): GitHubPublishSettings {
+  const api = get('attestations-api').trim() || 'auto';
+  if (api !== 'auto' && api !== 'true' && api !== 'false') {
+    throw new ProvenanceError('INPUT_INVALID', `attestations-api: "${api}" is not auto, true or false`, 'Use auto (store where the repository\'s plan allows), true (require it) or false');
+  }
+  const assetName = get('release-asset-name').trim() || undefined;
+  if (assetName !== undefined && !/^[A-Za-z0-9._-]+\.jsonl$/.test(assetName)) {
+    throw new ProvenanceError('INPUT_INVALID', `release-asset-name: "${assetName}" is not a plain .jsonl file name`, 'Use a name like provenance.intoto.jsonl, or leave it empty for one <subject>.sigstore.json per subject');
+  }
+  return {
+    uploadToRelease: get('upload-to-release').trim() || undefined,
+    releaseAssetName: assetName,
+    replaceReleaseAssets: booleanInput('replace-release-assets', get('replace-release-assets'), false),
+    attestationsApi: api,
+    githubToken: get('github-token').trim(),
   };
 }
 

@@ -1,0 +1,136 @@
+// Transient failures against the GitHub stand-in: 503s on every endpoint, 429 with retry-after, the
+// primary rate limit's x-ratelimit-reset, slow answers, resets, a service that is down, and the
+// token kept out of every error line. Waits are asserted from the stand-in's recorded arrival times.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { inspect } from 'node:util';
+import { createGitHubService } from '../../src/github/index.ts';
+import { RestClient } from '../../src/github/rest-client.ts';
+import { ENDPOINTS, startGitHubApi, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
+import { client, closedPort, dsseBundle, failure, hex, QUICK, REPO } from './helpers.ts';
+
+const file = (name: string, text: string) => ({ name, content: Buffer.from(text), contentType: 'application/json' });
+
+describe('retries against the stand-in', () => {
+  let api: GitHubApiStandIn;
+  let n = 0;
+  let tag = '';
+  before(async () => {
+    api = await startGitHubApi();
+  });
+  after(() => api.stop());
+  beforeEach(() => {
+    tag = `v3.0.${n++}`;
+    api.createRelease(REPO, tag);
+    api.requests.length = 0;
+    for (const e of ENDPOINTS) api.faults[e].length = 0;
+  });
+
+  it('completes when the first two calls of every endpoint answer 503', async () => {
+    // Exercise every endpoint: an identical asset (download + storage), a leftover (delete), new uploads,
+    // an attestation post, and a read through bundle_url.
+    api.addAsset(REPO, tag, 'same.sigstore.json', Buffer.from('{"same":1}'));
+    api.addAsset(REPO, tag, 'new.sigstore.json', Buffer.from('{"ha'), 'starter');
+    api.settings.inlineBundles = false;
+    api.failFirst(2, 503);
+    try {
+      // A download is retried as a whole when its storage redirect fails: 2 + 2 failures need 5 attempts.
+      const github = client(api, { attempts: 5 });
+      const published = await github.publishReleaseAssets(REPO, tag, [file('same.sigstore.json', '{"same":1}'), file('new.sigstore.json', '{"new":2}')], { replace: false });
+      assert.deepEqual(published.map((p) => p.outcome), ['unchanged', 'uploaded']);
+      const posted = await github.postAttestation(REPO, dsseBundle(hex('a'), 'retry'), { mode: 'true' });
+      assert.equal(posted.outcome, 'created');
+      const back = await github.listAttestations(REPO, hex('a'));
+      assert.equal(back.length, 1);
+    } finally {
+      api.settings.inlineBundles = true;
+    }
+    for (const endpoint of ENDPOINTS) {
+      const calls = api.requestsTo(endpoint);
+      assert.deepEqual(calls.slice(0, 2).map((r) => r.status), [503, 503], `${endpoint} failed twice first`);
+      assert.ok(calls.length >= 3, `${endpoint} was retried to success`);
+      assert.deepEqual(api.faults[endpoint], [], `${endpoint} used its faults`);
+    }
+    assert.equal(api.assets(REPO, tag).filter((a) => a.name === 'new.sigstore.json').length, 1, 'no duplicate upload');
+    assert.equal(api.attestations(REPO).filter((a) => a.digests.includes(`sha256:${hex('a')}`)).length, 1, 'no duplicate attestation');
+  });
+
+  it('honours retry-after on a 429: the retry arrives no sooner than asked', async () => {
+    api.faults['release-by-tag'].push({ status: 429, headers: { 'retry-after': '1' }, message: 'secondary rate limit' });
+    await client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false });
+    const [limited, retried] = api.requestsTo('release-by-tag');
+    assert.equal(limited?.status, 429);
+    assert.equal(retried?.status, 200);
+    assert.ok(retried.at - limited.at >= 990, `waited ${Math.round(retried.at - limited.at)} ms for retry-after: 1`);
+  });
+
+  it('waits for x-ratelimit-reset on a rate-limited 403 instead of calling it a permission error', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 1;
+    api.faults['list-assets'].push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, message: 'API rate limit exceeded' });
+    await client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false });
+    const [limited, retried] = api.requestsTo('list-assets');
+    assert.equal(limited?.status, 403);
+    assert.equal(retried?.status, 200);
+    assert.ok(retried.wallClock >= reset * 1000 - 20, `retried ${reset * 1000 - retried.wallClock} ms before the reset`);
+  });
+
+  it('gives up at once on a rate limit that resets later than it would wait, saying so', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 3600;
+    api.faults['release-by-tag'].push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, message: 'API rate limit exceeded' });
+    const err = await failure(() => client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false }), api.token);
+    assert.equal(err.code, 'GITHUB_API_FAILED');
+    assert.match(err.toLine(), /^GitHub API refused GET http:\/\/127\.0\.0\.1:\d+\/repos\/octo-org\/octo-repo\/releases\/tags\/v3\.0\.\d+: HTTP 403 "API rate limit exceeded", rate limited for another 3\d{3} s\. Re-run the job after the rate limit resets/);
+    assert.equal(api.requestsTo('release-by-tag').length, 1);
+  });
+
+  it('retries a slow answer that outlasts the per-attempt timeout, and a reset', async () => {
+    api.faults['list-assets'].push({ delayMs: 600 });
+    api.faults['upload-asset'].push('reset');
+    const published = await client(api, { timeoutMs: 200 }).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false });
+    assert.equal(published[0]?.outcome, 'uploaded');
+    assert.equal(api.requestsTo('list-assets').length, 2);
+    assert.deepEqual(api.requestsTo('upload-asset').map((r) => r.status), [undefined, 201]);
+  });
+
+  it('reports 503s that outlast the retries with the request, status and attempts', async () => {
+    api.failFirst(3, 503, ['release-by-tag']);
+    const err = await failure(() => client(api).listReleaseBundles(REPO, tag), api.token);
+    assert.equal(err.code, 'GITHUB_API_FAILED');
+    assert.match(err.toLine(), /^GitHub API failed: GET http:\/\/127\.0\.0\.1:\d+\/repos\/octo-org\/octo-repo\/releases\/tags\/v3\.0\.\d+ answered HTTP 503 "injected fault 503" after 3 attempt\(s\)\. Re-run the job later/);
+    assert.equal(api.requestsTo('release-by-tag').length, 3);
+  });
+
+  it('scrubs the token from a message GitHub echoes back', async () => {
+    api.faults['release-by-tag'].push({ status: 403, message: `token ${api.token} lacks a scope` });
+    const err = await failure(() => client(api).listReleaseBundles(REPO, tag), api.token);
+    assert.match(err.message, /"token \*\*\* lacks a scope"/);
+  });
+});
+
+describe('a GitHub API that is down', () => {
+  it('fails in one line naming "GitHub API", the request and the reason', async () => {
+    const token = 'ghs_downServiceToken0123456789';
+    const github = createGitHubService({ apiUrl: `http://127.0.0.1:${await closedPort()}`, serverUrl: 'https://github.com', token, retry: QUICK });
+    const err = await failure(() => github.publishReleaseAssets(REPO, 'v1', [file('a.sigstore.json', '{}')], { replace: false }), token);
+    assert.equal(err.code, 'GITHUB_API_FAILED');
+    assert.match(err.toLine(), /^GitHub API failed: GET http:\/\/127\.0\.0\.1:\d+\/repos\/octo-org\/octo-repo\/releases\/tags\/v1 answered ECONNREFUSED\. .+ \[GITHUB_API_FAILED\]$/);
+    const posted = await failure(() => github.postAttestation(REPO, dsseBundle(hex('b'), 'down'), { mode: 'auto' }), token);
+    assert.match(posted.message, /^GitHub API failed: GET .*\/attestations\/sha256:b{64} answered ECONNREFUSED$/);
+  });
+});
+
+describe('the token', () => {
+  it('does not show when the client is inspected or logged', () => {
+    const token = 'ghs_inspectMe0123456789abcdef';
+    const rest = new RestClient({ apiUrl: 'https://api.github.com', token });
+    assert.ok(!inspect(rest, { depth: 5, showHidden: true }).includes(token));
+    assert.ok(!JSON.stringify(rest).includes(token));
+  });
+
+  it('is never sent to a host other than the API and its uploads host', async () => {
+    const token = 'ghs_neverElsewhere0123456789';
+    const rest = new RestClient({ apiUrl: 'https://api.github.com', token, retry: QUICK });
+    const err = await failure(() => rest.send({ method: 'GET', url: 'https://attacker.example/steal' }), token);
+    assert.match(err.message, /not GitHub's API or upload host/);
+  });
+});

@@ -1,0 +1,87 @@
+// Storing a bundle with GitHub's attestations API (`POST /repos/{o}/{r}/attestations`), at most once:
+// before every try we look for a stored bundle with the same DSSE signature under its subject digest,
+// so neither a re-run nor a retry after a lost answer stores a second copy. Private repositories
+// without a plan that includes attestations answer 403/404; in mode "auto" that is a warning.
+
+import { backoffDelay, isTransientStatus } from '../http/retry.ts';
+import { attestationUrl, bundleText, storedAttestations, unavailable, type StoredAttestation } from './attestation-reads.ts';
+import { bundleIdentity, signatureOf, type BundleIdentity } from './bundle-identity.ts';
+import type { Answer, RequestIntent } from './failure.ts';
+import { rateLimitWait } from './rate-limit.ts';
+import { repoPath, type Repository } from './repository.ts';
+import type { RestClient } from './rest-client.ts';
+
+/** "auto": a repository the API refuses gets a warning; "true": an error. */
+export type AttestationMode = 'auto' | 'true';
+
+export type AttestationResult =
+  | { outcome: 'created'; id: number; url: string }
+  | { outcome: 'existing'; id: number | undefined; url: string }
+  | { outcome: 'unavailable'; warning: string };
+
+const WRITE: RequestIntent = { permission: 'attestations: write' };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function postAttestation(rest: RestClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode }): Promise<AttestationResult> {
+  const identity = bundleIdentity(bundle);
+  const policy = rest.retry;
+  const refused = (answer: Answer): AttestationResult => {
+    const error = unavailable(rest, answer, WRITE);
+    if (options.mode === 'true') throw error;
+    return { outcome: 'unavailable', warning: `${error.message}; continuing without a GitHub attestation. ${error.hint}` };
+  };
+  // Our own retry loop rather than fetchWithRetry's: a POST whose answer was lost may have been stored,
+  // and only a fresh look before the next try can tell.
+  for (let attempt = 1; ; attempt++) {
+    const stored = await findStored(rest, serverUrl, repo, identity);
+    if (stored && 'refused' in stored) return refused(stored.refused);
+    if (stored) return stored;
+    let answer: Answer;
+    try {
+      answer = await rest.send({ method: 'POST', url: repoPath(repo, 'attestations'), body: { json: { bundle } }, retry: { ...policy, attempts: 1 } });
+    } catch (err) {
+      if (attempt >= policy.attempts) throw err;
+      await sleep(backoffDelay(attempt, policy, null));
+      continue;
+    }
+    if (answer.status === 201) return created(rest, serverUrl, repo, answer);
+    const limited = rateLimitWait(answer);
+    if (limited === undefined && (answer.status === 403 || answer.status === 404)) return refused(answer);
+    const wait = limited ?? (isTransientStatus(answer.status) ? backoffDelay(attempt, policy, answer.headers.get('retry-after')) : undefined);
+    if (wait === undefined || wait > policy.maxDelayMs || attempt >= policy.attempts) throw rest.refusal({ ...answer, attempts: attempt }, WRITE);
+    await sleep(wait);
+  }
+}
+
+function created(rest: RestClient, serverUrl: string, repo: Repository, answer: Answer): AttestationResult {
+  const id = (rest.parse(answer) as { id?: unknown }).id;
+  if (typeof id !== 'number') throw rest.unusable(answer, 'HTTP 201 without an attestation id');
+  return { outcome: 'created', id, url: attestationUrl(serverUrl, repo, id) };
+}
+
+/** The stored copy of this bundle (same DSSE signature), the API's refusal, or undefined when not stored. */
+async function findStored(rest: RestClient, serverUrl: string, repo: Repository, identity: BundleIdentity): Promise<AttestationResult | { refused: Answer } | undefined> {
+  // Without a sha256 subject there is nothing to look it up by; GitHub indexes attestations by subject digest.
+  if (identity.subjectDigest === undefined) return undefined;
+  const stored = await storedAttestations(rest, repo, identity.subjectDigest);
+  if (!Array.isArray(stored)) return stored;
+  // Inline bundles first: fetching bundle_url costs a request each.
+  const ordered = [...stored.filter((e) => e.bundle !== undefined), ...stored.filter((e) => e.bundle === undefined)];
+  for (const entry of ordered) {
+    if (signatureOf(entry.bundle ?? (await parsedOrUndefined(rest, entry))) !== identity.signature) continue;
+    const url = entry.id === undefined ? `${serverUrl}/${repo.owner}/${repo.name}/attestations` : attestationUrl(serverUrl, repo, entry.id);
+    return { outcome: 'existing', id: entry.id, url };
+  }
+  return undefined;
+}
+
+// A stored bundle that is not JSON cannot be ours: it is skipped here (verify mode reports it).
+async function parsedOrUndefined(rest: RestClient, entry: StoredAttestation): Promise<unknown> {
+  try {
+    return JSON.parse(await bundleText(rest, entry)) as unknown;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}

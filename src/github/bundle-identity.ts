@@ -1,0 +1,64 @@
+// What makes two bundles "the same attestation" for GitHub's API: the DSSE signature (a re-run of the
+// same signing produces a new one, a retried upload of the same bundle does not), and the subject
+// digest the API indexes it under, which is how we look for it before posting.
+
+import { ProvenanceError } from '../errors.ts';
+
+export interface BundleIdentity {
+  signature: string; // base64, as in dsseEnvelope.signatures[0].sig
+  subjectDigest: string | undefined; // lowercase sha256 hex of the first subject that has one
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function bundleIdentity(bundle: unknown): BundleIdentity {
+  const envelope = field(bundle, 'dsseEnvelope');
+  const signatures = field(envelope, 'signatures');
+  const first: unknown = Array.isArray(signatures) ? signatures[0] : undefined;
+  const signature = field(first, 'sig');
+  const payload = field(envelope, 'payload');
+  if (typeof signature !== 'string' || signature === '' || typeof payload !== 'string') {
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      'the attestations API stores DSSE bundles (a signed in-toto statement), and this bundle has no dsseEnvelope signature',
+      'Publish the bundles attest mode writes; message-signature bundles cannot go to the attestations API',
+    );
+  }
+  return { signature, subjectDigest: firstSubjectDigest(payload) };
+}
+
+/** The signature of a bundle someone else stored, or undefined when it is not a DSSE bundle. */
+export function signatureOf(bundle: unknown): string | undefined {
+  const signatures = field(field(bundle, 'dsseEnvelope'), 'signatures');
+  const sig = field(Array.isArray(signatures) ? (signatures[0] as unknown) : undefined, 'sig');
+  return typeof sig === 'string' ? sig : undefined;
+}
+
+function firstSubjectDigest(payload: string): string | undefined {
+  let statement: unknown;
+  try {
+    statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const subjects = field(statement, 'subject');
+  if (!Array.isArray(subjects)) return undefined;
+  for (const subject of subjects as unknown[]) {
+    const hex = field(field(subject, 'digest'), 'sha256');
+    if (typeof hex === 'string' && SHA256.test(hex.toLowerCase())) return hex.toLowerCase();
+  }
+  return undefined;
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** `sha256:<hex>` or bare hex, as a user may write it; lowercase hex back, or an error naming the value. */
+export function sha256Hex(digest: string): string {
+  const hex = digest.trim().toLowerCase().replace(/^sha256:/, '');
+  if (!SHA256.test(hex)) {
+    throw new ProvenanceError('SUBJECT_DIGEST_INVALID', `"${digest}" is not a sha256 digest`, 'Give the artifact digest as sha256:<64 hex digits>');
+  }
+  return hex;
+}

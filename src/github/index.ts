@@ -1,0 +1,58 @@
+// The GitHub side of publishing and fetching bundles, as attest and verify mode see it: four calls on
+// an interface, made by one factory from the endpoints, the token and a retry policy. Nothing outside
+// this folder needs to know about HTTP, pagination, rate limits or GitHub's JSON.
+
+import type { SerializedBundle } from '@sigstore/bundle';
+import type { RetryPolicy } from '../http/retry.ts';
+import { listAttestations } from './attestation-reads.ts';
+import { postAttestation, type AttestationMode, type AttestationResult } from './attestations.ts';
+import { sha256Hex } from './bundle-identity.ts';
+import { requireToken, type GitHubEndpoints } from './endpoints.ts';
+import { publishReleaseAssets, type PublishedAsset, type ReleaseFile } from './release-assets.ts';
+import { listReleaseBundles, type BundleText } from './release-bundles.ts';
+import { parseRepository } from './repository.ts';
+import { RestClient } from './rest-client.ts';
+
+export type { AttestationMode, AttestationResult } from './attestations.ts';
+export type { BundleText } from './release-bundles.ts';
+export type { PublishedAsset, ReleaseFile } from './release-assets.ts';
+export type { GitHubEndpoints } from './endpoints.ts';
+export { gitHubEndpoints } from './endpoints.ts';
+
+export interface GitHubPublisher {
+  /** Uploads bundle files to the release for `tag`; an identical asset is left alone. Returns their download URLs. */
+  publishReleaseAssets(repo: string, tag: string, files: readonly ReleaseFile[], options: { replace: boolean }): Promise<PublishedAsset[]>;
+  /** Stores one bundle with the attestations API, once; see AttestationMode for a repository the API refuses. */
+  postAttestation(repo: string, bundle: SerializedBundle, options: { mode: AttestationMode }): Promise<AttestationResult>;
+}
+
+export interface GitHubBundleSource {
+  /** The text of every `*.sigstore.json`, `*.intoto.jsonl` and `*.jsonl` asset of the release for `tag`. */
+  listReleaseBundles(repo: string, tag: string): Promise<BundleText[]>;
+  /** Every bundle the attestations API holds for the digest (`sha256:<hex>`) in the repository. */
+  listAttestations(repo: string, digest: string): Promise<BundleText[]>;
+}
+
+export type GitHubService = GitHubPublisher & GitHubBundleSource;
+
+export interface GitHubServiceOptions extends GitHubEndpoints {
+  token: string | undefined; // the github-token input
+  retry?: RetryPolicy;
+  debug?: (line: string) => void;
+}
+
+export function createGitHubService(options: GitHubServiceOptions): GitHubService {
+  const rest = new RestClient({
+    apiUrl: options.apiUrl,
+    token: requireToken(options.token),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.debug ? { debug: options.debug } : {}),
+  });
+  const { serverUrl } = options;
+  return {
+    publishReleaseAssets: (repo, tag, files, opts) => publishReleaseAssets(rest, parseRepository(repo), tag, files, opts),
+    postAttestation: (repo, bundle, opts) => postAttestation(rest, serverUrl, parseRepository(repo), bundle, opts),
+    listReleaseBundles: (repo, tag) => listReleaseBundles(rest, parseRepository(repo), tag),
+    listAttestations: (repo, digest) => listAttestations(rest, serverUrl, parseRepository(repo), sha256Hex(digest)),
+  };
+}

@@ -1,0 +1,83 @@
+// Putting attest mode's bundles where GitHub users look: release assets (one
+// `<subject>.sigstore.json` per subject, or one JSON Lines asset by the name given) and the
+// attestations API (what `gh attestation verify` reads). The repository and ref come from the
+// verified job identity, never from inputs or the environment.
+
+import type { SerializedBundle } from '@sigstore/bundle';
+import { ProvenanceError } from '../errors.ts';
+import { createGitHubService, gitHubEndpoints, type AttestationMode, type ReleaseFile } from '../github/index.ts';
+import type { Log } from '../log.ts';
+import { safeFileStem, serializeBundles } from '../output/bundle-files.ts';
+import type { Subject } from '../subjects/index.ts';
+
+export interface GitHubPublishSettings {
+  /** A tag, `auto` (the tag of a release or tag-push run), or undefined for no upload. */
+  uploadToRelease: string | undefined;
+  /** One JSON Lines asset by this name; undefined: one `<subject>.sigstore.json` per subject. */
+  releaseAssetName: string | undefined;
+  replaceReleaseAssets: boolean;
+  attestationsApi: 'auto' | 'true' | 'false';
+  githubToken: string;
+}
+
+export interface SignedRun {
+  /** The source repository and ref of the verified job identity; undefined for non-GitHub identities. */
+  repository: string | undefined;
+  ref: string | undefined;
+  subjects: readonly Subject[];
+  /** Bundle i covers subjects[i * chunk … (i + 1) * chunk). */
+  bundles: readonly SerializedBundle[];
+  subjectsPerBundle: number;
+}
+
+export interface GitHubPublishResult {
+  releaseAssets: string[];
+  attestationIds: string[];
+  attestationUrls: string[];
+}
+
+/** The release tag to upload to, or undefined when this run has none (auto on a branch push). */
+export function releaseTag(setting: string | undefined, ref: string | undefined): string | undefined {
+  if (setting === undefined) return undefined;
+  if (setting !== 'auto') return setting;
+  return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+
+export function releaseFiles(run: SignedRun, assetName: string | undefined): ReleaseFile[] {
+  if (assetName !== undefined) return [{ name: assetName, content: Buffer.from(serializeBundles(run.bundles, 'jsonl')), contentType: 'application/jsonl' }];
+  return run.subjects.map((subject, i) => {
+    const bundle = run.bundles[Math.floor(i / run.subjectsPerBundle)];
+    return { name: `${safeFileStem(subject.name)}.sigstore.json`, content: Buffer.from(serializeBundles(bundle ? [bundle] : [], 'json')), contentType: 'application/json' };
+  });
+}
+
+export async function publishToGitHub(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): Promise<GitHubPublishResult> {
+  const result: GitHubPublishResult = { releaseAssets: [], attestationIds: [], attestationUrls: [] };
+  const tag = releaseTag(settings.uploadToRelease, run.ref);
+  const wantsAttestations = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '');
+  if (settings.uploadToRelease === 'auto' && tag === undefined) log.info('upload-to-release: auto, but this run is not for a tag: no release assets uploaded');
+  if (tag === undefined && !wantsAttestations) return result;
+  if (run.repository === undefined) {
+    throw new ProvenanceError('INPUT_CONFLICT', 'publishing to GitHub needs a GitHub Actions identity (the repository comes from the job token), but this run has none', 'Run the step in GitHub Actions, or drop upload-to-release and set attestations-api: false');
+  }
+  const github = createGitHubService({ ...gitHubEndpoints(env), token: settings.githubToken || undefined, debug: (line) => log.debug(line) });
+
+  if (tag !== undefined) {
+    const published = await github.publishReleaseAssets(run.repository, tag, releaseFiles(run, settings.releaseAssetName), { replace: settings.replaceReleaseAssets });
+    for (const asset of published) log.info(`release ${tag}: ${asset.name} ${asset.outcome}`);
+    result.releaseAssets = published.map((a) => a.url);
+  }
+  if (wantsAttestations) {
+    const mode: AttestationMode = settings.attestationsApi === 'true' ? 'true' : 'auto';
+    for (const bundle of run.bundles) {
+      const stored = await github.postAttestation(run.repository, bundle, { mode });
+      if (stored.outcome === 'unavailable') {
+        log.warning(stored.warning);
+        break;
+      }
+      if (stored.id !== undefined) result.attestationIds.push(String(stored.id));
+      result.attestationUrls.push(stored.url);
+    }
+  }
+  return result;
+}

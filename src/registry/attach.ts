@@ -1,0 +1,60 @@
+// Attaching a signed bundle to an image as an OCI referrer: blobs first (the empty config and the bundle;
+// skipped when present), then the referrer manifest by digest. A registry that answers with `OCI-Subject`
+// indexes it itself; for any other, the fallback tag is updated. Attaching a bundle that is already
+// attached (same bytes, same predicate type) changes nothing and returns the existing referrer.
+
+import { ProvenanceError } from '../errors.ts';
+import type { RetryPolicy } from '../http/retry.ts';
+import { addToFallbackIndex, type FallbackTiming } from './fallback-index.ts';
+import { ANNOTATION_PREDICATE_TYPE, OCI_MANIFEST, SIGSTORE_BUNDLE_ARTIFACT, isSigstoreBundleType } from './media-types.ts';
+import { parseImageManifest, sha256Digest, type Descriptor } from './oci.ts';
+import { EMPTY_CONFIG_BYTES, referrerManifest } from './referrer-manifest.ts';
+import { findReferrers, type FoundReferrer, type ReferrerSource } from './referrers.ts';
+import type { RepositoryClient } from './repository.ts';
+
+/** A serialized Sigstore bundle (`SerializedBundle` fits); its mediaType becomes the layer's. */
+export interface AttachableBundle {
+  readonly mediaType: string;
+}
+
+export interface AttachResult {
+  /** The referrer manifest's digest. */
+  referrer: string;
+  via: ReferrerSource;
+}
+
+export interface AttachSettings {
+  retry: RetryPolicy;
+  fallback: FallbackTiming;
+  now: () => Date;
+}
+
+export async function attachToImage(repo: RepositoryClient, subject: Descriptor, bundle: AttachableBundle, predicateType: string, settings: AttachSettings): Promise<AttachResult> {
+  if (!isSigstoreBundleType(bundle.mediaType)) {
+    throw new ProvenanceError('INPUT_INVALID', `the bundle to attach to ${repo.name}@${subject.digest} has mediaType ${JSON.stringify(bundle.mediaType)}, not a Sigstore bundle's`, 'Attach the Sigstore bundle the attest step produced');
+  }
+  const bytes = Buffer.from(JSON.stringify(bundle));
+  const layer: Descriptor = { mediaType: bundle.mediaType, digest: sha256Digest(bytes), size: bytes.byteLength };
+  const existing = await findAttached(repo, subject.digest, layer.digest, predicateType);
+  if (existing !== undefined) return { referrer: existing.descriptor.digest, via: existing.via };
+
+  await repo.pushBlob(EMPTY_CONFIG_BYTES);
+  await repo.pushBlob(bytes);
+  const manifest = referrerManifest(subject, layer, predicateType, settings.now());
+  const pushed = await repo.putManifest(manifest.descriptor.digest, OCI_MANIFEST, manifest.bytes);
+  if (pushed.subjectProcessed) return { referrer: manifest.descriptor.digest, via: 'referrers-api' };
+  await addToFallbackIndex(repo, subject.digest, manifest.descriptor, settings.fallback, settings.retry);
+  return { referrer: manifest.descriptor.digest, via: 'tag-fallback' };
+}
+
+// A referrer with our predicate type whose layer is these very bytes. Only candidates are fetched.
+async function findAttached(repo: RepositoryClient, subjectDigest: string, layerDigest: string, predicateType: string): Promise<FoundReferrer | undefined> {
+  for (const found of await findReferrers(repo, subjectDigest, SIGSTORE_BUNDLE_ARTIFACT)) {
+    const annotated = found.descriptor.annotations?.[ANNOTATION_PREDICATE_TYPE];
+    if (annotated !== undefined && annotated !== predicateType) continue;
+    const manifest = await repo.getManifest(found.descriptor.digest);
+    const parsed = manifest === undefined ? undefined : parseImageManifest(manifest.json);
+    if (parsed?.annotations[ANNOTATION_PREDICATE_TYPE] === predicateType && parsed.layers.some((l) => l.digest === layerDigest)) return found;
+  }
+  return undefined;
+}

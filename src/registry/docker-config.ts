@@ -1,0 +1,89 @@
+// The Docker client's config file, as `docker login` and docker/login-action leave it:
+// `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. Only the parts that say how to log in to a
+// registry are read: `auths` (inline credentials), `credHelpers` (a helper per registry) and `credsStore`
+// (the helper for every other registry). A missing file means anonymous access, not an error.
+
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ProvenanceError } from '../errors.ts';
+import { isObject } from './json.ts';
+
+export interface AuthEntry {
+  username?: string;
+  password?: string;
+  identityToken?: string;
+}
+
+export interface DockerConfig {
+  file: string;
+  /** Keyed by host[:port], normalised from whatever the key was (`https://ghcr.io`, `ghcr.io/v2/`, …). */
+  auths: Map<string, AuthEntry>;
+  credHelpers: Map<string, string>;
+  credsStore: string | undefined;
+}
+
+export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
+  if (env['DOCKER_CONFIG']) return path.join(env['DOCKER_CONFIG'], 'config.json');
+  return path.join(env['HOME'] || os.homedir(), '.docker', 'config.json');
+}
+
+/** Docker's ConvertToHostname: drop the scheme and anything after the host. */
+export function credentialKeyHost(key: string): string {
+  const bare = key.replace(/^https?:\/\//, '');
+  const slash = bare.indexOf('/');
+  return slash === -1 ? bare : bare.slice(0, slash);
+}
+
+export async function readDockerConfig(env: NodeJS.ProcessEnv): Promise<DockerConfig> {
+  const file = dockerConfigPath(env);
+  const empty: DockerConfig = { file, auths: new Map(), credHelpers: new Map(), credsStore: undefined };
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty;
+    throw invalid(file, `cannot be read (${(err as Error).message})`, err);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalid(file, 'is not JSON', err);
+  }
+  if (!isObject(json)) throw invalid(file, 'is not a JSON object');
+  const config = empty;
+  if (isObject(json['auths'])) {
+    for (const [key, value] of Object.entries(json['auths'])) {
+      if (isObject(value)) config.auths.set(credentialKeyHost(key), authEntry(value, file, key));
+    }
+  }
+  if (isObject(json['credHelpers'])) {
+    for (const [key, value] of Object.entries(json['credHelpers'])) {
+      if (typeof value === 'string' && value !== '') config.credHelpers.set(credentialKeyHost(key), value);
+    }
+  }
+  if (typeof json['credsStore'] === 'string' && json['credsStore'] !== '') config.credsStore = json['credsStore'];
+  return config;
+}
+
+// `auth` is base64 of `username:password`; explicit `username`/`password` win where both are present.
+function authEntry(value: Record<string, unknown>, file: string, key: string): AuthEntry {
+  const entry: AuthEntry = {};
+  if (typeof value['auth'] === 'string' && value['auth'] !== '') {
+    const decoded = Buffer.from(value['auth'], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    // Never echo the value: it is the password.
+    if (colon === -1) throw invalid(file, `has an "auth" for "${key}" that is not base64 of username:password`);
+    entry.username = decoded.slice(0, colon);
+    entry.password = decoded.slice(colon + 1);
+  }
+  if (typeof value['username'] === 'string' && value['username'] !== '') entry.username = value['username'];
+  if (typeof value['password'] === 'string' && value['password'] !== '') entry.password = value['password'];
+  if (typeof value['identitytoken'] === 'string' && value['identitytoken'] !== '') entry.identityToken = value['identitytoken'];
+  return entry;
+}
+
+function invalid(file: string, why: string, cause?: unknown): ProvenanceError {
+  return new ProvenanceError('REGISTRY_AUTH_FAILED', `Docker config ${file} ${why}`, 'Fix or remove the file, or log in again with docker/login-action', { cause });
+}
