@@ -15,8 +15,7 @@ import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.
 import { attestSettings } from './inputs/settings.ts';
 import { attestSummaryText } from './output/summary.ts';
 import { writeSummaryAttestations } from './summary-attestation.ts';
-import { MAX_SUBJECTS_PER_STATEMENT } from './provenance/statement.ts';
-import { publishToGitHub } from './publish/github.ts';
+import { publish } from './publish/index.ts';
 import { verifyBundleCommand } from './verify/conformance.ts';
 
 const stderr = (line: string): void => {
@@ -61,12 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const workspace = process.cwd();
   const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
   const outcome = await attest(settings, { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [path.resolve(os.tmpdir())], log });
-  const published = await publishToGitHub(
-    { repository: outcome.repository, ref: outcome.ref, subjects: outcome.report.subjects, bundles: outcome.bundles, subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT },
-    settings.github,
-    process.env,
-    log,
-  );
+  const published = await publish(outcome, settings, process.env, log);
   if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
   for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${url}`);
   process.stdout.write(`${outcome.bundleFile}\n`);
@@ -85,11 +79,12 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   if (format !== 'text' && format !== 'json') {
     throw new ProvenanceError('INPUT_INVALID', `--format: "${format}" is neither text nor json`, 'Use --format text (default) or --format json');
   }
-  const settings = verifySettings(get);
+  const settings = verifySettings((name) => (name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name)));
   const workspace = process.cwd();
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const temp = path.resolve(os.tmpdir());
   const { report, bundleDigests } = await verify(settings, policy, {
+    env: process.env,
     workspace,
     defaultReportFile: defaultReportFile(temp),
     outputRoots: [temp],

@@ -10,8 +10,7 @@ import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
 import { attestSummaryMarkdown } from './output/summary.ts';
-import { MAX_SUBJECTS_PER_STATEMENT } from './provenance/statement.ts';
-import { publishToGitHub } from './publish/github.ts';
+import { publish } from './publish/index.ts';
 import { writeSummaryAttestations } from './summary-attestation.ts';
 import { policyFromInputs } from './verify/policy/index.ts';
 import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
@@ -44,12 +43,7 @@ async function runAttest(get: InputReader): Promise<void> {
   core.setOutput('statement-digests', outcome.statementDigests.join('\n'));
   core.setOutput('subject-count', String(outcome.report.subjects.length));
   core.info(`wrote ${outcome.bundles.length} bundle(s) to ${outcome.bundleFile}`);
-  const published = await publishToGitHub(
-    { repository: outcome.repository, ref: outcome.ref, subjects: outcome.report.subjects, bundles: outcome.bundles, subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT },
-    settings.github,
-    process.env,
-    log,
-  );
+  const published = await publish(outcome, settings, process.env, log);
   if (published.attestationIds[0] !== undefined) core.setOutput('attestation-id', published.attestationIds[0]);
   if (published.attestationUrls[0] !== undefined) core.setOutput('attestation-url', published.attestationUrls[0]);
   if (published.releaseAssets.length > 0) core.setOutput('release-assets', published.releaseAssets.join('\n'));
@@ -62,7 +56,8 @@ async function runVerify(get: InputReader): Promise<void> {
   const settings = verifySettings(get);
   const { workspace, temp } = places(process.env);
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
-  const { report, reportFile, bundleDigests } = await verify(settings, policy, {
+  const { report, reportFile, bundleDigests, imageUses } = await verify(settings, policy, {
+    env: process.env,
     workspace,
     defaultReportFile: defaultReportFile(temp),
     outputRoots: [temp],
@@ -82,7 +77,10 @@ async function runVerify(get: InputReader): Promise<void> {
       continue;
     }
     const reasons = artifact.bundles.flatMap((b) => b.failures.map((f) => `${b.source}: ${failureText(f)}`));
-    core.error(reasons.join('\n'), { title: `Provenance verification failed: ${artifact.name}` });
+    const title = `Provenance verification failed: ${artifact.name}`;
+    core.error(reasons.join('\n'), { title });
+    // An image a manifest deploys is also annotated on the manifest line that names it.
+    for (const use of imageUses.filter((u) => u.image === artifact.name && u.file !== '')) core.error(reasons.join('\n'), { title, file: use.file, startLine: use.line });
   }
   if (!report.verified) core.setFailed(failureLine(report));
 }

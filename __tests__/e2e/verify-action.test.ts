@@ -62,7 +62,7 @@ describe('verify mode in a workflow step', () => {
     assert.equal(run.outputs['verified'], 'false');
     const annotation = run.stdout.split('\n').find((l) => l.startsWith('::error title=Provenance verification failed%3A unattested::'));
     assert.ok(annotation, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', /^::error::provenance verification failed for 1 of 3 artifact\(s\): unattested \(subject-digest: expected a bundle whose statement lists sha256:[0-9a-f]{64}, found none of the 1 bundle\(s\) read lists it\)\. To fix: the artifact has no provenance here/);
+    assert.match(run.errors.at(-1) ?? '', /^::error::provenance verification failed for 1 of 3 artifact\(s\): unattested \(subject-digest: expected a bundle whose statement lists sha256:[0-9a-f]{64}, found none of the 1 bundle\(s\) read lists it\)\. To fix: no bundle read lists this artifact/);
     assert.match(run.summary, /\| `unattested` \| ❌ FAIL \|/);
   });
 

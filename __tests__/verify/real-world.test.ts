@@ -210,6 +210,7 @@ async function run(bundleFile: string, inputs: Record<string, string>): Promise<
   const all: Record<string, string> = { 'bundle-path': bundleFile, 'trusted-root': 'public-good', 'report-path': `report-${n}.json`, ...inputs };
   const get = (name: string): string => all[name] ?? '';
   const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(ws)), {
+    env: {},
     workspace: ws,
     defaultReportFile: path.join(ws, 'report.json'),
     outputRoots: [],

@@ -63,6 +63,7 @@ async function run(bundles: (SerializedBundle | string)[], inputs: Record<string
   const all: Record<string, string> = { 'subject-path': subjectPath, 'bundle-path': file, 'trusted-root': 'trusted_root.json', 'report-path': `report-${count}.json`, ...policyInputs(), ...inputs };
   const get = (name: string): string => all[name] ?? '';
   const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(ws)), {
+    env: {},
     workspace: ws,
     defaultReportFile: path.join(ws, 'report.json'),
     outputRoots: [],

@@ -24,6 +24,8 @@ export interface AttestSettings {
   bundlePath: string | undefined;
   showSummary: boolean;
   github: GitHubPublishSettings;
+  /** Attach each image subject's bundle to the image in its registry. */
+  pushToRegistry: boolean;
 }
 
 const CHOICES: readonly string[] = ['auto', 'public-good', 'github'];
@@ -49,6 +51,7 @@ export function attestSettings(get: InputReader): AttestSettings {
     bundlePath: get('bundle-path').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
     github: githubPublishSettings(get),
+    pushToRegistry: booleanInput('push-to-registry', get('push-to-registry'), false),
   };
 }
 

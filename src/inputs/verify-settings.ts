@@ -16,7 +16,17 @@ export function modeFrom(get: InputReader): Mode {
 
 export interface VerifySettings {
   subjects: SubjectInputs;
+  /** Image references to verify (one per line), by tag or digest; bundles come from their registry. */
+  images: string;
+  /** Kubernetes or Compose files: every image they reference is verified. */
+  manifests: string;
+  /** Bundle files; may be empty when bundles come from registries or GitHub. */
   bundlePath: string;
+  /** Read the release's assets for this tag (`auto`: the tag this run is for). */
+  release: string | undefined;
+  /** Read GitHub's attestations API for each artifact (`auto`: when a github-token is given). */
+  attestationsApi: 'auto' | 'true' | 'false';
+  githubToken: string;
   /** public-good, github, auto, or the path of a trusted root JSON (JSON Lines for several). */
   trustedRoot: string;
   /** Path of a PEM public key, for bundles signed with a managed key instead of a certificate. */
@@ -39,20 +49,36 @@ export function verifySettings(get: InputReader): VerifySettings {
     digests: get('subject-digest'),
     checksums: get('subject-checksums'),
   };
-  if (!subjects.paths.trim() && !subjects.digests.trim() && !subjects.checksums.trim()) {
+  const images = get('images').trim();
+  const manifests = get('manifests').trim();
+  if (!subjects.paths.trim() && !subjects.digests.trim() && !subjects.checksums.trim() && !images && !manifests) {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
-      'verify mode needs the artifacts to check: subject-path, subject-digest (with subject-name) or subject-checksums',
-      'Add e.g. "subject-path: dist/*"; every artifact named must be covered by a passing bundle',
+      'verify mode needs the artifacts to check: subject-path, subject-digest (with subject-name), subject-checksums, images or manifests',
+      'Add e.g. "subject-path: dist/*" or "images: ghcr.io/OWNER/IMAGE:TAG"; every artifact named must be covered by a passing bundle',
     );
   }
   const bundlePath = get('bundle-path').trim();
-  if (!bundlePath) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'verify mode needs bundle-path: the bundle files to verify', 'Set bundle-path, e.g. "dist/*.sigstore.json" or the .jsonl written by attest mode');
+  const release = get('release').trim() || undefined;
+  const api = get('attestations-api').trim() || 'auto';
+  if (api !== 'auto' && api !== 'true' && api !== 'false') {
+    throw new ProvenanceError('INPUT_INVALID', `attestations-api: "${api}" is not auto, true or false`, 'Use auto (read when a github-token is given), true or false');
+  }
+  if (!bundlePath && !images && !manifests && !release && api !== 'true') {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'verify mode needs bundles: bundle-path, or images/manifests (read from their registry), release, or attestations-api: true',
+      'Set bundle-path, e.g. "dist/*.sigstore.json" or the .jsonl written by attest mode',
+    );
   }
   return {
     subjects,
+    images,
+    manifests,
     bundlePath,
+    release,
+    attestationsApi: api,
+    githubToken: get('github-token').trim(),
     trustedRoot: get('trusted-root').trim() || 'auto',
     key: get('key').trim() || undefined,
     reportPath: get('report-path').trim() || undefined,

@@ -96,7 +96,7 @@ export function reportMarkdown(r: VerifyReport, maxRows = 200): string {
 export function remedy(check: CheckName): string {
   switch (check) {
     case 'subject-digest':
-      return 'the artifact has no provenance here: verify the exact file the release built, and pass the bundle its attest step wrote in bundle-path';
+      return 'no bundle read lists this artifact: check it is exactly the file or image the release built, and that its bundle is where verify mode looks (bundle-path, the image\'s registry, release, attestations-api)';
     case 'repository':
     case 'owner':
     case 'signer-workflow':

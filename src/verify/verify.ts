@@ -17,10 +17,13 @@ import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
 import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
 import { buildReport, type VerifyReport } from './report.ts';
+import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
+import type { ImageUse } from './manifests.ts';
 import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 
 export interface VerifyRuntime {
+  env: NodeJS.ProcessEnv;
   workspace: string;
   /** Where the JSON report goes when report-path is not given. */
   defaultReportFile: string;
@@ -35,6 +38,8 @@ export interface VerifyOutcome {
   reportFile: string;
   /** sha256 of each bundle as read, by source: what a summary attestation cites as its inputs. */
   bundleDigests: ReadonlyMap<string, string>;
+  /** Where each verified image is referenced (manifests), for annotations. */
+  imageUses: readonly ImageUse[];
 }
 
 export async function verify(settings: VerifySettings, policy: Policy, rt: VerifyRuntime): Promise<VerifyOutcome> {
@@ -48,12 +53,20 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   }
   const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
   const trust = createTrust(await loadTrustedRoots(trustedRootChoice(settings.trustedRoot, rt.workspace), rt.workspace));
-  const loaded = await loadBundleFiles(settings.bundlePath, rt.workspace);
-  rt.log.info(`read ${loaded.length} bundle(s); trusted root: ${settings.trustedRoot}`);
+  const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace) : [];
+  const uses = await imageUses(settings.images, settings.manifests, rt.workspace);
+  const images = uses.length > 0 ? await imageArtifacts(uses) : { artifacts: [], bundles: [] };
+  loaded.push(...images.bundles);
+  const github = { repository: policy.repository, token: settings.githubToken };
+  loaded.push(...(await githubBundles({ ...github, release: releaseTag(settings.release, rt.env), attestationsApi: false }, [], rt.env)));
 
   // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
   const needsSha512 = loaded.some((b) => claimedSubjects(b.json).some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
-  const artifacts = await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] });
+  const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
+  const artifacts = [...fileArtifacts, ...images.artifacts];
+  const readApi = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '' && policy.repository !== undefined);
+  if (readApi) loaded.push(...(await githubBundles({ ...github, release: undefined, attestationsApi: true }, artifacts, rt.env)));
+  rt.log.info(`read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`);
 
   const outcomes = loaded.map((bundle) => verifyOne(bundle, trust, key, artifacts));
   const now = rt.now();
@@ -61,7 +74,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy) });
   await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   const bundleDigests = new Map(loaded.map((b) => [b.source, createHash('sha256').update(JSON.stringify(b.json)).digest('hex')]));
-  return { report, reportFile, bundleDigests };
+  return { report, reportFile, bundleDigests, imageUses: uses };
 }
 
 function verifyOne(bundle: LoadedBundle, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
@@ -95,6 +108,15 @@ function messageArtifact(json: unknown, artifacts: readonly Subject[]): Artifact
   const hex = Buffer.from(digest, 'base64').toString('hex');
   const match = artifacts.find((a) => a.digest['sha256'] === hex);
   return match ? { digest: { algorithm: 'sha256', hex } } : undefined;
+}
+
+const hasSubjectInputs = (s: VerifySettings): boolean => [s.subjects.paths, s.subjects.digests, s.subjects.names, s.subjects.checksums].some((v) => v.trim() !== '');
+
+/** `auto`: the tag of a release or tag-push run (only a location to read from: what is read is verified). */
+function releaseTag(setting: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (setting !== 'auto') return setting;
+  const ref = env['GITHUB_REF'] ?? '';
+  return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
 const NAMED_ROOTS: readonly string[] = ['auto', 'public-good', 'github'];

@@ -1,0 +1,136 @@
+// Publish and fetch, end to end through the bundled action: attest mode attaches bundles to images
+// in a real registry (Debian's docker-registry, read back with skopeo) and publishes them to
+// GitHub (release assets, attestations API — a loopback stand-in, as no real GitHub runs here);
+// verify mode then finds them in each place and passes, and fails what has none.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startGitHubApi, STAND_IN_TOKEN, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
+import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
+import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry/docker-registry.ts';
+import { pushTestImage } from '../../testkit/registry/images.ts';
+import { runAction } from '../../testkit/runner.ts';
+
+const REPO = 'octo-org/octo-repo';
+let services: LocalServices;
+let registry: DockerRegistry;
+let github: GitHubApiStandIn;
+let scratch: string;
+let ws: string;
+let dockerConfig: string;
+const images: Record<string, string> = {}; // repository → digest
+
+before(async () => {
+  services = await startLocalServices();
+  registry = await startDockerRegistry();
+  github = await startGitHubApi({ repositories: [REPO] });
+  github.createRelease(REPO, 'v1.2.0');
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'publish-'));
+  ws = await mkdtemp(path.join(scratch, 'ws-'));
+  dockerConfig = path.join(scratch, 'docker'); // no credentials: the loopback registry needs none
+  await mkdir(dockerConfig);
+  await writeFile(path.join(ws, 'app-linux'), 'linux build');
+  await writeFile(path.join(ws, 'app-darwin'), 'darwin build');
+  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
+  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  // Seeded by name: three different images (same content would mean the same digest, i.e. the same artifact).
+  for (const name of ['octo/app', 'octo/worker', 'octo/unsigned']) images[name] = (await pushTestImage(registry.url, name, 'v1', name)).digest;
+});
+after(async () => {
+  await Promise.all([services.stop(), registry.stop(), github.stop()]);
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const env = () => ({ DOCKER_CONFIG: dockerConfig, GITHUB_API_URL: github.url });
+const signing = { sigstore: 'signing.json' };
+const policy = () => ({
+  'trusted-root': 'trusted_root.json',
+  'certificate-oidc-issuer': services.issuer.issuer,
+  repository: REPO,
+  'signer-workflow': `${REPO}/.github/workflows/release.yml`,
+});
+const ref = (name: string, tagOrDigest = ':v1') => `${registry.host}/${name}${tagOrDigest}`;
+
+describe('images: attest pushes referrers, verify finds them', () => {
+  it('attaches provenance to two images in one step; skopeo sees both indexes', async () => {
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: {
+        ...signing,
+        'subject-name': `${registry.host}/octo/app\n${registry.host}/octo/worker`,
+        'subject-digest': `${images['octo/app']}\n${images['octo/worker']}`,
+        'push-to-registry': 'true',
+      },
+    });
+    assert.equal(run.code, 0, run.stdout);
+    for (const name of ['octo/app', 'octo/worker']) {
+      const tag = (images[name] ?? '').replace(':', '-');
+      const tags = JSON.parse(execFileSync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/${name}`], { encoding: 'utf8' })) as { Tags: string[] };
+      assert.ok(tags.Tags.includes(tag), `${name} has the ${tag} index`);
+      const index = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/${name}:${tag}`], { encoding: 'utf8' })) as { manifests: { artifactType?: string }[] };
+      assert.deepEqual(index.manifests.map((m) => m.artifactType), ['application/vnd.dev.sigstore.bundle.v0.3+json']);
+    }
+  });
+
+  it('verify mode resolves tags, reads the referrers, passes both images and fails one without provenance', async () => {
+    const pass = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', images: `${ref('octo/app')}\n${ref('octo/worker')}`, ...policy() } });
+    assert.equal(pass.code, 0, pass.stdout);
+    assert.equal(pass.outputs['verified'], 'true');
+
+    const fail = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', images: `${ref('octo/app')}\n${ref('octo/unsigned')}`, ...policy() } });
+    assert.equal(fail.code, 1);
+    assert.match(fail.errors.at(-1) ?? '', /1 of 2 artifact\(s\): .*octo\/unsigned:v1 \(subject-digest/);
+  });
+
+  it('manifests: every image a deployment references is checked, and the failing line annotated', async () => {
+    await writeFile(path.join(ws, 'deploy.yaml'), `kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${ref('octo/app')}\n        - name: side\n          image: ${ref('octo/unsigned')}\n`);
+    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', manifests: 'deploy.yaml', ...policy() } });
+    assert.equal(run.code, 1);
+    assert.ok(run.stdout.split('\n').some((l) => /^::error title=[^:]*octo\/unsigned[^:]*,file=deploy\.yaml,line=9::/.test(l)), run.stdout);
+  });
+});
+
+describe('GitHub: attest uploads release assets and stores attestations, verify reads both', () => {
+  const gh = { 'github-token': STAND_IN_TOKEN };
+
+  it('publishes one <subject>.sigstore.json per subject and one attestation, surviving 503s', async () => {
+    github.failFirst(2, 503);
+    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'auto', 'attestations-api': 'true' } });
+    // Faults queued for endpoints this run never called must not leak into the next tests.
+    for (const queue of Object.values(github.faults)) queue.length = 0;
+    assert.equal(run.code, 0, run.stdout);
+    assert.ok(github.requests.filter((r) => r.status === 503).length >= 4, 'the injected 503s were met and retried');
+    assert.deepEqual(github.assets(REPO, 'v1.2.0').map((a) => a.name).sort(), ['app-darwin.sigstore.json', 'app-linux.sigstore.json']);
+    assert.equal(github.attestations(REPO).length, 1);
+    assert.match(run.outputs['attestation-url'] ?? '', /^https:\/\/github\.com\/octo-org\/octo-repo\/attestations\/\d+$/);
+  });
+
+  it('a re-run meets assets with other content: refused by name, replaced when asked', async () => {
+    const again = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'attestations-api': 'false' } });
+    assert.equal(again.code, 1);
+    assert.match(again.errors[0] ?? '', /app-darwin\.sigstore\.json/);
+    const replaced = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'replace-release-assets': 'true', 'attestations-api': 'false' } });
+    assert.equal(replaced.code, 0, replaced.stdout);
+    assert.equal(github.assets(REPO, 'v1.2.0').length, 2);
+  });
+
+  it('verify mode reads the release assets, or the attestations API, and passes', async () => {
+    for (const source of [{ release: 'v1.2.0' }, { 'attestations-api': 'true' }]) {
+      const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', 'subject-path': 'app-*', ...gh, ...source, ...policy() } });
+      assert.equal(run.code, 0, `${JSON.stringify(source)}\n${run.stdout}`);
+    }
+  });
+
+  it('a GitHub API that is down ends in one line naming it', async () => {
+    const run = await runAction(services, { scratch, workspace: ws, env: { ...env(), GITHUB_API_URL: 'http://127.0.0.1:9' }, inputs: { ...signing, ...gh, 'subject-path': 'app-linux', 'attestations-api': 'true' } });
+    assert.equal(run.code, 1);
+    assert.equal(run.errors.length, 1);
+    assert.match(run.errors[0] ?? '', /GitHub API/);
+  });
+});
