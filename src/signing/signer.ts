@@ -19,7 +19,7 @@ export interface SignerTuning {
   timeoutMs: number;
 }
 
-export const DEFAULT_TUNING: SignerTuning = { retries: 4, minTimeoutMs: 500, timeoutMs: 30_000 };
+export const DEFAULT_TUNING: SignerTuning = { retries: 3, minTimeoutMs: 500, timeoutMs: 30_000 };
 
 export function sigstoreSigner(plan: SigningPlan, identity: IdentityProvider, tuning: SignerTuning = DEFAULT_TUNING): StatementSigner {
   const fetchOptions = {
