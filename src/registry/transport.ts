@@ -5,7 +5,7 @@
 // registry, the request (method and path, never the query or a header) and the status.
 
 import { ProvenanceError } from '../errors.ts';
-import { backoffDelay, isTransientStatus, type RetryPolicy } from '../http/retry.ts';
+import { backoffDelay, isTransientStatus, networkReason, type RetryPolicy } from '../http/retry.ts';
 import type { Authenticator, Scope } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 import { assertSecureURL, registryBaseURL } from './endpoint.ts';
@@ -130,13 +130,4 @@ async function errorDetail(response: Response): Promise<string> {
   if (!isObject(first)) return '';
   const text = [first['code'], first['message']].filter((s): s is string => typeof s === 'string' && s !== '').join(': ');
   return text === '' ? '' : ` (${text.replace(/\s+/g, ' ').slice(0, 160)})`;
-}
-
-function networkReason(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause;
-  if (cause instanceof Error && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  if (err.name === 'TimeoutError') return 'a timeout';
-  if (cause instanceof Error) return `${err.message} (${cause.message})`;
-  return err.message;
 }
