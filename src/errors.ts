@@ -32,7 +32,11 @@ export type ErrorCode =
   | 'TRUSTED_ROOT_UNAVAILABLE' // a trusted root file could not be read, or its TUF repository reached
   | 'REGISTRY_FAILED' // an OCI registry refused a request, or could not be reached
   | 'REGISTRY_AUTH_FAILED' // no usable login for a registry: missing, refused, or a credential helper failed
-  | 'REGISTRY_CONTENT_INVALID'; // a registry served a manifest or blob we cannot use (too large, wrong digest, not JSON)
+  | 'REGISTRY_CONTENT_INVALID' // a registry served a manifest or blob we cannot use (too large, wrong digest, not JSON)
+  | 'ARTIFACTS_UNAVAILABLE' // no Actions runtime (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL): not inside a GitHub Actions job
+  | 'ARTIFACT_CONFLICT' // an artifact of that name already exists in this workflow run
+  | 'ARTIFACT_NOT_FOUND' // no artifact of that name, or none of its files are bundles
+  | 'ARTIFACT_FAILED'; // the GitHub Actions artifact service or its blob storage refused or could not be reached
 
 export class ProvenanceError extends Error {
   readonly code: ErrorCode;

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startActionsArtifacts, type ActionsArtifactsStandIn } from '../../testkit/actions-artifacts/index.ts';
 import { startGitHubApi, STAND_IN_TOKEN, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry/docker-registry.ts';
@@ -93,6 +94,30 @@ describe('images: attest pushes referrers, verify finds them', () => {
     const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', manifests: 'deploy.yaml', ...policy() } });
     assert.equal(run.code, 1);
     assert.ok(run.stdout.split('\n').some((l) => /^::error title=[^:]*octo\/unsigned[^:]*,file=deploy\.yaml,line=9::/.test(l)), run.stdout);
+  });
+});
+
+describe('workflow artifact: attest uploads the bundle file, a later job verifies from it', () => {
+  let artifacts: ActionsArtifactsStandIn;
+  before(async () => {
+    artifacts = await startActionsArtifacts();
+  });
+  after(() => artifacts.stop());
+
+  it('uploads, then verify mode downloads it and passes', async () => {
+    const attest = await runAction(services, { scratch, workspace: ws, env: { ...env(), ...artifacts.env }, inputs: { ...signing, 'subject-path': 'app-*', 'upload-artifact': 'provenance' } });
+    assert.equal(attest.code, 0, attest.stdout);
+    assert.deepEqual(artifacts.artifacts.map((a) => a.name), ['provenance']);
+    const verify = await runAction(services, { scratch, workspace: ws, env: { ...env(), ...artifacts.env }, inputs: { mode: 'verify', 'subject-path': 'app-*', artifact: 'provenance', ...policy() } });
+    assert.equal(verify.code, 0, verify.stdout);
+    assert.match(verify.stdout, /PASS app-linux/);
+  });
+
+  it('outside GitHub Actions (no runtime token) ends in one line saying so', async () => {
+    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, 'subject-path': 'app-linux', 'upload-artifact': 'provenance' } });
+    assert.equal(run.code, 1);
+    assert.equal(run.errors.length, 1);
+    assert.match(run.errors[0] ?? '', /GitHub Actions artifact service.*\[ARTIFACTS_UNAVAILABLE\]$/);
   });
 });
 

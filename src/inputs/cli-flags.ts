@@ -26,6 +26,7 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'release-asset-name', help: 'one .jsonl asset by this name instead of one per subject' },
   { name: 'replace-release-assets', boolean: true, help: 'replace assets of the same name with other content' },
   { name: 'attestations-api', help: 'auto | true | false: store bundles with the GitHub attestations API' },
+  { name: 'upload-artifact', help: 'upload the bundle file as a workflow artifact of this name (GitHub Actions only)' },
   { name: 'github-token', help: 'token for the GitHub API (default: $GITHUB_TOKEN)' },
   { name: 'help', boolean: true, help: 'show this help' },
 ];
@@ -39,6 +40,7 @@ export const VERIFY_FLAGS: readonly FlagSpec[] = [
   { name: 'manifests', help: 'Kubernetes or Compose files: verify every image they reference' },
   { name: 'bundle-path', help: 'bundle files or globs (.sigstore.json, .json, .jsonl)' },
   { name: 'release', help: 'also read the assets of the release with this tag (needs --repository)' },
+  { name: 'artifact', help: 'read bundle files from this workflow artifact of the run (GitHub Actions only)' },
   { name: 'attestations-api', help: 'auto | true | false: read GitHub\'s attestations API (needs --repository)' },
   { name: 'github-token', help: 'token for the GitHub API (default: $GITHUB_TOKEN)' },
   { name: 'trusted-root', help: 'auto | public-good | github | path of a trusted root JSON (or JSON Lines)' },

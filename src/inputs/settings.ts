@@ -26,6 +26,8 @@ export interface AttestSettings {
   github: GitHubPublishSettings;
   /** Attach each image subject's bundle to the image in its registry. */
   pushToRegistry: boolean;
+  /** Upload the bundle file as a workflow artifact of this name, for later jobs. */
+  uploadArtifact: string | undefined;
 }
 
 const CHOICES: readonly string[] = ['auto', 'public-good', 'github'];
@@ -52,6 +54,7 @@ export function attestSettings(get: InputReader): AttestSettings {
     showSummary: booleanInput('show-summary', get('show-summary'), true),
     github: githubPublishSettings(get),
     pushToRegistry: booleanInput('push-to-registry', get('push-to-registry'), false),
+    uploadArtifact: get('upload-artifact').trim() || undefined,
   };
 }
 

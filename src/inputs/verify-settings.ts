@@ -24,6 +24,8 @@ export interface VerifySettings {
   bundlePath: string;
   /** Read the release's assets for this tag (`auto`: the tag this run is for). */
   release: string | undefined;
+  /** A workflow artifact of this run holding bundle files (what attest mode's upload-artifact made). */
+  artifact: string | undefined;
   /** Read GitHub's attestations API for each artifact (`auto`: when a github-token is given). */
   attestationsApi: 'auto' | 'true' | 'false';
   githubToken: string;
@@ -64,10 +66,11 @@ export function verifySettings(get: InputReader): VerifySettings {
   if (api !== 'auto' && api !== 'true' && api !== 'false') {
     throw new ProvenanceError('INPUT_INVALID', `attestations-api: "${api}" is not auto, true or false`, 'Use auto (read when a github-token is given), true or false');
   }
-  if (!bundlePath && !images && !manifests && !release && api !== 'true') {
+  const artifact = get('artifact').trim() || undefined;
+  if (!bundlePath && !images && !manifests && !release && !artifact && api !== 'true') {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
-      'verify mode needs bundles: bundle-path, or images/manifests (read from their registry), release, or attestations-api: true',
+      'verify mode needs bundles: bundle-path, or images/manifests (read from their registry), release, artifact, or attestations-api: true',
       'Set bundle-path, e.g. "dist/*.sigstore.json" or the .jsonl written by attest mode',
     );
   }
@@ -77,6 +80,7 @@ export function verifySettings(get: InputReader): VerifySettings {
     manifests,
     bundlePath,
     release,
+    artifact,
     attestationsApi: api,
     githubToken: get('github-token').trim(),
     trustedRoot: get('trusted-root').trim() || 'auto',

@@ -1,8 +1,11 @@
 // Everything attest mode does after the bundles are written: the registry next to images, then
-// GitHub (release assets, attestations API). One function, so the action and the CLI publish
+// GitHub (release assets, attestations API), then the workflow artifact. One function, so the action and the CLI publish
 // the same way.
 
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { AttestOutcome } from '../attest.ts';
+import { uploadBundlesArtifact } from './artifact.ts';
 import type { AttestSettings } from '../inputs/settings.ts';
 import type { Log } from '../log.ts';
 import { MAX_SUBJECTS_PER_STATEMENT } from '../provenance/statement.ts';
@@ -11,6 +14,7 @@ import { imageTargets, pushToRegistry, type RegistryPushResult } from './registr
 
 export interface PublishResult extends GitHubPublishResult {
   referrers: RegistryPushResult[];
+  artifact: { id: number; name: string } | undefined;
 }
 
 export async function publish(outcome: AttestOutcome, settings: AttestSettings, env: NodeJS.ProcessEnv, log: Log): Promise<PublishResult> {
@@ -24,5 +28,10 @@ export async function publish(outcome: AttestOutcome, settings: AttestSettings, 
     env,
     log,
   );
-  return { ...github, referrers };
+  const artifact =
+    settings.uploadArtifact === undefined
+      ? undefined
+      : await uploadBundlesArtifact(settings.uploadArtifact, [{ name: path.basename(outcome.bundleFile), content: await readFile(outcome.bundleFile, 'utf8') }], env);
+  if (artifact) log.info(`uploaded ${path.basename(outcome.bundleFile)} as workflow artifact "${artifact.name}"`);
+  return { ...github, referrers, artifact };
 }
