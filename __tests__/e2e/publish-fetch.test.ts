@@ -5,7 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { SerializedBundle } from '@sigstore/bundle';
+import { createBundleRegistry } from '../../src/registry/index.ts';
+import type { VerifyReport } from '../../src/verify/report.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -87,6 +90,23 @@ describe('images: attest pushes referrers, verify finds them', () => {
     const fail = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', images: `${ref('octo/app')}\n${ref('octo/unsigned')}`, ...policy() } });
     assert.equal(fail.code, 1);
     assert.match(fail.errors.at(-1) ?? '', /1 of 2 artifact\(s\): .*octo\/unsigned:v1 \(subject-digest/);
+  });
+
+  it('a tampered copy in the registry fails, naming the check', async () => {
+    const digest = (await pushTestImage(registry.url, 'octo/tampered', 'v1', 'octo/tampered')).digest;
+    const signed = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, 'subject-name': `${registry.host}/octo/tampered`, 'subject-digest': digest, 'bundle-path': 'tampered.sigstore.json' } });
+    assert.equal(signed.code, 0, signed.stdout);
+    const bundle = JSON.parse(await readFile(path.join(ws, 'tampered.sigstore.json'), 'utf8')) as SerializedBundle;
+    const signature = 'dsseEnvelope' in bundle ? bundle.dsseEnvelope?.signatures[0] : undefined;
+    assert.ok(signature);
+    const bytes = Buffer.from(signature.sig, 'base64');
+    bytes[8] = (bytes[8] ?? 0) ^ 1;
+    signature.sig = bytes.toString('base64');
+    await createBundleRegistry({ env: { DOCKER_CONFIG: dockerConfig } }).attachBundle(`${registry.host}/octo/tampered@${digest}`, bundle, 'https://slsa.dev/provenance/v1');
+    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', images: ref('octo/tampered'), ...policy(), 'report-path': 'tampered-report.json' } });
+    assert.equal(run.code, 1);
+    const report = JSON.parse(await readFile(path.join(ws, 'tampered-report.json'), 'utf8')) as VerifyReport;
+    assert.deepEqual(report.artifacts[0]?.bundles.map((b) => b.failures.map((f) => f.check)), [['signature']]);
   });
 
   it('manifests: every image a deployment references is checked, and the failing line annotated', async () => {
