@@ -156,13 +156,28 @@ describe('GitHub: attest uploads release assets and stores attestations, verify 
     assert.match(run.outputs['attestation-url'] ?? '', /^https:\/\/github\.com\/octo-org\/octo-repo\/attestations\/\d+$/);
   });
 
-  it('a re-run meets assets with other content: refused by name, replaced when asked', async () => {
-    const again = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'attestations-api': 'false' } });
-    assert.equal(again.code, 1);
-    assert.match(again.errors[0] ?? '', /app-darwin\.sigstore\.json/);
-    const replaced = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'replace-release-assets': 'true', 'attestations-api': 'false' } });
-    assert.equal(replaced.code, 0, replaced.stdout);
+  it('a re-run of the step re-signs the same statement: nothing is uploaded or stored twice', async () => {
+    const uploads = github.requestsTo('upload-asset').length;
+    const again = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'attestations-api': 'true' } });
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(github.requestsTo('upload-asset').length, uploads, 'no upload');
     assert.equal(github.assets(REPO, 'v1.2.0').length, 2);
+    assert.equal(github.attestations(REPO).length, 1, 'no second attestation');
+  });
+
+  it('a new run attempt (another statement) meets assets with other content: refused by name, replaced when asked', async () => {
+    const saved = services.issuer.claims.run_attempt;
+    services.issuer.claims.run_attempt = '7';
+    try {
+      const again = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'attestations-api': 'false' } });
+      assert.equal(again.code, 1);
+      assert.match(again.errors[0] ?? '', /app-darwin\.sigstore\.json/);
+      const replaced = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, ...gh, 'subject-path': 'app-*', 'upload-to-release': 'v1.2.0', 'replace-release-assets': 'true', 'attestations-api': 'false' } });
+      assert.equal(replaced.code, 0, replaced.stdout);
+      assert.equal(github.assets(REPO, 'v1.2.0').length, 2);
+    } finally {
+      services.issuer.claims.run_attempt = saved;
+    }
   });
 
   it('verify mode reads the release assets, or the attestations API, and passes', async () => {

@@ -45,12 +45,20 @@ describe('postAttestation', () => {
     assert.equal(api.attestations(REPO).filter((a) => a.digests.includes(`sha256:${hex('2')}`)).length, 1);
   });
 
-  it('a new signature over the same subject is a new attestation', async () => {
+  it('another statement about the same subject is a new attestation', async () => {
     const github = client(api);
     await github.postAttestation(REPO, dsseBundle(hex('3'), 'run-1'), { mode: 'true' });
-    const rerun = await github.postAttestation(REPO, dsseBundle(hex('3'), 'run-2'), { mode: 'true' });
-    assert.equal(rerun.outcome, 'created');
+    const next = await github.postAttestation(REPO, dsseBundle(hex('3'), 'run-2'), { mode: 'true' });
+    assert.equal(next.outcome, 'created');
     assert.equal(api.attestations(REPO).filter((a) => a.digests.includes(`sha256:${hex('3')}`)).length, 2);
+  });
+
+  it('the same statement re-signed (a re-run of the step) is the same attestation: not posted again', async () => {
+    const github = client(api);
+    await github.postAttestation(REPO, dsseBundle(hex('9'), 'build'), { mode: 'true' });
+    const rerun = await github.postAttestation(REPO, dsseBundle(hex('9'), 'build', 'fresh-key'), { mode: 'true' });
+    assert.equal(rerun.outcome, 'existing');
+    assert.equal(api.attestations(REPO).filter((a) => a.digests.includes(`sha256:${hex('9')}`)).length, 1);
   });
 
   it('a POST whose answer was lost is found before retrying, not stored twice', async () => {

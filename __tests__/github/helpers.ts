@@ -20,8 +20,13 @@ export function client(api: Pick<GitHubApiStandIn, 'url' | 'token'>, retry: Part
   return createGitHubService({ apiUrl: api.url, serverUrl: 'https://github.com', token: api.token, retry: { ...QUICK, ...retry } });
 }
 
-export function dsseBundle(subjectHex: string, signatureSeed: string): SerializedBundle {
-  const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'app.tar.gz', digest: { sha256: subjectHex } }], predicateType: 'https://slsa.dev/provenance/v1', predicate: {} };
+/**
+ * A DSSE-shaped bundle. `seed` sets both the statement (its predicate) and the signature, so two
+ * seeds are two attestations; `signatureOnly` re-signs the same statement, as a re-run does.
+ */
+export function dsseBundle(subjectHex: string, seed: string, signatureOnly?: string): SerializedBundle {
+  const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'app.tar.gz', digest: { sha256: subjectHex } }], predicateType: 'https://slsa.dev/provenance/v1', predicate: { run: seed } };
+  const signatureSeed = signatureOnly ?? seed;
   // Shaped like a bundle, not a valid one (no certificate, no log entry): the API stores it as given.
   const bundle: unknown = {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',

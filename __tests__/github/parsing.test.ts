@@ -96,9 +96,10 @@ describe('repositories and digests', () => {
     assert.equal(sha256Hex(`SHA256:${hex('A')}`), hex('a'));
     assert.throws(() => sha256Hex('sha512:abc'), ProvenanceError);
   });
-  it('identifies a DSSE bundle by signature and first sha256 subject', () => {
+  it('identifies a DSSE bundle by its statement, signature and first sha256 subject', () => {
     const bundle = dsseBundle(hex('F'), 'seed');
-    assert.deepEqual(bundleIdentity(bundle), { signature: Buffer.from('signature:seed').toString('base64'), subjectDigest: hex('f') });
+    const statement = 'dsseEnvelope' in bundle ? (bundle.dsseEnvelope?.payload ?? '') : '';
+    assert.deepEqual(bundleIdentity(bundle), { signature: Buffer.from('signature:seed').toString('base64'), statement, subjectDigest: hex('f') });
   });
 });
 

@@ -55,6 +55,15 @@ describe('publishReleaseAssets', () => {
     assert.equal(api.assets(REPO, tag).length, 2);
   });
 
+  it('leaves alone an asset signing the same statement with another key (a re-run of the step)', async () => {
+    const github = client(api);
+    const signed = (sig: string): Buffer => Buffer.from(`${JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', dsseEnvelope: { payload: 'c3RhdGVtZW50', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig }] } })}\n`);
+    await github.publishReleaseAssets(REPO, tag, [{ name: 'rerun.sigstore.json', content: signed('Zmlyc3Q='), contentType: 'application/json' }], { replace: false });
+    const again = await github.publishReleaseAssets(REPO, tag, [{ name: 'rerun.sigstore.json', content: signed('c2Vjb25kIGtleQ=='), contentType: 'application/json' }], { replace: false });
+    assert.deepEqual(again.map((p) => p.outcome), ['unchanged']);
+    assert.equal(api.requestsTo('upload-asset').length, 1);
+  });
+
   it('compares by the digest GitHub reports, when it reports one, without downloading', async () => {
     api.settings.assetDigests = true;
     try {

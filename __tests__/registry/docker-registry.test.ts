@@ -117,6 +117,17 @@ describe('registry client against docker-registry', () => {
     assert.equal((await fallbackIndex('twice/app', image.digest)).manifests.length, 2);
   });
 
+  it('a re-signed copy of the same statement (a re-run) adds no second entry', async () => {
+    const image = await pushTestImage(registry.url, 'rerun/app', 'v1', 'rerun/app');
+    const bundle = fakeBundle('rerun');
+    const first = await client.attachBundle(`${registry.host}/rerun/app:v1`, bundle, PREDICATE);
+    // Same statement, new key and certificate: other bytes, the same attestation.
+    const resigned = { ...bundle, verificationMaterial: { certificate: { rawBytes: Buffer.from('another cert').toString('base64') }, tlogEntries: [] } };
+    const again = await client.attachBundle(`${registry.host}/rerun/app:v1`, resigned, PREDICATE);
+    assert.deepEqual(again, first);
+    assert.equal((await fallbackIndex('rerun/app', image.digest)).manifests.length, 1);
+  });
+
   it('reads cosign’s older .att tag beside referrers, one envelope per layer', async () => {
     const image = await pushTestImage(registry.url, 'cosign/app', 'v1');
     const envelopes = [fakeEnvelope('old 1'), fakeEnvelope('old 2')];

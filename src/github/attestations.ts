@@ -5,7 +5,8 @@
 
 import { backoffDelay, isTransientStatus } from '../http/retry.ts';
 import { attestationUrl, bundleText, storedAttestations, unavailable, type StoredAttestation } from './attestation-reads.ts';
-import { bundleIdentity, signatureOf, type BundleIdentity } from './bundle-identity.ts';
+import { statementOf } from '../attestation-identity.ts';
+import { bundleIdentity, type BundleIdentity } from './bundle-identity.ts';
 import type { Answer, RequestIntent } from './failure.ts';
 import { rateLimitWait } from './rate-limit.ts';
 import { repoPath, type Repository } from './repository.ts';
@@ -60,7 +61,7 @@ function created(rest: RestClient, serverUrl: string, repo: Repository, answer: 
   return { outcome: 'created', id, url: attestationUrl(serverUrl, repo, id) };
 }
 
-/** The stored copy of this bundle (same DSSE signature), the API's refusal, or undefined when not stored. */
+/** The stored copy of this attestation (same signed statement), the API's refusal, or undefined when not stored. */
 async function findStored(rest: RestClient, serverUrl: string, repo: Repository, identity: BundleIdentity): Promise<AttestationResult | { refused: Answer } | undefined> {
   // Without a sha256 subject there is nothing to look it up by; GitHub indexes attestations by subject digest.
   if (identity.subjectDigest === undefined) return undefined;
@@ -69,7 +70,8 @@ async function findStored(rest: RestClient, serverUrl: string, repo: Repository,
   // Inline bundles first: fetching bundle_url costs a request each.
   const ordered = [...stored.filter((e) => e.bundle !== undefined), ...stored.filter((e) => e.bundle === undefined)];
   for (const entry of ordered) {
-    if (signatureOf(entry.bundle ?? (await parsedOrUndefined(rest, entry))) !== identity.signature) continue;
+    // The same signed statement is the same attestation, whatever signature a re-run gave it.
+    if (statementOf(entry.bundle ?? (await parsedOrUndefined(rest, entry))) !== identity.statement) continue;
     const url = entry.id === undefined ? `${serverUrl}/${repo.owner}/${repo.name}/attestations` : attestationUrl(serverUrl, repo, entry.id);
     return { outcome: 'existing', id: entry.id, url };
   }

@@ -1,11 +1,12 @@
-// What makes two bundles "the same attestation" for GitHub's API: the DSSE signature (a re-run of the
-// same signing produces a new one, a retried upload of the same bundle does not), and the subject
-// digest the API indexes it under, which is how we look for it before posting.
+// What the attestations API needs to know of a bundle before posting it: the statement it signs
+// (the same statement is the same attestation, see attestation-identity.ts) and the subject digest
+// the API indexes it under, which is how we look for a stored copy.
 
 import { ProvenanceError } from '../errors.ts';
 
 export interface BundleIdentity {
   signature: string; // base64, as in dsseEnvelope.signatures[0].sig
+  statement: string; // the DSSE payload: what makes two bundles the same attestation
   subjectDigest: string | undefined; // lowercase sha256 hex of the first subject that has one
 }
 
@@ -24,14 +25,7 @@ export function bundleIdentity(bundle: unknown): BundleIdentity {
       'Publish the bundles attest mode writes; message-signature bundles cannot go to the attestations API',
     );
   }
-  return { signature, subjectDigest: firstSubjectDigest(payload) };
-}
-
-/** The signature of a bundle someone else stored, or undefined when it is not a DSSE bundle. */
-export function signatureOf(bundle: unknown): string | undefined {
-  const signatures = field(field(bundle, 'dsseEnvelope'), 'signatures');
-  const sig = field(Array.isArray(signatures) ? (signatures[0] as unknown) : undefined, 'sig');
-  return typeof sig === 'string' ? sig : undefined;
+  return { signature, statement: payload, subjectDigest: firstSubjectDigest(payload) };
 }
 
 function firstSubjectDigest(payload: string): string | undefined {

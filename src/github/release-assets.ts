@@ -1,9 +1,11 @@
 // Publishing bundle files as release assets, idempotently: an asset with the same name and the same
-// bytes is left alone (a re-run uploads nothing), one with other bytes is an error unless `replace`,
+// bytes, or bundles signing the same statements, is left alone (a re-run uploads nothing); one with
+// other content is an error unless `replace`,
 // and a name that appears while we upload (a concurrent run, or GitHub's 422 for a leftover) is
 // re-listed and judged by the same rule. An upload that breaks off leaves no incomplete asset behind.
 
 import { createHash } from 'node:crypto';
+import { sameStatements, statementsOfText } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import { isAlreadyExists, SERVICE } from './failure.ts';
 import { MAX_ASSET_ROUNDS, MAX_BUNDLE_BYTES } from './limits.ts';
@@ -102,12 +104,20 @@ async function forget(ctx: Context, asset: ReleaseAsset): Promise<void> {
   ctx.assets = ctx.assets.filter((a) => a.id !== asset.id);
 }
 
+/**
+ * The same bytes, or bundles signing the same statements: a re-run of the step re-signs the same
+ * statement into a new bundle, which is the same attestation (see attestation-identity.ts).
+ */
 async function sameContent(ctx: Context, asset: ReleaseAsset, file: ReleaseFile): Promise<boolean> {
-  if (asset.size !== file.content.length) return false; // no download needed to tell
   const ours = `sha256:${sha256(file.content)}`;
-  if (asset.digest) return asset.digest === ours;
+  if (asset.digest === ours) return true;
+  const oursAreBundles = statementsOfText(file.content.toString('utf8')) !== undefined;
+  if (!oursAreBundles) {
+    if (asset.size !== file.content.length) return false; // no download needed to tell
+    if (asset.digest) return false;
+  }
   const theirs = await downloadAsset(ctx.rest, asset, MAX_BUNDLE_BYTES, WRITE);
-  return `sha256:${sha256(theirs)}` === ours;
+  return `sha256:${sha256(theirs)}` === ours || sameStatements(theirs.toString('utf8'), file.content.toString('utf8'));
 }
 
 function conflict(ctx: Context, file: ReleaseFile): ProvenanceError {

@@ -1,14 +1,17 @@
 // Attaching a signed bundle to an image as an OCI referrer: blobs first (the empty config and the bundle;
 // skipped when present), then the referrer manifest by digest. A registry that answers with `OCI-Subject`
 // indexes it itself; for any other, the fallback tag is updated. Attaching a bundle that is already
-// attached (same bytes, same predicate type) changes nothing and returns the existing referrer.
+// attached (the same bytes, or the same signed statement, with the same predicate type) changes nothing
+// and returns the existing referrer.
 
+import { statementOf } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import { addToFallbackIndex, type FallbackTiming } from './fallback-index.ts';
 import { ANNOTATION_PREDICATE_TYPE, OCI_MANIFEST, SIGSTORE_BUNDLE_ARTIFACT, isSigstoreBundleType } from './media-types.ts';
 import { parseImageManifest, sha256Digest, type Descriptor } from './oci.ts';
 import { EMPTY_CONFIG_BYTES, referrerManifest } from './referrer-manifest.ts';
+import { MAX_BUNDLE_BYTES } from './limits.ts';
 import { findReferrers, type FoundReferrer, type ReferrerSource } from './referrers.ts';
 import type { RepositoryClient } from './repository.ts';
 
@@ -35,7 +38,7 @@ export async function attachToImage(repo: RepositoryClient, subject: Descriptor,
   }
   const bytes = Buffer.from(JSON.stringify(bundle));
   const layer: Descriptor = { mediaType: bundle.mediaType, digest: sha256Digest(bytes), size: bytes.byteLength };
-  const existing = await findAttached(repo, subject.digest, layer.digest, predicateType);
+  const existing = await findAttached(repo, subject.digest, layer.digest, statementOf(bundle), predicateType);
   if (existing !== undefined) return { referrer: existing.descriptor.digest, via: existing.via };
 
   await repo.pushBlob(EMPTY_CONFIG_BYTES);
@@ -48,13 +51,31 @@ export async function attachToImage(repo: RepositoryClient, subject: Descriptor,
 }
 
 // A referrer with our predicate type whose layer is these very bytes. Only candidates are fetched.
-async function findAttached(repo: RepositoryClient, subjectDigest: string, layerDigest: string, predicateType: string): Promise<FoundReferrer | undefined> {
+/**
+ * A referrer already holding this bundle, or another bundle signing the same statement (a re-run
+ * re-signs the same statement: the same attestation, see attestation-identity.ts).
+ */
+async function findAttached(repo: RepositoryClient, subjectDigest: string, layerDigest: string, statement: string | undefined, predicateType: string): Promise<FoundReferrer | undefined> {
   for (const found of await findReferrers(repo, subjectDigest, SIGSTORE_BUNDLE_ARTIFACT)) {
     const annotated = found.descriptor.annotations?.[ANNOTATION_PREDICATE_TYPE];
     if (annotated !== undefined && annotated !== predicateType) continue;
     const manifest = await repo.getManifest(found.descriptor.digest);
     const parsed = manifest === undefined ? undefined : parseImageManifest(manifest.json);
-    if (parsed?.annotations[ANNOTATION_PREDICATE_TYPE] === predicateType && parsed.layers.some((l) => l.digest === layerDigest)) return found;
+    if (parsed?.annotations[ANNOTATION_PREDICATE_TYPE] !== predicateType) continue;
+    if (parsed.layers.some((l) => l.digest === layerDigest)) return found;
+    if (statement === undefined) continue;
+    for (const layer of parsed.layers) {
+      const bytes = await repo.getBlob(layer, MAX_BUNDLE_BYTES);
+      if (bytes !== undefined && statementOf(parseJSONOrUndefined(Buffer.from(bytes).toString('utf8'))) === statement) return found;
+    }
   }
   return undefined;
+}
+
+function parseJSONOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
