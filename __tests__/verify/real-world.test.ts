@@ -14,10 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { verifySettings } from '../../src/inputs/verify-settings.ts';
-import { policyFromInputs } from '../../src/verify/policy/index.ts';
 import type { VerifyReport } from '../../src/verify/report.ts';
-import { verify, workspaceFileReader } from '../../src/verify/verify.ts';
+import { failedChecks, verifyWithInputs } from '../../testkit/verify-mode.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/real-world/', import.meta.url));
 const V1 = 'https://slsa.dev/provenance/v1';
@@ -207,21 +205,10 @@ const realPolicy = (b: RealBundle): Record<string, string> => ({
 
 async function run(bundleFile: string, inputs: Record<string, string>): Promise<VerifyReport> {
   const n = ++count;
-  const all: Record<string, string> = { 'bundle-path': bundleFile, 'trusted-root': 'public-good', 'report-path': `report-${n}.json`, ...inputs };
-  const get = (name: string): string => all[name] ?? '';
-  const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(ws)), {
-    env: {},
-    workspace: ws,
-    defaultReportFile: path.join(ws, 'report.json'),
-    outputRoots: [],
-    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
-    now: () => new Date(),
-  });
-  return report;
+  return verifyWithInputs(ws, { 'bundle-path': bundleFile, 'trusted-root': 'public-good', 'report-path': `report-${n}.json`, ...inputs });
 }
 
-/** The failed checks of the (only) artifact's bundles, in order. */
-const checks = (r: VerifyReport): string[] => (r.artifacts[0]?.bundles ?? []).flatMap((b) => b.failures.map((f) => f.check));
+const checks = failedChecks;
 const shown = (r: VerifyReport): string => JSON.stringify(r.artifacts, null, 1);
 
 async function rejects(bundleFile: string, inputs: Record<string, string>, expected: string[]): Promise<void> {

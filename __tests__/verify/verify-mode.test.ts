@@ -9,10 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SerializedBundle } from '@sigstore/bundle';
-import { verifySettings } from '../../src/inputs/verify-settings.ts';
-import { policyFromInputs } from '../../src/verify/policy/index.ts';
 import type { VerifyReport } from '../../src/verify/report.ts';
-import { verify, workspaceFileReader } from '../../src/verify/verify.ts';
+import { failedChecks, verifyWithInputs } from '../../testkit/verify-mode.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
 
@@ -60,21 +58,10 @@ const policyInputs = (): Record<string, string> => ({
 async function run(bundles: (SerializedBundle | string)[], inputs: Record<string, string> = {}, subjectPath = 'app.bin'): Promise<VerifyReport> {
   const file = `bundles-${++count}.jsonl`;
   await writeFile(path.join(ws, file), bundles.map((b) => (typeof b === 'string' ? b : JSON.stringify(b))).join('\n'));
-  const all: Record<string, string> = { 'subject-path': subjectPath, 'bundle-path': file, 'trusted-root': 'trusted_root.json', 'report-path': `report-${count}.json`, ...policyInputs(), ...inputs };
-  const get = (name: string): string => all[name] ?? '';
-  const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(ws)), {
-    env: {},
-    workspace: ws,
-    defaultReportFile: path.join(ws, 'report.json'),
-    outputRoots: [],
-    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
-    now: () => new Date(),
-  });
-  return report;
+  return verifyWithInputs(ws, { 'subject-path': subjectPath, 'bundle-path': file, 'trusted-root': 'trusted_root.json', 'report-path': `report-${count}.json`, ...policyInputs(), ...inputs });
 }
 
-/** The failed checks of the (only) artifact's bundles, in order. */
-const checks = (r: VerifyReport): string[] => (r.artifacts[0]?.bundles ?? []).flatMap((b) => b.failures.map((f) => f.check));
+const checks = failedChecks;
 
 describe('verify mode passes', () => {
   it('a bundle logged in Rekor, with the full policy', async () => {

@@ -1,0 +1,24 @@
+// Verify mode driven in-process the way the action drives it: action inputs in, the report out.
+// For tests that make many verifications (a process per run would cost seconds each).
+
+import path from 'node:path';
+import { verifySettings } from '../src/inputs/verify-settings.ts';
+import { policyFromInputs } from '../src/verify/policy/index.ts';
+import type { VerifyReport } from '../src/verify/report.ts';
+import { verify, workspaceFileReader } from '../src/verify/verify.ts';
+
+export async function verifyWithInputs(workspace: string, inputs: Readonly<Record<string, string>>): Promise<VerifyReport> {
+  const get = (name: string): string => inputs[name] ?? '';
+  const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(workspace)), {
+    env: {},
+    workspace,
+    defaultReportFile: path.join(workspace, 'report.json'),
+    outputRoots: [],
+    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
+    now: () => new Date(),
+  });
+  return report;
+}
+
+/** The failed checks of the (first) artifact's bundles, in order. */
+export const failedChecks = (r: VerifyReport): string[] => (r.artifacts[0]?.bundles ?? []).flatMap((b) => b.failures.map((f) => f.check));
