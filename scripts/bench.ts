@@ -12,6 +12,7 @@ import { bestOf, command, parseOpenssl } from './bench/measure.ts';
 import { renderTable } from './bench/table.ts';
 import type { BenchRow } from './bench/table.ts';
 import { verificationRows } from './bench/verify.ts';
+import { coldStartRows } from './bench/cold-start.ts';
 
 const GiB = 1024 ** 3;
 const KiB = 1024;
@@ -45,10 +46,13 @@ try {
   rows.push({ figure: 'hash 1,000 files of 256 KiB (dir pattern, pool)', ours: oursMany.ms, baseline: sslMany.ms, baselineName: 'one openssl dgst run', unit: 'ms', bytes: 1000 * 256 * KiB });
 
   rows.push(...(await verificationRows(dir, RUNS)));
+  const cold = await coldStartRows();
+  rows.push(...cold.rows);
 
   console.log(`\nwall time, best of ${RUNS}; digests verified equal to openssl's; every bench bundle verified\n`);
   console.log(renderTable(rows));
   console.log(`\npeak RSS of this process (main thread + hash workers): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(`dist/index.js: ${(cold.bundleBytes / 2 ** 20).toFixed(2)} MiB`);
 } finally {
   if (!keep) await rm(dir, { recursive: true, force: true });
 }

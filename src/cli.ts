@@ -5,18 +5,12 @@
 
 import os from 'node:os';
 import path from 'node:path';
-import { attest } from './attest.ts';
 import { errorLine, ProvenanceError } from './errors.ts';
 import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flags.ts';
 import { verifySettings } from './inputs/verify-settings.ts';
+import { attestSettings } from './inputs/settings.ts';
 import { policyFromInputs } from './verify/policy/index.ts';
 import { reportText } from './verify/report.ts';
-import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.ts';
-import { attestSettings } from './inputs/settings.ts';
-import { attestSummaryText } from './output/summary.ts';
-import { writeSummaryAttestations } from './summary-attestation.ts';
-import { publish } from './publish/index.ts';
-import { verifyBundleCommand } from './verify/conformance.ts';
 
 const stderr = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -44,7 +38,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return command === undefined ? 2 : 0;
   }
-  if (command === 'verify-bundle') return verifyBundleCommand(rest);
+  // Each command loads its own machinery, so start-up (and --help) stays fast.
+  if (command === 'verify-bundle') return (await import('./verify/conformance.ts')).verifyBundleCommand(rest);
   if (command === 'verify') return verifyCommand(rest);
   if (command !== 'attest') {
     stderr(`provenance: unknown command "${command}". Run "provenance --help" for the commands [INPUT_INVALID]`);
@@ -57,6 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // As in a workflow, the GitHub token defaults to the job's; a laptop usually has none, and publishing is then skipped.
   const settings = attestSettings((name) => flags.get(name) ?? (name === 'github-token' ? (process.env['GITHUB_TOKEN'] ?? '') : ''));
+  const [{ attest }, { attestSummaryText }, { publish }] = await Promise.all([import('./attest.ts'), import('./output/summary.ts'), import('./publish/index.ts')]);
   const workspace = process.cwd();
   const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
   const outcome = await attest(settings, { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [path.resolve(os.tmpdir())], log });
@@ -80,6 +76,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
     throw new ProvenanceError('INPUT_INVALID', `--format: "${format}" is neither text nor json`, 'Use --format text (default) or --format json');
   }
   const settings = verifySettings((name) => (name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name)));
+  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts')]);
   const workspace = process.cwd();
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const temp = path.resolve(os.tmpdir());

@@ -5,16 +5,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { attest, type Runtime } from './attest.ts';
+import type { Runtime } from './attest.ts';
 import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
-import { attestSummaryMarkdown } from './output/summary.ts';
-import { publish } from './publish/index.ts';
-import { writeSummaryAttestations } from './summary-attestation.ts';
 import { policyFromInputs } from './verify/policy/index.ts';
 import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
-import { defaultReportFile, verify, workspaceFileReader } from './verify/verify.ts';
 
 interface Places {
   workspace: string;
@@ -35,8 +31,11 @@ export function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
   return { env, workspace, defaultBundleDir: path.join(temp, 'provenance'), outputRoots: [temp], log };
 }
 
+// Each mode loads its own machinery only once its inputs are known to be good: signing (sigstore-js),
+// publishing (registry, GitHub, the artifact service) and verification stay out of start-up.
 async function runAttest(get: InputReader): Promise<void> {
   const settings = attestSettings(get);
+  const [{ attest }, { attestSummaryMarkdown }, { publish }] = await Promise.all([import('./attest.ts'), import('./output/summary.ts'), import('./publish/index.ts')]);
   const outcome = await attest(settings, actionRuntime(process.env));
   core.setOutput('bundle-path', outcome.bundleFile);
   core.setOutput('statement-digest', outcome.statementDigests[0] ?? '');
@@ -54,6 +53,7 @@ async function runAttest(get: InputReader): Promise<void> {
 
 async function runVerify(get: InputReader): Promise<void> {
   const settings = verifySettings(get);
+  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts')]);
   const { workspace, temp } = places(process.env);
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const { report, reportFile, bundleDigests, imageUses } = await verify(settings, policy, {

@@ -12,7 +12,6 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { resolveInside } from '../workspace.ts';
-import { artifactBundles } from './artifact-source.ts';
 import { claimedSubjects, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
 import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
@@ -60,7 +59,11 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   loaded.push(...images.bundles);
   const github = { repository: policy.repository, token: settings.githubToken };
   loaded.push(...(await githubBundles({ ...github, release: releaseTag(settings.release, rt.env), attestationsApi: false }, [], rt.env)));
-  if (settings.artifact !== undefined) loaded.push(...(await artifactBundles(settings.artifact, rt.env)).flatMap((t) => parseBundleText(t.text, t.source)));
+  if (settings.artifact !== undefined) {
+    // The artifact client is megabytes: loaded only when an artifact is read.
+    const { artifactBundles } = await import('./artifact-source.ts');
+    loaded.push(...(await artifactBundles(settings.artifact, rt.env)).flatMap((t) => parseBundleText(t.text, t.source)));
+  }
 
   // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
   const needsSha512 = loaded.some((b) => claimedSubjects(b.json).some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
