@@ -52,7 +52,7 @@ try {
   console.log(`\nwall time, best of ${RUNS}; digests verified equal to openssl's; every bench bundle verified\n`);
   console.log(renderTable(rows));
   console.log(`\npeak RSS of this process (main thread + hash workers): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-  console.log(`dist/index.js: ${(cold.bundleBytes / 2 ** 20).toFixed(2)} MiB`);
+  console.log(`dist/index.js: ${(cold.bundleBytes / 1024).toFixed(1)} KiB (the rest loads on demand from dist/chunks/)`);
 } finally {
   if (!keep) await rm(dir, { recursive: true, force: true });
 }
