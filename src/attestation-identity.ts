@@ -4,6 +4,8 @@
 // copy to a registry, a release or the attestations API. A new run attempt is a new statement
 // (its invocation id differs), and is rightly a new attestation.
 
+import { parseJSON } from './json.ts';
+
 /** The DSSE payload of a parsed bundle, or undefined for anything else. */
 export function statementOf(bundle: unknown): string | undefined {
   if (typeof bundle !== 'object' || bundle === null) return undefined;
@@ -16,11 +18,8 @@ export function statementOf(bundle: unknown): string | undefined {
 /** The statements of a bundle file's text (one bundle, or JSON Lines), or undefined if any part is not a DSSE bundle. */
 export function statementsOfText(text: string): string[] | undefined {
   const parse = (t: string): unknown => {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return undefined;
-    }
+    const parsed = parseJSON(t);
+    return parsed.ok ? parsed.value : undefined;
   };
   const whole = parse(text);
   const bundles = whole !== undefined ? [whole] : text.split('\n').filter((l) => l.trim() !== '').map(parse);

@@ -2,6 +2,8 @@
 // one speaks for. The server URL is derived from the (verified) issuer rather than read from
 // GITHUB_SERVER_URL, so a step that rewrites the environment cannot redirect the provenance.
 
+import { isLoopbackURL } from '../http/loopback.ts';
+
 export const GITHUB_COM_ISSUER = 'https://token.actions.githubusercontent.com';
 const GHE_COM_ISSUER = /^https:\/\/token\.actions\.([a-z0-9][a-z0-9-]*)\.ghe\.com$/;
 
@@ -15,15 +17,6 @@ export const TEST_ISSUER_VARIABLE = 'PROVENANCE_TEST_OIDC_ISSUER';
 export interface TrustedIssuer {
   issuer: string;
   serverURL: string; // the GitHub the issuer speaks for, e.g. https://github.com
-}
-
-export function isLoopbackURL(url: string): boolean {
-  try {
-    const { hostname } = new URL(url);
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 /** The trusted issuer for `iss`, or undefined when `iss` is not a GitHub Actions issuer. */

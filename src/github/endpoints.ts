@@ -3,13 +3,12 @@
 // Checked once here so every request after it can trust them; the token is never shown.
 
 import { ProvenanceError } from '../errors.ts';
+import { isLoopbackHostname } from '../http/loopback.ts';
 
 export interface GitHubEndpoints {
   apiUrl: string; // no trailing slash, e.g. https://api.github.com or https://ghes.example/api/v3
   serverUrl: string; // e.g. https://github.com
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function gitHubEndpoints(env: NodeJS.ProcessEnv): GitHubEndpoints {
   return {
@@ -26,7 +25,7 @@ export function baseUrl(name: string, value: string): string {
   } catch {
     throw new ProvenanceError('INPUT_INVALID', `${name} "${value}" is not a URL`, `Unset ${name} on GitHub-hosted runners; on GitHub Enterprise Server it is set by the runner`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHostname(url.hostname))) {
     throw new ProvenanceError('INPUT_INVALID', `${name} "${url.origin}" is not https`, 'The token is sent to this address: use an https URL');
   }
   if (url.search || url.hash || url.username || url.password) {

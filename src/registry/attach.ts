@@ -6,6 +6,7 @@
 
 import { statementOf } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
+import { parseJSON } from '../json.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import { addToFallbackIndex, type FallbackTiming } from './fallback-index.ts';
 import { ANNOTATION_PREDICATE_TYPE, OCI_MANIFEST, SIGSTORE_BUNDLE_ARTIFACT, isSigstoreBundleType } from './media-types.ts';
@@ -66,16 +67,9 @@ async function findAttached(repo: RepositoryClient, subjectDigest: string, layer
     if (statement === undefined) continue;
     for (const layer of parsed.layers) {
       const bytes = await repo.getBlob(layer, MAX_BUNDLE_BYTES);
-      if (bytes !== undefined && statementOf(parseJSONOrUndefined(Buffer.from(bytes).toString('utf8'))) === statement) return found;
+      const parsed = bytes === undefined ? undefined : parseJSON(bytes);
+      if (parsed?.ok && statementOf(parsed.value) === statement) return found;
     }
   }
   return undefined;
-}
-
-function parseJSONOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

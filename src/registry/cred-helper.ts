@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { ProvenanceError } from '../errors.ts';
-import { isObject } from './json.ts';
+import { isObject } from '../json.ts';
 
 export interface HelperCredentials {
   username: string;

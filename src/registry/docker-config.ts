@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ProvenanceError } from '../errors.ts';
-import { isObject } from './json.ts';
+import { isObject } from '../json.ts';
 
 export interface AuthEntry {
   username?: string;

@@ -7,7 +7,7 @@
 
 import { ProvenanceError } from '../errors.ts';
 import { backoffDelay, type RetryPolicy } from '../http/retry.ts';
-import { isObject } from './json.ts';
+import { isObject } from '../json.ts';
 import { OCI_INDEX } from './media-types.ts';
 import { parseIndexEntries, referrersTag, type Descriptor } from './oci.ts';
 import type { RepositoryClient } from './repository.ts';

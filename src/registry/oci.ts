@@ -3,7 +3,7 @@
 // `unknown`. Digests are always sha256, computed by us over the exact bytes.
 
 import { createHash } from 'node:crypto';
-import { isObject } from './json.ts';
+import { isObject } from '../json.ts';
 
 export interface Descriptor {
   mediaType: string;

@@ -3,7 +3,7 @@
 // digest on the way in, so a registry cannot hand us bytes other than the ones named.
 
 import { ProvenanceError } from '../errors.ts';
-import { parseJSON } from './json.ts';
+import { parseJSON } from '../json.ts';
 import { MAX_MANIFEST_BYTES, MAX_REFERRER_PAGES, readLimited } from './limits.ts';
 import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.ts';
 import { SHA256_DIGEST, parseIndexEntries, sha256Digest, type Descriptor } from './oci.ts';

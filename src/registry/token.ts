@@ -6,7 +6,7 @@ import { ProvenanceError } from '../errors.ts';
 import { fetchWithRetry, type RetryPolicy } from '../http/retry.ts';
 import type { RegistryCredentials } from './credentials.ts';
 import { assertSecureURL } from './endpoint.ts';
-import { isObject, parseJSON } from './json.ts';
+import { isObject, parseJSON } from '../json.ts';
 import { readLimited } from './limits.ts';
 
 export interface BearerToken {

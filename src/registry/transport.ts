@@ -9,7 +9,7 @@ import { backoffDelay, isTransientStatus, networkReason, type RetryPolicy } from
 import type { Authenticator, Scope } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 import { assertSecureURL, registryBaseURL } from './endpoint.ts';
-import { isObject, parseJSON } from './json.ts';
+import { isObject, parseJSON } from '../json.ts';
 import { MAX_ERROR_BODY_BYTES, readLimited } from './limits.ts';
 
 export interface RegistryRequest {

@@ -6,6 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { ProvenanceError } from '../errors.ts';
+import { parseJSON } from '../json.ts';
 import { matchPaths } from '../subjects/match-paths.ts';
 import { openWorkspace, relativeName } from '../subjects/workspace.ts';
 import type { CheckFailure } from './types.ts';
@@ -40,14 +41,14 @@ export async function loadBundleFiles(patterns: string, workspace: string): Prom
 
 /** One bundle if the whole text is one JSON value; otherwise JSON Lines, one bundle per non-blank line. */
 export function parseBundleText(text: string, label: string): LoadedBundle[] {
-  const whole = tryParse(text);
+  const whole = parseJSON(text);
   if (whole.ok) return [{ source: label, json: whole.value, failure: undefined }];
   const bundles: LoadedBundle[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const source = `${label}:${i + 1}`;
-    const parsed = tryParse(line);
+    const parsed = parseJSON(line);
     bundles.push(
       parsed.ok
         ? { source, json: parsed.value, failure: undefined }
@@ -58,14 +59,6 @@ export function parseBundleText(text: string, label: string): LoadedBundle[] {
     bundles.push({ source: label, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle as JSON', found: 'an empty file' } });
   }
   return bundles;
-}
-
-function tryParse(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
-  }
 }
 
 /** A DSSE envelope on its own: signed, but with no certificate or log entry to check it offline. */

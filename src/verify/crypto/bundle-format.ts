@@ -4,6 +4,7 @@
 // negative log indexes, and a certificate chain carrying its root (the bundle spec forbids it).
 // Protobuf-JSON omits zero values and empty lists; the parser fills those in.
 
+import { parseJSON } from '../../json.ts';
 import { X509Certificate } from '@sigstore/core';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { VerificationError } from '../types.ts';
@@ -27,7 +28,7 @@ const fail = (expected: string, found: string, cause?: unknown): never => {
 
 /** A bundle from its JSON text, its bytes, or the parsed JSON value. */
 export function parseBundle(input: unknown): Bundle {
-  const json = typeof input === 'string' || Buffer.isBuffer(input) ? parseJSON(input.toString()) : input;
+  const json = typeof input === 'string' || Buffer.isBuffer(input) ? bundleJSON(input.toString()) : input;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('a Sigstore bundle (a JSON object)', Array.isArray(json) ? 'a list' : String(json));
   const mediaType = (json as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.includes(mediaType)) {
@@ -45,12 +46,9 @@ export function parseBundle(input: unknown): Bundle {
   return bundle;
 }
 
-function parseJSON(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    return fail('a Sigstore bundle (JSON)', `invalid JSON (${err instanceof Error ? err.message : String(err)})`, err);
-  }
+function bundleJSON(text: string): unknown {
+  const parsed = parseJSON(text);
+  return parsed.ok ? parsed.value : fail('a Sigstore bundle (JSON)', `invalid JSON (${parsed.reason})`);
 }
 
 // Walks the JSON once; the field names are unambiguous within a bundle (the DSSE payload is one

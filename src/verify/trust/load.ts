@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvenanceError } from '../../errors.ts';
+import { parseJSON } from '../../json.ts';
 import { VerificationError } from '../types.ts';
 import { fetchGitHubTrustedRoot, type GitHubRootOptions } from './github.ts';
 import { publicGoodTrustedRoot } from './public-good.ts';
@@ -44,7 +45,7 @@ export async function loadTrustedRoots(choice: string, workspace: string, option
 }
 
 function githubRoot(text: string): TrustedRootJSON {
-  return validateTrustedRoot(parseJSON(text, "GitHub's trusted root"), "GitHub's trusted root");
+  return validateTrustedRoot(rootJSON(text, "GitHub's trusted root"), "GitHub's trusted root");
 }
 
 async function rootsFromFile(file: string): Promise<TrustedRootJSON[]> {
@@ -55,28 +56,20 @@ async function rootsFromFile(file: string): Promise<TrustedRootJSON[]> {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ProvenanceError('TRUSTED_ROOT_UNAVAILABLE', `cannot read the trusted root file ${file} (${code})`, 'Give the path of a trusted root JSON file, or public-good, github or auto', { cause: err });
   }
-  const whole = tryParse(text);
+  const whole = parseJSON(text);
   if (whole.ok) return [validateTrustedRoot(whole.value, file)];
   // Not one JSON document: JSON Lines, one trusted root per non-empty line.
   const roots = text
     .split('\n')
     .map((line, i) => ({ line: line.trim(), source: `${file} line ${i + 1}` }))
     .filter(({ line }) => line !== '')
-    .map(({ line, source }) => validateTrustedRoot(parseJSON(line, source), source));
+    .map(({ line, source }) => validateTrustedRoot(rootJSON(line, source), source));
   if (roots.length === 0) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `an empty file ${file}` });
   return roots;
 }
 
-function parseJSON(text: string, source: string): unknown {
-  const parsed = tryParse(text);
-  if (!parsed.ok) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `${parsed.error} in ${source}` });
+function rootJSON(text: string, source: string): unknown {
+  const parsed = parseJSON(text);
+  if (!parsed.ok) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `invalid JSON (${parsed.reason}) in ${source}` });
   return parsed.value;
-}
-
-function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? `invalid JSON (${err.message})` : 'invalid JSON' };
-  }
 }
