@@ -19,7 +19,7 @@ const report: VerifyReport = {
 };
 
 describe('vsaStatements', () => {
-  const statements = vsaStatements(report, { verifierId: 'https://github.com/acme/provenance-action@v1', policyUri: 'policy.yml', bundleDigests: new Map([['b.jsonl:1', 'd'.repeat(64)]]) });
+  const statements = vsaStatements(report, { verifierId: 'https://github.com/acme/provenance-action@v1', policyUri: 'policy.yml', bundleDigest: (source) => new Map([['b.jsonl:1', 'd'.repeat(64)]]).get(source) });
 
   it('attests only what passed, one statement per artifact', () => {
     assert.deepEqual(statements.map((s) => s.subject), [[{ name: 'app', digest: { sha256: 'a'.repeat(64) } }], [{ name: 'pkg:npm/x@1.0.0', digest: { sha512: 'c'.repeat(128) } }]]);

@@ -36,8 +36,8 @@ export interface VerifyRuntime {
 export interface VerifyOutcome {
   report: VerifyReport;
   reportFile: string;
-  /** sha256 of each bundle as read, by source: what a summary attestation cites as its inputs. */
-  bundleDigests: ReadonlyMap<string, string>;
+  /** sha256 of a bundle as read, by source: what a summary attestation cites as its inputs. Computed on demand. */
+  bundleDigest: (source: string) => string | undefined;
   /** Where each verified image is referenced (manifests), for annotations. */
   imageUses: readonly ImageUse[];
 }
@@ -66,24 +66,28 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   }
 
   // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
-  const needsSha512 = loaded.some((b) => claimedSubjects(b.json).some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
+  // Each statement's claims are decoded once: they choose the digests here and attribute failures later.
+  const claims = loaded.map((b) => claimedSubjects(b.json));
+  const needsSha512 = claims.some((subjects) => subjects.some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
   const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
   const artifacts = [...fileArtifacts, ...images.artifacts];
   const readApi = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '' && policy.repository !== undefined);
   if (readApi) loaded.push(...(await githubBundles({ ...github, release: undefined, attestationsApi: true }, artifacts, rt.env)));
   rt.log.info(`read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`);
 
-  const outcomes = loaded.map((bundle) => verifyOne(bundle, trust, key, artifacts));
+  const outcomes = loaded.map((bundle, i) => verifyOne(bundle, claims[i] ?? [], trust, key, artifacts));
   const now = rt.now();
   const verdicts = judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now));
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy) });
   await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  const bundleDigests = new Map(loaded.map((b) => [b.source, createHash('sha256').update(JSON.stringify(b.json)).digest('hex')]));
-  return { report, reportFile, bundleDigests, imageUses: uses };
+  const bundleDigest = (source: string): string | undefined => {
+    const bundle = loaded.find((b) => b.source === source);
+    return bundle === undefined ? undefined : createHash('sha256').update(JSON.stringify(bundle.json)).digest('hex');
+  };
+  return { report, reportFile, bundleDigest, imageUses: uses };
 }
 
-function verifyOne(bundle: LoadedBundle, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
-  const claimed = claimedSubjects(bundle.json);
+function verifyOne(bundle: LoadedBundle, claimed: BundleOutcome['claimed'], trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
   if (bundle.failure) return { source: bundle.source, verified: undefined, failure: bundle.failure, claimed };
   if (isBareEnvelope(bundle.json)) {
     const failure = {

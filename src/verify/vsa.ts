@@ -11,7 +11,7 @@ export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
 export interface VsaContext {
   verifierId: string; // e.g. https://github.com/OWNER/provenance-action@v1
   policyUri: string; // the policy file, or a URN for rules given as inputs
-  bundleDigests: ReadonlyMap<string, string>;
+  bundleDigest: (source: string) => string | undefined;
 }
 
 export interface VsaStatement {
@@ -39,7 +39,7 @@ export function vsaStatements(report: VerifyReport, context: VsaContext): VsaSta
   return report.artifacts.flatMap((artifact): VsaStatement[] => {
     const passing = artifact.bundles.find((b) => b.result === 'PASS');
     if (artifact.result !== 'PASS' || !passing) return [];
-    const bundleDigest = context.bundleDigests.get(passing.source);
+    const bundleDigest = context.bundleDigest(passing.source);
     return [
       {
         _type: 'https://in-toto.io/Statement/v1',
