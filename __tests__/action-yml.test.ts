@@ -7,6 +7,7 @@ import { attestSettings } from '../src/inputs/settings.ts';
 import { modeFrom, verifySettings } from '../src/inputs/verify-settings.ts';
 import { ATTEST_FLAGS, VERIFY_FLAGS } from '../src/inputs/cli-flags.ts';
 import { POLICY_INPUT, POLICY_RULES } from '../src/verify/policy/index.ts';
+import { REQUIRE_CHAIN } from '../src/verify/chain/spec.ts';
 
 const yml = readFileSync(new URL('../action.yml', import.meta.url), 'utf8');
 const section = (name: string): string[] => {
@@ -24,7 +25,7 @@ it('declares exactly the inputs the two modes read', () => {
   modeFrom(get);
   attestSettings(get);
   verifySettings(get);
-  for (const name of [...Object.keys(POLICY_RULES), POLICY_INPUT]) read.add(name);
+  for (const name of [...Object.keys(POLICY_RULES), POLICY_INPUT, REQUIRE_CHAIN]) read.add(name);
   assert.deepEqual(section('inputs').filter((n) => !RESERVED.includes(n)).sort(), [...read].sort());
 });
 

@@ -18,12 +18,14 @@ import { bundleFacts } from './output/bundle-facts.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { bundleTarget, serializeBundles } from './output/bundle-files.ts';
 import type { AttestReport } from './output/summary.ts';
-import { parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
+import { parseDocument, parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
 import { buildStatements, statementBytes, type Statement } from './provenance/statement.ts';
 import { planForChoice, planFromSigningConfig, type SigningPlan } from './signing/instance.ts';
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
-import { collectSubjects } from './subjects/index.ts';
+import { stagePredicate, type StageContext } from './stages/index.ts';
+import { withLinks, type LinkTarget } from './stages/links.ts';
+import { collectSubjects, type Subject } from './subjects/index.ts';
 import { resolveInside } from './workspace.ts';
 
 export interface Runtime {
@@ -76,17 +78,23 @@ export async function signStatements(session: SigningSession, statements: readon
 }
 
 export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
+  // Documents are read and parsed before any token is requested, so a bad file fails first.
   const custom = await customPredicate(settings.predicate, rt.workspace);
+  const stageDocument = settings.predicate.kind === 'stage' ? await readStageDocument(settings.predicate.document, rt.workspace) : undefined;
   const session = await openSigningSession(settings.sigstore, rt);
   const { token, plan } = session;
-  const { predicateType, predicate } = custom ?? (await provenancePredicate(token, rt.env));
+  const built =
+    settings.predicate.kind === 'stage' ? stagePredicate(settings.predicate.stage, stageDocument?.value, stageDocument?.origin ?? 'the approval', stageContext(token)) : undefined;
+  for (const warning of built?.warnings ?? []) rt.log.warning(warning);
+  const { predicateType, predicate } = built ?? custom ?? (await provenancePredicate(token, rt.env));
   const requestedBundlePath = settings.bundlePath === undefined ? undefined : resolveInside('bundle-path', settings.bundlePath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
 
   const subjects = await collectSubjects(settings.subjects, {
     workspace: rt.workspace,
     onProgress: ({ files, bytes }) => rt.log.info(`hashed ${files} files, ${(bytes / 2 ** 20).toFixed(0)} MiB`),
   });
-  const statements = buildStatements(subjects, predicateType, predicate);
+  const links = await attestLinks(settings, subjects, token, rt);
+  const statements = buildStatements(subjects, predicateType, withLinks(predicateType, predicate as Record<string, unknown>, links));
   rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
 
   const { bundles, digests: statementDigests } = await signStatements(session, statements);
@@ -113,8 +121,57 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
       instance: plan.instance,
       logEntries: facts.flatMap((f) => f.logIndexes).map((index) => ({ index, url: plan.searchURL?.(index) })),
       timestamps: facts.flatMap((f) => f.timestamps),
+      links,
     },
   };
+}
+
+async function attestLinks(settings: AttestSettings, subjects: readonly Subject[], token: IdentityToken, rt: Runtime): Promise<LinkTarget[]> {
+  if (settings.links.patterns === '' && !settings.links.published) return [];
+  const { resolveLinks } = await import('./stages/link-sources.ts');
+  const repository = token.github !== undefined && typeof token.payload['repository'] === 'string' ? token.payload['repository'] : undefined;
+  const release = settings.github.uploadToRelease === 'auto' ? autoReleaseTag(rt.env) : settings.github.uploadToRelease;
+  const links = await resolveLinks(settings.links, subjects, {
+    workspace: rt.workspace,
+    env: rt.env,
+    repository,
+    githubToken: settings.github.githubToken,
+    release,
+    imageNames: settings.subjects.names,
+    log: rt.log,
+  });
+  rt.log.info(`linking ${links.length} attestation(s): ${links.map((l) => `${l.source} (${l.predicateType})`).join(', ')}`);
+  return links;
+}
+
+function autoReleaseTag(env: NodeJS.ProcessEnv): string | undefined {
+  const ref = env['GITHUB_REF'] ?? '';
+  return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+
+/** What a stage preset may record about the job: from the verified token only, never from env. */
+function stageContext(token: IdentityToken): StageContext {
+  const claim = (name: string): string | undefined => {
+    const value = token.payload[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const repository = claim('repository');
+  const runId = claim('run_id');
+  const runAttempt = claim('run_attempt');
+  return {
+    now: new Date(),
+    github:
+      token.github !== undefined && repository !== undefined && runId !== undefined && runAttempt !== undefined
+        ? { serverURL: token.github.serverURL, repository, runId, runAttempt, actor: claim('actor'), environment: claim('environment') }
+        : undefined,
+  };
+}
+
+/** A stage's document: JSON (an object, or a list for conftest's output), at most MAX_PREDICATE_BYTES. */
+async function readStageDocument(document: { inline: string } | { path: string } | undefined, workspace: string): Promise<{ value: object; origin: string } | undefined> {
+  if (document === undefined) return undefined;
+  if ('inline' in document) return { value: parseDocument(document.inline, 'predicate'), origin: 'predicate' };
+  return { value: await readPredicateFile(document.path, workspace, { allowList: true }), origin: `predicate-path "${document.path}"` };
 }
 
 async function customPredicate(source: PredicateSource, workspace: string): Promise<{ predicateType: string; predicate: object } | undefined> {
@@ -125,6 +182,8 @@ async function customPredicate(source: PredicateSource, workspace: string): Prom
       return { predicateType: source.type, predicate: parsePredicate(source.json, 'predicate') };
     case 'file':
       return { predicateType: source.type, predicate: await readPredicateFile(source.path, workspace) };
+    case 'stage':
+      return undefined;
   }
 }
 

@@ -80,7 +80,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   const workspace = process.cwd();
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const temp = path.resolve(os.tmpdir());
-  const { report, bundleDigest } = await verify(settings, policy, {
+  const { report, attestationDigest } = await verify(settings, policy, {
     env: process.env,
     workspace,
     defaultReportFile: defaultReportFile(temp),
@@ -91,7 +91,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
   if (settings.vsaPath !== undefined) {
     const runtime = { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [temp], log: { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined } };
-    const vsaFile = await writeSummaryAttestations(report, bundleDigest, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
+    const vsaFile = await writeSummaryAttestations(report, attestationDigest, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
     if (vsaFile !== undefined) stderr(`verification summary attestations: ${vsaFile}`);
   }
   return report.verified ? 0 : 1;

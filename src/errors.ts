@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'SUBJECT_DUPLICATE' // one subject name with two different digests
   | 'CHECKSUMS_INVALID' // a line of a checksums file we cannot parse
   | 'PREDICATE_INVALID' // predicate JSON that does not parse or is not an object
+  | 'LINK_INVALID' // a links bundle is not an attestation of these subjects, or links found nothing
   | 'OIDC_UNAVAILABLE' // no way to get an identity token (missing id-token permission)
   | 'OIDC_REQUEST_FAILED' // the token endpoint failed
   | 'OIDC_TOKEN_INVALID' // the token does not verify against its issuer's keys

@@ -94,8 +94,10 @@ describe('verify mode signs a Verification Summary Attestation for what passed',
     assert.equal(statement.predicate['verificationResult'], 'PASSED');
     assert.deepEqual(statement.predicate['verifiedLevels'], ['SLSA_BUILD_LEVEL_2']);
     const provenanceLine = (await readFile(path.join(ws, bundleFile), 'utf8')).split('\n')[0] ?? '';
-    const cited = createHash('sha256').update(JSON.stringify(JSON.parse(provenanceLine))).digest('hex');
-    assert.deepEqual(statement.predicate['inputAttestations'], [{ uri: bundleFile, digest: { sha256: cited } }]);
+    // Cited as links are: by the digest of the signed statement (the DSSE payload), not the file's bytes.
+    const payload = Buffer.from((JSON.parse(provenanceLine) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64');
+    const cited = createHash('sha256').update(payload).digest('hex');
+    assert.deepEqual(statement.predicate['inputAttestations'], [{ uri: bundleFile, digest: { sha256: cited }, mediaType: 'application/vnd.in-toto+json' }]);
   });
 });
 

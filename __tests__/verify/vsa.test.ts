@@ -19,7 +19,7 @@ const report: VerifyReport = {
 };
 
 describe('vsaStatements', () => {
-  const statements = vsaStatements(report, { verifierId: 'https://github.com/acme/provenance-action@v1', policyUri: 'policy.yml', bundleDigest: (source) => new Map([['b.jsonl:1', 'd'.repeat(64)]]).get(source) });
+  const statements = vsaStatements(report, { verifierId: 'https://github.com/acme/provenance-action@v1', policyUri: 'policy.yml', attestationDigest: (source) => new Map([['b.jsonl:1', 'd'.repeat(64)]]).get(source) });
 
   it('attests only what passed, one statement per artifact', () => {
     assert.deepEqual(statements.map((s) => s.subject), [[{ name: 'app', digest: { sha256: 'a'.repeat(64) } }], [{ name: 'pkg:npm/x@1.0.0', digest: { sha512: 'c'.repeat(128) } }]]);
@@ -32,7 +32,7 @@ describe('vsaStatements', () => {
       timeVerified: '2026-11-22T10:00:00.000Z',
       resourceUri: 'file:app',
       policy: { uri: 'policy.yml', digest: { sha256: createHash('sha256').update('{"repository":"o/r"}').digest('hex') } },
-      inputAttestations: [{ uri: 'b.jsonl:1', digest: { sha256: 'd'.repeat(64) } }],
+      inputAttestations: [{ uri: 'b.jsonl:1', digest: { sha256: 'd'.repeat(64) }, mediaType: 'application/vnd.in-toto+json' }],
       verificationResult: 'PASSED',
       verifiedLevels: ['SLSA_BUILD_LEVEL_2'],
       slsaVersion: '1.0',

@@ -6,6 +6,7 @@ import { ProvenanceError } from '../errors.ts';
 import { SLSA_PROVENANCE_V1 } from '../provenance/predicate.ts';
 import type { InstanceChoice } from '../signing/instance.ts';
 import type { GitHubPublishSettings } from '../publish/github.ts';
+import { isStageName, STAGE_NAMES, type StageName } from '../stages/presets.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
 
 export type InputReader = (name: string) => string;
@@ -13,7 +14,15 @@ export type InputReader = (name: string) => string;
 export type PredicateSource =
   | { kind: 'provenance' } // SLSA v1 provenance built from the job's identity
   | { kind: 'inline'; type: string; json: string } // `predicate`
-  | { kind: 'file'; type: string; path: string }; // `predicate-path`
+  | { kind: 'file'; type: string; path: string } // `predicate-path`
+  // a stage preset (stage): the predicate built from the document, which is optional for approval
+  | { kind: 'stage'; stage: Exclude<StageName, 'provenance'>; document: { inline: string } | { path: string } | undefined };
+
+/** links: bundle files (globs) this attestation builds on, and/or those already published for its subjects. */
+export interface LinkSettings {
+  patterns: string;
+  published: boolean;
+}
 
 export type SigstoreSetting = { kind: 'choice'; choice: InstanceChoice } | { kind: 'signing-config'; path: string };
 
@@ -28,6 +37,7 @@ export interface AttestSettings {
   pushToRegistry: boolean;
   /** Upload the bundle file as a workflow artifact of this name, for later jobs. */
   uploadArtifact: string | undefined;
+  links: LinkSettings;
 }
 
 const CHOICES: readonly string[] = ['auto', 'public-good', 'github'];
@@ -48,14 +58,50 @@ export function attestSettings(get: InputReader): AttestSettings {
   }
   return {
     subjects,
-    predicate: predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
+    predicate: stageSource(get('stage').trim(), get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ?? predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
     sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
     bundlePath: get('bundle-path').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
     github: githubPublishSettings(get),
     pushToRegistry: booleanInput('push-to-registry', get('push-to-registry'), false),
     uploadArtifact: get('upload-artifact').trim() || undefined,
+    links: linkSettings(get('links')),
   };
+}
+
+/** `published` is a word of its own on a line; every other line is a path or glob. */
+export const PUBLISHED_LINKS = 'published';
+
+function linkSettings(raw: string): LinkSettings {
+  const lines = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return { patterns: lines.filter((l) => l !== PUBLISHED_LINKS).join('\n'), published: lines.includes(PUBLISHED_LINKS) };
+}
+
+/** A stage preset, or undefined when `stage` is empty or `provenance` (the predicate inputs then decide). */
+function stageSource(stage: string, type: string, inline: string, file: string): PredicateSource | undefined {
+  if (stage === '' || stage === 'provenance') {
+    if (stage === 'provenance' && (type !== '' || inline.trim() !== '' || file !== '')) {
+      throw new ProvenanceError('INPUT_CONFLICT', 'stage: provenance is built from the job\'s identity, but predicate-type, predicate or predicate-path is set', 'Drop those inputs, or pick the stage that matches your document (sbom, vulns, vex, policy, approval)');
+    }
+    return undefined;
+  }
+  if (!isStageName(stage) || stage === 'provenance') {
+    throw new ProvenanceError('INPUT_INVALID', `stage: "${stage}" is not one of ${STAGE_NAMES.join(', ')}`, 'Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate');
+  }
+  if (type !== '') {
+    throw new ProvenanceError('INPUT_CONFLICT', `stage: ${stage} and predicate-type are both set`, `Drop predicate-type: stage ${stage} picks the predicate type from the document`);
+  }
+  if (inline.trim() !== '' && file !== '') {
+    throw new ProvenanceError('INPUT_CONFLICT', 'predicate and predicate-path are both set', 'Give the document either inline or as a file, not both');
+  }
+  const document = file !== '' ? { path: file } : inline.trim() !== '' ? { inline } : undefined;
+  if (document === undefined && stage !== 'approval') {
+    throw new ProvenanceError('INPUT_CONFLICT', `stage: ${stage} needs its document in predicate-path (or predicate)`, `Set predicate-path to the ${stage === 'sbom' ? 'SPDX or CycloneDX JSON file' : stage === 'vulns' ? 'scanner report (SARIF, Grype or Trivy JSON)' : stage === 'vex' ? 'OpenVEX document' : 'policy result (a VSA, a test-result predicate, or conftest JSON)'}`);
+  }
+  return { kind: 'stage', stage, document };
 }
 
 function githubPublishSettings(get: InputReader): GitHubPublishSettings {

@@ -14,6 +14,8 @@ export interface AttestReport {
   instance: string;
   logEntries: readonly { index: string; url: string | undefined }[];
   timestamps: readonly string[];
+  /** The attestations this one links to (links input). */
+  links?: readonly { statementDigest: string; predicateType: string; source: string }[];
 }
 
 /** GitHub caps a step summary at 1 MiB; a release of thousands of files lists the first ones. */
@@ -44,6 +46,7 @@ export function attestSummaryMarkdown(r: AttestReport): string {
     `| Sigstore instance | ${cell(r.instance)} |`,
     `| Anchored by | ${anchors.length > 0 ? anchors.map(cell).join('<br>') : 'none'} |`,
     `| Bundle | ${code(r.bundleFile)} |`,
+    ...(r.links && r.links.length > 0 ? [`| Builds on | ${r.links.map((l) => `${code(l.predicateType)} ${code(`sha256:${l.statementDigest.slice(0, 12)}…`)} (${code(l.source)})`).join('<br>')} |`] : []),
     '',
     '| Subject | Digest |',
     '| --- | --- |',
@@ -63,6 +66,7 @@ export function attestSummaryText(r: AttestReport): string {
     ...r.logEntries.map((e) => `log entry: ${e.index}${e.url ? ` ${e.url}` : ''}`),
     ...r.timestamps.map((t) => `timestamp: ${t}`),
     `bundle:  ${r.bundleFile}`,
+    ...(r.links ?? []).map((l) => `links:   ${l.predicateType} sha256:${l.statementDigest} (${l.source})`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -73,19 +73,24 @@ export function isBareEnvelope(json: unknown): boolean {
  * attribute a bundle to artifacts in the report and to choose which digests to compute; every
  * decision is made on the verified statement.
  */
-export function claimedSubjects(json: unknown): { name: string; digest: Record<string, string> }[] {
+export function claimedStatement(json: unknown): { subjects: { name: string; digest: Record<string, string> }[]; predicateType: string | undefined } {
+  const none = { subjects: [], predicateType: undefined };
   try {
     // A bundle's envelope, or a bare DSSE envelope (older slsa-github-generator releases).
     const outer = json as { dsseEnvelope?: { payload?: unknown }; payload?: unknown } | undefined;
     const envelope = outer?.dsseEnvelope ?? outer;
-    if (typeof envelope?.payload !== 'string') return [];
-    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject?: unknown };
-    if (!Array.isArray(statement.subject)) return [];
-    return statement.subject.filter(
+    if (typeof envelope?.payload !== 'string') return none;
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject?: unknown; predicateType?: unknown };
+    const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
+    if (!Array.isArray(statement.subject)) return { subjects: [], predicateType };
+    const subjects = statement.subject.filter(
       (s: unknown): s is { name: string; digest: Record<string, string> } =>
         typeof s === 'object' && s !== null && typeof (s as { digest?: unknown }).digest === 'object' && (s as { digest?: unknown }).digest !== null,
     );
+    return { subjects, predicateType };
   } catch {
-    return [];
+    return none;
   }
 }
+
+export const claimedSubjects = (json: unknown): { name: string; digest: Record<string, string> }[] => claimedStatement(json).subjects;

@@ -15,6 +15,8 @@ export interface BundleOutcome {
   failure: CheckFailure | undefined;
   /** Subjects the statement claims, unverified: only to attribute a failed bundle to artifacts. */
   claimed: readonly Subject[];
+  /** The predicate type the statement claims, unverified: only to attribute a failed bundle to a chain stage. */
+  claimedPredicateType?: string;
 }
 
 export interface Attempt {

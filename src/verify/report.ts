@@ -2,6 +2,9 @@
 // failed check with what was expected and what was found. One report object, rendered three
 // ways: JSON (a file for machines), Markdown (the job summary), text (the CLI). Pure.
 
+import { chainMarkdown, chainText } from './chain/render.ts';
+import { chainFailure } from './chain/report.ts';
+import type { ChainVerdict } from './chain/types.ts';
 import type { ArtifactVerdict } from './judge.ts';
 import type { CheckFailure, CheckName } from './types.ts';
 
@@ -18,12 +21,14 @@ export interface VerifyReport {
   }[];
   /** Bundles that list none of the artifacts (or could not be read at all). */
   unusedBundles: { source: string; failure: CheckFailure | null }[];
+  /** With require-chain: each artifact's chain, stage by stage (then `artifacts` lists one entry per stage). */
+  chains?: ChainVerdict[];
 }
 
 export function buildReport(
   verdicts: readonly ArtifactVerdict[],
   unused: readonly { source: string; failure: CheckFailure | undefined }[],
-  context: { time: Date; trustedRoot: string; policy: Record<string, unknown> },
+  context: { time: Date; trustedRoot: string; policy: Record<string, unknown>; chains?: ChainVerdict[] },
 ): VerifyReport {
   return {
     verified: verdicts.length > 0 && verdicts.every((v) => v.passed),
@@ -37,6 +42,7 @@ export function buildReport(
       bundles: v.attempts.map((a) => ({ source: a.source, signer: a.signer ?? null, runnerEnvironment: a.runnerEnvironment ?? null, result: a.failures.length === 0 ? 'PASS' : 'FAIL', failures: a.failures })),
     })),
     unusedBundles: unused.map((u) => ({ source: u.source, failure: u.failure ?? null })),
+    ...(context.chains && { chains: context.chains }),
   };
 }
 
@@ -49,7 +55,8 @@ const firstDigest = (d: Record<string, string>): string => {
 
 export function reportText(r: VerifyReport): string {
   const lines: string[] = [];
-  for (const a of r.artifacts) {
+  if (r.chains !== undefined) lines.push(chainText(r.chains).trimEnd());
+  for (const a of r.chains === undefined ? r.artifacts : []) {
     const passing = a.bundles.find((b) => b.result === 'PASS');
     lines.push(`${a.result} ${a.name} (${firstDigest(a.digest)})${passing ? ` — ${passing.source}, signed by ${passing.signer ?? 'a trusted key'}` : ''}`);
     if (a.result === 'FAIL') {
@@ -67,6 +74,7 @@ const code = (s: string): string => `\`${cell(s).replace(/`/g, "'")}\``;
 
 /** Markdown for the job summary; large runs list failures first and cap the rows. */
 export function reportMarkdown(r: VerifyReport, maxRows = 200): string {
+  if (r.chains !== undefined) return `${chainMarkdown(r.chains, maxRows)}\nTrusted root: ${cell(r.trustedRoot)}. Checked at ${r.time}.\n`;
   const failed = r.artifacts.filter((a) => a.result === 'FAIL');
   const title = r.verified ? `## Provenance verified: ${r.artifacts.length} artifact(s) passed` : `## Provenance verification failed: ${failed.length} of ${r.artifacts.length} artifact(s)`;
   const rows: string[] = [];
@@ -114,6 +122,10 @@ export function remedy(check: CheckName): string {
       return 'the signature is older than max-age allows: rebuild and re-attest, or relax max-age';
     case 'predicate-matches-certificate':
       return 'the provenance contradicts its own signing certificate: treat the artifact as forged and do not deploy it';
+    case 'chain-stage':
+      return 'a stage of the release chain has no attestation for this artifact: run that stage\'s attest step for this exact artifact, and make its bundle readable where verify mode looks';
+    case 'chain-link':
+      return 'a stage\'s attestation does not build on the one before: re-run that stage with links pointing at the previous stage\'s bundle (or links: published)';
     case 'trusted-root':
       return 'the trusted root itself is unusable: fix or replace the trusted-root file';
     case 'public-key':
@@ -130,6 +142,10 @@ export function remedy(check: CheckName): string {
 
 /** The step's failure line: the first failing artifacts, the first reason of each, and what to do. */
 export function failureLine(r: VerifyReport): string {
+  if (r.chains !== undefined) {
+    const { line, first } = chainFailure(r.chains);
+    return first ? `${line}. To fix: ${remedy(first.check)}` : line;
+  }
   const failed = r.artifacts.filter((a) => a.result === 'FAIL');
   const firsts = failed.map((a) => a.bundles[0]?.failures[0]);
   const shown = failed.slice(0, 3).map((a, i) => {

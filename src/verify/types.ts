@@ -26,7 +26,9 @@ export type CheckName =
   | 'builder-id'
   | 'runner-environment' // deny-self-hosted-runners
   | 'max-age'
-  | 'predicate-matches-certificate'; // the provenance claims something its certificate does not
+  | 'predicate-matches-certificate' // the provenance claims something its certificate does not
+  | 'chain-stage' // require-chain: no attestation of a stage covers the artifact
+  | 'chain-link'; // require-chain: a stage's attestation does not link to the stage before
 
 export interface CheckFailure {
   check: CheckName;
@@ -85,4 +87,6 @@ export interface VerifiedBundle {
   statement: InTotoStatement | undefined;
   /** For message-signature bundles: the signed artifact's digest. */
   messageDigest: { algorithm: string; hex: string } | undefined;
+  /** For in-toto DSSE bundles: sha256 hex of the signed payload, what links name (src/stages/links.ts). */
+  statementDigest?: string;
 }

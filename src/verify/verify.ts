@@ -2,7 +2,6 @@
 // policy → one verdict per artifact → report. Trust material is parsed once per run; each bundle
 // is verified once however many artifacts it covers; the only write is the JSON report.
 
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,8 +11,10 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { resolveInside } from '../workspace.ts';
-import { claimedSubjects, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
+import { claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
 import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
+import { chainArtifactVerdict } from './chain/report.ts';
+import { judgeChains } from './chain/chain.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
 import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
 import { buildReport, type VerifyReport } from './report.ts';
@@ -36,8 +37,8 @@ export interface VerifyRuntime {
 export interface VerifyOutcome {
   report: VerifyReport;
   reportFile: string;
-  /** sha256 of a bundle as read, by source: what a summary attestation cites as its inputs. Computed on demand. */
-  bundleDigest: (source: string) => string | undefined;
+  /** sha256 of a verified bundle's signed statement, by source: what a summary attestation cites as its inputs. */
+  attestationDigest: (source: string) => string | undefined;
   /** Where each verified image is referenced (manifests), for annotations. */
   imageUses: readonly ImageUse[];
 }
@@ -67,42 +68,44 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
 
   // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
   // Each statement's claims are decoded once: they choose the digests here and attribute failures later.
-  const claims = loaded.map((b) => claimedSubjects(b.json));
-  const needsSha512 = claims.some((subjects) => subjects.some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
+  const claims = loaded.map((b) => claimedStatement(b.json));
+  const needsSha512 = claims.some(({ subjects }) => subjects.some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
   const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
   const artifacts = [...fileArtifacts, ...images.artifacts];
   const readApi = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '' && policy.repository !== undefined);
   if (readApi) loaded.push(...(await githubBundles({ ...github, release: undefined, attestationsApi: true }, artifacts, rt.env)));
   rt.log.info(`read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`);
 
-  const outcomes = loaded.map((bundle, i) => verifyOne(bundle, claims[i] ?? [], trust, key, artifacts));
+  const outcomes = loaded.map((bundle, i) => verifyOne(bundle, claims[i], trust, key, artifacts));
   const now = rt.now();
-  const verdicts = judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now));
-  const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy) });
+  // With require-chain the chain decides: every stage found, passing its own policy, linked to the one before.
+  const chains = policy.requireChain === undefined ? undefined : judgeChains(artifacts, outcomes, policy.requireChain, now);
+  const verdicts = chains === undefined ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now)) : chains.map(chainArtifactVerdict);
+  const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy), ...(chains && { chains }) });
   await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  const bundleDigest = (source: string): string | undefined => {
-    const bundle = loaded.find((b) => b.source === source);
-    return bundle === undefined ? undefined : createHash('sha256').update(JSON.stringify(bundle.json)).digest('hex');
-  };
-  return { report, reportFile, bundleDigest, imageUses: uses };
+  // What a summary attestation cites: the signed statement, as links do (src/stages/links.ts).
+  const attestationDigest = (source: string): string | undefined => outcomes.find((o) => o.source === source)?.verified?.statementDigest;
+  return { report, reportFile, attestationDigest, imageUses: uses };
 }
 
-function verifyOne(bundle: LoadedBundle, claimed: BundleOutcome['claimed'], trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
-  if (bundle.failure) return { source: bundle.source, verified: undefined, failure: bundle.failure, claimed };
+function verifyOne(bundle: LoadedBundle, claim: ReturnType<typeof claimedStatement> | undefined, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
+  const claimed = claim?.subjects ?? [];
+  const claimedType = claim?.predicateType === undefined ? {} : { claimedPredicateType: claim.predicateType };
+  if (bundle.failure) return { source: bundle.source, verified: undefined, failure: bundle.failure, claimed, ...claimedType };
   if (isBareEnvelope(bundle.json)) {
     const failure = {
       check: 'bundle-format' as const,
       expected: 'a Sigstore bundle, with the certificate and log entry that let it be verified offline',
       found: 'a bare DSSE envelope (as older slsa-github-generator releases uploaded): nothing in it can be checked without the signer\'s certificate and log entry; use a release made by a generator version that uploads Sigstore bundles',
     };
-    return { source: bundle.source, verified: undefined, failure, claimed };
+    return { source: bundle.source, verified: undefined, failure, claimed, ...claimedType };
   }
   try {
     const artifact = messageArtifact(bundle.json, artifacts);
     const verified = verifyBundleCrypto(bundle.json, trust, { ...(key !== undefined && { key }), ...(artifact && { artifact }) });
-    return { source: bundle.source, verified, failure: undefined, claimed };
+    return { source: bundle.source, verified, failure: undefined, claimed, ...claimedType };
   } catch (err) {
-    if (err instanceof VerificationError) return { source: bundle.source, verified: undefined, failure: err.failure, claimed };
+    if (err instanceof VerificationError) return { source: bundle.source, verified: undefined, failure: err.failure, claimed, ...claimedType };
     throw err;
   }
 }

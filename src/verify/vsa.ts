@@ -4,6 +4,7 @@
 // caller's business (verification never imports signing).
 
 import { createHash } from 'node:crypto';
+import { ATTESTATION_MEDIA_TYPE } from '../stages/links.ts';
 import type { VerifyReport } from './report.ts';
 
 export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
@@ -11,7 +12,7 @@ export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
 export interface VsaContext {
   verifierId: string; // e.g. https://github.com/OWNER/provenance-action@v1
   policyUri: string; // the policy file, or a URN for rules given as inputs
-  bundleDigest: (source: string) => string | undefined;
+  attestationDigest: (source: string) => string | undefined;
 }
 
 export interface VsaStatement {
@@ -36,10 +37,18 @@ export function resourceUri(name: string): string {
 
 export function vsaStatements(report: VerifyReport, context: VsaContext): VsaStatement[] {
   const policyDigest = createHash('sha256').update(JSON.stringify(report.policy)).digest('hex');
-  return report.artifacts.flatMap((artifact): VsaStatement[] => {
+  return report.artifacts.flatMap((artifact, index): VsaStatement[] => {
     const passing = artifact.bundles.find((b) => b.result === 'PASS');
     if (artifact.result !== 'PASS' || !passing) return [];
-    const bundleDigest = context.bundleDigest(passing.source);
+    const attestationDigest = context.attestationDigest(passing.source);
+    // A verified chain cites every stage's attestation, so the summary links to the whole chain.
+    const chain = report.chains?.[index];
+    const inputAttestations =
+      chain !== undefined
+        ? chain.stages.flatMap((s) => (s.attestation?.digest.startsWith('sha256:') ? [{ uri: s.attestation.source, digest: { sha256: s.attestation.digest.slice('sha256:'.length) }, mediaType: ATTESTATION_MEDIA_TYPE }] : []))
+        : attestationDigest
+          ? [{ uri: passing.source, digest: { sha256: attestationDigest }, mediaType: ATTESTATION_MEDIA_TYPE }]
+          : [];
     return [
       {
         _type: 'https://in-toto.io/Statement/v1',
@@ -50,7 +59,7 @@ export function vsaStatements(report: VerifyReport, context: VsaContext): VsaSta
           timeVerified: report.time,
           resourceUri: resourceUri(artifact.name),
           policy: { uri: context.policyUri, digest: { sha256: policyDigest } },
-          inputAttestations: bundleDigest ? [{ uri: passing.source, digest: { sha256: bundleDigest } }] : [],
+          inputAttestations,
           verificationResult: 'PASSED',
           verifiedLevels: [verifiedLevel(passing.runnerEnvironment)],
           slsaVersion: '1.0',

@@ -73,6 +73,7 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
     signedAt,
     statement,
     messageDigest,
+    ...(statement && content.$case === 'dsseEnvelope' ? { statementDigest: createHash('sha256').update(content.dsseEnvelope.payload).digest('hex') } : {}),
   };
 }
 

@@ -20,5 +20,15 @@ export function describePolicy(policy: Policy): Record<string, string | boolean 
   if (policy.maxAge !== undefined) out['max-age'] = formatDuration(policy.maxAge);
   if (policy.certificateIdentity !== undefined) out['certificate-identity'] = policy.certificateIdentity;
   if (policy.certificateIdentityRegexp !== undefined) out['certificate-identity-regexp'] = policy.certificateIdentityRegexp;
+  if (policy.requireChain !== undefined) {
+    delete out['predicate-type'];
+    // Each stage as one line: its types, then every rule its attestation is held to.
+    out['require-chain'] = policy.requireChain.map((stage) => {
+      const rules = Object.entries(describePolicy(stage.policy))
+        .filter(([name]) => name !== 'predicate-type')
+        .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+      return [stage.label, `(${stage.predicateTypes.join(' | ')})`, ...rules].join(' ');
+    });
+  }
   return out;
 }

@@ -4,6 +4,7 @@
 // override. The only I/O is `readFile`, injected, for the `policy` input.
 
 import { ProvenanceError } from '../../errors.ts';
+import { parseChainStages, REQUIRE_CHAIN } from '../chain/spec.ts';
 import type { Policy } from './policy.ts';
 import { parsePolicyFile, type RawRule } from './policy-file.ts';
 import {
@@ -21,7 +22,7 @@ import {
   signerWorkflowValue,
 } from './rule-values.ts';
 
-type RuleParser = (values: readonly string[], origin: string) => Partial<Policy>;
+export type RuleParser = (values: readonly string[], origin: string) => Partial<Policy>;
 
 /** A rule that takes exactly one value. */
 function one(parse: (value: string, origin: string) => Partial<Policy>): RuleParser {
@@ -69,8 +70,8 @@ export function policyFromInputs(get: (name: string) => string, readFile: (path:
     }
   }
   for (const [name, rule] of fromFile) {
-    if (POLICY_RULES[name] === undefined) {
-      throw new ProvenanceError('INPUT_INVALID', `policy: unknown rule "${name}" (${rule.where})`, `Policy files take the rule inputs' names: ${Object.keys(POLICY_RULES).join(', ')}`);
+    if (name !== REQUIRE_CHAIN && !Object.hasOwn(POLICY_RULES, name)) {
+      throw new ProvenanceError('INPUT_INVALID', `policy: unknown rule "${name}" (${rule.where})`, `Policy files take the rule inputs' names: ${[...Object.keys(POLICY_RULES), REQUIRE_CHAIN].join(', ')}`);
     }
   }
 
@@ -92,7 +93,22 @@ export function policyFromInputs(get: (name: string) => string, readFile: (path:
     }
     policy = { ...policy, ...fromPolicyFile, ...fromInput };
   }
-  return policy;
+  return withChain(policy, get, fromFile.get(REQUIRE_CHAIN));
+}
+
+/** require-chain, from the input or the policy file (not both), parsed over the merged rules. */
+function withChain(policy: Policy, get: (name: string) => string, fileRule: RawRule | undefined): Policy {
+  const inputLines = get(REQUIRE_CHAIN).split('\n').filter((l) => l.trim() !== '');
+  if (inputLines.length === 0 && fileRule === undefined) return policy;
+  if (inputLines.length > 0 && fileRule !== undefined) {
+    throw new ProvenanceError('INPUT_CONFLICT', `require-chain is given both in the ${fileRule.where} and as the require-chain input`, 'Give require-chain in one place only');
+  }
+  if (policy.predicateType !== undefined) {
+    throw new ProvenanceError('INPUT_CONFLICT', 'predicate-type and require-chain are both set', 'Drop predicate-type: each stage of require-chain names its own predicate types');
+  }
+  const lines = fileRule?.values ?? inputLines;
+  const where = fileRule?.where ?? REQUIRE_CHAIN;
+  return { ...policy, requireChain: parseChainStages(lines, where, policy, POLICY_RULES, get('key').trim() !== '') };
 }
 
 function read(path: string, readFile: (path: string) => string): string {

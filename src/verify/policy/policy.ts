@@ -4,6 +4,8 @@
 // bundle against them. Two rules have defaults, applied at evaluation so a Policy built in code
 // is as strict as one read from inputs.
 
+import type { ChainStageSpec } from '../chain/types.ts';
+
 export const DEFAULT_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
@@ -39,6 +41,11 @@ export interface Policy {
   certificateIdentity?: string;
   /** A regular expression the whole subject alternative name must match (it is anchored). */
   certificateIdentityRegexp?: string;
+  /**
+   * The stages every artifact's chain must pass, in order, each with its own policy (these rules
+   * with the stage's over them). When set, it decides each artifact's verdict.
+   */
+  requireChain?: readonly ChainStageSpec[];
 }
 
 /** Rules that say who signed: without one, any GitHub repository's bundle would pass. */

@@ -1,0 +1,195 @@
+// A release chain as users make it: five attest steps (build provenance, SBOM, vulnerability
+// scan, VEX, approval), each a run of the bundled action (dist/index.js) signed by its own
+// workflow against the local Sigstore stack, each linking to the stage before; then verify mode
+// with require-chain as the deploy gate. Removing or replacing any one stage's bundle, or a
+// stage signed by a workflow its policy does not allow, fails naming that stage.
+
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
+import { validateMermaid } from '../../testkit/mermaid.ts';
+import { REPO_ROOT, runAction, runProcess, type ActionRun } from '../../testkit/runner.ts';
+import { readBundles, statementOf } from '../../testkit/verify.ts';
+import type { VerifyReport } from '../../src/verify/report.ts';
+
+let services: LocalServices;
+let scratch: string;
+let ws: string;
+
+const workflow = (file: string): string => `octo-org/octo-repo/.github/workflows/${file}`;
+
+interface Stage {
+  label: string;
+  signer: string; // workflow file
+  inputs: Record<string, string>;
+  claims?: Record<string, string>;
+}
+
+// Stage documents, as the tools of each stage write them (small but in their real formats).
+const SPDX = { spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'app', documentNamespace: 'https://example.com/app-1.2.0', creationInfo: { created: '2026-11-01T00:00:00Z', creators: ['Tool: syft-1.0'] }, packages: [{ name: 'left-pad', SPDXID: 'SPDXRef-left-pad', versionInfo: '1.3.0', downloadLocation: 'NOASSERTION' }] };
+const SARIF = {
+  version: '2.1.0',
+  $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+  runs: [{ tool: { driver: { name: 'Trivy', version: '0.50.0', informationUri: 'https://github.com/aquasecurity/trivy', rules: [{ id: 'CVE-2026-0001', properties: { 'security-severity': '7.5' } }] } }, results: [{ ruleId: 'CVE-2026-0001', level: 'error', message: { text: 'left-pad 1.3.0' } }] }],
+};
+const OPENVEX = { '@context': 'https://openvex.dev/ns/v0.2.0', '@id': 'https://example.com/vex-1', author: 'security@example.com', timestamp: '2026-11-01T00:00:00Z', version: 1, statements: [{ vulnerability: { name: 'CVE-2026-0001' }, products: [{ '@id': 'pkg:generic/app@1.2.0' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }] };
+
+const STAGES: Stage[] = [
+  { label: 'provenance', signer: 'release.yml', inputs: {} },
+  { label: 'sbom', signer: 'release.yml', inputs: { stage: 'sbom', 'predicate-path': 'sbom.spdx.json' } },
+  { label: 'vulns', signer: 'scan.yml', inputs: { stage: 'vulns', 'predicate-path': 'scan.sarif' } },
+  { label: 'vex', signer: 'scan.yml', inputs: { stage: 'vex', 'predicate-path': 'app.openvex.json' } },
+  { label: 'approval', signer: 'deploy.yml', inputs: { stage: 'approval' }, claims: { environment: 'production' } },
+];
+
+const bundleOf = (label: string, variant = ''): string => `${label}${variant}.sigstore.json`;
+
+async function attestStage(stage: Stage, options: { links: string; variant?: string; runAttempt?: string; signer?: string }): Promise<ActionRun> {
+  const ref = `${workflow(options.signer ?? stage.signer)}@refs/tags/v1.2.0`;
+  const defaults = services.issuer.claims;
+  services.issuer.claims = { ...defaults, workflow_ref: ref, job_workflow_ref: ref, run_attempt: options.runAttempt ?? '1', ...stage.claims };
+  try {
+    return await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': bundleOf(stage.label, options.variant), links: options.links, ...stage.inputs },
+    });
+  } finally {
+    services.issuer.claims = defaults;
+  }
+}
+
+const CHAIN = STAGES.map((s) => `${s.label} signer-workflow=${workflow(s.signer)}`).join('\n');
+
+async function verifyChain(bundles: readonly string[], chain = CHAIN): Promise<ActionRun> {
+  return runAction(services, {
+    scratch,
+    workspace: ws,
+    inputs: {
+      mode: 'verify',
+      'subject-path': 'app.tar.gz',
+      'bundle-path': bundles.join('\n'),
+      'trusted-root': 'trusted_root.json',
+      'certificate-oidc-issuer': services.issuer.issuer,
+      repository: 'octo-org/octo-repo',
+      'require-chain': chain,
+    },
+  });
+}
+
+const chainBundles = (): string[] => STAGES.map((s) => bundleOf(s.label));
+
+before(async () => {
+  services = await startLocalServices();
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'chain-e2e-'));
+  ws = await mkdtemp(path.join(scratch, 'ws-'));
+  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
+  await writeFile(path.join(ws, 'sbom.spdx.json'), JSON.stringify(SPDX));
+  await writeFile(path.join(ws, 'scan.sarif'), JSON.stringify(SARIF));
+  await writeFile(path.join(ws, 'app.openvex.json'), JSON.stringify(OPENVEX));
+  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
+  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  // The chain, each stage linking to the bundle of the stage before.
+  for (const [i, stage] of STAGES.entries()) {
+    const before = STAGES[i - 1];
+    const run = await attestStage(stage, { links: before ? bundleOf(before.label) : '' });
+    assert.equal(run.code, 0, `${stage.label}: ${run.stdout}`);
+  }
+  // Replacements: each stage attested again in a second run attempt, linking to nothing.
+  for (const stage of STAGES) {
+    const run = await attestStage(stage, { links: '', variant: '-rerun', runAttempt: '2' });
+    assert.equal(run.code, 0, `${stage.label} rerun: ${run.stdout}`);
+  }
+});
+after(async () => {
+  await services.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('a five-stage release chain made by the action', () => {
+  it('records each stage with its own predicate type and a link to the stage before', async () => {
+    const statements = await Promise.all(STAGES.map(async (s) => statementOf(readBundles(await readFile(path.join(ws, bundleOf(s.label)), 'utf8'))[0] ?? assert.fail('no bundle'))));
+    assert.deepEqual(
+      statements.map((s) => s.predicateType),
+      ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document/v2.3', 'https://in-toto.io/attestation/vulns/v0.2', 'https://openvex.dev/ns/v0.2.0', 'https://in-toto.io/attestation/human-review/v0.1'],
+    );
+    // The SBOM stage's predicate is the SBOM, with the link as an extension field.
+    assert.equal(statements[1]?.predicate['spdxVersion'], 'SPDX-2.3');
+    const approval = statements[4]?.predicate;
+    assert.equal(approval?.['result'], 'pass');
+    assert.deepEqual(approval?.['https://provenance-action.github.io/attestation/github-approval/v1'], { environment: 'production', actor: services.issuer.claims.actor });
+  });
+
+  it('verifies end to end: every stage found, signed by its workflow, linked to the one before', async () => {
+    const run = await verifyChain(chainBundles());
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.outputs['verified'], 'true');
+    const report = JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as VerifyReport;
+    assert.deepEqual(report.chains?.[0]?.stages.map((s) => [s.label, s.status]), STAGES.map((s) => [s.label, 'pass']));
+    assert.match(run.summary, /^## Release chain verified: 1 artifact\(s\)/m);
+    const graph = /```mermaid\n([\s\S]*?)\n```/.exec(run.summary)?.[1];
+    assert.ok(graph, run.summary);
+    const parsed = await validateMermaid(graph);
+    assert.deepEqual(parsed, { ok: true, diagramType: 'flowchart-v2' });
+  });
+
+  for (const [i, stage] of STAGES.entries()) {
+    it(`fails naming stage ${i + 1} (${stage.label}) when its bundle is removed`, async () => {
+      const run = await verifyChain(chainBundles().filter((_, j) => j !== i));
+      assert.equal(run.code, 1);
+      assert.match(run.errors.at(-1) ?? '', new RegExp(`^::error::release chain broken for 1 of 1 artifact\\(s\\): app\\.tar\\.gz: stage "${stage.label}" missing \\(chain-stage: expected stage ${i + 1} "${stage.label}"`));
+    });
+
+    it(`fails naming stage ${i + 1} (${stage.label}) when its bundle is replaced by another of the same kind`, async () => {
+      const bundles = chainBundles();
+      bundles[i] = bundleOf(stage.label, '-rerun');
+      const run = await verifyChain(bundles);
+      assert.equal(run.code, 1);
+      // The replacement links to nothing, and the next stage's link points at the bundle that was taken away.
+      const expected = i === 0 ? `stage "${STAGES[1]?.label}" unlinked \\(chain-link: expected stage 2 "${STAGES[1]?.label}" to link to stage 1 "provenance"` : `stage "${stage.label}" unlinked \\(chain-link: expected stage ${i + 1} "${stage.label}" to link to stage ${i}`;
+      assert.match(run.errors.at(-1) ?? '', new RegExp(`app\\.tar\\.gz: ${expected}`));
+    });
+  }
+
+  it('fails naming the stage whose bundle was tampered with, and the check that caught it', async () => {
+    const lines = (await readFile(path.join(ws, bundleOf('vulns')), 'utf8')).trim();
+    const bundle = JSON.parse(lines) as { dsseEnvelope: { signatures: { sig: string }[] } };
+    const sig = Buffer.from(bundle.dsseEnvelope.signatures[0]?.sig ?? '', 'base64');
+    sig[sig.length - 1] = (sig[sig.length - 1] ?? 0) ^ 1;
+    bundle.dsseEnvelope.signatures[0] = { sig: sig.toString('base64') };
+    await writeFile(path.join(ws, 'vulns-tampered.sigstore.json'), JSON.stringify(bundle));
+    const bundles = chainBundles();
+    bundles[2] = 'vulns-tampered.sigstore.json';
+    const run = await verifyChain(bundles);
+    assert.equal(run.code, 1);
+    assert.match(run.errors.at(-1) ?? '', /app\.tar\.gz: stage "vulns" rejected \(signature: expected stage 3 "vulns" \(vulns-tampered\.sigstore\.json\): /);
+  });
+
+  it('fails a stage signed by a workflow its policy does not allow', async () => {
+    const chain = CHAIN.replace(`vulns signer-workflow=${workflow('scan.yml')}`, `vulns signer-workflow=${workflow('security.yml')}`);
+    const run = await verifyChain(chainBundles(), chain);
+    assert.equal(run.code, 1);
+    assert.match(run.errors.at(-1) ?? '', /app\.tar\.gz: stage "vulns" rejected \(signer-workflow: expected stage 3 "vulns" \(vulns\.sigstore\.json\): .*security\.yml.*found .*scan\.yml/);
+    const graph = /```mermaid\n([\s\S]*?)\n```/.exec(run.summary)?.[1] ?? '';
+    assert.deepEqual(await validateMermaid(graph), { ok: true, diagramType: 'flowchart-v2' });
+  });
+
+  it('shows the chain as text in the CLI, and exits 1 when it is broken', async () => {
+    await copyFile(path.join(ws, 'trusted_root.json'), path.join(ws, 'root.json'));
+    const flags = ['verify', '--subject-path', 'app.tar.gz', '--trusted-root', 'root.json', '--certificate-oidc-issuer', services.issuer.issuer, '--repository', 'octo-org/octo-repo'];
+    const chain = STAGES.flatMap((s) => ['--require-chain', `${s.label} signer-workflow=${workflow(s.signer)}`]);
+    const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
+    const env = { PATH: process.env['PATH'] ?? '' };
+    const ok = await runProcess(process.execPath, [cli, ...flags, ...chain, '--bundle-path', chainBundles().join(',')], env, ws);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^PASS app\.tar\.gz/m);
+    assert.match(ok.stdout, /5\. approval.*pass/);
+    const broken = await runProcess(process.execPath, [cli, ...flags, ...chain, '--bundle-path', chainBundles().filter((b) => !b.startsWith('vex')).join(',')], env, ws);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, /^FAIL app\.tar\.gz/m);
+    assert.match(broken.stdout, /4\. VEX.*missing/);
+  });
+});

@@ -1,0 +1,115 @@
+// Judging each artifact's release chain (require-chain). A stage passes for an artifact when an
+// attestation of one of its predicate types covers the artifact, passed every cryptographic
+// check, passes the stage's policy, and links by digest (src/stages/links.ts) to an attestation
+// that passed the stage before. The search keeps every passing attestation of each stage, so a
+// re-signed duplicate or an extra attestation never hides a valid chain, and an attestation that
+// links to a stranger never completes one. Pure: `now` is passed in.
+
+import { linkedDigests } from '../../stages/links.ts';
+import type { Subject } from '../../subjects/index.ts';
+import { sameArtifact, type BundleOutcome } from '../judge.ts';
+import { evaluatePolicy } from '../policy/evaluate.ts';
+import type { CheckFailure, VerifiedBundle } from '../types.ts';
+import type { ChainAttestation, ChainStageSpec, ChainVerdict, StageResult } from './types.ts';
+
+interface Candidate {
+  outcome: BundleOutcome;
+  verified: VerifiedBundle | undefined;
+  predicateType: string;
+  failures: CheckFailure[];
+}
+
+export function judgeChains(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date): ChainVerdict[] {
+  return artifacts.map((artifact) => judgeChain(artifact, outcomes, stages, now));
+}
+
+function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date): ChainVerdict {
+  const results: StageResult[] = [];
+  // Statement digests of the attestations that completed the chain up to the previous stage.
+  let previous: Set<string> | undefined;
+  stages.forEach((stage, index) => {
+    const number = index + 1;
+    const name = `stage ${number} "${stage.label}"`;
+    const candidates = candidatesFor(artifact, outcomes, stage, now);
+    const passing = candidates.filter((c) => c.failures.length === 0 && c.verified?.statementDigest !== undefined);
+    const linked = previous === undefined ? passing : passing.filter((c) => intersects(linkedDigests(c.verified?.statement?.predicate ?? {}), previous ?? new Set()));
+    const shown = linked[0] ?? passing[0] ?? candidates[0];
+    const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({ label: stage.label, title: stage.title, status, attestation: shown && attestationOf(shown), failures });
+
+    const before = stages[index - 1];
+    if (candidates.length === 0) {
+      results.push(
+        result('missing', [
+          {
+            check: 'chain-stage',
+            expected: `${name}: an attestation of ${stage.predicateTypes.join(' or ')} for ${artifact.name}`,
+            found: `none among the ${outcomes.length} bundle(s) read`,
+          },
+        ]),
+      );
+    } else if (passing.length === 0) {
+      // Every candidate's failures, so replacing one bundle with a forged copy names the check it broke.
+      results.push(result('rejected', candidates.flatMap((c) => c.failures.map((f) => ({ ...f, expected: `${name} (${c.outcome.source}): ${f.expected}` })))));
+    } else if (previous !== undefined && previous.size === 0 && before !== undefined) {
+      results.push(result('unreached', [{ check: 'chain-link', expected: `${name} to build on a passing stage ${number - 1} "${before.label}"`, found: `stage ${number - 1} failed, so there is nothing to link to` }]));
+    } else if (linked.length === 0 && before !== undefined) {
+      const links = [...new Set(passing.flatMap((c) => [...linkedDigests(c.verified?.statement?.predicate ?? {})]))];
+      results.push(
+        result('unlinked', [
+          {
+            check: 'chain-link',
+            expected: `${name} to link to stage ${number - 1} "${before.label}": ${shortList([...(previous ?? [])])}`,
+            found: links.length === 0 ? `${passing[0]?.outcome.source ?? 'its attestation'} links to no attestation` : `links to ${shortList(links)}`,
+          },
+        ]),
+      );
+    } else {
+      results.push(result('pass', []));
+    }
+    previous = new Set(linked.map((c) => c.verified?.statementDigest ?? ''));
+  });
+  return { artifact: { name: artifact.name, digest: { ...artifact.digest } }, passed: results.every((r) => r.status === 'pass'), stages: results };
+}
+
+/** The bundles that claim this stage for this artifact: verified ones judged by the stage's policy, the others by why they failed. */
+function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], stage: ChainStageSpec, now: Date): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const outcome of outcomes) {
+    const { verified } = outcome;
+    if (verified) {
+      const statement = verified.statement;
+      if (!statement || !stage.predicateTypes.includes(statement.predicateType)) continue;
+      if (!statement.subject.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
+      const failures = evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now);
+      candidates.push({ outcome, verified, predicateType: statement.predicateType, failures });
+    } else {
+      // Unverified claims only attribute a failure to this stage; they can never pass it.
+      const type = outcome.claimedPredicateType;
+      if (type === undefined || !stage.predicateTypes.includes(type)) continue;
+      if (!outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
+      const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
+      candidates.push({ outcome, verified: undefined, predicateType: type, failures: [failure] });
+    }
+  }
+  return candidates;
+}
+
+function attestationOf(c: Candidate): ChainAttestation {
+  return {
+    source: c.outcome.source,
+    digest: c.verified?.statementDigest === undefined ? '' : `sha256:${c.verified.statementDigest}`,
+    predicateType: c.predicateType,
+    signer: c.verified?.certificate?.subjectAlternativeName,
+    ...(c.verified?.certificate?.runnerEnvironment !== undefined && { runnerEnvironment: c.verified.certificate.runnerEnvironment }),
+  };
+}
+
+function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+function shortList(digests: readonly string[]): string {
+  const shown = digests.slice(0, 3).map((d) => `sha256:${d}`);
+  return digests.length > 3 ? `${shown.join(', ')} and ${digests.length - 3} more` : shown.join(', ') || 'nothing';
+}

@@ -1,0 +1,82 @@
+// require-chain as written by people: one stage per line (or per list item in a policy file),
+// in order from the first stage to the last, each a stage preset or a predicate type URI
+// followed by the rules its attestation must pass, named as the policy inputs are:
+//
+//   provenance signer-workflow=octo-org/app/.github/workflows/release.yml
+//   sbom       signer-workflow=octo-org/app/.github/workflows/release.yml
+//   vulns      signer-workflow=octo-org/app/.github/workflows/scan.yml
+//   https://example.com/my-stage/v1 certificate-identity=https://github.com/octo-org/app/.github/workflows/x.yml@refs/heads/main
+//
+// A stage's rules replace the top-level rules of the same name (a scan is signed by another
+// workflow than the build) and inherit the others (repository, issuer, max-age, ...). Values
+// have no spaces (refs, workflows and identities never do; a regexp can use \s). Pure.
+
+import { ProvenanceError } from '../../errors.ts';
+import { isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
+import type { RuleParser } from '../policy/inputs.ts';
+import { namesSigner, type Policy } from '../policy/policy.ts';
+import type { ChainStageSpec } from './types.ts';
+
+export const REQUIRE_CHAIN = 'require-chain';
+/** More stages than any release process has; a bound so a policy cannot ask for unbounded work. */
+export const MAX_CHAIN_STAGES = 32;
+
+const HINT = 'Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
+
+/**
+ * The stages, with each stage's policy already merged over `base`. `where` names the origin in
+ * messages (the input, or the policy file). `hasKey`: a managed key names the signer itself.
+ */
+export function parseChainStages(lines: readonly string[], where: string, base: Policy, rules: Readonly<Record<string, RuleParser>>, hasKey: boolean): ChainStageSpec[] {
+  const written = lines.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (written.length === 0) throw new ProvenanceError('INPUT_INVALID', `${where}: no stages`, HINT);
+  if (written.length > MAX_CHAIN_STAGES) throw new ProvenanceError('INPUT_INVALID', `${where}: ${written.length} stages, more than ${MAX_CHAIN_STAGES}`, 'List only the stages a release must pass');
+  const { predicateType: _ignored, requireChain: _none, ...inherited } = base;
+  const seen = new Set<string>();
+  return written.map((line, index) => {
+    const origin = `${where}, stage ${index + 1}`;
+    const [stage = '', ...tokens] = line.split(/\s+/);
+    const { title, predicateTypes } = stageTypes(stage, origin);
+    if (seen.has(stage)) throw new ProvenanceError('INPUT_INVALID', `${origin}: "${stage}" is listed twice`, 'Each stage appears once; a chain links each stage to the one before');
+    seen.add(stage);
+
+    const values = new Map<string, string[]>();
+    for (const token of tokens) {
+      const match = /^([a-z][a-z-]*)=(.+)$/.exec(token);
+      const name = match?.[1];
+      if (!match || name === undefined || match[2] === undefined) throw new ProvenanceError('INPUT_INVALID', `${origin}: "${token}" is not rule=value`, HINT);
+      if (name === 'predicate-type' || name === REQUIRE_CHAIN || !Object.hasOwn(rules, name)) {
+        throw new ProvenanceError('INPUT_INVALID', `${origin}: "${name}" is not a rule a stage can set`, `Stage rules: ${Object.keys(rules).filter((r) => r !== 'predicate-type').join(', ')} (the stage itself sets the predicate type)`);
+      }
+      values.set(name, [...(values.get(name) ?? []), match[2]]);
+    }
+    let own: Partial<Policy> = {};
+    for (const [name, given] of values) {
+      const parse = rules[name];
+      if (parse) own = { ...own, ...parse(given, `${origin} ${name}`) };
+    }
+    const policy: Policy = { ...inherited, ...own };
+    if (!namesSigner(policy) && !hasKey) {
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        `${origin} ("${stage}") has no rule naming its signer, so any repository's attestation would pass`,
+        `Add e.g. "${stage} signer-workflow=OWNER/REPO/.github/workflows/FILE.yml" (or set repository for every stage)`,
+      );
+    }
+    return { label: stage, title, predicateTypes, policy };
+  });
+}
+
+function stageTypes(stage: string, origin: string): { title: string; predicateTypes: readonly string[] } {
+  if (isStageName(stage)) {
+    const preset = STAGE_PRESETS[stage];
+    return { title: preset.title, predicateTypes: preset.predicateTypes };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\S+$/i.test(stage)) return { title: stage, predicateTypes: [stage] };
+  throw new ProvenanceError('INPUT_INVALID', `${origin}: "${stage}" is neither a stage nor a predicate type URI`, HINT);
+}
+
+/** The chain as the report shows it: each stage as a line, the way it was written. */
+export function describeChain(stages: readonly ChainStageSpec[]): string[] {
+  return stages.map((s) => `${s.label} (${s.predicateTypes.join(' | ')})`);
+}

@@ -1,0 +1,57 @@
+// The vocabulary of chain verification (require-chain): the stages a policy asks for, and what
+// was found for each artifact. Shared by the evaluation (chain.ts), which is pure, and the
+// renderers (render.ts: text for the CLI, Markdown with a Mermaid graph for the job summary).
+
+import type { Policy } from '../policy/policy.ts';
+import type { CheckFailure } from '../types.ts';
+
+/** One stage of require-chain, in order from the first (e.g. the build) to the last (e.g. approval). */
+export interface ChainStageSpec {
+  /** As the user wrote it: a preset name (sbom) or a predicate type URI. */
+  label: string;
+  /** What the stage records, for people: "SBOM", or the URI itself. */
+  title: string;
+  /** Predicate types any of which records this stage. */
+  predicateTypes: readonly string[];
+  /** The rules the stage's attestation must pass: the top-level policy with the stage's own rules over it. */
+  policy: Policy;
+}
+
+/**
+ * - pass: an attestation of this stage covers the artifact, passes every check and its policy,
+ *   and links to the stage before (the first stage needs no link).
+ * - missing: no attestation of this stage's predicate types covers the artifact.
+ * - rejected: there are some, but none passes the cryptographic checks and the stage's policy.
+ * - unlinked: some pass, but none links to a passing attestation of the stage before.
+ * - unreached: the stage before failed, so there is nothing this stage could link to.
+ *   (Its own attestations are still judged: a stage can be both.)
+ */
+export type StageStatus = 'pass' | 'missing' | 'rejected' | 'unlinked' | 'unreached';
+
+export interface ChainAttestation {
+  /** Where the bundle was read from (a file, a registry, a release asset). */
+  source: string;
+  /** sha256:<hex> of the DSSE payload (the in-toto statement): what a link names. */
+  digest: string;
+  predicateType: string;
+  /** The certificate's SAN (the signer workflow for GitHub Actions), or undefined for a key. */
+  signer: string | undefined;
+  /** github-hosted or self-hosted, from the certificate: what a summary attestation's level rests on. */
+  runnerEnvironment?: string;
+}
+
+export interface StageResult {
+  label: string;
+  title: string;
+  status: StageStatus;
+  /** The attestation that satisfied the stage, or the best candidate that did not. */
+  attestation: ChainAttestation | undefined;
+  /** Every reason the stage failed (empty when it passed). */
+  failures: CheckFailure[];
+}
+
+export interface ChainVerdict {
+  artifact: { name: string; digest: Record<string, string> };
+  passed: boolean;
+  stages: StageResult[];
+}
