@@ -9,6 +9,7 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startGitHubApi, STAND_IN_TOKEN, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { validateMermaid } from '../../testkit/mermaid.ts';
 import { REPO_ROOT, runAction, runProcess, type ActionRun } from '../../testkit/runner.ts';
@@ -16,6 +17,7 @@ import { readBundles, statementOf } from '../../testkit/verify.ts';
 import type { VerifyReport } from '../../src/verify/report.ts';
 
 let services: LocalServices;
+let github: GitHubApiStandIn; // a stand-in for GitHub's REST API (no real one is reachable here)
 let scratch: string;
 let ws: string;
 
@@ -47,7 +49,7 @@ const STAGES: Stage[] = [
 
 const bundleOf = (label: string, variant = ''): string => `${label}${variant}.sigstore.json`;
 
-async function attestStage(stage: Stage, options: { links: string; variant?: string; runAttempt?: string; signer?: string }): Promise<ActionRun> {
+async function attestStage(stage: Stage, options: { links: string; variant?: string; runAttempt?: string; signer?: string; subject?: string; extra?: Record<string, string> }): Promise<ActionRun> {
   const ref = `${workflow(options.signer ?? stage.signer)}@refs/tags/v1.2.0`;
   const defaults = services.issuer.claims;
   services.issuer.claims = { ...defaults, workflow_ref: ref, job_workflow_ref: ref, run_attempt: options.runAttempt ?? '1', ...stage.claims };
@@ -55,7 +57,8 @@ async function attestStage(stage: Stage, options: { links: string; variant?: str
     return await runAction(services, {
       scratch,
       workspace: ws,
-      inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': bundleOf(stage.label, options.variant), links: options.links, ...stage.inputs },
+      env: { GITHUB_API_URL: github.url },
+      inputs: { 'subject-path': options.subject ?? 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': bundleOf(stage.label, options.variant), links: options.links, ...stage.inputs, ...options.extra },
     });
   } finally {
     services.issuer.claims = defaults;
@@ -64,10 +67,11 @@ async function attestStage(stage: Stage, options: { links: string; variant?: str
 
 const CHAIN = STAGES.map((s) => `${s.label} signer-workflow=${workflow(s.signer)}`).join('\n');
 
-async function verifyChain(bundles: readonly string[], chain = CHAIN): Promise<ActionRun> {
+async function verifyChain(bundles: readonly string[], chain = CHAIN, extra: Record<string, string> = {}): Promise<ActionRun> {
   return runAction(services, {
     scratch,
     workspace: ws,
+    env: { GITHUB_API_URL: github.url },
     inputs: {
       mode: 'verify',
       'subject-path': 'app.tar.gz',
@@ -76,6 +80,7 @@ async function verifyChain(bundles: readonly string[], chain = CHAIN): Promise<A
       'certificate-oidc-issuer': services.issuer.issuer,
       repository: 'octo-org/octo-repo',
       'require-chain': chain,
+      ...extra,
     },
   });
 }
@@ -84,9 +89,11 @@ const chainBundles = (): string[] => STAGES.map((s) => bundleOf(s.label));
 
 before(async () => {
   services = await startLocalServices();
+  github = await startGitHubApi({ repositories: ['octo-org/octo-repo'] });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'chain-e2e-'));
   ws = await mkdtemp(path.join(scratch, 'ws-'));
   await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
+  await writeFile(path.join(ws, 'lib.tar.gz'), 'another release');
   await writeFile(path.join(ws, 'sbom.spdx.json'), JSON.stringify(SPDX));
   await writeFile(path.join(ws, 'scan.sarif'), JSON.stringify(SARIF));
   await writeFile(path.join(ws, 'app.openvex.json'), JSON.stringify(OPENVEX));
@@ -105,7 +112,7 @@ before(async () => {
   }
 });
 after(async () => {
-  await services.stop();
+  await Promise.all([services.stop(), github.stop()]);
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -191,5 +198,54 @@ describe('a five-stage release chain made by the action', () => {
     assert.equal(broken.code, 1);
     assert.match(broken.stdout, /^FAIL app\.tar\.gz/m);
     assert.match(broken.stdout, /4\. VEX.*missing/);
+  });
+
+  it('with vsa-path, signs a summary that cites every stage, so the verification is itself the next stage', async () => {
+    const defaults = services.issuer.claims;
+    const gate = `${workflow('deploy.yml')}@refs/tags/v1.2.0`;
+    services.issuer.claims = { ...defaults, workflow_ref: gate, job_workflow_ref: gate };
+    let run: ActionRun;
+    try {
+      run = await verifyChain(chainBundles(), CHAIN, { 'vsa-path': 'gate.vsa.sigstore.json', sigstore: 'signing.json' });
+    } finally {
+      services.issuer.claims = defaults;
+    }
+    assert.equal(run.code, 0, run.stdout);
+    const [vsa] = readBundles(await readFile(path.join(ws, 'gate.vsa.sigstore.json'), 'utf8'));
+    const cited = (statementOf(vsa ?? assert.fail('no VSA')).predicate['inputAttestations'] as { uri: string }[]).map((a) => a.uri);
+    assert.deepEqual(cited, STAGES.map((s) => bundleOf(s.label)));
+    // A six-stage chain whose last stage, the policy evaluation, is that summary.
+    const six = `${CHAIN}\npolicy signer-workflow=${workflow('deploy.yml')}`;
+    const passed = await verifyChain([...chainBundles(), 'gate.vsa.sigstore.json'], six);
+    assert.equal(passed.code, 0, passed.stdout);
+    const missing = await verifyChain(chainBundles(), six);
+    assert.match(missing.errors.at(-1) ?? '', /stage "policy" missing/);
+  });
+
+  it('links to the attestations already published for the subjects (links: published)', async () => {
+    const token = { 'github-token': STAND_IN_TOKEN };
+    const nothing = await attestStage(STAGES[1] ?? assert.fail(), { links: 'published', subject: 'lib.tar.gz', variant: '-lib', extra: token });
+    assert.equal(nothing.code, 1);
+    assert.match(nothing.errors.at(-1) ?? '', /^::error::links: published: no attestation of lib\.tar\.gz is published in octo-org\/octo-repo's attestations API.*\[LINK_INVALID\]$/);
+
+    const build = await attestStage(STAGES[0] ?? assert.fail(), { links: '', subject: 'lib.tar.gz', variant: '-lib', extra: { ...token, 'attestations-api': 'true' } });
+    assert.equal(build.code, 0, build.stdout);
+    const sbom = await attestStage(STAGES[1] ?? assert.fail(), { links: 'published', subject: 'lib.tar.gz', variant: '-lib', extra: { ...token, 'attestations-api': 'true' } });
+    assert.equal(sbom.code, 0, sbom.stdout);
+    // Both stages now live only in the attestations API: the chain is verified from there.
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: { GITHUB_API_URL: github.url },
+      inputs: { mode: 'verify', 'subject-path': 'lib.tar.gz', 'attestations-api': 'true', ...token, 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer, repository: 'octo-org/octo-repo', 'require-chain': CHAIN.split('\n').slice(0, 2).join('\n') },
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(github.attestations('octo-org/octo-repo').length, 2);
+  });
+
+  it('refuses a links file that attests none of the subjects, naming it', async () => {
+    const run = await attestStage(STAGES[1] ?? assert.fail(), { links: bundleOf('provenance'), subject: 'lib.tar.gz', variant: '-wrong' });
+    assert.equal(run.code, 1);
+    assert.match(run.errors.at(-1) ?? '', /^::error::links: provenance\.sigstore\.json attests none of this step's subjects\. .*\[LINK_INVALID\]$/);
   });
 });
