@@ -25,7 +25,7 @@ import { planForChoice, planFromSigningConfig, type SigningPlan } from './signin
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { stagePredicate, type StageContext } from './stages/index.ts';
 import { withLinks, type LinkTarget } from './stages/links.ts';
-import { collectSubjects, type Subject } from './subjects/index.ts';
+import { collectSubjects, progressLine, type Subject } from './subjects/index.ts';
 import { resolveInside } from './workspace.ts';
 
 export interface Runtime {
@@ -91,7 +91,7 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
 
   const subjects = await collectSubjects(settings.subjects, {
     workspace: rt.workspace,
-    onProgress: ({ files, bytes }) => rt.log.info(`hashed ${files} files, ${(bytes / 2 ** 20).toFixed(0)} MiB`),
+    onProgress: (p) => rt.log.info(progressLine(p)),
   });
   const links = await attestLinks(settings, subjects, token, rt);
   const statements = buildStatements(subjects, predicateType, withLinks(predicateType, predicate as Record<string, unknown>, links));

@@ -8,8 +8,9 @@ import { ProvenanceError } from './errors.ts';
 
 /** Whether the absolute, normalised path `p` is `root` or lies under it (by path segments, not text). */
 export function isInside(root: string, p: string): boolean {
-  if (p === root) return true;
-  return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  if (!p.startsWith(root)) return false;
+  // Checked per file found, so without building `root + sep` each time.
+  return p.length === root.length || root.endsWith(path.sep) || p[root.length] === path.sep;
 }
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest (for files yet to be written). */

@@ -4,6 +4,7 @@ import { judgeArtifacts, sameArtifact, unusedBundles, type BundleOutcome } from 
 import { buildReport, failureLine, reportMarkdown, reportText } from '../../src/verify/report.ts';
 import { parseBundleText, claimedSubjects } from '../../src/verify/bundle-files.ts';
 import type { CheckFailure, VerifiedBundle } from '../../src/verify/types.ts';
+import type { Subject } from '../../src/subjects/index.ts';
 
 const A = { name: 'app', digest: { sha256: 'a'.repeat(64) } };
 const B = { name: 'lib', digest: { sha256: 'b'.repeat(64), sha512: 'c'.repeat(128) } };
@@ -94,6 +95,43 @@ describe('report', () => {
       failureLine(report),
       'provenance verification failed for 1 of 2 artifact(s): lib (signer-workflow: expected o/r/.github/workflows/release.yml, found o/r/.github/workflows/other.yml). To fix: the artifact was built somewhere the policy does not allow: use the artifact from the allowed workflow and ref, or change the policy if this origin is intended',
     );
+  });
+});
+
+describe('judging many artifacts against many bundles', () => {
+  // What judgeArtifacts and unusedBundles decided by comparing every pair, before the digest index.
+  const everyPair = (artifacts: Subject[], outcomes: BundleOutcome[], policy: (v: VerifiedBundle) => CheckFailure[]): unknown => ({
+    verdicts: artifacts.map((artifact) => {
+      const attempts = outcomes.flatMap((o) => {
+        if (o.verified) {
+          const digests = o.verified.statement?.subject.map((s) => s.digest) ?? (o.verified.messageDigest ? [{ [o.verified.messageDigest.algorithm]: o.verified.messageDigest.hex }] : []);
+          return digests.some((d) => sameArtifact(d, artifact.digest)) ? [[o.source, policy(o.verified).map((f) => f.check)]] : [];
+        }
+        return o.claimed.some((s) => sameArtifact(s.digest, artifact.digest)) ? [[o.source, [o.failure?.check ?? 'bundle-format']]] : [];
+      });
+      return attempts.length > 0 ? attempts : [['(no bundle)', ['subject-digest']]];
+    }),
+    unused: outcomes.filter((o) => !artifacts.some((a) => (o.verified?.statement?.subject ?? o.claimed).some((s) => sameArtifact(s.digest, a.digest)))).map((o) => o.source),
+  });
+
+  it('decides as comparing every artifact with every bundle would, in the same order', () => {
+    // Few distinct digests, in both cases, some contradicting on a second algorithm: many matches and near misses.
+    let seed = 7;
+    const pick = <T>(items: readonly T[]): T => items[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % items.length] as T;
+    const hex = ['a'.repeat(64), 'A'.repeat(64), 'b'.repeat(64), 'c'.repeat(64)];
+    const digest = (): Record<string, string> => pick([{ sha256: pick(hex) }, { sha512: pick(hex) }, { sha256: pick(hex), sha512: pick(hex) }]);
+    const artifacts: Subject[] = Array.from({ length: 40 }, (_, i) => ({ name: `a${i}`, digest: digest() }));
+    const outcomes: BundleOutcome[] = Array.from({ length: 60 }, (_, i) => {
+      const subjects = Array.from({ length: 1 + (i % 3) }, (_, j) => ({ name: `s${j}`, digest: digest() }));
+      if (i % 5 === 0) return { source: `b${i}`, verified: undefined, failure: i % 10 === 0 ? undefined : wrongWorkflow, claimed: subjects };
+      if (i % 7 === 0) return ok(`m${i}`, { ...verified([]), statement: undefined, messageDigest: { algorithm: 'sha256', hex: pick(hex) } });
+      return ok(`b${i}`, verified(subjects));
+    });
+    const policy = (v: VerifiedBundle): CheckFailure[] => ((v.statement?.subject.length ?? 0) > 1 ? [wrongWorkflow] : []);
+    const verdicts = judgeArtifacts(artifacts, outcomes, policy).map((v) => v.attempts.map((a) => [a.source, a.failures.map((f) => f.check)]));
+    const unused = unusedBundles(artifacts, outcomes).map((o) => o.source);
+    assert.deepEqual({ verdicts, unused }, everyPair(artifacts, outcomes, policy));
+    assert.ok(verdicts.some((v) => v.length > 2) && unused.length > 0, 'the set exercises several matches and unused bundles');
   });
 });
 

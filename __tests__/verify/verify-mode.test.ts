@@ -145,6 +145,23 @@ describe('verify mode rejects a tampered bundle, naming the check', () => {
     assert.deepEqual(checks(r), ['subject-digest']);
     assert.match(r.artifacts[0]?.bundles[0]?.failures[0]?.found ?? '', /none of the 1 bundle/);
   });
+  it('each among many (enough for the worker pool): every bundle gets the verdict it gets alone', async () => {
+    const bundles: SerializedBundle[] = [];
+    const expected: string[][] = [];
+    while (bundles.length < 70) {
+      bundles.push(rekorBundle);
+      expected.push([]);
+      for (const [, from, mutate, check] of TAMPERS) {
+        const bundle = clone(from());
+        mutate(bundle);
+        bundles.push(bundle);
+        expected.push([check]);
+      }
+    }
+    const r = await run(bundles);
+    assert.equal(r.verified, true);
+    assert.deepEqual(r.artifacts[0]?.bundles.map((b) => b.failures.map((f) => f.check)), expected);
+  });
   it('text that is not a bundle', async () => {
     const r = await run(['{"not": "a bundle"}']);
     assert.equal(r.verified, false);

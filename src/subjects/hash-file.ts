@@ -1,6 +1,6 @@
-// Streams one file through SHA-256 without holding it in memory. Shared by the main thread
-// (a handful of files) and the worker pool (many files), so both produce identical digests.
-import { createHash } from 'node:crypto';
+// Streams one file through SHA-256 without holding it in memory. Shared by the main thread and
+// the hash workers, so both produce identical digests.
+import { createHash, hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -86,21 +86,50 @@ function multiHash(algorithms: readonly HashAlgorithm[]): { update(data: Buffer)
   };
 }
 
+function oneShot(algorithms: readonly HashAlgorithm[], data: Buffer): Digests {
+  const digests: Digests = {};
+  for (const alg of algorithms) digests[alg] = hash(alg, data, 'hex');
+  return digests;
+}
+
 let syncBuffer: Buffer | undefined;
 
 /**
- * The same digest with blocking reads, for worker threads, where blocking is free: it skips
- * the thread-pool hop each async open/stat/read/close costs, which dominates small files.
+ * The same digests with blocking reads, for worker threads (where blocking is free) and for the
+ * main thread's share of small files: it skips the thread-pool hop each async open/stat/read/close
+ * costs, which dominates small files. A file that fits in one buffer is read whole and hashed
+ * with one call (crypto.hash), which costs less than a Hash object; larger ones are streamed.
+ * Returns undefined, having read nothing, when the file is larger than `maxBytes`.
  */
-export function hashFileSync(path: string, algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS): FileDigest {
+export function hashFileSync(path: string, algorithms?: readonly HashAlgorithm[], options?: { onBytes?: (n: number) => void }): FileDigest;
+export function hashFileSync(path: string, algorithms: readonly HashAlgorithm[], options: { maxBytes: number; onBytes?: (n: number) => void }): FileDigest | undefined;
+export function hashFileSync(path: string, algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS, options: { maxBytes?: number; onBytes?: (n: number) => void } = {}): FileDigest | undefined {
   const fd = openSync(path, OPEN_FLAGS);
   try {
-    if (!fstatSync(fd).isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
+    if (options.maxBytes !== undefined && st.size > options.maxBytes) return undefined;
     const buf = (syncBuffer ??= Buffer.allocUnsafe(CHUNK));
-    const hash = multiHash(algorithms);
+    // Fill the buffer to the end of the file. A read reaching the size fstat gave is taken as the
+    // end (one read instead of two for a small file); a file that grew meanwhile is read on.
+    let filled = 0;
+    for (;;) {
+      const n = readSync(fd, buf, filled, CHUNK - filled, null);
+      filled += n;
+      if (n === 0 || filled === CHUNK || filled === st.size) break;
+    }
+    if (filled < CHUNK) {
+      options.onBytes?.(filled);
+      return { ...oneShot(algorithms, buf.subarray(0, filled)), bytes: filled };
+    }
+    const digest = multiHash(algorithms);
     let bytes = 0;
-    for (let n; (n = readSync(fd, buf, 0, CHUNK, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
-    return { ...hash.digests(), bytes };
+    for (let n = filled; n > 0; n = readSync(fd, buf, 0, CHUNK, null)) {
+      digest.update(buf.subarray(0, n));
+      options.onBytes?.(n);
+      bytes += n;
+    }
+    return { ...digest.digests(), bytes };
   } finally {
     closeSync(fd);
   }

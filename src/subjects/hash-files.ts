@@ -16,9 +16,9 @@ export async function hashFiles(files: readonly FileToHash[], options: HashOptio
   const queue = new HashQueue(options);
   try {
     for (const f of files) queue.submit(f.path, f.size, f.label);
-    const digests = await queue.digests();
-    return files.map((f) => digests.get(f.path)?.sha256 ?? '');
+    const digestOf = await queue.digests();
+    return files.map((f) => digestOf(f.path)?.sha256 ?? '');
   } finally {
-    await queue.close();
+    queue.close();
   }
 }

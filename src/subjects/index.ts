@@ -6,7 +6,7 @@ import { readChecksumsInput } from './checksums-input.ts';
 import { parseNamedDigests } from './digests.ts';
 import { checkSubjectName } from './subject-name.ts';
 import { HashQueue } from './hash-queue.ts';
-import { matchPaths } from './match-paths.ts';
+import { findFiles } from './match-paths.ts';
 import { mergeSubjects } from './merge.ts';
 import type { SourcedSubject } from './merge.ts';
 import type { Progress } from './progress.ts';
@@ -15,6 +15,8 @@ import { openWorkspace, relativeName } from './workspace.ts';
 import type { Workspace } from './workspace.ts';
 
 export { hashWorkerUrl } from './worker-url.ts';
+export { progressLine } from './progress.ts';
+export type { Progress } from './progress.ts';
 
 export interface Subject {
   name: string;
@@ -35,10 +37,12 @@ export interface SubjectInputs {
 
 export interface SubjectOptions {
   workspace: string;
-  /** Hash workers; default `os.availableParallelism()`. */
+  /** Threads hashing, the main thread included; default `os.availableParallelism()`. */
   concurrency?: number;
-  /** Called at most every ~2 s while files are hashed. */
+  /** Called at most every ~2 s while files are hashed, and once at the end of a run that was. */
   onProgress?: (p: Progress) => void;
+  /** See HashOptions: false leaves the hashing to worker threads (tests). */
+  hashOnMainThread?: boolean;
   /** Digests of files to compute; default SHA-256 only (verify mode may add SHA-512). */
   algorithms?: readonly HashAlgorithm[];
 }
@@ -80,16 +84,17 @@ async function hashPaths(ws: Workspace, paths: string, options: SubjectOptions):
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.onProgress && { onProgress: options.onProgress }),
     ...(options.algorithms && { algorithms: options.algorithms }),
+    ...(options.hashOnMainThread !== undefined && { hashOnMainThread: options.hashOnMainThread }),
   });
   try {
-    const files = await matchPaths(ws, paths, (real, size, label) => queue.submit(real, size, label));
-    const digests = await queue.digests();
+    const files = await findFiles(ws, paths, (real, size, label) => queue.submit(real, size, label));
+    const digestOf = await queue.digests();
     return files.map((f) => {
-      const digest = digests.get(f.real);
+      const digest = digestOf(f.real);
       if (digest === undefined) throw new Error(`no digest for ${f.real}`); // a bug, not a user error
-      return { name: f.name, digest: { ...digest }, source: relativeName(ws, f.path) };
+      return { name: f.name, digest, source: relativeName(ws, f.path) }; // mergeSubjects copies the digest
     });
   } finally {
-    await queue.close();
+    queue.close();
   }
 }

@@ -8,7 +8,8 @@ import { parsePatterns } from './patterns.ts';
 import type { IncludePattern } from './patterns.ts';
 import { show } from './show.ts';
 import { checkSubjectName } from './subject-name.ts';
-import { realInWorkspace, relativeName, statOrUndefined } from './workspace.ts';
+import { walk } from './walk.ts';
+import { checkRealInWorkspace, realInWorkspace, relativeName, statOrUndefined } from './workspace.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface FoundFile {
@@ -20,13 +21,34 @@ export interface FoundFile {
   size: number;
 }
 
+/** A found file whose size is known only if finding it took a stat (see walk.ts). */
+export interface MatchedFile extends Omit<FoundFile, 'size'> {
+  size: number | undefined;
+}
+
 /** Called for each regular file as soon as it is found, so hashing can overlap the search. */
-export type OnFile = (real: string, size: number, label: string) => void;
+export type OnFile = (real: string, size: number | undefined, label: string) => void;
+
+/**
+ * How the file system is searched: `walk` (walk.ts, @actions/glob's rules without its per-entry
+ * stat) on POSIX; @actions/glob itself on Windows, whose path rules walk.ts does not port.
+ * Both are kept so tests can check they agree.
+ */
+export type SearchEngine = 'walk' | 'actions-glob';
+const ENGINE: SearchEngine = process.platform === 'win32' ? 'actions-glob' : 'walk';
 
 /** `input` names the action input in messages: subject-path, or bundle-path in verify mode. */
 export async function matchPaths(ws: Workspace, raw: string, onFile: OnFile = () => undefined, input = 'subject-path'): Promise<FoundFile[]> {
-  const found: FoundFile[] = [];
-  for (const pattern of parsePatterns(ws, raw, input)) found.push(...(await matchOne(ws, pattern, onFile, input)));
+  const files = await findFiles(ws, raw, onFile, input);
+  return files.map((f) => ({ ...f, size: f.size ?? statOrUndefined(f.real)?.size ?? 0 }));
+}
+
+/** matchPaths without the stat per file that sizes cost: what hashing needs (it learns sizes as it reads). */
+export async function findFiles(ws: Workspace, raw: string, onFile: OnFile = () => undefined, input = 'subject-path', engine: SearchEngine = ENGINE): Promise<MatchedFile[]> {
+  const found: MatchedFile[] = [];
+  for (const pattern of parsePatterns(ws, raw, input)) {
+    for (const file of await matchOne(ws, pattern, onFile, input, engine)) found.push(file);
+  }
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -34,24 +56,26 @@ interface Item {
   path: string;
   real: string;
   kind: 'file' | 'dir' | 'other';
-  size: number;
+  size: number | undefined;
+  /** Workspace-relative path: the name of a file found in a tree, and its label in messages. */
+  rel: string;
 }
 
-async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, input: string): Promise<FoundFile[]> {
-  const items = await globItems(ws, pattern, [...pattern.globs, ...pattern.excludes], true, onFile, input);
+async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, input: string, engine: SearchEngine): Promise<MatchedFile[]> {
+  const items = await globItems(ws, pattern, [...pattern.globs, ...pattern.excludes], true, onFile, input, engine);
   const dirs = new Set(items.filter((i) => i.kind === 'dir').map((i) => i.path));
   const leaves = items.filter((i) => i.kind !== 'dir');
-  const direct = await directMatches(ws, pattern, leaves, dirs, input);
-  const files: FoundFile[] = [];
+  const direct = await directMatches(ws, pattern, leaves, dirs, input, engine);
+  const files: MatchedFile[] = [];
   for (const item of leaves) {
     const isDirect = direct === 'all' || direct.has(item.path);
     if (item.kind === 'other') {
       // Named on purpose: say so. Found while walking a tree: not an artifact, skip it.
       if (!isDirect) continue;
-      throw new ProvenanceError('SUBJECT_NOT_REGULAR', `${input} pattern ${show(pattern.text)} matched ${show(relativeName(ws, item.path))}, which is not a regular file (a FIFO, socket or device); expected a file`, `Point ${input} at regular files only.`);
+      throw new ProvenanceError('SUBJECT_NOT_REGULAR', `${input} pattern ${show(pattern.text)} matched ${show(item.rel)}, which is not a regular file (a FIFO, socket or device); expected a file`, `Point ${input} at regular files only.`);
     }
-    const name = isDirect ? path.basename(item.path) : relativeName(ws, item.path);
-    checkSubjectName(name, `${input} file ${show(relativeName(ws, item.path))}`);
+    const name = isDirect ? path.basename(item.path) : item.rel;
+    checkSubjectName(name, () => `${input} file ${show(item.rel)}`);
     files.push({ path: item.path, real: item.real, size: item.size, name });
   }
   if (files.length === 0) {
@@ -66,7 +90,7 @@ async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, 
  * directory. Settled from the pattern's text when possible; only a wildcard pattern that
  * also matched directories needs a second, descendant-free glob to tell them apart.
  */
-async function directMatches(ws: Workspace, pattern: IncludePattern, leaves: Item[], dirs: Set<string>, input: string): Promise<Set<string> | 'all'> {
+async function directMatches(ws: Workspace, pattern: IncludePattern, leaves: Item[], dirs: Set<string>, input: string, engine: SearchEngine): Promise<Set<string> | 'all'> {
   if (pattern.literals) return new Set(pattern.literals);
   if (pattern.globstarTail) return 'all';
   const underDir = (p: string): boolean => {
@@ -74,22 +98,32 @@ async function directMatches(ws: Workspace, pattern: IncludePattern, leaves: Ite
     return false;
   };
   if (!leaves.some((l) => underDir(l.path))) return 'all';
-  const items = await globItems(ws, pattern, pattern.globs, false, () => undefined, input);
+  const items = await globItems(ws, pattern, pattern.globs, false, () => undefined, input, engine);
   return new Set(items.map((i) => i.path));
 }
 
-/** Runs @actions/glob, checking each item's real path as it comes (before it is descended into). */
-async function globItems(ws: Workspace, pattern: IncludePattern, patterns: string[], descendants: boolean, onFile: OnFile, inputName: string): Promise<Item[]> {
-  const globber = await glob.create(patterns.join('\n'), { implicitDescendants: descendants, matchDirectories: descendants, followSymbolicLinks: true });
+/** Searches, checking each item's real path as it comes (before it is descended into). */
+async function globItems(ws: Workspace, pattern: IncludePattern, patterns: string[], descendants: boolean, onFile: OnFile, inputName: string, engine: SearchEngine): Promise<Item[]> {
   const items: Item[] = [];
   const input = `${inputName} pattern ${show(pattern.text)}`;
+  const add = (p: string, real: string, kind: Item['kind'], size: number | undefined): void => {
+    const rel = relativeName(ws, p);
+    if (kind === 'file') onFile(real, size, rel);
+    items.push({ path: p, real, kind, size, rel });
+  };
+  if (engine === 'walk') {
+    await walk(patterns, { implicitDescendants: descendants, matchDirectories: descendants }, (p, real, kind, size) => {
+      checkRealInWorkspace(ws, input, p, real);
+      add(p, real, kind, size);
+    });
+    return items;
+  }
+  const globber = await glob.create(patterns.join('\n'), { implicitDescendants: descendants, matchDirectories: descendants, followSymbolicLinks: true });
   for await (const p of globber.globGenerator()) {
     const real = realInWorkspace(ws, input, p);
     const st = real === undefined ? undefined : statOrUndefined(real);
     if (real === undefined || !st) continue; // deleted while we looked
-    const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
-    if (kind === 'file') onFile(real, st.size, relativeName(ws, p));
-    items.push({ path: p, real, kind, size: st.size });
+    add(p, real, st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', st.size);
   }
   return items;
 }

@@ -12,26 +12,32 @@ export interface SourcedSubject {
 }
 
 export function mergeSubjects(all: Iterable<SourcedSubject>): { name: string; digest: Record<string, string> }[] {
-  const byName = new Map<string, SourcedSubject>();
-  for (const s of all) {
-    const seen = byName.get(s.name);
-    if (!seen) {
-      byName.set(s.name, { ...s, digest: { ...s.digest } });
+  // Sorted first (a stable sort: the same name keeps its sources' order), so the same name is
+  // found next to itself; cheaper than a map keyed by name at 100,000 subjects, and paths found
+  // in a tree arrive already sorted. Code-unit order, not locale order: the same on every runner.
+  const sorted = [...all].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const merged: { name: string; digest: Record<string, string> }[] = [];
+  let last: { name: string; digest: Record<string, string> } | undefined;
+  let lastSource = '';
+  for (const s of sorted) {
+    if (last?.name !== s.name) {
+      // A copy of the digest: merging a duplicate below adds to it.
+      last = { name: s.name, digest: { ...s.digest } };
+      lastSource = s.source;
+      merged.push(last);
       continue;
     }
-    if (!agree(seen.digest, s.digest)) {
+    if (!agree(last.digest, s.digest)) {
       throw new ProvenanceError(
         'SUBJECT_DUPLICATE',
-        `subject ${show(s.name)} is given twice with different digests: ${seen.source} has ${render(seen.digest)}, ${s.source} has ${render(s.digest)}; expected one digest per name`,
+        `subject ${show(s.name)} is given twice with different digests: ${lastSource} has ${render(last.digest)}, ${s.source} has ${render(s.digest)}; expected one digest per name`,
         'Give each artifact a unique name (e.g. match a directory to name files by their path), or remove the stale copy.',
       );
     }
-    Object.assign(seen.digest, s.digest);
+    Object.assign(last.digest, s.digest);
   }
-  // Code-unit order, not locale order: the same on every runner.
-  return [...byName.values()]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map(({ name, digest }) => ({ name, digest: sortKeys(digest) }));
+  for (const subject of merged) subject.digest = sortKeys(subject.digest);
+  return merged;
 }
 
 /** Two digest sets agree when they share an algorithm and every shared one matches. With no
@@ -46,5 +52,7 @@ function render(d: Record<string, string>): string {
 }
 
 function sortKeys(d: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(d).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const keys = Object.keys(d);
+  if (keys.length === 1) return d; // the usual single digest: nothing to order (run per subject)
+  return Object.fromEntries(keys.sort().map((k) => [k, d[k] ?? '']));
 }

@@ -70,20 +70,27 @@ export function realInWorkspace(ws: Workspace, input: string, file: string): str
     if (isMissing(err)) return undefined;
     throw err;
   }
-  if (!isInside(ws.real, real)) {
-    throw new ProvenanceError(
-      'PATH_OUTSIDE_WORKSPACE',
-      `${input} matched the symlink ${show(relativeName(ws, file))}, whose target ${show(real)} is outside the workspace ${show(ws.real)}; expected a target inside it`,
-      'Replace the symlink with the file itself, or remove it from the pattern with a `!` exclude.',
-    );
-  }
+  checkRealInWorkspace(ws, input, file, real);
   return real;
+}
+
+/** Refuses `file` when its real path `real` (a symlink's target) lies outside the workspace. */
+export function checkRealInWorkspace(ws: Workspace, input: string, file: string, real: string): void {
+  if (isInside(ws.real, real)) return;
+  throw new ProvenanceError(
+    'PATH_OUTSIDE_WORKSPACE',
+    `${input} matched the symlink ${show(relativeName(ws, file))}, whose target ${show(real)} is outside the workspace ${show(ws.real)}; expected a target inside it`,
+    'Replace the symlink with the file itself, or remove it from the pattern with a `!` exclude.',
+  );
 }
 
 /** `file` relative to the workspace with `/` separators: the name of a file found in a tree. */
 export function relativeName(ws: Workspace, file: string): string {
   const base = isInside(ws.dir, file) ? ws.dir : ws.real;
-  return path.relative(base, file).split(path.sep).join('/');
+  // Called once per file found: slicing off the prefix skips path.relative's work on the common case.
+  const prefix = base.endsWith(path.sep) ? base : base + path.sep;
+  const rel = file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(base, file);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
 
 /** stat, or lstat when `follow` is false; undefined when there is nothing there. */

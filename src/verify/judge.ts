@@ -51,15 +51,52 @@ function covers(bundle: VerifiedBundle, artifact: Subject): boolean {
   return message !== undefined && sameArtifact({ [message.algorithm]: message.hex }, artifact.digest);
 }
 
+// The digests a bundle is matched by: its verified statement's subjects (or signed message
+// digest), else the subjects it claims.
+function outcomeDigests(outcome: BundleOutcome): Record<string, string>[] {
+  const { verified } = outcome;
+  if (!verified) return outcome.claimed.map((s) => s.digest);
+  if (verified.statement) return verified.statement.subject.map((s) => s.digest);
+  return verified.messageDigest ? [{ [verified.messageDigest.algorithm]: verified.messageDigest.hex }] : [];
+}
+
+// sameArtifact needs an algorithm on which both agree: items sharing none of these keys never match.
+// (A claimed digest is unverified JSON: a value that is not a string is no key.)
+const digestKeys = (digest: Record<string, string>): string[] => Object.entries(digest).flatMap(([alg, hex]: [string, unknown]) => (typeof hex === 'string' ? [`${alg}\0${hex.toLowerCase()}`] : []));
+
+/**
+ * Which items (by index, ascending) might match a digest, found through the keys they share with
+ * it, so that n artifacts against n bundles cost n lookups rather than n² comparisons. Only a
+ * prefilter: callers still decide each candidate with sameArtifact, in the original order.
+ */
+function digestIndex(items: readonly Record<string, string>[][]): (digest: Record<string, string>) => number[] {
+  const index = new Map<string, number[]>();
+  items.forEach((digests, i) => {
+    for (const key of new Set(digests.flatMap(digestKeys))) {
+      const list = index.get(key);
+      if (list) list.push(i);
+      else index.set(key, [i]);
+    }
+  });
+  return (digest) => {
+    const found = new Set<number>();
+    for (const key of digestKeys(digest)) for (const i of index.get(key) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b);
+  };
+}
+
 const digestText = (d: Record<string, string>): string =>
   Object.entries(d)
     .map(([alg, hex]) => `${alg}:${hex}`)
     .join(' / ');
 
 export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], policy: (bundle: VerifiedBundle) => CheckFailure[]): ArtifactVerdict[] {
+  const candidates = digestIndex(outcomes.map(outcomeDigests));
   return artifacts.map((artifact) => {
     const attempts: Attempt[] = [];
-    for (const outcome of outcomes) {
+    for (const i of candidates(artifact.digest)) {
+      const outcome = outcomes[i];
+      if (!outcome) continue;
       const { verified } = outcome;
       if (verified) {
         if (!covers(verified, artifact)) continue;
@@ -90,8 +127,9 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
 
 /** Bundles that cover no artifact at all: worth a line in the report, never a pass. */
 export function unusedBundles(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[]): BundleOutcome[] {
+  const candidates = digestIndex(artifacts.map((a) => [a.digest]));
   return outcomes.filter((o) => {
     const subjects = o.verified?.statement?.subject ?? o.claimed;
-    return !artifacts.some((a) => subjects.some((s) => sameArtifact(s.digest, a.digest)));
+    return !subjects.some((s) => candidates(s.digest).some((i) => sameArtifact(s.digest, artifacts[i]?.digest ?? {})));
   });
 }

@@ -1,6 +1,7 @@
 // Verify mode, start to finish: inputs → trusted roots → bundles → cryptographic checks →
 // policy → one verdict per artifact → report. Trust material is parsed once per run; each bundle
-// is verified once however many artifacts it covers; the only write is the JSON report.
+// is verified once however many artifacts it covers, on every core when there are many
+// (crypto-pool.ts); the only write is the JSON report.
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { resolveInside } from '../workspace.ts';
 import { claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
-import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
+import type { ArtifactInput } from './crypto/index.ts';
+import type { CryptoJob } from './crypto-jobs.ts';
+import { runCryptoJobs } from './crypto-pool.ts';
 import { chainArtifactVerdict } from './chain/report.ts';
 import { judgeChains } from './chain/chain.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
@@ -21,7 +24,6 @@ import { buildReport, type VerifyReport } from './report.ts';
 import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
 import type { ImageUse } from './manifests.ts';
 import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
-import { VerificationError } from './types.ts';
 
 export interface VerifyRuntime {
   env: NodeJS.ProcessEnv;
@@ -76,7 +78,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   if (readApi) loaded.push(...(await githubBundles({ ...github, release: undefined, attestationsApi: true }, artifacts, rt.env)));
   rt.log.info(`read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`);
 
-  const outcomes = loaded.map((bundle, i) => verifyOne(bundle, claims[i], trust, key, artifacts));
+  const outcomes = await bundleOutcomes(loaded, claims, trust, key, artifacts);
   const now = rt.now();
   // With require-chain the chain decides: every stage found, passing its own policy, linked to the one before.
   const chains = policy.requireChain === undefined ? undefined : judgeChains(artifacts, outcomes, policy.requireChain, now);
@@ -88,38 +90,54 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   return { report, reportFile, attestationDigest, imageUses: uses };
 }
 
-function verifyOne(bundle: LoadedBundle, claim: ReturnType<typeof claimedStatement> | undefined, trust: Trust, key: string | undefined, artifacts: readonly Subject[]): BundleOutcome {
-  const claimed = claim?.subjects ?? [];
-  const claimedType = claim?.predicateType === undefined ? {} : { claimedPredicateType: claim.predicateType };
-  if (bundle.failure) return { source: bundle.source, verified: undefined, failure: bundle.failure, claimed, ...claimedType };
-  if (isBareEnvelope(bundle.json)) {
-    const failure = {
-      check: 'bundle-format' as const,
-      expected: 'a Sigstore bundle, with the certificate and log entry that let it be verified offline',
-      found: 'a bare DSSE envelope (as older slsa-github-generator releases uploaded): nothing in it can be checked without the signer\'s certificate and log entry; use a release made by a generator version that uploads Sigstore bundles',
-    };
-    return { source: bundle.source, verified: undefined, failure, claimed, ...claimedType };
-  }
-  try {
-    const artifact = messageArtifact(bundle.json, artifacts);
-    const verified = verifyBundleCrypto(bundle.json, trust, { ...(key !== undefined && { key }), ...(artifact && { artifact }) });
-    return { source: bundle.source, verified, failure: undefined, claimed, ...claimedType };
-  } catch (err) {
-    if (err instanceof VerificationError) return { source: bundle.source, verified: undefined, failure: err.failure, claimed, ...claimedType };
-    throw err;
-  }
+/**
+ * Each bundle's outcome, in order: what fails before any check (not JSON, a bare envelope) here,
+ * the cryptographic checks by runCryptoJobs (in worker threads when there are many bundles).
+ */
+async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly ReturnType<typeof claimedStatement>[], trust: Trust, key: string | undefined, artifacts: readonly Subject[]): Promise<BundleOutcome[]> {
+  const outcomes = new Array<BundleOutcome>(loaded.length);
+  const jobs: CryptoJob[] = [];
+  const jobBundles: number[] = [];
+  const artifactSHA256 = new Set(artifacts.map((a) => a.digest['sha256']));
+  const attributed = (i: number, result: Pick<BundleOutcome, 'verified' | 'failure'>): BundleOutcome => {
+    const claim = claims[i];
+    const claimed = claim?.subjects ?? [];
+    const claimedType = claim?.predicateType === undefined ? {} : { claimedPredicateType: claim.predicateType };
+    return { source: loaded[i]?.source ?? '', ...result, claimed, ...claimedType };
+  };
+  loaded.forEach((bundle, i) => {
+    if (bundle.failure) {
+      outcomes[i] = attributed(i, { verified: undefined, failure: bundle.failure });
+    } else if (isBareEnvelope(bundle.json)) {
+      const failure = {
+        check: 'bundle-format' as const,
+        expected: 'a Sigstore bundle, with the certificate and log entry that let it be verified offline',
+        found: 'a bare DSSE envelope (as older slsa-github-generator releases uploaded): nothing in it can be checked without the signer\'s certificate and log entry; use a release made by a generator version that uploads Sigstore bundles',
+      };
+      outcomes[i] = attributed(i, { verified: undefined, failure });
+    } else {
+      const artifact = messageArtifact(bundle.json, artifactSHA256);
+      jobs.push({ bundle: bundle.json, options: { ...(key !== undefined && { key }), ...(artifact && { artifact }) } });
+      jobBundles.push(i);
+    }
+  });
+  const results = await runCryptoJobs(jobs, trust);
+  results.forEach((result, j) => {
+    const i = jobBundles[j] ?? 0;
+    outcomes[i] = attributed(i, result.verified ? { verified: result.verified, failure: undefined } : { verified: undefined, failure: result.failure });
+  });
+  return outcomes;
 }
 
 /**
  * A message signature is over one artifact's digest, which must be given to check it. The
  * artifact is found by the digest the bundle claims; the signature check then proves the claim.
  */
-function messageArtifact(json: unknown, artifacts: readonly Subject[]): ArtifactInput | undefined {
+function messageArtifact(json: unknown, artifactSHA256: ReadonlySet<string | undefined>): ArtifactInput | undefined {
   const digest = (json as { messageSignature?: { messageDigest?: { digest?: unknown } } } | undefined)?.messageSignature?.messageDigest?.digest;
   if (typeof digest !== 'string') return undefined;
   const hex = Buffer.from(digest, 'base64').toString('hex');
-  const match = artifacts.find((a) => a.digest['sha256'] === hex);
-  return match ? { digest: { algorithm: 'sha256', hex } } : undefined;
+  return artifactSHA256.has(hex) ? { digest: { algorithm: 'sha256', hex } } : undefined;
 }
 
 const hasSubjectInputs = (s: VerifySettings): boolean => [s.subjects.paths, s.subjects.digests, s.subjects.names, s.subjects.checksums].some((v) => v.trim() !== '');

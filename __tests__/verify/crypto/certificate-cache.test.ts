@@ -1,11 +1,12 @@
 // The cached encodings are byte for byte what @sigstore/core would compute, so caching changes
-// speed and never a verdict; a trusted certificate's remembered verdicts are its real ones.
+// speed and never a verdict; a certificate read by readCertificate answers every question as
+// X509Certificate.parse's does; remembered verdicts are the real ones.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ASN1Obj, X509Certificate } from '@sigstore/core';
-import { encode, withCachedEncoding, withRememberedSignatures } from '../../../src/verify/crypto/certificate-cache.ts';
+import { ASN1Obj, EXTENSION_OID_SCT, X509Certificate } from '@sigstore/core';
+import { encode, parseCertificate, readCertificate, withCachedEncoding, withRememberedSignatures } from '../../../src/verify/crypto/certificate-cache.ts';
 import { CORPUS } from './corpus.ts';
 
 // Every certificate in the corpus: leaves from bundles, CA and TSA chains from trusted roots.
@@ -59,19 +60,77 @@ void describe('certificate cache', () => {
     }
   });
 
+  void it('reads every corpus certificate as X509Certificate.parse does', () => {
+    const parsed = corpusCertificates().flatMap((der) => {
+      try {
+        return [{ der, theirs: X509Certificate.parse(der) }];
+      } catch {
+        return []; // deliberately broken fixtures
+      }
+    });
+    const everyOID = [...new Set(parsed.flatMap(({ theirs }) => theirs.extensions.map((e) => e.subs[0]?.toOID() ?? '')))];
+    for (const { der, theirs } of parsed) {
+      const ours = readCertificate(der);
+      assert.ok(ours, 'read');
+      assert.deepEqual(ours.root.toDER(), theirs.root.toDER());
+      assert.deepEqual(ours.tbsCertificate.toDER(), theirs.tbsCertificate.toDER());
+      assert.deepEqual(ours.publicKey, theirs.publicKey);
+      assert.deepEqual([ours.subject, ours.issuer, ours.serialNumber, ours.signatureValue], [theirs.subject, theirs.issuer, theirs.serialNumber, theirs.signatureValue]);
+      assert.deepEqual([ours.notBefore, ours.notAfter, ours.signatureAlgorithm, ours.subjectAltName, ours.isCA], [theirs.notBefore, theirs.notAfter, theirs.signatureAlgorithm, theirs.subjectAltName, theirs.isCA]);
+      // Every extension any certificate has, present here or not, is found (or not) alike.
+      for (const oid of [...everyOID, '1.2.3.4']) assert.deepEqual(ours.extension(oid)?.value, theirs.extension(oid)?.value, oid);
+      assert.equal(ours.verify(), theirs.verify());
+      assert.equal(ours.verify(ours), theirs.verify(theirs));
+    }
+  });
+
+  void it("clones as the SCT check needs: the copy's extension list can be edited, the original stays", () => {
+    let checked = 0;
+    for (const der of corpusCertificates()) {
+      const ours = readCertificate(der);
+      if (!ours?.extSCT) continue;
+      const theirs = X509Certificate.parse(der);
+      const [ourClone, theirClone] = [ours.clone(), theirs.clone()];
+      // As verifySCTs does: drop the SCT extension, encode the TBS part.
+      for (const clone of [ourClone, theirClone]) {
+        const at = clone.extensions.findIndex((ext) => ext.subs[0]?.toOID() === EXTENSION_OID_SCT);
+        clone.extensions.splice(at, 1);
+      }
+      assert.deepEqual(ourClone.tbsCertificate.toDER(), theirClone.tbsCertificate.toDER());
+      assert.notDeepEqual(ourClone.tbsCertificate.toDER(), ours.tbsCertificate.toDER());
+      assert.deepEqual(ours.root.toDER(), der, 'the original is unchanged');
+      assert.ok(ours.extSCT, 'and keeps its SCT extension');
+      checked++;
+    }
+    assert.ok(checked > 5, `${checked} certificates with SCTs`);
+  });
+
+  void it('fails on bytes that are not a certificate with @sigstore/core\'s own error', () => {
+    const bytes = Buffer.from([0x30, 0x03, 0x02, 0x01]);
+    assert.equal(readCertificate(bytes), undefined);
+    assert.throws(() => parseCertificate(bytes), (err: unknown) => {
+      assert.throws(() => X509Certificate.parse(bytes), { message: (err as Error).message });
+      return true;
+    });
+  });
+
   void it('remembers verdicts, good and bad, per issuer', () => {
     // This (rejected) bundle carries its whole chain: leaf, root, intermediate.
     const bundle = JSON.parse(readFileSync(path.join(CORPUS, 'bundle-with-root-cert_fail', 'bundle.sigstore.json'), 'utf8')) as { verificationMaterial: { x509CertificateChain: { certificates: { rawBytes: string }[] } } };
     const [leafDER, rootDER, intermediateDER] = bundle.verificationMaterial.x509CertificateChain.certificates.map((c) => Buffer.from(c.rawBytes, 'base64'));
     assert.ok(leafDER && intermediateDER && rootDER);
-    const root = withRememberedSignatures(X509Certificate.parse(rootDER));
-    const intermediate = withRememberedSignatures(X509Certificate.parse(intermediateDER));
-    const leaf = X509Certificate.parse(leafDER);
-    for (let i = 0; i < 2; i++) {
-      assert.equal(root.verify(), true);
-      assert.equal(intermediate.verify(root), true);
-      assert.equal(intermediate.verify(leaf), false);
-      assert.equal(intermediate.verify(), false);
+    // Both kinds: sigstore-parsed certificates wrapped, and certificates read here (which remember by themselves).
+    for (const parse of [(der: Buffer<ArrayBuffer>) => X509Certificate.parse(der), parseCertificate]) {
+      const root = withRememberedSignatures(parse(rootDER));
+      const intermediate = withRememberedSignatures(parse(intermediateDER));
+      const leaf = parse(leafDER);
+      for (let i = 0; i < 2; i++) {
+        assert.equal(root.verify(), true);
+        assert.equal(intermediate.verify(root), true);
+        assert.equal(intermediate.verify(leaf), false);
+        assert.equal(intermediate.verify(), false);
+        assert.equal(leaf.verify(root), false);
+      }
     }
   });
 });

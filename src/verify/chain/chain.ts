@@ -19,20 +19,32 @@ interface Candidate {
   failures: CheckFailure[];
 }
 
-export function judgeChains(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date): ChainVerdict[] {
-  return artifacts.map((artifact) => judgeChain(artifact, outcomes, stages, now));
+/** A bundle's policy verdict per stage, and its links: computed once however many artifacts it covers. */
+interface Memo {
+  policy: Map<ChainStageSpec, Map<BundleOutcome, CheckFailure[]>>;
+  links: Map<BundleOutcome, Set<string>>;
 }
 
-function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date): ChainVerdict {
+export function judgeChains(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date): ChainVerdict[] {
+  const memo: Memo = { policy: new Map(stages.map((s) => [s, new Map<BundleOutcome, CheckFailure[]>()])), links: new Map() };
+  return artifacts.map((artifact) => judgeChain(artifact, outcomes, stages, now, memo));
+}
+
+function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date, memo: Memo): ChainVerdict {
+  const linksOf = (c: Candidate): Set<string> => {
+    let links = memo.links.get(c.outcome);
+    if (links === undefined) memo.links.set(c.outcome, (links = linkedDigests(c.verified?.statement?.predicate ?? {})));
+    return links;
+  };
   const results: StageResult[] = [];
   // Statement digests of the attestations that completed the chain up to the previous stage.
   let previous: Set<string> | undefined;
   stages.forEach((stage, index) => {
     const number = index + 1;
     const name = `stage ${number} "${stage.label}"`;
-    const candidates = candidatesFor(artifact, outcomes, stage, now);
+    const candidates = candidatesFor(artifact, outcomes, stage, now, memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>());
     const passing = candidates.filter((c) => c.failures.length === 0 && c.verified?.statementDigest !== undefined);
-    const linked = previous === undefined ? passing : passing.filter((c) => intersects(linkedDigests(c.verified?.statement?.predicate ?? {}), previous ?? new Set()));
+    const linked = previous === undefined ? passing : passing.filter((c) => intersects(linksOf(c), previous ?? new Set()));
     const shown = linked[0] ?? passing[0] ?? candidates[0];
     const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({ label: stage.label, title: stage.title, status, attestation: shown && attestationOf(shown), failures });
 
@@ -53,7 +65,7 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
     } else if (previous !== undefined && previous.size === 0 && before !== undefined) {
       results.push(result('unreached', [{ check: 'chain-link', expected: `${name} to build on a passing stage ${number - 1} "${before.label}"`, found: `stage ${number - 1} failed, so there is nothing to link to` }]));
     } else if (linked.length === 0 && before !== undefined) {
-      const links = [...new Set(passing.flatMap((c) => [...linkedDigests(c.verified?.statement?.predicate ?? {})]))];
+      const links = [...new Set(passing.flatMap((c) => [...linksOf(c)]))];
       results.push(
         result('unlinked', [
           {
@@ -72,7 +84,7 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
 }
 
 /** The bundles that claim this stage for this artifact: verified ones judged by the stage's policy, the others by why they failed. */
-function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], stage: ChainStageSpec, now: Date): Candidate[] {
+function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], stage: ChainStageSpec, now: Date, judged: Map<BundleOutcome, CheckFailure[]>): Candidate[] {
   const candidates: Candidate[] = [];
   for (const outcome of outcomes) {
     const { verified } = outcome;
@@ -80,7 +92,8 @@ function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], st
       const statement = verified.statement;
       if (!statement || !stage.predicateTypes.includes(statement.predicateType)) continue;
       if (!statement.subject.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
-      const failures = evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now);
+      let failures = judged.get(outcome);
+      if (failures === undefined) judged.set(outcome, (failures = evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now)));
       candidates.push({ outcome, verified, predicateType: statement.predicateType, failures });
     } else {
       // Unverified claims only attribute a failure to this stage; they can never pass it.

@@ -5,10 +5,11 @@
 // Protobuf-JSON omits zero values and empty lists; the parser fills those in.
 
 import { parseJSON } from '../../json.ts';
-import { X509Certificate } from '@sigstore/core';
+import type { X509Certificate } from '@sigstore/core';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { VerificationError } from '../types.ts';
-import { decodeBase64Strict } from './base64.ts';
+import { isBase64Strict } from './base64.ts';
+import { parseCertificate } from './certificate-cache.ts';
 
 export const BUNDLE_MEDIA_TYPES: readonly string[] = [
   'application/vnd.dev.sigstore.bundle+json;version=0.1',
@@ -71,7 +72,7 @@ function checkBytes(value: unknown, where: string): void {
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkBytes(item, `${where}[${i}]`));
   } else if (typeof value === 'string') {
-    if (decodeBase64Strict(value) === undefined) fail(`${where} in base64`, `${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`);
+    if (!isBase64Strict(value)) fail(`${where} in base64`, `${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`);
   } else if (value !== null && value !== undefined) {
     fail(`${where} in base64`, typeof value);
   }
@@ -90,7 +91,7 @@ function checkChain(bundle: Bundle): void {
   content.x509CertificateChain.certificates.forEach((cert, i) => {
     let parsed: X509Certificate;
     try {
-      parsed = X509Certificate.parse(Buffer.from(cert.rawBytes));
+      parsed = parseCertificate(Buffer.from(cert.rawBytes));
     } catch (err) {
       return fail(`verificationMaterial.x509CertificateChain.certificates[${i}]: a DER X.509 certificate`, 'bytes that do not parse', err);
     }

@@ -55,6 +55,9 @@ function utf8Extension(cert: X509Certificate, oid: string): string | undefined {
   return decoded;
 }
 
+// One decoder for all: a decode without `stream` starts afresh, whatever the last one did.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The text of a DER UTF8String that spans all of `der`, or undefined. */
 export function decodeUTF8String(der: Buffer): string | undefined {
   if (der[0] !== UTF8_STRING || der.length < 2) return undefined;
@@ -70,9 +73,8 @@ export function decodeUTF8String(der: Buffer): string | undefined {
   }
   if (offset + length !== der.length) return undefined;
   const text = der.subarray(offset);
-  const decoded = new TextDecoder('utf-8', { fatal: true });
   try {
-    return decoded.decode(text);
+    return UTF8.decode(text);
   } catch {
     return undefined;
   }

@@ -4,10 +4,10 @@
 // parses PKIX RSA keys as PKCS#1; roots reach this file only after validateTrustedRoot.
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
 import { Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { decodeBase64Strict } from '../crypto/base64.ts';
-import { withRememberedSignatures } from '../crypto/certificate-cache.ts';
+import { parseCertificate, withRememberedSignatures } from '../crypto/certificate-cache.ts';
+import { withFastSigningKey } from '../crypto/signing-key.ts';
 import { VerificationError } from '../types.ts';
 import type { CertificateAuthorityJSON, TimeRangeJSON, TransparencyLogInstanceJSON, TrustedRootJSON } from './root-json.ts';
 
@@ -27,12 +27,14 @@ export interface TrustedInstance {
 /** Everything verify mode trusts for one run: one instance per trusted root. */
 export interface Trust {
   readonly instances: readonly TrustedInstance[];
+  /** The roots it was made from: what a worker thread makes its own from. */
+  readonly roots: readonly TrustedRootJSON[];
 }
 
 const materials = new WeakMap<TrustedRootJSON, TrustMaterial>();
 
 export function createTrust(roots: readonly TrustedRootJSON[]): Trust {
-  return { instances: roots.map(instanceOf) };
+  return { instances: roots.map(instanceOf), roots };
 }
 
 function instanceOf(root: TrustedRootJSON): TrustedInstance {
@@ -45,7 +47,7 @@ function instanceOf(root: TrustedRootJSON): TrustedInstance {
     tlogThreshold: material.tlogs.length > 0 ? 1 : 0,
     ctlogThreshold: material.ctlogs.length > 0 ? 1 : 0,
   };
-  return { material, options, verifier: new Verifier(material, options) };
+  return { material, options, verifier: withFastSigningKey(new Verifier(material, options), material, options.ctlogThreshold) };
 }
 
 /** The parsed material of a root; parsed on first use and kept for the root object's lifetime. */
@@ -91,7 +93,7 @@ function certAuthority(ca: CertificateAuthorityJSON, where: string): CertAuthori
   const certChain = ca.certChain.certificates.map((cert, i) => {
     const field = `${where}.certChain.certificates[${i}].rawBytes`;
     try {
-      return withRememberedSignatures(X509Certificate.parse(bytes(cert.rawBytes, field)));
+      return withRememberedSignatures(parseCertificate(bytes(cert.rawBytes, field)));
     } catch (err) {
       if (err instanceof VerificationError) throw err;
       throw unusable(field, 'a DER X.509 certificate', `bytes that do not parse (${message(err)})`, err);

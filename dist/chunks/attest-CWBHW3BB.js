@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-P2FL2YDC.js";import"./chunk-MPF2WLDX.js";import"./chunk-TFWLKAVL.js";import"./chunk-NYJD5YM2.js";import"./chunk-STJPPDRS.js";import"./chunk-LVKSSYFB.js";import"./chunk-V74YULKK.js";import"./chunk-ZYSPTFMX.js";import"./chunk-QEHTRALI.js";import"./chunk-6PCQFACD.js";import"./chunk-37MHPRYO.js";import"./chunk-27KRAXYY.js";import"./chunk-IQ6P6TC6.js";import"./chunk-H47OZVTQ.js";import"./chunk-DALG4BIT.js";import"./chunk-Y2VL3AFD.js";import"./chunk-O5MJNMB5.js";import"./chunk-3IJ7ERXY.js";export{c as attest,a as openSigningSession,b as signStatements};

@@ -1,0 +1,3 @@
+import { createRequire as __provenanceCreateRequire } from 'node:module';
+const require = __provenanceCreateRequire(import.meta.url);
+import{a as s,b as p,d as m}from"./chunks/chunk-RXSAXPO4.js";import{c as a}from"./chunks/chunk-GTXGDGRS.js";import"./chunks/chunk-LVKSSYFB.js";import"./chunks/chunk-V74YULKK.js";import"./chunks/chunk-Y2VL3AFD.js";import"./chunks/chunk-O5MJNMB5.js";import{a as e}from"./chunks/chunk-3IJ7ERXY.js";import{parentPort as u,workerData as n}from"node:worker_threads";var t=u;if(!t)throw new Error("verify-worker must run as a worker thread");var k=a(n.roots),i=e(r=>{try{return s(m(r),k)}catch(o){return{error:p(o)}}},"run");t.on("message",({start:r,jobs:o})=>{t.postMessage({start:r,results:o.map(i)})});
