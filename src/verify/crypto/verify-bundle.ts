@@ -9,6 +9,7 @@ import type { SignedEntity, Verifier } from '@sigstore/verify';
 import type { Trust } from '../trust/material.ts';
 import { VerificationError, type VerifiedBundle } from '../types.ts';
 import { parseBundle } from './bundle-format.ts';
+import { requireConsistentProofs } from './proof-consistency.ts';
 import { certificateFacts } from './certificate-facts.ts';
 import { DigestSignatureContent } from './digest-signature.ts';
 import { depth, toFailure, type KeyKind } from './failures.ts';
@@ -29,6 +30,7 @@ export interface CryptoOptions {
 /** Verifies `bundle` (JSON text, bytes, or parsed JSON); throws a VerificationError naming the failed check. */
 export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: CryptoOptions = {}): VerifiedBundle {
   const parsed = parseBundle(bundle);
+  requireConsistentProofs(parsed);
   const keyKind = keyKindOf(parsed, options);
   const { artifact } = options;
   let statement: VerifiedBundle['statement'];
