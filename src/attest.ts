@@ -1,9 +1,10 @@
 // Attest mode, start to finish: inputs → identity → subjects → predicate → statements → signed
-// bundles on disk. Side effects are limited to the network calls of signing and one atomic
-// write at the very end, so any failure before it leaves no file behind.
+// bundles, staged next to their file. Side effects are limited to the network calls of signing and
+// that staged write, which the caller commits (renames into place) once publishing has succeeded, or
+// discards: a run that fails anywhere leaves no bundle file behind.
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
 import type { IdentityProvider } from '@sigstore/sign';
@@ -15,13 +16,13 @@ import { ProvenanceError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { AttestSettings, PredicateSource, SigstoreSetting } from './inputs/settings.ts';
 import { bundleFacts } from './output/bundle-facts.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { stageFileAtomic, type StagedFile } from './atomic-write.ts';
 import { bundleTarget, serializeBundles } from './output/bundle-files.ts';
 import type { AttestReport } from './output/summary.ts';
 import { parseDocument, parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
 import { buildStatements, statementBytes, type Statement } from './provenance/statement.ts';
-import { planForChoice, planFromSigningConfig, type SigningPlan } from './signing/instance.ts';
+import { MAX_SIGNING_CONFIG_BYTES, planForChoice, planFromSigningConfig, type SigningPlan } from './signing/instance.ts';
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { stagePredicate, type StageContext } from './stages/index.ts';
 import { withLinks, type LinkTarget } from './stages/links.ts';
@@ -45,6 +46,9 @@ export interface AttestOutcome {
   repository: string | undefined;
   ref: string | undefined;
   bundleFile: string;
+  /** The bundle file's content, staged beside it: `commit` puts it in place, `discard` drops it. */
+  bundleText: string;
+  staged: StagedFile;
   bundles: SerializedBundle[];
   statementDigests: string[]; // sha256:<hex> of each signed statement
   report: AttestReport;
@@ -100,15 +104,19 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
   const { bundles, digests: statementDigests } = await signStatements(session, statements);
 
   const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), bundles.length);
-  await writeFileAtomic(target.file, serializeBundles(bundles, target.format));
-
+  const bundleText = serializeBundles(bundles, target.format);
   const facts = bundles.map(bundleFacts);
+  // Last: nothing after it may fail and leave the staged file behind (the caller commits or discards it).
+  const staged = await stageFileAtomic(target.file, bundleText);
+
   const first = facts[0];
   const github = token.github !== undefined;
   return {
     repository: github && typeof token.payload['repository'] === 'string' ? token.payload['repository'] : undefined,
     ref: github && typeof token.payload['ref'] === 'string' ? token.payload['ref'] : undefined,
     bundleFile: target.file,
+    bundleText,
+    staged,
     bundles,
     statementDigests,
     report: {
@@ -191,7 +199,7 @@ async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv)
   if (!token.github) {
     throw new ProvenanceError(
       'OIDC_TOKEN_INVALID',
-      `SLSA provenance needs a GitHub Actions identity, but the OIDC token was issued by ${String(token.payload.iss)}`,
+      `SLSA provenance needs a GitHub Actions identity, but the OIDC token was issued by ${typeof token.payload.iss === 'string' ? token.payload.iss : `no issuer (iss is ${typeof token.payload.iss})`}`,
       'Run the step in GitHub Actions, or set predicate-type to attest a predicate of your own with this identity',
     );
   }
@@ -209,6 +217,8 @@ async function signingPlan(setting: SigstoreSetting, token: IdentityToken, works
   const file = resolveInside('sigstore', setting.path, workspace);
   let json: unknown;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_SIGNING_CONFIG_BYTES) throw new Error(`${size} bytes, more than ${MAX_SIGNING_CONFIG_BYTES}`);
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

@@ -56,7 +56,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const workspace = process.cwd();
   const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
   const outcome = await attest(settings, { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [path.resolve(os.tmpdir())], log });
-  const published = await publish(outcome, settings, process.env, log);
+  const published = await publish(outcome, settings, process.env, log).catch(async (err: unknown) => {
+    await outcome.staged.discard();
+    throw err;
+  });
+  await outcome.staged.commit();
   if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
   for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${url}`);
   process.stdout.write(`${outcome.bundleFile}\n`);

@@ -37,7 +37,8 @@ export type ErrorCode =
   | 'ARTIFACTS_UNAVAILABLE' // no Actions runtime (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL): not inside a GitHub Actions job
   | 'ARTIFACT_CONFLICT' // an artifact of that name already exists in this workflow run
   | 'ARTIFACT_NOT_FOUND' // no artifact of that name, or none of its files are bundles
-  | 'ARTIFACT_FAILED'; // the GitHub Actions artifact service or its blob storage refused or could not be reached
+  | 'ARTIFACT_FAILED' // the GitHub Actions artifact service or its blob storage refused or could not be reached
+  | 'VERIFICATION_FAILED'; // verify mode: an artifact has no bundle that passes every check and the policy
 
 export class ProvenanceError extends Error {
   readonly code: ErrorCode;
@@ -53,13 +54,21 @@ export class ProvenanceError extends Error {
 
   /** The single line shown to the user, e.g. by `core.setFailed` or on the CLI's stderr. */
   toLine(): string {
-    return `${this.message}. ${this.hint} [${this.code}]`;
+    return oneLine(`${this.message}. ${this.hint} [${this.code}]`);
   }
+}
+
+/**
+ * Line breaks folded into spaces: a message may quote what it was given (a file's first line,
+ * a parser's complaint about it), and the user must still see one line.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, ' ');
 }
 
 /** One line for any thrown value; unexpected errors keep their message, never a stack. */
 export function errorLine(err: unknown): string {
   if (err instanceof ProvenanceError) return err.toLine();
-  if (err instanceof Error) return `unexpected error: ${err.message} [INTERNAL]`;
-  return `unexpected error: ${String(err)} [INTERNAL]`;
+  if (err instanceof Error) return oneLine(`unexpected error: ${err.message} [INTERNAL]`);
+  return oneLine(`unexpected error: ${String(err)} [INTERNAL]`);
 }

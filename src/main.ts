@@ -37,12 +37,18 @@ async function runAttest(get: InputReader): Promise<void> {
   const settings = attestSettings(get);
   const [{ attest }, { attestSummaryMarkdown }, { publish }] = await Promise.all([import('./attest.ts'), import('./output/summary.ts'), import('./publish/index.ts')]);
   const outcome = await attest(settings, actionRuntime(process.env));
+  // The bundle file and the outputs appear only once every sink has its copy: a step that fails
+  // leaves no bundle file and sets no output (see docs/retries.md).
+  const published = await publish(outcome, settings, process.env, log).catch(async (err: unknown) => {
+    await outcome.staged.discard();
+    throw err;
+  });
+  await outcome.staged.commit();
   core.setOutput('bundle-path', outcome.bundleFile);
   core.setOutput('statement-digest', outcome.statementDigests[0] ?? '');
   core.setOutput('statement-digests', outcome.statementDigests.join('\n'));
   core.setOutput('subject-count', String(outcome.report.subjects.length));
   core.info(`wrote ${outcome.bundles.length} bundle(s) to ${outcome.bundleFile}`);
-  const published = await publish(outcome, settings, process.env, log);
   if (published.attestationIds[0] !== undefined) core.setOutput('attestation-id', published.attestationIds[0]);
   if (published.attestationUrls[0] !== undefined) core.setOutput('attestation-url', published.attestationUrls[0]);
   if (published.releaseAssets.length > 0) core.setOutput('release-assets', published.releaseAssets.join('\n'));

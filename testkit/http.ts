@@ -6,11 +6,37 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A queued fault: an HTTP status to answer with instead of serving the request, 'reset' to drop the
-// connection without any answer (what a crashing load balancer looks like to the client), or
-// 'lost-response' to serve the request for real and then drop the answer (the client retries
-// something that already happened: for Rekor, the retry meets 409 "entry already exists").
-export type Fault = number | 'reset' | 'lost-response';
+// A queued fault, the same vocabulary for every loopback stand-in (the GitHub stand-in's GitHubFault adds
+// its own upload faults):
+// - an HTTP status: answered instead of serving the request (a 429 carries `retry-after: 0`);
+// - `{status, retryAfter?, headers?}`: the same with headers, e.g. `{status: 429, retryAfter: 1}`;
+// - 'reset': drop the connection without any answer (what a crashing load balancer looks like);
+// - 'lost-response': serve the request for real, then drop the answer (the client retries something that
+//   already happened: for Rekor, the retry meets 409 "entry already exists");
+// - 'slow' or `{delayMs}`: wait (SLOW_MS for 'slow'), then serve as usual: shorter than a client's timeout;
+// - 'timeout': accept the request and never answer, until the client gives up (or the server stops);
+// - 'garbage': answer 200 with a body that is not what the protocol says (an HTML page labelled JSON),
+//   without serving the request.
+export type Fault = number | { status: number; retryAfter?: number; headers?: Record<string, string> } | 'reset' | 'lost-response' | 'slow' | { delayMs: number } | 'timeout' | 'garbage';
+
+/** How long a 'slow' fault delays an answer: far below any client timeout, production or shortened. */
+export const SLOW_MS = 250;
+
+/** The body a 'garbage' fault answers with. */
+export const GARBAGE_BODY = '<html><body><h1>200 OK</h1><p>injected garbage: not what the protocol says</p></body></html>';
+
+/** The wait a fault asks for before the request is served as usual, or undefined. */
+export function faultDelay(fault: Fault | undefined): number | undefined {
+  if (fault === 'slow') return SLOW_MS;
+  return typeof fault === 'object' && 'delayMs' in fault ? fault.delayMs : undefined;
+}
+
+/** A one-word name for a fault, for tables and recorded requests. */
+export function describeFault(fault: Fault): string {
+  if (typeof fault === 'number' || typeof fault === 'string') return String(fault);
+  if ('delayMs' in fault) return `slow ${fault.delayMs} ms`;
+  return fault.retryAfter === undefined ? String(fault.status) : `${fault.status} retry-after ${fault.retryAfter}`;
+}
 
 export type Route = (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void;
 
@@ -39,15 +65,28 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   sendJSON(res, status, { code: status, message }, headers);
 }
 
-// Answers with the queued fault if there is one; returns whether the request was consumed.
+// Answers with the queued fault if there is one; returns whether the request was consumed. 'slow' and
+// 'lost-response' are acted out by the caller (see serve), so they do not consume it.
 export function applyFault(fault: Fault | undefined, req: IncomingMessage, res: ServerResponse): boolean {
-  if (fault === undefined || fault === 'lost-response') return false;
+  if (fault === undefined || fault === 'lost-response' || fault === 'slow' || (typeof fault === 'object' && 'delayMs' in fault)) return false;
   if (fault === 'reset') {
     req.socket.destroy();
     return true;
   }
-  const headers: Record<string, string> = fault === 429 ? { 'retry-after': '0' } : {};
-  sendError(res, fault, `injected fault ${fault}`, headers);
+  if (fault === 'timeout') {
+    // Never answered: the client's timeout (or the server's stop) closes the connection.
+    req.resume();
+    return true;
+  }
+  if (fault === 'garbage') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(GARBAGE_BODY) });
+    res.end(GARBAGE_BODY);
+    return true;
+  }
+  const status = typeof fault === 'number' ? fault : fault.status;
+  const headers: Record<string, string> =
+    typeof fault === 'number' ? (fault === 429 ? { 'retry-after': '0' } : {}) : { ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }), ...fault.headers };
+  sendError(res, status, `injected fault ${describeFault(fault)}`, headers);
   return true;
 }
 
@@ -70,13 +109,17 @@ export async function serve(route: Route, options: ServeOptions = {}): Promise<L
         return res;
       }) as typeof res.end;
     } else if (applyFault(fault, req, res)) return;
-    readBody(req)
-      .then((body) => route(req, body, res))
-      .catch((err: unknown) => {
-        // A bug in a handler must surface as a 500 the test can see, not as a hung request.
-        if (!res.headersSent) sendError(res, 500, err instanceof Error ? err.message : String(err));
-        else res.destroy();
-      });
+    const serveIt = (): void =>
+      void readBody(req)
+        .then((body) => route(req, body, res))
+        .catch((err: unknown) => {
+          // A bug in a handler must surface as a 500 the test can see, not as a hung request.
+          if (!res.headersSent) sendError(res, 500, err instanceof Error ? err.message : String(err));
+          else res.destroy();
+        });
+    const delay = faultDelay(fault);
+    if (delay === undefined) serveIt();
+    else setTimeout(serveIt, delay);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

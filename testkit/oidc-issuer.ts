@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
-import { applyFault, sendError, sendJSON, serve } from './http.ts';
+import { applyFault, faultDelay, sendError, sendJSON, serve } from './http.ts';
 import type { Fault } from './http.ts';
 
 // Claims as GitHub puts them into a job token (all values strings, ids included). Time claims (iat, nbf,
@@ -173,7 +173,10 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
         return sendJSON(res, 200, { keys: [jwk] });
       case tokenPath: {
         requests.token++;
-        if (applyFault(state.faults.shift(), req, res)) return;
+        const fault = state.faults.shift();
+        if (applyFault(fault, req, res)) return;
+        const delay = faultDelay(fault);
+        if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
         if (req.headers.authorization !== `Bearer ${requestToken}`) return sendError(res, 401, 'Bad credentials');
         const audience = url.searchParams.get('audience');
         return sendJSON(res, 200, { value: await mint({}, audience ?? undefined) });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { backoffDelay, fetchWithRetry, type RetryPolicy } from '../../src/http/retry.ts';
+import { backoffDelay, fetchAndRead, fetchWithRetry, jsonBody, type RetryPolicy } from '../../src/http/retry.ts';
 import { ProvenanceError } from '../../src/errors.ts';
 
 const fast: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 2_000 };
@@ -70,5 +70,45 @@ describe('backoffDelay', () => {
       const d = backoffDelay(3, p, null);
       assert.ok(d >= 200 && d <= 400, `attempt 3 waits 200–400 ms, got ${d}`);
     }
+  });
+});
+
+describe('fetchAndRead', () => {
+  const garbage = (res: http.ServerResponse): void => void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>garbage</html>');
+  let answers: ((res: http.ServerResponse) => void)[] = [];
+  let count = 0;
+  const server2 = http.createServer((_req, res) => {
+    count++;
+    (answers.shift() ?? ((r: http.ServerResponse) => void r.writeHead(200, { 'content-type': 'application/json' }).end('{"value":"jwt"}')))(res);
+  });
+  let url = '';
+  before(async () => {
+    await new Promise<void>((r) => server2.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server2.address() as AddressInfo).port}/token`;
+  });
+  after(() => new Promise<void>((r) => {
+    server2.close(() => r());
+    server2.closeAllConnections(); // the client keeps sockets alive
+  }));
+  const read = jsonBody('{"value": …}', (v) => (typeof v === 'object' && v !== null && typeof (v as { value?: unknown }).value === 'string' ? (v as { value: string }).value : undefined));
+  const tokenReq = () => ({ service: 'Token service', code: 'OIDC_REQUEST_FAILED' as const, hint: 'try later', url });
+
+  it('retries a garbage answer like a 5xx and returns the next good one', async () => {
+    answers = [garbage];
+    count = 0;
+    assert.equal(await fetchAndRead(tokenReq(), read, fast), 'jwt');
+    assert.equal(count, 2);
+  });
+  it('names garbage that persists, after every attempt', async () => {
+    answers = [garbage, garbage, garbage];
+    count = 0;
+    await assert.rejects(fetchAndRead(tokenReq(), read, fast), /^ProvenanceError: Token service failed: GET http:\/\/127\.0\.0\.1:\d+\/token answered HTTP 200 with a body that is not JSON \(expected \{"value": …\}\)$/);
+    assert.equal(count, 3);
+  });
+  it('times out an attempt whose answer never comes, and retries it', async () => {
+    answers = [() => undefined]; // never answered
+    count = 0;
+    assert.equal(await fetchAndRead(tokenReq(), read, { ...fast, timeoutMs: 200 }), 'jwt');
+    assert.equal(count, 2);
   });
 });

@@ -2,7 +2,8 @@
 // (the conformance cases on the public-good root, each by artifact and by digest, and tampered
 // copies of the good ones) checked in-process and through worker threads, with and without this
 // thread as a lane, gives the same VerifiedBundle or the same CheckFailure for every bundle, in
-// order. An error that is not a verdict (a key that is not a key) is thrown alike.
+// order. An error that is not a verdict (a key that is not a key) is thrown alike. Workers started
+// ahead of a run (prestartCryptoWorkers) are used by it, or ended.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey } from 'node:crypto';
@@ -10,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProvenanceError } from '../../src/errors.ts';
 import type { CryptoJob, CryptoResult } from '../../src/verify/crypto-jobs.ts';
-import { runCryptoJobs } from '../../src/verify/crypto-pool.ts';
+import { prestartCryptoWorkers, runCryptoJobs } from '../../src/verify/crypto-pool.ts';
 import type { Trust } from '../../src/verify/trust/index.ts';
 import { CORPUS, casePath, publicGoodTrust } from './crypto/corpus.ts';
 
@@ -136,4 +137,24 @@ void describe('runCryptoJobs: the worker pool against this thread', () => {
     const [here, there] = [await thrown(0), await thrown(2)];
     assert.deepEqual([there.code, there.message, there.hint], [here.code, here.message, here.hint]);
   });
+
+  void it('uses workers started ahead for the same trust, and ends those it does not need', async () => {
+    // Started for this trust: taken by the run (the same results as ever).
+    prestartCryptoWorkers(trust);
+    const pooled = await runCryptoJobs(jobs, trust, { workers: 1 });
+    pooled.forEach((result, i) => assert.deepStrictEqual(result, inProcess[i], `job ${i}`));
+    // Started, then a run in this thread alone, or one for another trust: ended, the results unchanged.
+    prestartCryptoWorkers(trust);
+    assert.deepStrictEqual(await runCryptoJobs(jobs.slice(0, 3), trust), inProcess.slice(0, 3));
+    prestartCryptoWorkers(trust);
+    const other = await publicGoodTrustAgain();
+    const again = await runCryptoJobs(jobs, other, { workers: 1 });
+    again.forEach((result, i) => assert.deepStrictEqual(result, inProcess[i], `job ${i}`));
+  });
 });
+
+// The same root as a separate Trust object: the pool keys started workers by the object.
+async function publicGoodTrustAgain(): Promise<Trust> {
+  const { createTrust, loadTrustedRoots } = await import('../../src/verify/trust/index.ts');
+  return createTrust(await loadTrustedRoots('public-good', process.cwd()));
+}

@@ -93,7 +93,7 @@ describe('report', () => {
   it('gives one failure line naming artifact and check', () => {
     assert.equal(
       failureLine(report),
-      'provenance verification failed for 1 of 2 artifact(s): lib (signer-workflow: expected o/r/.github/workflows/release.yml, found o/r/.github/workflows/other.yml). To fix: the artifact was built somewhere the policy does not allow: use the artifact from the allowed workflow and ref, or change the policy if this origin is intended',
+      'provenance verification failed for 1 of 2 artifact(s): lib (signer-workflow: expected o/r/.github/workflows/release.yml, found o/r/.github/workflows/other.yml). To fix: the artifact was built somewhere the policy does not allow: use the artifact from the allowed workflow and ref, or change the policy if this origin is intended [VERIFICATION_FAILED]',
     );
   });
 });

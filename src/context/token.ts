@@ -2,9 +2,9 @@
 // is fetched per signing; its verified claims describe the build and the same token is what
 // Fulcio turns into the signing certificate, so predicate and certificate cannot disagree.
 
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { ProvenanceError } from '../errors.ts';
-import { fetchWithRetry, type RetryPolicy } from '../http/retry.ts';
+import { fetchAndRead, jsonBody, type RetryPolicy, type ServiceRequest } from '../http/retry.ts';
 import { trustedIssuer, type TrustedIssuer } from './issuers.ts';
 
 export const SIGSTORE_AUDIENCE = 'sigstore';
@@ -26,7 +26,9 @@ export async function requestToken(env: NodeJS.ProcessEnv, retry?: RetryPolicy):
   if (requestURL && requestBearer) {
     const url = new URL(requestURL);
     url.searchParams.set('audience', SIGSTORE_AUDIENCE);
-    const response = await fetchWithRetry(
+    // A garbage answer (not JSON, or no token in it; say, a proxy's HTML page with status 200) is
+    // retried like a 5xx, and named as such if it persists.
+    return fetchAndRead(
       {
         service: 'GitHub OIDC token endpoint',
         code: 'OIDC_REQUEST_FAILED',
@@ -34,18 +36,12 @@ export async function requestToken(env: NodeJS.ProcessEnv, retry?: RetryPolicy):
         url: url.href,
         init: { headers: { authorization: `Bearer ${requestBearer}`, accept: 'application/json' } },
       },
+      jsonBody('{"value": "<JWT>"}', (body) => {
+        const value = typeof body === 'object' && body !== null ? (body as { value?: unknown }).value : undefined;
+        return typeof value === 'string' && value !== '' ? value : undefined;
+      }),
       retry,
     );
-    const body: unknown = await response.json().catch(() => undefined);
-    const value = typeof body === 'object' && body !== null ? (body as { value?: unknown }).value : undefined;
-    if (typeof value !== 'string' || value === '') {
-      throw new ProvenanceError(
-        'OIDC_REQUEST_FAILED',
-        'GitHub OIDC token endpoint answered without a token (expected JSON {"value": "<JWT>"})',
-        'Re-run the job; if it persists, check the runner version',
-      );
-    }
-    return value;
   }
   const explicit = env['SIGSTORE_ID_TOKEN'];
   if (explicit) return explicit.trim();
@@ -81,13 +77,25 @@ export async function verifyToken(jwt: string, env: NodeJS.ProcessEnv, retry?: R
     });
     return { jwt, payload, github: issuer };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError(
-      'OIDC_TOKEN_INVALID',
-      `the job's OIDC token does not verify against ${issuer.issuer}: ${reason}`,
-      'Re-run the job; a token that fails verification is never used to sign',
+    throw tokenRefused(err, unverified, issuer.issuer);
+  }
+}
+
+/** Why a genuine-looking GitHub token was refused: a wrong audience or an expired token say what to change. */
+function tokenRefused(err: unknown, unverified: JWTPayload, issuer: string): ProvenanceError {
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud') {
+    const audience = Array.isArray(unverified.aud) ? unverified.aud.join(', ') : String(unverified.aud ?? 'none');
+    return new ProvenanceError(
+      'OIDC_CLAIMS_INVALID',
+      `the OIDC token from ${issuer} is for audience "${audience}"; expected "${SIGSTORE_AUDIENCE}"`,
+      `Request the token for audience "${SIGSTORE_AUDIENCE}" (e.g. core.getIDToken('${SIGSTORE_AUDIENCE}'), or "&audience=${SIGSTORE_AUDIENCE}" on ACTIONS_ID_TOKEN_REQUEST_URL) before passing it as SIGSTORE_ID_TOKEN`,
     );
   }
+  if (err instanceof errors.JWTExpired) {
+    return new ProvenanceError('OIDC_TOKEN_INVALID', `the OIDC token from ${issuer} has expired`, 'Request the token right before signing (it is valid for minutes), or let the action request it in GitHub Actions');
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  return new ProvenanceError('OIDC_TOKEN_INVALID', `the job's OIDC token does not verify against ${issuer}: ${reason}`, 'Re-run the job; a token that fails verification is never used to sign');
 }
 
 async function issuerKeys(issuer: string, retry?: RetryPolicy): Promise<JSONWebKeySet> {
@@ -105,11 +113,6 @@ async function issuerKeys(issuer: string, retry?: RetryPolicy): Promise<JSONWebK
   return jwks as JSONWebKeySet;
 }
 
-async function fetchJSON(req: Parameters<typeof fetchWithRetry>[0], retry?: RetryPolicy): Promise<object> {
-  const response = await fetchWithRetry(req, retry);
-  const body: unknown = await response.json().catch(() => undefined);
-  if (typeof body !== 'object' || body === null) {
-    throw new ProvenanceError(req.code, `${req.service} answered ${new URL(req.url).pathname} with a body that is not JSON`, req.hint);
-  }
-  return body;
+async function fetchJSON(req: ServiceRequest, retry?: RetryPolicy): Promise<object> {
+  return fetchAndRead(req, jsonBody('a JSON object', (body) => (typeof body === 'object' && body !== null ? body : undefined)), retry);
 }

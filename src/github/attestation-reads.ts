@@ -4,7 +4,8 @@
 
 import { ProvenanceError } from '../errors.ts';
 import type { Answer, RequestIntent } from './failure.ts';
-import { MAX_BUNDLE_BYTES } from './limits.ts';
+import { exceedsDepth } from '../json.ts';
+import { MAX_BUNDLE_BYTES, MAX_BUNDLE_DEPTH } from './limits.ts';
 import type { BundleText } from './release-bundles.ts';
 import { repoPath, type Repository } from './repository.ts';
 import type { RestClient } from './rest-client.ts';
@@ -49,6 +50,8 @@ function parseEntry(item: unknown, rest: RestClient, answer: Answer): StoredAtte
   const { id, bundle, bundle_url: bundleUrl } = item as { id?: unknown; bundle?: unknown; bundle_url?: unknown };
   const hasBundle = typeof bundle === 'object' && bundle !== null;
   if (!hasBundle && typeof bundleUrl !== 'string') throw rest.unusable(answer, 'an attestation with neither bundle nor bundle_url');
+  // bundleText re-serializes an inline bundle; JSON.stringify recurses, so a hostile depth would end it with a RangeError.
+  if (hasBundle && exceedsDepth(bundle, MAX_BUNDLE_DEPTH)) throw rest.unusable(answer, `an attestation bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels`);
   return { id: typeof id === 'number' ? id : undefined, bundle: hasBundle ? bundle : undefined, bundleUrl: typeof bundleUrl === 'string' ? bundleUrl : undefined };
 }
 

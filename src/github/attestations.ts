@@ -3,7 +3,7 @@
 // so neither a re-run nor a retry after a lost answer stores a second copy. Private repositories
 // without a plan that includes attestations answer 403/404; in mode "auto" that is a warning.
 
-import { backoffDelay, isTransientStatus } from '../http/retry.ts';
+import { backoffDelay, isTransientStatus, pause } from '../http/retry.ts';
 import { attestationUrl, bundleText, storedAttestations, unavailable, type StoredAttestation } from './attestation-reads.ts';
 import { statementOf } from '../attestation-identity.ts';
 import { bundleIdentity, type BundleIdentity } from './bundle-identity.ts';
@@ -21,8 +21,6 @@ export type AttestationResult =
   | { outcome: 'unavailable'; warning: string };
 
 const WRITE: RequestIntent = { permission: 'attestations: write' };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function postAttestation(rest: RestClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode }): Promise<AttestationResult> {
   const identity = bundleIdentity(bundle);
@@ -43,22 +41,36 @@ export async function postAttestation(rest: RestClient, serverUrl: string, repo:
       answer = await rest.send({ method: 'POST', url: repoPath(repo, 'attestations'), body: { json: { bundle } }, retry: { ...policy, attempts: 1 } });
     } catch (err) {
       if (attempt >= policy.attempts) throw err;
-      await sleep(backoffDelay(attempt, policy, null));
+      await pause(backoffDelay(attempt, policy, null));
       continue;
     }
-    if (answer.status === 201) return created(rest, serverUrl, repo, answer);
+    if (answer.status >= 200 && answer.status < 300) {
+      const id = createdId(rest, answer);
+      if (id !== undefined) return { outcome: 'created', id, url: attestationUrl(serverUrl, repo, id) };
+      // An answer we cannot read (a proxy's garbage, no id) leaves it open whether the bundle was stored:
+      // like a lost answer, only a fresh look before the next try can tell.
+      if (attempt >= policy.attempts) throw rest.unusable(answer, `HTTP ${answer.status} without an attestation id`);
+      await pause(backoffDelay(attempt, policy, null));
+      continue;
+    }
     const limited = rateLimitWait(answer);
     if (limited === undefined && (answer.status === 403 || answer.status === 404)) return refused(answer);
     const wait = limited ?? (isTransientStatus(answer.status) ? backoffDelay(attempt, policy, answer.headers.get('retry-after')) : undefined);
     if (wait === undefined || wait > policy.maxDelayMs || attempt >= policy.attempts) throw rest.refusal({ ...answer, attempts: attempt }, WRITE);
-    await sleep(wait);
+    await pause(wait);
   }
 }
 
-function created(rest: RestClient, serverUrl: string, repo: Repository, answer: Answer): AttestationResult {
-  const id = (rest.parse(answer) as { id?: unknown }).id;
-  if (typeof id !== 'number') throw rest.unusable(answer, 'HTTP 201 without an attestation id');
-  return { outcome: 'created', id, url: attestationUrl(serverUrl, repo, id) };
+/** The id a 201 carries, or undefined when the body is not the JSON GitHub documents. */
+function createdId(rest: RestClient, answer: Answer): number | undefined {
+  let body: unknown;
+  try {
+    body = rest.parse(answer);
+  } catch {
+    return undefined;
+  }
+  const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : undefined;
 }
 
 /** The stored copy of this attestation (same signed statement), the API's refusal, or undefined when not stored. */

@@ -4,9 +4,10 @@
 
 import type { SerializedBundle } from '@sigstore/bundle';
 import type { RetryPolicy } from '../http/retry.ts';
-import { listAttestations } from './attestation-reads.ts';
+import { listAttestations, storedAttestations } from './attestation-reads.ts';
 import { postAttestation, type AttestationMode, type AttestationResult } from './attestations.ts';
-import { sha256Hex } from './bundle-identity.ts';
+import { bundleIdentity, sha256Hex } from './bundle-identity.ts';
+import { releaseByTag, WRITE } from './releases.ts';
 import { requireToken, type GitHubEndpoints } from './endpoints.ts';
 import { publishReleaseAssets, type PublishedAsset, type ReleaseFile } from './release-assets.ts';
 import { listReleaseBundles, type BundleText } from './release-bundles.ts';
@@ -20,6 +21,10 @@ export type { GitHubEndpoints } from './endpoints.ts';
 export { gitHubEndpoints } from './endpoints.ts';
 
 export interface GitHubPublisher {
+  /** Reads the release for `tag` (it must exist), writing nothing: the first request a release upload makes. */
+  checkRelease(repo: string, tag: string): Promise<void>;
+  /** Reads the attestations stored for the bundle's subject, writing nothing; a refusing API is left to postAttestation. */
+  checkAttestations(repo: string, bundle: SerializedBundle): Promise<void>;
   /** Uploads bundle files to the release for `tag`; an identical asset is left alone. Returns their download URLs. */
   publishReleaseAssets(repo: string, tag: string, files: readonly ReleaseFile[], options: { replace: boolean }): Promise<PublishedAsset[]>;
   /** Stores one bundle with the attestations API, once; see AttestationMode for a repository the API refuses. */
@@ -50,6 +55,11 @@ export function createGitHubService(options: GitHubServiceOptions): GitHubServic
   });
   const { serverUrl } = options;
   return {
+    checkRelease: async (repo, tag) => void (await releaseByTag(rest, parseRepository(repo), tag, WRITE)),
+    checkAttestations: async (repo, bundle) => {
+      const digest = bundleIdentity(bundle).subjectDigest;
+      if (digest !== undefined) await storedAttestations(rest, parseRepository(repo), digest);
+    },
     publishReleaseAssets: (repo, tag, files, opts) => publishReleaseAssets(rest, parseRepository(repo), tag, files, opts),
     postAttestation: (repo, bundle, opts) => postAttestation(rest, serverUrl, parseRepository(repo), bundle, opts),
     listReleaseBundles: (repo, tag) => listReleaseBundles(rest, parseRepository(repo), tag),

@@ -15,3 +15,5 @@ export const PER_PAGE = 100;
 
 /** Rounds of "upload, meet an existing asset, re-list" before a name that keeps changing is an error. */
 export const MAX_ASSET_ROUNDS = 3;
+/** Nesting of an inline bundle in an attestations listing: a bundle nests 7 levels. */
+export const MAX_BUNDLE_DEPTH = 64;

@@ -5,7 +5,8 @@
 /** The URL marked rel="next", or undefined on the last page. */
 export function nextPageUrl(link: string | null): string | undefined {
   if (!link) return undefined;
-  for (const match of link.matchAll(/<([^>]*)>((?:\s*;\s*[^,;<]+)*)/g)) {
+  // [^<>]: a URL never holds either, and a scan that stops at the next "<" keeps a hostile header linear.
+  for (const match of link.matchAll(/<([^<>]*)>((?:\s*;\s*[^,;<]+)*)/g)) {
     const [, url, params = ''] = match;
     for (const param of params.split(';')) {
       const [key, raw] = param.split('=', 2).map((s) => s.trim());

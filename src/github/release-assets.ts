@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { sameStatements, statementsOfText } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
-import { isAlreadyExists, SERVICE } from './failure.ts';
+import { isAlreadyExists, SERVICE, type Answer } from './failure.ts';
 import { MAX_ASSET_ROUNDS, MAX_BUNDLE_BYTES } from './limits.ts';
 import { deleteAsset, downloadAsset, listAssets, parseAsset, releaseByTag, WRITE, type Release, type ReleaseAsset } from './releases.ts';
 import { repoLabel, type Repository } from './repository.ts';
@@ -47,6 +47,7 @@ interface Context {
 
 async function publishOne(ctx: Context, file: ReleaseFile): Promise<PublishedAsset> {
   let replaced = false;
+  let unreadable: Answer | undefined;
   for (let round = 1; round <= MAX_ASSET_ROUNDS; round++) {
     const existing = ctx.assets.find((a) => a.name === file.name);
     if (existing && existing.state !== 'uploaded') {
@@ -58,9 +59,11 @@ async function publishOne(ctx: Context, file: ReleaseFile): Promise<PublishedAss
       replaced = true;
     }
     const uploaded = await upload(ctx, file);
-    if (uploaded) return { name: file.name, url: uploaded.downloadUrl, outcome: replaced ? 'replaced' : 'uploaded' };
-    ctx.assets = await listAssets(ctx.rest, ctx.repo, ctx.release, WRITE); // someone else took the name: look again
+    if (uploaded !== undefined && 'id' in uploaded) return { name: file.name, url: uploaded.downloadUrl, outcome: replaced ? 'replaced' : 'uploaded' };
+    unreadable = uploaded?.unreadable;
+    ctx.assets = await listAssets(ctx.rest, ctx.repo, ctx.release, WRITE); // someone else took the name, or we cannot tell: look again
   }
+  if (unreadable !== undefined) throw ctx.rest.unusable(unreadable, `HTTP ${unreadable.status} and no usable asset, ${MAX_ASSET_ROUNDS} times`);
   throw new ProvenanceError(
     'GITHUB_API_FAILED',
     `${SERVICE} kept answering "already_exists" for asset "${file.name}" of release ${ctx.release.tag} in ${repoLabel(ctx.repo)} after ${MAX_ASSET_ROUNDS} rounds`,
@@ -68,8 +71,12 @@ async function publishOne(ctx: Context, file: ReleaseFile): Promise<PublishedAss
   );
 }
 
-/** The new asset, or undefined when the name is taken (422 already_exists). Cleans up after a broken upload. */
-async function upload(ctx: Context, file: ReleaseFile): Promise<ReleaseAsset | undefined> {
+/**
+ * The new asset; undefined when the name is taken (422 already_exists); `unreadable` for a success whose
+ * body is not an asset (a proxy's garbage), which leaves it open whether the upload was stored: the
+ * caller looks again, as for a taken name. Cleans up after a broken upload.
+ */
+async function upload(ctx: Context, file: ReleaseFile): Promise<ReleaseAsset | { unreadable: Answer } | undefined> {
   let answer;
   try {
     answer = await ctx.rest.send({ method: 'POST', url: ctx.release.uploadUrl, query: { name: file.name }, body: { bytes: file.content, contentType: file.contentType } });
@@ -78,12 +85,17 @@ async function upload(ctx: Context, file: ReleaseFile): Promise<ReleaseAsset | u
     throw err;
   }
   if (isAlreadyExists(answer)) return undefined;
-  if (answer.status !== 201) {
+  if (answer.status < 200 || answer.status >= 300) {
     if (answer.status >= 500) await removeIncomplete(ctx, file.name);
     throw ctx.rest.refusal(answer, WRITE);
   }
-  const asset = parseAsset(ctx.rest.parse(answer));
-  if (!asset) throw ctx.rest.unusable(answer, 'an uploaded asset without id, name, size, state or url');
+  let asset: ReleaseAsset | undefined;
+  try {
+    asset = parseAsset(ctx.rest.parse(answer));
+  } catch {
+    asset = undefined;
+  }
+  if (!asset) return { unreadable: answer };
   ctx.assets.push(asset);
   return asset;
 }

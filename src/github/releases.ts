@@ -26,7 +26,7 @@ export const READ: RequestIntent = { permission: 'contents: read' };
 export const WRITE: RequestIntent = { permission: 'contents: write' };
 
 export async function releaseByTag(rest: RestClient, repo: Repository, tag: string, intent: RequestIntent): Promise<Release> {
-  const answer = await rest.send({ method: 'GET', url: repoPath(repo, 'releases', 'tags', tag) });
+  const answer = await rest.send({ method: 'GET', url: repoPath(repo, 'releases', 'tags', tag), expectJSON: true });
   if (answer.status === 404) {
     throw new ProvenanceError(
       'RELEASE_NOT_FOUND',
@@ -35,8 +35,9 @@ export async function releaseByTag(rest: RestClient, repo: Repository, tag: stri
     );
   }
   if (answer.status !== 200) throw rest.refusal(answer, intent);
-  const body = rest.parse(answer) as { id?: unknown; upload_url?: unknown };
-  if (typeof body.id !== 'number' || typeof body.upload_url !== 'string') throw rest.unusable(answer, 'a release without id or upload_url');
+  // JSON, but any JSON: `null` or a list is as unusable as an object without the fields.
+  const body = rest.parse(answer) as { id?: unknown; upload_url?: unknown } | null;
+  if (typeof body?.id !== 'number' || typeof body.upload_url !== 'string') throw rest.unusable(answer, 'a release without id or upload_url');
   return { id: body.id, tag, uploadUrl: body.upload_url.replace(/\{[^}]*\}$/, '') };
 }
 

@@ -1,9 +1,9 @@
 // The small GitHub REST client every other file here uses: the headers GitHub asks for, the token as a
-// Bearer header (and nowhere else), bounded retries through fetchWithRetry (408/429/5xx/resets plus
-// GitHub's rate-limit 403s), capped bodies, and pages followed through `Link: rel="next"`. It returns
+// Bearer header (and nowhere else), bounded retries through fetchAndRead (408/429/5xx/resets, bodies that
+// break off or are garbage where JSON was asked for, plus GitHub's rate-limit 403s), capped bodies, and pages followed through `Link: rel="next"`. It returns
 // every HTTP answer to the caller, which knows what a 404 or 422 means for its request.
 
-import { DEFAULT_RETRY, fetchWithRetry, isTransientStatus, networkReason, type RetryPolicy } from '../http/retry.ts';
+import { DEFAULT_RETRY, fetchAndRead, isTransientStatus, networkReason, type RetryPolicy } from '../http/retry.ts';
 import { ProvenanceError } from '../errors.ts';
 import { describeRequest, redact, refusal, SERVICE, unusable, type Answer, type RequestIntent } from './failure.ts';
 import { MAX_JSON_BYTES, MAX_PAGES, PER_PAGE } from './limits.ts';
@@ -33,6 +33,8 @@ export interface RestRequest {
   /** Sent without the token: pre-signed storage URLs (attestation bundle_url) need none. */
   anonymous?: boolean;
   retry?: RetryPolicy;
+  /** A GET's 2xx must be JSON: anything else is garbage, retried like a 5xx. */
+  expectJSON?: boolean;
 }
 
 export class RestClient {
@@ -66,31 +68,40 @@ export class RestClient {
       body = req.body.bytes;
       headers['content-type'] = req.body.contentType;
     }
-    const response = await fetchWithRetry(
+    const maxBytes = req.maxBytes ?? MAX_JSON_BYTES;
+    // The body is read within its attempt: one that breaks off, or garbage where JSON was asked for
+    // (a GET's 2xx), is retried like a 5xx and named in the error line if it persists.
+    const { response, bytes } = await fetchAndRead(
       {
         service: SERVICE,
         code: 'GITHUB_API_FAILED',
-        hint: 'Re-run the job later; if it keeps failing, check that the runner can reach GITHUB_API_URL',
+        hint: 'Re-run the job later; if it keeps failing, check that the runner can reach GITHUB_API_URL and that it is the GitHub REST API',
         url,
         init: { method: req.method, headers, ...(body === undefined ? {} : { body }) },
         passStatus: () => true,
         serverWait: (r) => rateLimitWait(r),
       },
+      async (response) => {
+        const read = await readBody(response, maxBytes);
+        if (!read.ok) {
+          if (read.reason === 'too-large') throw unusable(req.method, url, `more than ${maxBytes} bytes`, this.#token);
+          return { ok: false, problem: `HTTP ${response.status} with a body that broke off (${networkReason(read.cause)})` };
+        }
+        if (req.expectJSON === true && req.method === 'GET' && response.ok && !isJSON(read.bytes)) {
+          return { ok: false, problem: `HTTP ${response.status} with a body that is not JSON` };
+        }
+        return { ok: true, value: { response, bytes: read.bytes } };
+      },
       policy,
     );
-    const read = await readBody(response, req.maxBytes ?? MAX_JSON_BYTES);
     this.#debug(`${describeRequest(req.method, url)} -> ${response.status}`);
-    if (!read.ok) {
-      const what = read.reason === 'too-large' ? `more than ${req.maxBytes ?? MAX_JSON_BYTES} bytes` : `an answer that broke off (${networkReason(read.cause)})`;
-      throw unusable(req.method, url, what, this.#token);
-    }
     const attempts = isTransientStatus(response.status) ? policy.attempts : 1;
-    return { method: req.method, url, status: response.status, headers: response.headers, body: read.bytes, attempts };
+    return { method: req.method, url, status: response.status, headers: response.headers, body: bytes, attempts };
   }
 
   /** A JSON answer with one of the `ok` statuses; anything else becomes the refusal's error line. */
   async json(req: RestRequest, intent: RequestIntent, ok: readonly number[] = [200]): Promise<unknown> {
-    const answer = await this.send(req);
+    const answer = await this.send({ ...req, expectJSON: true });
     if (!ok.includes(answer.status)) throw this.refusal(answer, intent);
     return this.parse(answer);
   }
@@ -118,7 +129,7 @@ export class RestClient {
    */
   async list<T>(req: RestRequest, intent: RequestIntent, pick: (page: unknown, answer: Answer) => T[], onRefused?: (answer: Answer) => T[] | undefined): Promise<T[]> {
     const items: T[] = [];
-    let next: RestRequest | undefined = { ...req, query: { per_page: PER_PAGE, ...req.query } };
+    let next: RestRequest | undefined = { ...req, expectJSON: true, query: { per_page: PER_PAGE, ...req.query } };
     for (let page = 1; next; page++) {
       if (page > MAX_PAGES) throw this.unusable({ method: req.method, url: this.#resolve(req) }, `more than ${MAX_PAGES} pages`);
       const answer = await this.send(next);
@@ -129,7 +140,7 @@ export class RestClient {
       }
       items.push(...pick(this.parse(answer), answer));
       const link = nextPageUrl(answer.headers.get('link'));
-      next = link === undefined ? undefined : { ...req, url: this.#sameOrigin(link, answer.url), query: {} };
+      next = link === undefined ? undefined : { ...req, expectJSON: true, url: this.#sameOrigin(link, answer.url), query: {} };
     }
     return items;
   }
@@ -169,5 +180,14 @@ export class RestClient {
       throw new ProvenanceError('GITHUB_API_FAILED', redact(`${SERVICE} linked the next page of ${describeRequest('GET', from)} to another host (${url.origin})`, this.#token), 'Check GITHUB_API_URL: a proxy in front of GitHub must keep Link headers on its own host');
     }
     return url.href;
+  }
+}
+
+function isJSON(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -56,6 +56,11 @@ export function attestSettings(get: InputReader): AttestSettings {
       'Add e.g. "subject-path: dist/*" to the step',
     );
   }
+  const pushToRegistry = booleanInput('push-to-registry', get('push-to-registry'), false);
+  // Known before anything is signed: without an image subject there is nothing to attach the bundle to.
+  if (pushToRegistry && !subjects.names.trim()) {
+    throw new ProvenanceError('INPUT_CONFLICT', 'push-to-registry is true but no image is named: subject-name and subject-digest give the images', 'Add "subject-name: ghcr.io/OWNER/IMAGE" and "subject-digest: sha256:…" (e.g. from docker/build-push-action\'s digest output)');
+  }
   return {
     subjects,
     predicate: stageSource(get('stage').trim(), get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ?? predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
@@ -63,7 +68,7 @@ export function attestSettings(get: InputReader): AttestSettings {
     bundlePath: get('bundle-path').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
     github: githubPublishSettings(get),
-    pushToRegistry: booleanInput('push-to-registry', get('push-to-registry'), false),
+    pushToRegistry,
     uploadArtifact: get('upload-artifact').trim() || undefined,
     links: linkSettings(get('links')),
   };

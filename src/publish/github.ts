@@ -51,33 +51,59 @@ export function releaseFiles(run: SignedRun, assetName: string | undefined): Rel
   });
 }
 
-export async function publishToGitHub(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): Promise<GitHubPublishResult> {
-  const result: GitHubPublishResult = { releaseAssets: [], attestationIds: [], attestationUrls: [] };
+/**
+ * What publishing to GitHub will do for this run, in two steps: `check` makes the first read of each
+ * kind (the release, the attestations listing) and writes nothing; `publish` writes. publish() checks
+ * every sink before writing to any, so a GitHub API that is down fails the step before another sink
+ * holds a copy.
+ */
+export interface GitHubPublication {
+  check(): Promise<void>;
+  publish(): Promise<GitHubPublishResult>;
+}
+
+export function gitHubPublication(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): GitHubPublication {
   const tag = releaseTag(settings.uploadToRelease, run.ref);
   const wantsAttestations = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '');
   if (settings.uploadToRelease === 'auto' && tag === undefined) log.info('upload-to-release: auto, but this run is not for a tag: no release assets uploaded');
-  if (tag === undefined && !wantsAttestations) return result;
-  if (run.repository === undefined) {
+  if (tag === undefined && !wantsAttestations) return { check: () => Promise.resolve(), publish: () => Promise.resolve({ releaseAssets: [], attestationIds: [], attestationUrls: [] }) };
+  const repository = run.repository;
+  if (repository === undefined) {
     throw new ProvenanceError('INPUT_CONFLICT', 'publishing to GitHub needs a GitHub Actions identity (the repository comes from the job token), but this run has none', 'Run the step in GitHub Actions, or drop upload-to-release and set attestations-api: false');
   }
   const github = createGitHubService({ ...gitHubEndpoints(env), token: settings.githubToken || undefined, debug: (line) => log.debug(line) });
-
-  if (tag !== undefined) {
-    const published = await github.publishReleaseAssets(run.repository, tag, releaseFiles(run, settings.releaseAssetName), { replace: settings.replaceReleaseAssets });
-    for (const asset of published) log.info(`release ${tag}: ${asset.name} ${asset.outcome}`);
-    result.releaseAssets = published.map((a) => a.url);
-  }
-  if (wantsAttestations) {
-    const mode: AttestationMode = settings.attestationsApi === 'true' ? 'true' : 'auto';
-    for (const bundle of run.bundles) {
-      const stored = await github.postAttestation(run.repository, bundle, { mode });
-      if (stored.outcome === 'unavailable') {
-        log.warning(stored.warning);
-        break;
+  const firstBundle = run.bundles[0];
+  return {
+    async check() {
+      if (tag !== undefined) await github.checkRelease(repository, tag);
+      else if (firstBundle !== undefined) await github.checkAttestations(repository, firstBundle);
+    },
+    async publish() {
+      const result: GitHubPublishResult = { releaseAssets: [], attestationIds: [], attestationUrls: [] };
+      if (tag !== undefined) {
+        const published = await github.publishReleaseAssets(repository, tag, releaseFiles(run, settings.releaseAssetName), { replace: settings.replaceReleaseAssets });
+        for (const asset of published) log.info(`release ${tag}: ${asset.name} ${asset.outcome}`);
+        result.releaseAssets = published.map((a) => a.url);
       }
-      if (stored.id !== undefined) result.attestationIds.push(String(stored.id));
-      result.attestationUrls.push(stored.url);
-    }
-  }
-  return result;
+      if (wantsAttestations) {
+        const mode: AttestationMode = settings.attestationsApi === 'true' ? 'true' : 'auto';
+        for (const bundle of run.bundles) {
+          const stored = await github.postAttestation(repository, bundle, { mode });
+          if (stored.outcome === 'unavailable') {
+            log.warning(stored.warning);
+            break;
+          }
+          if (stored.id !== undefined) result.attestationIds.push(String(stored.id));
+          result.attestationUrls.push(stored.url);
+        }
+      }
+      return result;
+    },
+  };
+}
+
+export async function publishToGitHub(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): Promise<GitHubPublishResult> {
+  const publication = gitHubPublication(run, settings, env, log);
+  await publication.check();
+  return publication.publish();
 }

@@ -1,8 +1,7 @@
-// Everything attest mode does after the bundles are written: the registry next to images, then
-// GitHub (release assets, attestations API), then the workflow artifact. One function, so the action and the CLI publish
-// the same way.
+// Everything attest mode does after signing, before the bundle file is put in place: the registry
+// next to images, then GitHub (release assets, attestations API), then the workflow artifact, each
+// read once before any is written to. One function, so the action and the CLI publish the same way.
 
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttestOutcome } from '../attest.ts';
 
@@ -21,20 +20,25 @@ export async function publish(outcome: AttestOutcome, settings: AttestSettings, 
   const { subjects } = outcome.report;
   // Each sink's client is loaded only when that sink is used (the artifact client alone is megabytes).
   const registry = settings.pushToRegistry ? await import('./registry.ts') : undefined;
-  const referrers = registry
-    ? await registry.pushToRegistry(registry.imageTargets(subjects, settings.subjects.names), subjects, outcome.bundles, MAX_SUBJECTS_PER_STATEMENT, outcome.report.predicateType, log)
-    : [];
-  const { publishToGitHub } = await import('./github.ts');
-  const github = await publishToGitHub(
+  const images = registry ? { targets: registry.imageTargets(subjects, settings.subjects.names), client: registry.createBundleRegistry() } : undefined;
+  const { gitHubPublication } = await import('./github.ts');
+  const github = gitHubPublication(
     { repository: outcome.repository, ref: outcome.ref, subjects, bundles: outcome.bundles, subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT },
     settings.github,
     env,
     log,
   );
+  // Every sink is read once before any is written to: a service that is down (after its retries)
+  // fails the step while no sink holds a copy yet. One that fails between its first read and its
+  // writes can still leave earlier sinks' copies; a re-run completes them without duplicates.
+  if (registry && images) await registry.checkRegistry(images.targets, images.client);
+  await github.check();
+  const referrers = registry && images ? await registry.pushToRegistry(images.targets, subjects, outcome.bundles, MAX_SUBJECTS_PER_STATEMENT, outcome.report.predicateType, log, images.client) : [];
+  const published = await github.publish();
   const artifact =
     settings.uploadArtifact === undefined
       ? undefined
-      : await (await import('./artifact.ts')).uploadBundlesArtifact(settings.uploadArtifact, [{ name: path.basename(outcome.bundleFile), content: await readFile(outcome.bundleFile, 'utf8') }], env);
+      : await (await import('./artifact.ts')).uploadBundlesArtifact(settings.uploadArtifact, [{ name: path.basename(outcome.bundleFile), content: outcome.bundleText }], env);
   if (artifact) log.info(`uploaded ${path.basename(outcome.bundleFile)} as workflow artifact "${artifact.name}"`);
-  return { ...github, referrers, artifact };
+  return { ...published, referrers, artifact };
 }

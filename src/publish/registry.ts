@@ -35,6 +35,16 @@ export interface RegistryPushResult {
   via: 'referrers-api' | 'tag-fallback';
 }
 
+/**
+ * Reads each image's manifest (it must exist), writing nothing: publish() checks every sink before
+ * writing to any, so a registry that is down fails the step before another sink holds a copy.
+ */
+export async function checkRegistry(targets: readonly ImageTarget[], registry: BundleRegistry): Promise<void> {
+  for (const target of targets) await registry.resolveDigest({ ...parseImageReference(target.image, 'subject-name'), tag: undefined, digest: target.digest });
+}
+
+export { createBundleRegistry };
+
 export async function pushToRegistry(
   targets: readonly ImageTarget[],
   subjects: readonly Subject[],

@@ -12,7 +12,7 @@ import { addToFallbackIndex, type FallbackTiming } from './fallback-index.ts';
 import { ANNOTATION_PREDICATE_TYPE, OCI_MANIFEST, SIGSTORE_BUNDLE_ARTIFACT, isSigstoreBundleType } from './media-types.ts';
 import { parseImageManifest, sha256Digest, type Descriptor } from './oci.ts';
 import { EMPTY_CONFIG_BYTES, referrerManifest } from './referrer-manifest.ts';
-import { MAX_BUNDLE_BYTES } from './limits.ts';
+import { MAX_BUNDLE_BYTES, MAX_LAYERS } from './limits.ts';
 import { findReferrers, type FoundReferrer, type ReferrerSource } from './referrers.ts';
 import type { RepositoryClient } from './repository.ts';
 
@@ -65,7 +65,7 @@ async function findAttached(repo: RepositoryClient, subjectDigest: string, layer
     if (parsed?.annotations[ANNOTATION_PREDICATE_TYPE] !== predicateType) continue;
     if (parsed.layers.some((l) => l.digest === layerDigest)) return found;
     if (statement === undefined) continue;
-    for (const layer of parsed.layers) {
+    for (const layer of parsed.layers.slice(0, MAX_LAYERS)) {
       const bytes = await repo.getBlob(layer, MAX_BUNDLE_BYTES);
       const parsed = bytes === undefined ? undefined : parseJSON(bytes);
       if (parsed?.ok && statementOf(parsed.value) === statement) return found;

@@ -2,6 +2,7 @@
 // `application/vnd.dsse.envelope.v1+json` layer per attestation. The layers are bare DSSE envelopes (no
 // certificate or log entry beside them); they are returned as found, and verify mode says so.
 
+import { MAX_LAYERS } from './limits.ts';
 import { DSSE_ENVELOPE } from './media-types.ts';
 import { parseImageManifest, referrersTag } from './oci.ts';
 import { readLayerJSON, type RegistryBundle } from './registry-bundle.ts';
@@ -19,6 +20,7 @@ export async function readCosignAttestations(repo: RepositoryClient, subjectDige
   const manifest = parseImageManifest(found.json);
   if (manifest === undefined) return [{ source: `${at})`, json: undefined, problem: `tag ${tag} holds something other than an image manifest` }];
   const envelopes = manifest.layers.filter((layer) => layer.mediaType === DSSE_ENVELOPE);
+  if (envelopes.length > MAX_LAYERS) return [{ source: `${at})`, json: undefined, problem: `tag ${tag} has ${envelopes.length} attestation layers, more than ${MAX_LAYERS}` }];
   const out: RegistryBundle[] = [];
   for (const layer of envelopes) out.push(await readLayerJSON(repo, layer, `${at} layer ${layer.digest})`));
   return out;

@@ -12,7 +12,8 @@ export interface HelperCredentials {
 }
 
 const HELPER_TIMEOUT_MS = 30_000;
-const MAX_HELPER_OUTPUT = 64 * 1024;
+/** Characters of a helper's stdout (and stderr) kept; an answer is under 1 KiB. */
+export const MAX_HELPER_OUTPUT = 64 * 1024;
 const NOT_FOUND = /credentials not found/i;
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -33,11 +34,16 @@ export async function runCredentialHelper(name: string, serverURL: string, env: 
     if (NOT_FOUND.test(said)) return undefined;
     throw fail(`exited with ${result.code}${said ? ` (${said})` : ''}`);
   }
+  return helperCredentials(result.stdout, fail);
+}
+
+/** A helper's answer on stdout (at most MAX_HELPER_OUTPUT characters are kept); `fail` makes the error. */
+export function helperCredentials(stdout: string, fail: (why: string, cause?: unknown) => ProvenanceError): HelperCredentials {
   let json: unknown;
   try {
-    json = JSON.parse(result.stdout);
+    json = JSON.parse(stdout);
   } catch (err) {
-    throw fail('answered something that is not JSON', err);
+    throw fail(stdout.length >= MAX_HELPER_OUTPUT ? `answered more than ${MAX_HELPER_OUTPUT} characters` : 'answered something that is not JSON', err);
   }
   if (!isObject(json) || typeof json['Username'] !== 'string' || typeof json['Secret'] !== 'string') {
     throw fail('answered JSON without string "Username" and "Secret"');
@@ -60,10 +66,10 @@ function run(program: string, serverURL: string, env: NodeJS.ProcessEnv): Promis
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
-      if (stdout.length < MAX_HELPER_OUTPUT) stdout += d.toString('utf8');
+      if (stdout.length < MAX_HELPER_OUTPUT) stdout = (stdout + d.toString('utf8')).slice(0, MAX_HELPER_OUTPUT);
     });
     child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < MAX_HELPER_OUTPUT) stderr += d.toString('utf8');
+      if (stderr.length < MAX_HELPER_OUTPUT) stderr = (stderr + d.toString('utf8')).slice(0, MAX_HELPER_OUTPUT);
     });
     child.on('error', (err) => {
       clearTimeout(timer);

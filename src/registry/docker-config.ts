@@ -3,7 +3,7 @@
 // registry are read: `auths` (inline credentials), `credHelpers` (a helper per registry) and `credsStore`
 // (the helper for every other registry). A missing file means anonymous access, not an error.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ProvenanceError } from '../errors.ts';
@@ -23,6 +23,9 @@ export interface DockerConfig {
   credsStore: string | undefined;
 }
 
+/** `docker login` writes a few KiB; a config this large is something else. */
+export const MAX_DOCKER_CONFIG_BYTES = 4 * 1024 * 1024;
+
 export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
   if (env['DOCKER_CONFIG']) return path.join(env['DOCKER_CONFIG'], 'config.json');
   return path.join(env['HOME'] || os.homedir(), '.docker', 'config.json');
@@ -37,14 +40,25 @@ export function credentialKeyHost(key: string): string {
 
 export async function readDockerConfig(env: NodeJS.ProcessEnv): Promise<DockerConfig> {
   const file = dockerConfigPath(env);
-  const empty: DockerConfig = { file, auths: new Map(), credHelpers: new Map(), credsStore: undefined };
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_DOCKER_CONFIG_BYTES) throw invalid(file, `is ${size} bytes, more than ${MAX_DOCKER_CONFIG_BYTES}`);
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty;
+    if (err instanceof ProvenanceError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, auths: new Map(), credHelpers: new Map(), credsStore: undefined };
     throw invalid(file, `cannot be read (${(err as Error).message})`, err);
   }
+  return parseDockerConfig(text, file);
+}
+
+/** The login parts of a Docker config file's text; `file` names it in errors. */
+export function parseDockerConfig(text: string, file: string): DockerConfig {
+  if (text.length > MAX_DOCKER_CONFIG_BYTES || Buffer.byteLength(text, 'utf8') > MAX_DOCKER_CONFIG_BYTES) {
+    throw invalid(file, `is larger than ${MAX_DOCKER_CONFIG_BYTES} bytes`);
+  }
+  const empty: DockerConfig = { file, auths: new Map(), credHelpers: new Map(), credsStore: undefined };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -6,7 +6,7 @@
 // again, keeping whatever the other writer added.
 
 import { ProvenanceError } from '../errors.ts';
-import { backoffDelay, type RetryPolicy } from '../http/retry.ts';
+import { backoffDelay, pause, type RetryPolicy } from '../http/retry.ts';
 import { isObject } from '../json.ts';
 import { OCI_INDEX } from './media-types.ts';
 import { parseIndexEntries, referrersTag, type Descriptor } from './oci.ts';
@@ -56,7 +56,7 @@ export async function addToFallbackIndex(repo: RepositoryClient, subjectDigest: 
     // Jitter, so writers that collided once do not collide again in lockstep.
     await sleep(settle + Math.random() * (settle / 2));
     if (listed(await readFallbackIndex(repo, subjectDigest))) return;
-    await sleep(backoffDelay(round, retry, null));
+    await pause(backoffDelay(round, retry, null));
   }
   throw new ProvenanceError(
     'REGISTRY_FAILED',

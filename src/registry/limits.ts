@@ -15,6 +15,9 @@ export const MAX_REFERRER_PAGES = 100;
 /** Sigstore referrers of one image we read (each costs two requests); far above any real image's. */
 export const MAX_REFERRERS = 1000;
 
+/** Layers of one referrer or cosign `.att` manifest we read (each is a download): one per attestation. */
+export const MAX_LAYERS = 1000;
+
 /** Reads the whole body, failing once it passes `limit` bytes. `what` names the request for the error. */
 export async function readLimited(response: Response, limit: number, what: string): Promise<Uint8Array> {
   const tooLarge = (): ProvenanceError =>

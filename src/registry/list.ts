@@ -6,6 +6,7 @@ import { isSigstoreBundleType } from './media-types.ts';
 import { readCosignAttestations } from './cosign-att.ts';
 import { parseImageManifest } from './oci.ts';
 import { findReferrers, type FoundReferrer } from './referrers.ts';
+import { MAX_LAYERS } from './limits.ts';
 import { readLayerJSON, type RegistryBundle } from './registry-bundle.ts';
 import type { RepositoryClient } from './repository.ts';
 
@@ -25,6 +26,7 @@ async function readReferrer(repo: RepositoryClient, subjectDigest: string, { des
   const manifest = parseImageManifest(found.json);
   const layers = manifest?.layers.filter((layer) => isSigstoreBundleType(layer.mediaType)) ?? [];
   if (layers.length === 0) return [{ source, json: undefined, problem: `referrer manifest ${descriptor.digest} has no Sigstore bundle layer` }];
+  if (layers.length > MAX_LAYERS) return [{ source, json: undefined, problem: `referrer manifest ${descriptor.digest} has ${layers.length} Sigstore bundle layers, more than ${MAX_LAYERS}` }];
   const out: RegistryBundle[] = [];
   // One bundle per referrer is the layout; more are read too, each named by its layer.
   for (const layer of layers) out.push(await readLayerJSON(repo, layer, layers.length === 1 ? source : `${source.slice(0, -1)} layer ${layer.digest})`));

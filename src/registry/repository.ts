@@ -1,13 +1,14 @@
 // The distribution API calls we make on one repository: manifests by tag or digest, blobs (existence
 // check, monolithic upload, bounded download), and the referrers API. Content is checked against its
-// digest on the way in, so a registry cannot hand us bytes other than the ones named.
+// digest on the way in, so a registry cannot hand us bytes other than the ones named (a mismatch, or
+// garbage where JSON belongs, is retried like a 5xx before it is reported).
 
 import { ProvenanceError } from '../errors.ts';
 import { parseJSON } from '../json.ts';
 import { MAX_MANIFEST_BYTES, MAX_REFERRER_PAGES, readLimited } from './limits.ts';
 import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.ts';
 import { SHA256_DIGEST, parseIndexEntries, sha256Digest, type Descriptor } from './oci.ts';
-import type { RegistryTransport } from './transport.ts';
+import { UnusableAnswer, type RegistryRequest, type RegistryTransport } from './transport.ts';
 
 export interface FetchedManifest {
   descriptor: Descriptor;
@@ -46,22 +47,24 @@ export class RepositoryClient {
 
   async getManifest(reference: string): Promise<FetchedManifest | undefined> {
     const req = { method: 'GET', target: this.#path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, expect: [200, 404] } as const;
-    const response = await this.transport.send(req);
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
     const what = `registry ${this.transport.registry}: ${this.transport.describe(req)}`;
-    const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what);
-    const digest = sha256Digest(bytes);
-    if (SHA256_DIGEST.test(reference) && digest !== reference) throw this.#mismatch(this.transport.describe(req), reference, digest);
-    const parsed = parseJSON(bytes);
-    if (!parsed.ok) {
-      throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered a manifest that is not JSON (${parsed.reason})`, 'Check the image reference; the registry may be serving something else there');
-    }
-    const declared = (parsed.value as { mediaType?: unknown } | null)?.mediaType;
-    const mediaType = contentType(response) || (typeof declared === 'string' ? declared : '');
-    return { descriptor: { mediaType, digest, size: bytes.byteLength }, bytes, json: parsed.value };
+    // Content that is not what was asked for (garbage from a proxy, another digest) is retried, then reported.
+    return this.transport.sendAndRead(req, async (response) => {
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what);
+      const digest = sha256Digest(bytes);
+      if (SHA256_DIGEST.test(reference) && digest !== reference) throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), reference, digest));
+      const parsed = parseJSON(bytes);
+      if (!parsed.ok) {
+        throw new UnusableAnswer(new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered a manifest that is not JSON (${parsed.reason})`, 'Check the image reference; the registry may be serving something else there'));
+      }
+      const declared = (parsed.value as { mediaType?: unknown } | null)?.mediaType;
+      const mediaType = contentType(response) || (typeof declared === 'string' ? declared : '');
+      return { descriptor: { mediaType, digest, size: bytes.byteLength }, bytes, json: parsed.value };
+    });
   }
 
   /** PUT by tag or digest; `subjectProcessed` when the registry answered with `OCI-Subject`. */
@@ -86,7 +89,11 @@ export class RepositoryClient {
     if (location === null) {
       throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.transport.registry} failed: POST /v2/${this.repository}/blobs/uploads/ answered HTTP 202 without a Location`, 'The registry does not follow the OCI distribution spec; report it to its operator');
     }
-    const upload = new URL(location, this.transport.base);
+    // The registry chose this URL: one that does not parse is its fault, not a crash of ours.
+    const upload = URL.parse(location, this.transport.base.href);
+    if (upload === null) {
+      throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.transport.registry} failed: POST /v2/${this.repository}/blobs/uploads/ answered HTTP 202 with a Location that is not a URL`, 'The registry does not follow the OCI distribution spec; report it to its operator');
+    }
     upload.searchParams.set('digest', digest);
     // Debian's registry wants this exact content type on uploads.
     const done = await this.transport.send({ method: 'PUT', target: upload.toString(), headers: { 'content-type': 'application/octet-stream' }, body: bytes, expect: [201] });
@@ -101,15 +108,16 @@ export class RepositoryClient {
     if (descriptor.size > limit) {
       throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} is declared as ${descriptor.size} bytes, more than ${limit}`, 'Only attestations are read from registries; check what was attached to the image');
     }
-    const response = await this.transport.send(req);
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    const bytes = await readLimited(response, limit, what);
-    const digest = sha256Digest(bytes);
-    if (digest !== descriptor.digest) throw this.#mismatch(this.transport.describe(req), descriptor.digest, digest);
-    return bytes;
+    return this.transport.sendAndRead(req, async (response) => {
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      const bytes = await readLimited(response, limit, what);
+      const digest = sha256Digest(bytes);
+      if (digest !== descriptor.digest) throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), descriptor.digest, digest));
+      return bytes;
+    });
   }
 
   /** Referrer descriptors of `digest` via the referrers API, or undefined when the registry lacks it (404). */
@@ -119,21 +127,28 @@ export class RepositoryClient {
     const found: Descriptor[] = [];
     let next: string | undefined = first.toString();
     for (let page = 0; next !== undefined && page < MAX_REFERRER_PAGES; page++) {
-      const req = { method: 'GET', target: next, headers: { accept: OCI_INDEX }, expect: [200, 404] } as const;
-      const response = await this.transport.send(req);
-      if (response.status === 404) {
-        await response.body?.cancel();
+      const req: RegistryRequest = { method: 'GET', target: next, headers: { accept: OCI_INDEX }, expect: [200, 404] };
+      const what = `registry ${this.transport.registry}: ${this.transport.describe(req)}`;
+      const answer: { entries: Descriptor[]; next: string | undefined } | undefined = await this.transport.sendAndRead(req, async (response) => {
+        if (response.status === 404) {
+          await response.body?.cancel();
+          return undefined;
+        }
+        const parsed = parseJSON(await readLimited(response, MAX_MANIFEST_BYTES, what));
+        const entries = parsed.ok ? parseIndexEntries(parsed.value) : undefined;
+        if (entries === undefined) {
+          throw new UnusableAnswer(new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered something other than an OCI image index`, 'The registry\'s referrers API is broken; report it to its operator'));
+        }
+        const next = nextPage(response.headers.get('link'), this.transport.base);
+        if (next === null) throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered a Link header whose next page is not a URL`, "The registry's referrers API is broken; report it to its operator");
+        return { entries, next };
+      });
+      if (answer === undefined) {
         if (page === 0) return undefined;
         break;
       }
-      const what = `registry ${this.transport.registry}: ${this.transport.describe(req)}`;
-      const parsed = parseJSON(await readLimited(response, MAX_MANIFEST_BYTES, what));
-      const entries = parsed.ok ? parseIndexEntries(parsed.value) : undefined;
-      if (entries === undefined) {
-        throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered something other than an OCI image index`, 'The registry\'s referrers API is broken; report it to its operator');
-      }
-      found.push(...entries);
-      next = nextPage(response.headers.get('link'), this.transport.base);
+      found.push(...answer.entries);
+      next = answer.next;
     }
     return found;
   }
@@ -151,8 +166,11 @@ function contentType(response: Response): string {
   return (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
 }
 
-// `Link: </v2/…?last=x>; rel="next"` (the referrers API's pagination).
-function nextPage(link: string | null, base: URL): string | undefined {
-  const match = link === null ? null : /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
-  return match?.[1] === undefined ? undefined : new URL(match[1], base).toString();
+// `Link: </v2/…?last=x>; rel="next"` (the referrers API's pagination): the next page's URL, undefined on
+// the last page, null when the registry named a next page that is not a URL.
+export function nextPage(link: string | null, base: URL): string | undefined | null {
+  // [^<>]: a URL never holds either, and a scan that stops at the next "<" keeps a hostile header linear.
+  const match = link === null ? null : /<([^<>]+)>\s*;\s*rel="?next"?/.exec(link);
+  if (match?.[1] === undefined) return undefined;
+  return URL.parse(match[1], base.href)?.toString() ?? null;
 }

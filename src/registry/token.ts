@@ -3,7 +3,7 @@
 // refresh token) is POSTed as a form instead. Tokens are short-lived and shown to nobody.
 
 import { ProvenanceError } from '../errors.ts';
-import { fetchWithRetry, type RetryPolicy } from '../http/retry.ts';
+import { fetchAndRead, type RetryPolicy } from '../http/retry.ts';
 import type { RegistryCredentials } from './credentials.ts';
 import { assertSecureURL } from './endpoint.ts';
 import { isObject, parseJSON } from '../json.ts';
@@ -54,13 +54,18 @@ export async function fetchBearerToken(req: TokenRequest, retry: RetryPolicy): P
     }
   }
   // fetchWithRetry names only origin + path in its errors: the query and the headers stay out of sight.
-  const response = await fetchWithRetry({ service, code: 'REGISTRY_AUTH_FAILED', hint: req.hint, url: realm.toString(), init }, retry);
-  const parsed = parseJSON(await readLimited(response, MAX_TOKEN_RESPONSE_BYTES, `${service}: ${init.method ?? 'GET'} ${realm.pathname}`));
-  const body = parsed.ok && isObject(parsed.value) ? parsed.value : {};
-  const token = typeof body['token'] === 'string' && body['token'] !== '' ? body['token'] : body['access_token'];
-  if (typeof token !== 'string' || token === '') {
-    throw new ProvenanceError('REGISTRY_AUTH_FAILED', `${service} answered ${init.method ?? 'GET'} ${realm.pathname} without a token`, req.hint);
-  }
+  // A body that breaks off, is not JSON or holds no token is retried like a 5xx, then named.
+  const { body, token } = await fetchAndRead(
+    { service, code: 'REGISTRY_AUTH_FAILED', hint: req.hint, url: realm.toString(), init },
+    async (response) => {
+      const parsed = parseJSON(await readLimited(response, MAX_TOKEN_RESPONSE_BYTES, `${service}: ${init.method ?? 'GET'} ${realm.pathname}`));
+      const body = parsed.ok && isObject(parsed.value) ? parsed.value : {};
+      const token = typeof body['token'] === 'string' && body['token'] !== '' ? body['token'] : body['access_token'];
+      if (typeof token !== 'string' || token === '') return { ok: false, problem: `HTTP ${response.status} without a token${parsed.ok ? '' : ' (the body is not JSON)'}` };
+      return { ok: true, value: { body, token } };
+    },
+    retry,
+  );
   const lifetime = typeof body['expires_in'] === 'number' && body['expires_in'] > 0 ? body['expires_in'] : DEFAULT_LIFETIME_S;
   // Renew a little early, so a token does not expire between our check and the registry's.
   return { token, expiresAt: Date.now() + Math.max(lifetime - 10, lifetime / 2) * 1000 };

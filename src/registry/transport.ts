@@ -1,11 +1,13 @@
 // One registry request, done properly: the remembered login attached, a 401 challenge answered once,
 // transient faults (408, 429, 5xx, resets, timeouts) retried with the backoff of src/http/retry.ts,
 // redirects followed only to https (or loopback) and without our Authorization header when they leave the
-// registry's origin. Every other outcome the caller did not expect becomes one ProvenanceError naming the
-// registry, the request (method and path, never the query or a header) and the status.
+// registry's origin. A body is read within its attempt (the per-attempt timeout covers it), and one that
+// breaks off, or that the caller finds unusable (garbage, a wrong digest), is retried like a 5xx. Every
+// other outcome the caller did not expect becomes one ProvenanceError naming the registry, the request
+// (method and path, never the query or a header) and the status.
 
 import { ProvenanceError } from '../errors.ts';
-import { backoffDelay, isTransientStatus, networkReason, type RetryPolicy } from '../http/retry.ts';
+import { backoffDelay, isTransientStatus, networkReason, pause, requestTimeout, type RetryPolicy } from '../http/retry.ts';
 import type { Authenticator, Scope } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 import { assertSecureURL, registryBaseURL } from './endpoint.ts';
@@ -24,7 +26,18 @@ export interface RegistryRequest {
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Thrown by a body reader for an answer it cannot use but that a retry may fix (garbage from a proxy, a
+ * body that does not match its digest): the request is retried, and `error` thrown once attempts run out.
+ */
+export class UnusableAnswer extends Error {
+  readonly error: ProvenanceError;
+  constructor(error: ProvenanceError) {
+    super(error.message);
+    this.error = error;
+  }
+}
 
 export class RegistryTransport {
   readonly registry: string;
@@ -47,6 +60,11 @@ export class RegistryTransport {
   }
 
   async send(req: RegistryRequest): Promise<Response> {
+    return this.sendAndRead(req, (response) => Promise.resolve(response));
+  }
+
+  /** send, with the answer (of an expected status) read by `read` within the attempt; see UnusableAnswer. */
+  async sendAndRead<T>(req: RegistryRequest, read: (response: Response) => Promise<T>): Promise<T> {
     const url = new URL(req.target, this.base);
     const what = this.describe(req);
     assertSecureURL(url, `registry ${this.registry}`, what);
@@ -55,7 +73,7 @@ export class RegistryTransport {
       let retryAfter: string | null = null;
       try {
         const response = await this.#fetch(url, req);
-        if (req.expect.includes(response.status)) return response;
+        if (req.expect.includes(response.status)) return await read(response);
         if (response.status === 401 && !answeredChallenge) {
           const challenge = parseChallenge(response.headers.get('www-authenticate'));
           await response.body?.cancel();
@@ -71,13 +89,16 @@ export class RegistryTransport {
         retryAfter = response.headers.get('retry-after');
         await response.body?.cancel();
       } catch (err) {
-        if (err instanceof ProvenanceError) throw err;
-        // Network failures (refused, reset, DNS, timeout) are transient until attempts run out.
-        if (attempt >= this.#retry.attempts) {
+        if (err instanceof UnusableAnswer) {
+          if (attempt >= this.#retry.attempts) throw err.error;
+        } else if (err instanceof ProvenanceError) {
+          throw err;
+        } else if (attempt >= this.#retry.attempts) {
+          // Network failures (refused, reset, DNS, timeout, a body that broke off) are transient until attempts run out.
           throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.registry} failed: ${what} answered ${networkReason(err)}`, `Check that ${this.registry} is reachable from the runner, then re-run the job`, { cause: err });
         }
       }
-      await sleep(backoffDelay(attempt, this.#retry, retryAfter));
+      await pause(backoffDelay(attempt, this.#retry, retryAfter));
     }
   }
 
@@ -86,7 +107,7 @@ export class RegistryTransport {
     let current = url;
     let method: string = req.method;
     let body: Uint8Array | undefined = req.body;
-    const signal = AbortSignal.timeout(this.#retry.timeoutMs);
+    const signal = AbortSignal.timeout(requestTimeout(this.#retry.timeoutMs));
     for (let hop = 0; ; hop++) {
       const headers = new Headers(req.headers);
       const authorization = current.origin === this.base.origin ? this.#auth.authorization(this.registry, this.scope) : undefined;

@@ -43,6 +43,9 @@ export function planForChoice(choice: InstanceChoice, visibility: string | undef
   }
 }
 
+/** A SigningConfig lists a handful of service URLs: a few KiB. */
+export const MAX_SIGNING_CONFIG_BYTES = 1024 * 1024;
+
 const SIGNING_CONFIG_MEDIA_TYPE = 'application/vnd.dev.sigstore.signingconfig.v0.2+json';
 
 interface Service {
@@ -94,6 +97,10 @@ function services(value: unknown, key: string, fail: (what: string) => never): S
     if (Number.isNaN(start)) return fail(`${key}[${i}].validFor.start is missing or not a time`);
     const end = typeof validFor['end'] === 'string' ? Date.parse(validFor['end']) : undefined;
     if (end !== undefined && Number.isNaN(end)) return fail(`${key}[${i}].validFor.end is not a time`);
-    return { url: url.replace(/\/+$/, ''), majorApiVersion: Number(e['majorApiVersion'] ?? 1), start, end };
+    // A number, or protobuf-JSON's decimal string; anything else is no version we serve (NaN: the
+    // service is skipped). Never Number() of an object: one whose "toString" is not a function throws.
+    const version = e['majorApiVersion'] ?? 1;
+    const majorApiVersion = typeof version === 'number' ? version : typeof version === 'string' ? Number(version) : Number.NaN;
+    return { url: url.replace(/\/+$/, ''), majorApiVersion, start, end };
   });
 }

@@ -2,9 +2,11 @@
 // identity, a DSSE envelope over the statement, and a Rekor entry or RFC 3161 timestamp as the
 // plan requires. Failures are translated into one line naming the service that failed.
 
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type IdentityProvider, type Witness } from '@sigstore/sign';
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type IdentityProvider, type Signer, type Witness } from '@sigstore/sign';
 import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
+import { RFC3161Timestamp } from '@sigstore/core';
 import { ProvenanceError, type ErrorCode } from '../errors.ts';
+import { backoffWait, pause, requestTimeout } from '../http/retry.ts';
 import { INTOTO_PAYLOAD_TYPE } from '../provenance/statement.ts';
 import type { SigningPlan } from './instance.ts';
 
@@ -12,30 +14,60 @@ export interface StatementSigner {
   sign(payload: Buffer): Promise<SerializedBundle>;
 }
 
-/** Retries for 408, 429, 5xx and network errors (sigstore-js' own policy), with backoff. */
+/**
+ * sigstore-js retries 408, 429 (without reading retry-after), 5xx, resets and timeouts itself:
+ * `retries` more tries after the first, each limited to `timeoutMs`, waiting minTimeoutMs · 2^k (times
+ * 1–2 at random, at most maxTimeoutMs) between them. An answer it cannot read (not JSON; for the TSA,
+ * not a timestamp of our signature) it does not retry: we ask again, up to `garbageAttempts` calls in
+ * all. Worst-case times are in docs/retries.md.
+ */
 export interface SignerTuning {
   retries: number;
   minTimeoutMs: number;
+  maxTimeoutMs: number;
   timeoutMs: number;
+  garbageAttempts: number;
 }
 
-export const DEFAULT_TUNING: SignerTuning = { retries: 3, minTimeoutMs: 500, timeoutMs: 30_000 };
+export const DEFAULT_TUNING: SignerTuning = { retries: 3, minTimeoutMs: 500, maxTimeoutMs: 8_000, timeoutMs: 30_000, garbageAttempts: 2 };
+
+/**
+ * The longest one sigstore-js call (one request, retried) can take under `tuning`: every attempt running
+ * into the timeout before an answer, the longest waits promise-retry can draw (min(2 · minTimeout · 2^k,
+ * maxTimeout)), and one more timeout for reading the body of the answer it ends with (make-fetch-happen
+ * times the body separately). docs/retries.md documents these figures; a unit test keeps them in step.
+ */
+export function sigstoreCallWorstCaseMs(tuning: SignerTuning): number {
+  let waits = 0;
+  for (let k = 0; k < tuning.retries; k++) waits += Math.min(2 * Math.max(tuning.minTimeoutMs, 1) * 2 ** k, tuning.maxTimeoutMs);
+  return (tuning.retries + 1) * tuning.timeoutMs + waits + tuning.timeoutMs;
+}
+
+/** The longest Fulcio, Rekor or the TSA can hold up one signature: `calls` sigstore-js calls per ask, asked again on garbage. */
+export function sigstoreServiceWorstCaseMs(tuning: SignerTuning, calls = 1): number {
+  let pauses = 0;
+  for (let attempt = 1; attempt < tuning.garbageAttempts; attempt++) pauses += tuning.minTimeoutMs * 2 ** (attempt - 1);
+  return tuning.garbageAttempts * calls * sigstoreCallWorstCaseMs(tuning) + pauses;
+}
 
 export function sigstoreSigner(plan: SigningPlan, identity: IdentityProvider, tuning: SignerTuning = DEFAULT_TUNING): StatementSigner {
   const fetchOptions = {
-    retry: { retries: tuning.retries, factor: 2, minTimeout: tuning.minTimeoutMs, maxTimeout: 8_000, randomize: true },
-    timeout: tuning.timeoutMs,
+    retry: { retries: tuning.retries, factor: 2, minTimeout: backoffWait(tuning.minTimeoutMs), maxTimeout: backoffWait(tuning.maxTimeoutMs), randomize: true },
+    timeout: requestTimeout(tuning.timeoutMs),
   };
   const witnesses: Witness[] = [];
   if (plan.tlog) {
     // fetchOnConflict: a re-run that logs the same entry gets Rekor's 409; the existing entry is fetched and used.
-    witnesses.push(new RekorWitness({ rekorBaseURL: plan.tlog.url, majorApiVersion: plan.tlog.majorApiVersion, fetchOnConflict: true, ...fetchOptions }));
+    const rekor = new RekorWitness({ rekorBaseURL: plan.tlog.url, majorApiVersion: plan.tlog.majorApiVersion, fetchOnConflict: true, ...fetchOptions });
+    witnesses.push({ testify: (content, key) => againOnGarbage(() => rekor.testify(content, key), tuning) });
   }
-  if (plan.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: plan.tsaURL, ...fetchOptions }));
-  const builder = new DSSEBundleBuilder({
-    signer: new FulcioSigner({ fulcioBaseURL: plan.fulcioURL, identityProvider: identity, ...fetchOptions }),
-    witnesses,
-  });
+  if (plan.tsaURL) {
+    const tsa = new TSAWitness({ tsaBaseURL: plan.tsaURL, ...fetchOptions });
+    witnesses.push({ testify: (content) => againOnGarbage(async () => checkedTimestamps(await tsa.testify(content), content), tuning) });
+  }
+  const fulcio = new FulcioSigner({ fulcioBaseURL: plan.fulcioURL, identityProvider: identity, ...fetchOptions });
+  const signer: Signer = { sign: (data) => againOnGarbage(() => fulcio.sign(data), tuning) };
+  const builder = new DSSEBundleBuilder({ signer, witnesses });
   return {
     async sign(payload) {
       try {
@@ -45,6 +77,46 @@ export function sigstoreSigner(plan: SigningPlan, identity: IdentityProvider, tu
       }
     },
   };
+}
+
+/** A service's answer sigstore-js could not read (FetchError "invalid-json"), or a timestamp that is not one. */
+function isGarbage(err: unknown): boolean {
+  if (err instanceof TimestampGarbage) return true;
+  const cause = typeof err === 'object' && err !== null && 'cause' in err ? err.cause : undefined;
+  return typeof cause === 'object' && cause !== null && 'type' in cause && cause.type === 'invalid-json';
+}
+
+async function againOnGarbage<T>(call: () => Promise<T>, tuning: SignerTuning): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isGarbage(err) || attempt >= tuning.garbageAttempts) throw err;
+    }
+    await pause(tuning.minTimeoutMs * 2 ** (attempt - 1));
+  }
+}
+
+/** Shaped like sigstore-js' own errors (code + cause), so signingError names the timestamp authority. */
+class TimestampGarbage extends Error {
+  readonly code = 'TSA_CREATE_TIMESTAMP_ERROR';
+  constructor(reason: string) {
+    super('error creating timestamp', { cause: new Error(`the answer is not an RFC 3161 timestamp of our signature (${reason})`) });
+  }
+}
+
+// sigstore-js stores whatever bytes the TSA answered as the timestamp; garbage would make a bundle that
+// never verifies. Each must parse as a timestamp whose message imprint is our signature's digest.
+function checkedTimestamps<T extends { rfc3161Timestamps?: { signedTimestamp: Buffer }[] }>(material: T, content: Parameters<Witness['testify']>[0]): T {
+  const signature = content.$case === 'dsseEnvelope' ? content.dsseEnvelope.signatures[0]?.sig : content.messageSignature.signature;
+  for (const { signedTimestamp } of material.rfc3161Timestamps ?? []) {
+    try {
+      RFC3161Timestamp.parse(Buffer.from(signedTimestamp)).tstInfo.verify(Buffer.from(signature ?? Buffer.alloc(0)));
+    } catch (err) {
+      throw new TimestampGarbage(err instanceof Error ? err.message : String(err));
+    }
+  }
+  return material;
 }
 
 const SERVICE_BY_CODE: Record<string, [ErrorCode, string]> = {
@@ -83,9 +155,18 @@ export function signingError(err: unknown, plan: SigningPlan): ProvenanceError {
 
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
-    const status = 'statusCode' in cause ? ` (HTTP ${String(cause.statusCode)})` : '';
+    // sigstore-js' FetchError: say what happened in our words, without the full URL it repeats.
+    const type = 'type' in cause ? cause.type : undefined;
+    if (type === 'invalid-json') return 'the answer is not JSON (garbage)';
+    if (type === 'request-timeout') return 'no answer before the request timed out';
     const net = 'code' in cause && typeof cause.code === 'string' && cause.code.startsWith('E') ? ` (${cause.code})` : '';
-    return `${cause.message}${status}${net}`.replace(/\s+/g, ' ');
+    if ('statusCode' in cause) {
+      // HTTPError's message is "(503) <the service's message>".
+      const status = String(cause.statusCode);
+      const said = cause.message.startsWith(`(${status}) `) ? cause.message.slice(status.length + 3) : cause.message;
+      return `HTTP ${status}: ${said}`.replace(/\s+/g, ' ');
+    }
+    return `${cause.message}${net}`.replace(/\s+/g, ' ');
   }
   return String(cause);
 }

@@ -10,7 +10,7 @@ import { ProvenanceError } from '../errors.ts';
 import { isObject } from '../json.ts';
 import type { Log } from '../log.ts';
 import type { Subject } from '../subjects/index.ts';
-import { loadBundleFiles, type LoadedBundle } from '../verify/bundle-files.ts';
+import { claimedSubject, loadBundleFiles, type LoadedBundle } from '../verify/bundle-files.ts';
 import { sameArtifact } from '../verify/judge.ts';
 import type { LinkTarget } from './links.ts';
 
@@ -74,7 +74,7 @@ export function linkTargetOf(bundle: LoadedBundle, subjects: readonly Subject[])
     return 'carries a payload that is not JSON';
   }
   if (!isObject(statement) || typeof statement['predicateType'] !== 'string' || !Array.isArray(statement['subject'])) return 'carries no in-toto statement';
-  const claimed = (statement['subject'] as unknown[]).flatMap((s) => (isObject(s) && isObject(s['digest']) ? [s['digest'] as Record<string, string>] : []));
+  const claimed = (statement['subject'] as unknown[]).flatMap(claimedSubject).map((s) => s.digest);
   if (!subjects.some((subject) => claimed.some((digest) => sameArtifact(digest, subject.digest)))) return 'attests none of this step\'s subjects';
   return { statementDigest: createHash('sha256').update(payload).digest('hex'), predicateType: statement['predicateType'], source: bundle.source };
 }

@@ -115,6 +115,17 @@ function optionalTime(value: unknown, path: string, origin: string, format: stri
   return utc(value);
 }
 
+/**
+ * `value` percent-encoded for a purl; refuses text with a lone UTF-16 surrogate (JSON's "\ud800"
+ * escape makes one), which encodeURIComponent cannot encode and would throw a URIError on.
+ */
+function uriComponent(value: string, path: string, origin: string, format: string): string {
+  if (/\p{Cs}/u.test(value)) {
+    throw invalid(origin, `expected ${path} to be well-formed Unicode text (${format}), found ${describe(value)} with an unpaired surrogate`, `Give the report exactly as ${format} wrote it`);
+  }
+  return encodeURIComponent(value);
+}
+
 function arrayAt(value: unknown, path: string, origin: string, format: string): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw invalid(origin, `expected ${path} to be an array (${format}), found ${describe(value)}`, `Give the report exactly as ${format} wrote it`);
@@ -147,7 +158,7 @@ function fromSarif(document: Record<string, unknown>, origin: string, now: Date)
     throw invalid(origin, `expected runs[0].tool.driver.name to be a non-empty string (${SARIF}), found ${describe(own(driver, 'name'))}`, 'Give the SARIF log the scanner wrote; it names the tool');
   }
   const informationUri = ownString(driver, 'informationUri');
-  const scanner: Scanner = { uri: informationUri !== undefined && informationUri !== '' ? informationUri : `pkg:generic/${encodeURIComponent(name)}` };
+  const scanner: Scanner = { uri: informationUri !== undefined && informationUri !== '' ? informationUri : `pkg:generic/${uriComponent(name, 'runs[0].tool.driver.name', origin, SARIF)}` };
   const toolVersion = ownString(driver, 'version') ?? ownString(driver, 'semanticVersion');
   if (toolVersion !== undefined && toolVersion !== '') scanner.version = toolVersion;
 
@@ -277,7 +288,7 @@ function fromGrype(document: Record<string, unknown>, origin: string, now: Date)
     );
   }
   const version = nonEmpty(ownString(descriptor, 'version'));
-  const scanner: Scanner = { uri: version === undefined ? 'pkg:github/anchore/grype' : `pkg:github/anchore/grype@${encodeURIComponent(version)}` };
+  const scanner: Scanner = { uri: version === undefined ? 'pkg:github/anchore/grype' : `pkg:github/anchore/grype@${uriComponent(version, 'descriptor.version', origin, GRYPE)}` };
   if (version !== undefined) scanner.version = version;
   const db = grypeDb(own(descriptor, 'db'), origin);
   if (db !== undefined) scanner.db = db;

@@ -3,15 +3,12 @@
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ProvenanceError } from '../errors.ts';
-import { isChecksumLine, parseChecksums } from './checksums.ts';
+import { isChecksumLine, MAX_CHECKSUMS_BYTES as MAX_BYTES, parseChecksums } from './checksums.ts';
 import type { SourcedSubject } from './merge.ts';
 import { show } from './show.ts';
 import { checkedFile } from './checked-file.ts';
 import type { Workspace } from './workspace.ts';
 import { reason } from './os-reason.ts';
-
-// A listing of a million artifacts is ~100 MiB; beyond that it is not a checksums file.
-const MAX_BYTES = 128 * 1024 * 1024;
 
 export async function readChecksumsInput(ws: Workspace, raw: string): Promise<SourcedSubject[]> {
   const value = raw.trim();

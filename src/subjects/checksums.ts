@@ -8,6 +8,9 @@ import type { SourcedSubject } from './merge.ts';
 import { show } from './show.ts';
 import { checkSubjectName } from './subject-name.ts';
 
+/** A listing of a million artifacts is ~100 MiB; beyond that it is not a checksums file. */
+export const MAX_CHECKSUMS_BYTES = 128 * 1024 * 1024;
+
 const EXPECTED = 'expected "<hex>  <name>", "<hex> *<name>" or "SHA256 (<name>) = <hex>"';
 
 // GNU: a leading `\` marks an escaped name; then hex, a space, and ` ` (text) or `*` (binary).
@@ -32,6 +35,10 @@ export function isChecksumLine(text: string): boolean {
 
 /** Subjects from a listing; `label` names it in messages, e.g. `subject-checksums`. */
 export function parseChecksums(text: string, label: string): SourcedSubject[] {
+  // UTF-8 never takes fewer bytes than UTF-16 code units: the length alone refuses most, before any split.
+  if (text.length > MAX_CHECKSUMS_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CHECKSUMS_BYTES) {
+    throw new ProvenanceError('CHECKSUMS_INVALID', `${label} is larger than ${MAX_CHECKSUMS_BYTES} bytes; expected a checksums listing`, 'Point subject-checksums at the sha256sum output, not at an artifact.');
+  }
   const subjects: SourcedSubject[] = [];
   text.split('\n').forEach((rawLine, i) => {
     const line = rawLine.trim(); // also drops the CR of CRLF files

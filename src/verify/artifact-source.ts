@@ -2,13 +2,14 @@
 // @actions/artifact finds it by name over the results service (or, with `from`, over the REST API in
 // another run), downloads the zip from its signed blob URL, checks it against the digest recorded at
 // upload, and unpacks it into a temporary directory that is removed afterwards.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { ProvenanceError } from '../errors.ts';
 import { ARTIFACT_SERVICE, artifactFailure, requireArtifactRuntime, withArtifactEnv } from '../publish/artifact.ts';
 import type { ArtifactEnv } from '../publish/artifact.ts';
+import { MAX_BUNDLE_FILE_BYTES } from './bundle-files.ts';
 
 /** Another workflow run to read the artifact from (needs a token with `actions: read` on that repository). */
 export interface ArtifactRun {
@@ -74,6 +75,10 @@ export async function artifactBundles(name: string, env: ArtifactEnv, from?: Art
     }
     const out: ArtifactBundleText[] = [];
     for (const file of files) {
+      const { size } = await stat(file);
+      if (size > MAX_BUNDLE_FILE_BYTES) {
+        throw new ProvenanceError('ARTIFACT_FAILED', `artifact "${name}" holds ${relative(dir, file)} of ${size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`, 'Upload only the bundle files the attest step wrote to this artifact');
+      }
       out.push({ source: `artifact:${name}/${relative(dir, file).split(sep).join('/')}`, text: await readFile(file, 'utf8') });
     }
     return out;

@@ -6,13 +6,20 @@
 
 import { readFile } from 'node:fs/promises';
 import { ProvenanceError } from '../errors.ts';
-import { parseJSON } from '../json.ts';
+import { exceedsDepth, isObject, parseJSON } from '../json.ts';
 import { matchPaths } from '../subjects/match-paths.ts';
 import { openWorkspace, relativeName } from '../subjects/workspace.ts';
 import type { CheckFailure } from './types.ts';
 
 /** Bundles are small (a few KiB; a statement with 1024 subjects is under 200 KiB). */
 export const MAX_BUNDLE_FILE_BYTES = 256 * 1024 * 1024;
+/** Lines of one JSON Lines file: far more bundles than any release has, few enough to hold in memory. */
+export const MAX_BUNDLES_PER_FILE = 100_000;
+/**
+ * Nesting of one bundle's JSON. A bundle nests 7 levels deep (the DSSE statement is base64, not
+ * nested); deeper JSON is refused before the parsers' recursive walks could overflow the stack.
+ */
+export const MAX_BUNDLE_DEPTH = 64;
 
 export interface LoadedBundle {
   /** Where it came from: `path` or `path:line` (workspace-relative). */
@@ -22,12 +29,14 @@ export interface LoadedBundle {
   failure: CheckFailure | undefined;
 }
 
-export async function loadBundleFiles(patterns: string, workspace: string): Promise<LoadedBundle[]> {
+/** `matched` hears the files' total size before they are read (verify mode starts its workers early on it). */
+export async function loadBundleFiles(patterns: string, workspace: string, matched?: (totalBytes: number) => void): Promise<LoadedBundle[]> {
   if (!patterns.trim()) {
     throw new ProvenanceError('INPUT_CONFLICT', 'bundle-path is required in verify mode', 'Name the bundle files, e.g. "bundle-path: dist/*.sigstore.json" or the .jsonl your attest step wrote');
   }
   const ws = await openWorkspace(workspace);
   const files = await matchPaths(ws, patterns, undefined, 'bundle-path');
+  matched?.(files.reduce((sum, file) => sum + file.size, 0));
   const loaded: LoadedBundle[] = [];
   for (const file of files) {
     const label = relativeName(ws, file.path);
@@ -39,10 +48,22 @@ export async function loadBundleFiles(patterns: string, workspace: string): Prom
   return loaded;
 }
 
-/** One bundle if the whole text is one JSON value; otherwise JSON Lines, one bundle per non-blank line. */
+/**
+ * One bundle if the whole text is one JSON value; otherwise JSON Lines, one bundle per non-blank line.
+ * A text over MAX_BUNDLE_FILE_BYTES or MAX_BUNDLES_PER_FILE lines is one failed bundle, refused before
+ * it is parsed or split.
+ */
 export function parseBundleText(text: string, label: string): LoadedBundle[] {
+  const refused = (expected: string, found: string): LoadedBundle[] => [{ source: label, json: undefined, failure: { check: 'bundle-format', expected, found } }];
+  // UTF-8 never takes fewer bytes than UTF-16 code units, so the length alone refuses most.
+  if (text.length > MAX_BUNDLE_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_BUNDLE_FILE_BYTES) {
+    const size = text.length > MAX_BUNDLE_FILE_BYTES ? `more than ${MAX_BUNDLE_FILE_BYTES}` : String(Buffer.byteLength(text, 'utf8'));
+    return refused(`a bundle file of at most ${MAX_BUNDLE_FILE_BYTES} bytes`, `${size} bytes`);
+  }
   const whole = parseJSON(text);
-  if (whole.ok) return [{ source: label, json: whole.value, failure: undefined }];
+  if (whole.ok) return [loadedJSON(label, whole.value)];
+  const lineCount = countLines(text);
+  if (lineCount > MAX_BUNDLES_PER_FILE) return refused(`a JSON Lines file of at most ${MAX_BUNDLES_PER_FILE} bundles`, `${lineCount} lines`);
   const bundles: LoadedBundle[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
@@ -51,7 +72,7 @@ export function parseBundleText(text: string, label: string): LoadedBundle[] {
     const parsed = parseJSON(line);
     bundles.push(
       parsed.ok
-        ? { source, json: parsed.value, failure: undefined }
+        ? loadedJSON(source, parsed.value)
         : { source, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle as JSON (one per line in a .jsonl file)', found: `invalid JSON (${parsed.reason})` } },
     );
   });
@@ -59,6 +80,28 @@ export function parseBundleText(text: string, label: string): LoadedBundle[] {
     bundles.push({ source: label, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle as JSON', found: 'an empty file' } });
   }
   return bundles;
+}
+
+function loadedJSON(source: string, json: unknown): LoadedBundle {
+  const problem = bundleJSONProblem(json);
+  return problem === undefined ? { source, json, failure: undefined } : { source, json: undefined, failure: problem };
+}
+
+// Lines as split('\n') would make them, less the empty one after a final newline; without splitting.
+function countLines(text: string): number {
+  let count = text.endsWith('\n') ? 0 : 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/**
+ * Why parsed JSON cannot go on to the bundle parser at all (nested deeper than MAX_BUNDLE_DEPTH),
+ * or undefined. Every source of bundles (files, releases, the attestations API, registries) goes
+ * through this before verification.
+ */
+export function bundleJSONProblem(json: unknown): CheckFailure | undefined {
+  if (!exceedsDepth(json, MAX_BUNDLE_DEPTH)) return undefined;
+  return { check: 'bundle-format', expected: `a Sigstore bundle (JSON nested at most ${MAX_BUNDLE_DEPTH} levels)`, found: 'JSON nested deeper' };
 }
 
 /** A DSSE envelope on its own: signed, but with no certificate or log entry to check it offline. */
@@ -83,14 +126,21 @@ export function claimedStatement(json: unknown): { subjects: { name: string; dig
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject?: unknown; predicateType?: unknown };
     const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
     if (!Array.isArray(statement.subject)) return { subjects: [], predicateType };
-    const subjects = statement.subject.filter(
-      (s: unknown): s is { name: string; digest: Record<string, string> } =>
-        typeof s === 'object' && s !== null && typeof (s as { digest?: unknown }).digest === 'object' && (s as { digest?: unknown }).digest !== null,
-    );
-    return { subjects, predicateType };
+    return { subjects: (statement.subject as unknown[]).flatMap(claimedSubject), predicateType };
   } catch {
     return none;
   }
+}
+
+/**
+ * A subject as claimed, or none: only its string digests are kept (a digest such as `{"sha256": 5}`
+ * would otherwise reach code that compares digests as strings), and a name that is not a string is ''.
+ */
+export function claimedSubject(value: unknown): { name: string; digest: Record<string, string> }[] {
+  if (!isObject(value) || !isObject(value['digest'])) return [];
+  const digest: Record<string, string> = {};
+  for (const [algorithm, hex] of Object.entries(value['digest'])) if (typeof hex === 'string') digest[algorithm] = hex;
+  return [{ name: typeof value['name'] === 'string' ? value['name'] : '', digest }];
 }
 
 export const claimedSubjects = (json: unknown): { name: string; digest: Record<string, string> }[] => claimedStatement(json).subjects;

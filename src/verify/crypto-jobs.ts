@@ -1,11 +1,13 @@
 // One bundle's cryptographic checks as a job that runs the same way in this thread or in a worker
-// (crypto-pool.ts): the same function decides, and what it returns is plain data that survives a
+// (crypto-pool.ts): the same functions decide (the fast path for the common bundle, which only
+// ever passes one, else the full path), and what they return is plain data that survives a
 // structured clone unchanged (a VerifiedBundle, or the CheckFailure of the check that failed).
 // Anything else thrown (a key that is not a key; a bug) is not a verdict: in this thread it
 // propagates as it is, from a worker it comes back as a RemoteError and is thrown again here.
 
 import { ProvenanceError, type ErrorCode } from '../errors.ts';
 import { verifyBundleCrypto, type CryptoOptions } from './crypto/index.ts';
+import { verifyBundleFast } from './crypto/fast-path.ts';
 import type { Trust } from './trust/index.ts';
 import { VerificationError, type CheckFailure, type VerifiedBundle } from './types.ts';
 
@@ -26,6 +28,9 @@ export interface RemoteError {
 }
 
 export function runCryptoJob(job: CryptoJob, trust: Trust): CryptoResult {
+  // The common bundle's checks straight from its JSON; anything else (or any failure) is the full path's to decide.
+  const fast = verifyBundleFast(job.bundle, trust, job.options);
+  if (fast) return { verified: fast };
   try {
     return { verified: verifyBundleCrypto(job.bundle, trust, job.options) };
   } catch (err) {

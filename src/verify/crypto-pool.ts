@@ -5,6 +5,9 @@
 // the bundles in batches, two in flight so it never waits for the next, while this thread checks
 // a few bundles at a time between its replies. Results come back as data and are put back in
 // bundle order. The verdicts are the in-process path's (crypto-jobs.ts): same function, same data.
+// A worker takes ~0.1 s of CPU to start (Node's own bootstrap, mostly) and then runs cold: verify
+// mode starts its workers as soon as the bundle files' size says there will be many bundles
+// (prestartCryptoWorkers), so that this happens while the bundles are still being read.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +17,8 @@ import { verifyWorkerUrl } from './verify-worker-url.ts';
 
 /** From this many bundles on, workers are worth starting. */
 export const POOL_THRESHOLD = 64;
+/** Bundle files this large hold POOL_THRESHOLD bundles or more (a bundle is rarely under 2 KiB). */
+export const PRESTART_BYTES = POOL_THRESHOLD * 2048;
 // Bundles per message to a worker at most: enough that messages cost little.
 const MAX_BATCH = 32;
 // Bundles this thread checks between looks at the workers' replies (about 2 ms each).
@@ -44,7 +49,10 @@ type Outcome = CryptoResult | { thrown: unknown };
 /** Each job's result, in job order; throws what the first job in order that threw (not a verdict) threw. */
 export async function runCryptoJobs(jobs: readonly CryptoJob[], trust: Trust, options: PoolOptions = {}): Promise<CryptoResult[]> {
   const workers = Math.min(options.workers ?? defaultWorkers(jobs.length), jobs.length);
-  if (workers <= 0) return jobs.map((job) => runCryptoJob(job, trust));
+  if (workers <= 0) {
+    discardPrestarted();
+    return jobs.map((job) => runCryptoJob(job, trust));
+  }
   const outcomes = await inWorkers(jobs, trust, workers, options.mainThread ?? true);
   return outcomes.map((outcome) => {
     if ('thrown' in outcome) throw outcome.thrown;
@@ -56,6 +64,69 @@ export async function runCryptoJobs(jobs: readonly CryptoJob[], trust: Trust, op
 function defaultWorkers(count: number): number {
   const cores = availableParallelism();
   return count < POOL_THRESHOLD || cores < 2 ? 0 : cores - 1;
+}
+
+interface Started {
+  worker: Worker;
+  /** Whether it failed or exited before it was given work. */
+  dead: boolean;
+}
+
+let prestarted: { trust: Trust; workers: Started[] } | undefined;
+
+/**
+ * Starts the workers runCryptoJobs will use for `trust`, ahead of it: they boot while this thread
+ * reads bundles. They do not keep the process alive until runCryptoJobs takes them; a run that
+ * verifies few bundles (or none) ends them.
+ */
+export function prestartCryptoWorkers(trust: Trust): void {
+  if (prestarted?.trust === trust) return;
+  discardPrestarted();
+  const count = defaultWorkers(POOL_THRESHOLD);
+  if (count <= 0) return;
+  prestarted = {
+    trust,
+    workers: Array.from({ length: count }, () => {
+      const started: Started = { worker: startWorker(trust), dead: false };
+      started.worker.unref();
+      // Until it is given work: an error here is the pool's to replace it, never the process's.
+      started.worker.on('error', () => (started.dead = true));
+      started.worker.on('exit', () => (started.dead = true));
+      return started;
+    }),
+  };
+}
+
+function startWorker(trust: Trust): Worker {
+  return new Worker(verifyWorkerUrl(), { workerData: { roots: trust.roots } satisfies WorkerSetup });
+}
+
+// The prestarted workers for `trust` that are alive (up to `count`), ready for work; the others ended.
+function takePrestarted(trust: Trust, count: number): Worker[] {
+  const taken: Worker[] = [];
+  if (prestarted?.trust === trust) {
+    for (const { worker, dead } of prestarted.workers) {
+      worker.removeAllListeners();
+      if (dead || taken.length >= count) {
+        worker.terminate().catch(() => undefined);
+      } else {
+        worker.ref();
+        taken.push(worker);
+      }
+    }
+    prestarted = undefined;
+  }
+  discardPrestarted();
+  return taken;
+}
+
+function discardPrestarted(): void {
+  for (const { worker } of prestarted?.workers ?? []) {
+    worker.removeAllListeners();
+    worker.on('error', () => undefined);
+    worker.terminate().catch(() => undefined);
+  }
+  prestarted = undefined;
 }
 
 function inWorkers(jobs: readonly CryptoJob[], trust: Trust, count: number, mainThread: boolean): Promise<Outcome[]> {
@@ -92,9 +163,9 @@ function inWorkers(jobs: readonly CryptoJob[], trust: Trust, count: number, main
       inFlight++;
       worker.postMessage({ start, jobs: jobs.slice(start, end) } satisfies ToWorker);
     };
-    const workerData: WorkerSetup = { roots: trust.roots };
+    const ready = takePrestarted(trust, count);
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(verifyWorkerUrl(), { workerData });
+      const worker = ready[i] ?? startWorker(trust);
       workers.push(worker);
       worker.on('message', ({ start, results }: FromWorker) => {
         results.forEach((result, j) => (outcomes[start + j] = 'error' in result ? { thrown: fromRemoteError(result.error) } : result));

@@ -4,6 +4,11 @@
 // reference keeps its file and line, so a failing image can be annotated where it is written.
 // Line-based on purpose: no YAML dependency, and multi-document files (---) need nothing special.
 
+import { ProvenanceError } from '../errors.ts';
+
+/** Rendered manifests of a large deployment run to a few MiB; a file past this is not a manifest. */
+export const MAX_MANIFEST_FILE_BYTES = 64 * 1024 * 1024;
+
 export interface ImageUse {
   image: string;
   file: string;
@@ -14,6 +19,9 @@ export interface ImageUse {
 const IMAGE_LINE = /^\s*(?:-\s+)?image:\s*(?:"([^"]*)"|'([^']*)'|([^\s#"'][^\s#]*))\s*(?:#.*)?$/;
 
 export function imagesInManifest(text: string, file: string): ImageUse[] {
+  if (text.length > MAX_MANIFEST_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_FILE_BYTES) {
+    throw new ProvenanceError('INPUT_INVALID', `manifests: ${file} is larger than ${MAX_MANIFEST_FILE_BYTES} bytes`, 'Point manifests at Kubernetes manifests or Compose files');
+  }
   const uses: ImageUse[] = [];
   text.split(/\r?\n/).forEach((content, i) => {
     const m = IMAGE_LINE.exec(content);

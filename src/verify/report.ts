@@ -2,6 +2,7 @@
 // failed check with what was expected and what was found. One report object, rendered three
 // ways: JSON (a file for machines), Markdown (the job summary), text (the CLI). Pure.
 
+import { oneLine, type ErrorCode } from '../errors.ts';
 import { chainMarkdown, chainText } from './chain/render.ts';
 import { chainFailure } from './chain/report.ts';
 import type { ChainVerdict } from './chain/types.ts';
@@ -140,11 +141,14 @@ export function remedy(check: CheckName): string {
   }
 }
 
-/** The step's failure line: the first failing artifacts, the first reason of each, and what to do. */
+/** The code that ends the failure line, as every other error line ends with its code. */
+const FAILED: ErrorCode = 'VERIFICATION_FAILED';
+
+/** The step's failure line: the first failing artifacts, the first reason of each, what to do, and the code. */
 export function failureLine(r: VerifyReport): string {
   if (r.chains !== undefined) {
     const { line, first } = chainFailure(r.chains);
-    return first ? `${line}. To fix: ${remedy(first.check)}` : line;
+    return oneLine(`${first ? `${line}. To fix: ${remedy(first.check)}` : line} [${FAILED}]`);
   }
   const failed = r.artifacts.filter((a) => a.result === 'FAIL');
   const firsts = failed.map((a) => a.bundles[0]?.failures[0]);
@@ -155,5 +159,5 @@ export function failureLine(r: VerifyReport): string {
   const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
   const firstCheck = firsts.find((f) => f !== undefined)?.check;
   const fix = firstCheck ? `. To fix: ${remedy(firstCheck)}` : '';
-  return `provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}${fix}`;
+  return oneLine(`provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}${fix} [${FAILED}]`);
 }

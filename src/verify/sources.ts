@@ -11,7 +11,7 @@ import type { Subject } from '../subjects/index.ts';
 import { matchPaths } from '../subjects/match-paths.ts';
 import { openWorkspace, relativeName } from '../subjects/workspace.ts';
 import { parseBundleText, type LoadedBundle } from './bundle-files.ts';
-import { imagesInManifest, isTemplated, type ImageUse } from './manifests.ts';
+import { imagesInManifest, isTemplated, MAX_MANIFEST_FILE_BYTES, type ImageUse } from './manifests.ts';
 
 export interface ImageArtifacts {
   artifacts: Subject[];
@@ -28,6 +28,9 @@ export async function imageUses(images: string, manifests: string, workspace: st
   if (manifests.trim() !== '') {
     const ws = await openWorkspace(workspace);
     for (const file of await matchPaths(ws, manifests, undefined, 'manifests')) {
+      if (file.size > MAX_MANIFEST_FILE_BYTES) {
+        throw new ProvenanceError('INPUT_INVALID', `manifests: ${relativeName(ws, file.path)} is ${file.size} bytes, more than ${MAX_MANIFEST_FILE_BYTES}`, 'Point manifests at Kubernetes manifests or Compose files');
+      }
       const found = imagesInManifest(await readFile(file.real, 'utf8'), relativeName(ws, file.path));
       const templated = found.find((u) => isTemplated(u.image));
       if (templated) {

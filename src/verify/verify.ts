@@ -3,7 +3,7 @@
 // is verified once however many artifacts it covers, on every core when there are many
 // (crypto-pool.ts); the only write is the JSON report.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvenanceError } from '../errors.ts';
@@ -12,18 +12,20 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { resolveInside } from '../workspace.ts';
-import { claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
+import { bundleJSONProblem, claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
 import type { ArtifactInput } from './crypto/index.ts';
 import type { CryptoJob } from './crypto-jobs.ts';
-import { runCryptoJobs } from './crypto-pool.ts';
+import { prestartCryptoWorkers, PRESTART_BYTES, runCryptoJobs } from './crypto-pool.ts';
 import { chainArtifactVerdict } from './chain/report.ts';
 import { judgeChains } from './chain/chain.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
 import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
+import { MAX_POLICY_FILE_BYTES } from './policy/policy-file.ts';
 import { buildReport, type VerifyReport } from './report.ts';
 import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
 import type { ImageUse } from './manifests.ts';
-import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
+import { createTrust, loadTrustedRoots, type Trust, type TrustedRootJSON } from './trust/index.ts';
+import { VerificationError } from './types.ts';
 
 export interface VerifyRuntime {
   env: NodeJS.ProcessEnv;
@@ -55,8 +57,9 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
     );
   }
   const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
-  const trust = createTrust(await loadTrustedRoots(trustedRootChoice(settings.trustedRoot, rt.workspace), rt.workspace));
-  const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace) : [];
+  const trust = createTrust(await trustedRoots(settings.trustedRoot, rt.workspace));
+  // Many bundles: the pool's workers boot while this thread reads them.
+  const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust)) : [];
   const uses = await imageUses(settings.images, settings.manifests, rt.workspace);
   const images = uses.length > 0 ? await imageArtifacts(uses) : { artifacts: [], bundles: [] };
   loaded.push(...images.bundles);
@@ -106,8 +109,10 @@ async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly 
     return { source: loaded[i]?.source ?? '', ...result, claimed, ...claimedType };
   };
   loaded.forEach((bundle, i) => {
-    if (bundle.failure) {
-      outcomes[i] = attributed(i, { verified: undefined, failure: bundle.failure });
+    // Bundles from registries arrive parsed, not through parseBundleText: each is checked here too.
+    const problem = bundle.failure ?? bundleJSONProblem(bundle.json);
+    if (problem) {
+      outcomes[i] = attributed(i, { verified: undefined, failure: problem });
     } else if (isBareEnvelope(bundle.json)) {
       const failure = {
         check: 'bundle-format' as const,
@@ -156,6 +161,22 @@ function trustedRootChoice(choice: string, workspace: string): string {
   return NAMED_ROOTS.includes(choice) ? choice : resolveInside('trusted-root', choice, workspace);
 }
 
+/** The roots to verify against; one that is unusable ends the run in one line naming the field, before any bundle is read. */
+async function trustedRoots(choice: string, workspace: string): Promise<TrustedRootJSON[]> {
+  try {
+    return await loadTrustedRoots(trustedRootChoice(choice, workspace), workspace);
+  } catch (err) {
+    if (!(err instanceof VerificationError)) throw err;
+    const { expected, found } = err.failure;
+    throw new ProvenanceError(
+      'TRUSTED_ROOT_UNAVAILABLE',
+      `trusted-root: ${choice} is not a usable trusted root: expected ${expected}, found ${found}`,
+      'Use the trusted_root.json your Sigstore instance publishes, unedited (every key and certificate in it must say since when it is trusted), or public-good, github or auto',
+      { cause: err },
+    );
+  }
+}
+
 async function readKey(value: string, workspace: string): Promise<string> {
   const file = resolveInside('key', value, workspace);
   try {
@@ -168,7 +189,13 @@ async function readKey(value: string, workspace: string): Promise<string> {
 
 /** The policy module reads the policy file through this, confined to the workspace. */
 export function workspaceFileReader(workspace: string): (file: string) => string {
-  return (file) => readFileSync(resolveInside('policy', file, workspace), 'utf8');
+  return (file) => {
+    const real = resolveInside('policy', file, workspace);
+    // Refused before it is read: parsePolicyFile would refuse the text anyway, after holding all of it.
+    const { size } = statSync(real);
+    if (size > MAX_POLICY_FILE_BYTES) throw new ProvenanceError('INPUT_INVALID', `policy: ${file} is ${size} bytes, more than ${MAX_POLICY_FILE_BYTES}`, 'Point the policy input at a policy file (a few rules), not at another file');
+    return readFileSync(real, 'utf8');
+  };
 }
 
 export const DEFAULT_REPORT_NAME = 'provenance-verify.json';

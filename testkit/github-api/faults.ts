@@ -2,6 +2,7 @@
 // call it is about (a 503 on uploads only, a 429 on the release lookup) and leave the rest working.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GARBAGE_BODY, SLOW_MS } from '../http.ts';
 
 export const ENDPOINTS = [
   'release-by-tag',
@@ -23,7 +24,10 @@ export type GitHubFault =
   | 'reset' // drop the connection without an answer
   | 'lost-response' // do the work, then drop the connection instead of answering
   | 'interrupted-upload' // upload-asset: create the asset in state "starter", then drop the connection
-  | { delayMs: number }; // a slow answer: wait, then serve as usual
+  | { delayMs: number } // a slow answer: wait, then serve as usual
+  | 'slow' // { delayMs: SLOW_MS }
+  | 'timeout' // accept the request and never answer
+  | 'garbage'; // answer 200 with a body that is not what the API says (an HTML page labelled JSON), not serving the request
 
 export type FaultQueues = Record<Endpoint, GitHubFault[]>;
 
@@ -36,6 +40,12 @@ export function describeFault(fault: GitHubFault): string {
   return 'delayMs' in fault ? `slow ${fault.delayMs} ms` : String(fault.status);
 }
 
+/** The wait before serving as usual that a fault asks for, or undefined. */
+export function faultDelay(fault: GitHubFault): number | undefined {
+  if (fault === 'slow') return SLOW_MS;
+  return typeof fault === 'object' && 'delayMs' in fault ? fault.delayMs : undefined;
+}
+
 export function errorBody(status: number, message: string): object {
   return { message, documentation_url: 'https://docs.github.com/rest', status: String(status) };
 }
@@ -44,6 +54,12 @@ export function errorBody(status: number, message: string): object {
 export function answerFault(fault: GitHubFault, req: IncomingMessage, res: ServerResponse): boolean {
   if (fault === 'reset') {
     req.socket.destroy();
+    return true;
+  }
+  if (fault === 'timeout') return true; // never answered: the client's timeout, or the server's stop, ends it
+  if (fault === 'garbage') {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(GARBAGE_BODY) });
+    res.end(GARBAGE_BODY);
     return true;
   }
   if (typeof fault === 'string' || (typeof fault === 'object' && 'delayMs' in fault)) return false;

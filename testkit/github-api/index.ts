@@ -7,7 +7,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { serve } from '../http.ts';
-import { answerFault, describeFault, emptyQueues, ENDPOINTS, errorBody, type Endpoint, type FaultQueues, type GitHubFault } from './faults.ts';
+import { answerFault, describeFault, emptyQueues, faultDelay, ENDPOINTS, errorBody, type Endpoint, type FaultQueues, type GitHubFault } from './faults.ts';
 import { Model, subjectDigests, type StoredAsset, type StoredAttestation } from './model.ts';
 import { attestationRoutes } from './attestation-routes.ts';
 import { sendJSON, type Call, type StandInSettings } from './call.ts';
@@ -104,7 +104,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if (answerFault(fault, req, res)) return;
       if (fault === 'lost-response') call.lost = true;
       if (fault === 'interrupted-upload') call.interrupted = true;
-      if (typeof fault === 'object' && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+      const delay = faultDelay(fault);
+      if (delay !== undefined) await new Promise((r) => setTimeout(r, delay));
     }
     if (match.route.needsToken && record.auth !== 'token') {
       return sendJSON(call, 401, errorBody(401, record.auth === 'none' ? 'Requires authentication' : 'Bad credentials'));

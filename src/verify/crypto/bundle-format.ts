@@ -4,7 +4,7 @@
 // negative log indexes, and a certificate chain carrying its root (the bundle spec forbids it).
 // Protobuf-JSON omits zero values and empty lists; the parser fills those in.
 
-import { parseJSON } from '../../json.ts';
+import { exceedsDepth, parseJSON } from '../../json.ts';
 import type { X509Certificate } from '@sigstore/core';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { VerificationError } from '../types.ts';
@@ -35,6 +35,9 @@ export function parseBundle(input: unknown): Bundle {
   if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.includes(mediaType)) {
     return fail('a Sigstore bundle media type, v0.1 to v0.3', mediaType === undefined ? 'none' : JSON.stringify(mediaType));
   }
+  // Checked without recursion first: a bundle is a few levels deep, and a hostile one must not
+  // exhaust the stack here (nor in the protobuf conversion after).
+  if (exceedsDepth(json, MAX_BUNDLE_DEPTH)) fail(`a bundle nested at most ${MAX_BUNDLE_DEPTH} levels deep`, 'deeper nesting');
   checkFields(json, 'bundle');
   let bundle: Bundle;
   try {
@@ -54,6 +57,9 @@ function bundleJSON(text: string): unknown {
 
 // Walks the JSON once; the field names are unambiguous within a bundle (the DSSE payload is one
 // base64 string and is not descended into).
+/** Far above any real bundle's nesting (about 6), far below what would exhaust the stack. */
+export const MAX_BUNDLE_DEPTH = 64;
+
 function checkFields(value: unknown, where: string): void {
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkFields(item, `${where}[${i}]`));

@@ -29,18 +29,27 @@ export function withFastSigningKey(verifier: Verifier, material: TrustMaterial, 
   return verifier;
 }
 
-// verifyCertificate and the Verifier's SCT count and duplicate checks; undefined for "let the Verifier decide".
 function certificateSigner(entity: SignedEntity, timestamps: Date[], material: TrustMaterial, ctlogThreshold: number): Signer | undefined {
+  const key = entity.key;
+  return key.$case === 'certificate' ? leafSigner(key.certificate, timestamps, material, ctlogThreshold) : undefined;
+}
+
+/**
+ * The signing-key stage for a certificate-signed bundle: verifyCertificate (the chain at every
+ * timestamp, each SCT) and the Verifier's SCT count and duplicate checks, then the signer. A
+ * Signer only when every check passes; undefined for "let the Verifier decide" (it may still
+ * pass a bundle this refuses, never the other way round). Also the fast path's (fast-path.ts).
+ */
+export function leafSigner(leaf: X509Certificate, timestamps: readonly Date[], material: TrustMaterial, ctlogThreshold: number): Signer | undefined {
   try {
-    const key = entity.key;
-    if (key.$case !== 'certificate') return undefined;
     let path: X509Certificate[] = [];
-    for (const timestamp of timestamps) path = verifyCertificateChain(timestamp, key.certificate, material.certificateAuthorities);
-    const [leaf, issuer] = path;
-    if (!leaf || !issuer) return undefined;
-    const logIDs = verifiedSCTs(leaf, issuer, material.ctlogs);
+    for (const timestamp of timestamps) path = verifyCertificateChain(timestamp, leaf, material.certificateAuthorities);
+    // path[0] is the leaf itself (CertificateChainVerifier puts it first), as verifyCertificate reads it.
+    const [first, issuer] = path;
+    if (!first || !issuer) return undefined;
+    const logIDs = verifiedSCTs(first, issuer, material.ctlogs);
     if (!logIDs || logIDs.length < ctlogThreshold || logIDs.some((id, i) => logIDs.slice(i + 1).some((other) => isDeepStrictEqual(id, other)))) return undefined;
-    return signer(leaf);
+    return signer(first);
   } catch {
     return undefined;
   }

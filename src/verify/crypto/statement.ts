@@ -1,10 +1,12 @@
 // The in-toto statement a DSSE bundle signs, read strictly (a payload that claims to be in-toto
 // but is not a statement is a malformed bundle), and whether an artifact is one of its subjects.
 
+import { exceedsDepth } from '../../json.ts';
 import { createHash } from 'node:crypto';
 import type { Envelope } from '@sigstore/bundle';
 import { VerificationError, type InTotoStatement } from '../types.ts';
 
+export const MAX_STATEMENT_DEPTH = 258; // a predicate of 256 levels, inside the statement
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 // v1 is current; v0.1 is what slsa-github-generator's SLSA v0.2 provenance still carries.
 const STATEMENT_TYPES: readonly string[] = ['https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1'];
@@ -27,6 +29,9 @@ export function statementOf(envelope: Envelope): InTotoStatement | undefined {
     return fail('JSON', 'a payload that is not JSON', err);
   }
   if (!isObject(json)) return fail('a JSON object', Array.isArray(json) ? 'a list' : typeof json);
+  // A signed statement nested deeper than any predicate needs would exhaust the stack of whatever
+  // reads it next (a worker's structured clone, JSON.stringify): refused here, as custom predicates are at attest time.
+  if (exceedsDepth(json, MAX_STATEMENT_DEPTH)) return fail(`at most ${MAX_STATEMENT_DEPTH} levels of nesting`, 'deeper nesting');
   const { _type, subject, predicateType, predicate } = json;
   if (typeof _type !== 'string' || !STATEMENT_TYPES.includes(_type)) return fail(`_type ${STATEMENT_TYPES.join(' or ')}`, JSON.stringify(_type) ?? 'none');
   if (typeof predicateType !== 'string' || predicateType === '') return fail('a predicateType', JSON.stringify(predicateType) ?? 'none');

@@ -14,9 +14,15 @@ export interface RawRule {
   where: string;
 }
 
+/** A policy file holds a few dozen rules; anything this large is not one. */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+
 const HINT = 'Write one "name: value" per line (lists as "- value" lines under "name:"), quote values with special characters, or use a JSON file';
 
 export function parsePolicyFile(path: string, text: string): RawRule[] {
+  if (text.length > MAX_POLICY_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_POLICY_FILE_BYTES) {
+    throw new ProvenanceError('INPUT_INVALID', `policy: ${path} is larger than ${MAX_POLICY_FILE_BYTES} bytes`, 'Point the policy input at a policy file (a few rules), not at another file');
+  }
   const json = /\.json$/i.test(path) || text.replace(/^\uFEFF/, '').trimStart().startsWith('{');
   return json ? fromJSON(path, text) : fromYAML(path, text);
 }

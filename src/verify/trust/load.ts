@@ -2,7 +2,7 @@
 // (offline, built in), GitHub's instance (fetched through TUF), both (`auto`), or a file holding
 // one trusted root JSON or several as JSON Lines. Every root is validated before it is returned.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvenanceError } from '../../errors.ts';
 import { parseJSON } from '../../json.ts';
@@ -15,6 +15,9 @@ import { validateTrustedRoot } from './validate.ts';
 export interface LoadOptions {
   github?: GitHubRootOptions;
 }
+
+/** A trusted root file: a real root is under 10 KiB; JSON Lines of several stay far below this. */
+export const MAX_TRUSTED_ROOT_FILE_BYTES = 4 * 1024 * 1024;
 
 // `auto` must not hold a run up when GitHub's TUF repository is out of reach: one quick try.
 const AUTO_GITHUB: GitHubRootOptions = { timeoutMs: 3000, retries: 0 };
@@ -51,8 +54,11 @@ function githubRoot(text: string): TrustedRootJSON {
 async function rootsFromFile(file: string): Promise<TrustedRootJSON[]> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_TRUSTED_ROOT_FILE_BYTES) throw new VerificationError({ check: 'trusted-root', expected: `a trusted root file of at most ${MAX_TRUSTED_ROOT_FILE_BYTES} bytes`, found: `${size} bytes in ${file}` });
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof VerificationError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ProvenanceError('TRUSTED_ROOT_UNAVAILABLE', `cannot read the trusted root file ${file} (${code})`, 'Give the path of a trusted root JSON file, or public-good, github or auto', { cause: err });
   }

@@ -3,10 +3,14 @@
 // malformed times, and keys or certificates that do not parse. Everything a root trusts must say
 // since when; the conformance case trust-root-tlog-missing-validity-start_fail is this rule.
 
+import { exceedsDepth } from '../../json.ts';
 import { VerificationError } from '../types.ts';
 import { trustMaterialOf } from './material.ts';
 import { TRUSTED_ROOT_MEDIA_TYPES } from './root-json.ts';
 import type { CertificateAuthorityJSON, TimeRangeJSON, TransparencyLogInstanceJSON, TrustedRootJSON } from './root-json.ts';
+
+/** Nesting of a trusted root document: a real one nests 6 levels; deeper is refused before it is walked. */
+export const MAX_TRUSTED_ROOT_DEPTH = 32;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -16,6 +20,7 @@ export function validateTrustedRoot(document: unknown, source: string): TrustedR
     throw new VerificationError({ check: 'trusted-root', expected: `${field}: ${expected}`, found: `${found} in ${source}` });
   };
   if (!isObject(document)) return fail('trusted root', 'a JSON object', describe(document));
+  if (exceedsDepth(document, MAX_TRUSTED_ROOT_DEPTH)) return fail('trusted root', `JSON nested at most ${MAX_TRUSTED_ROOT_DEPTH} levels`, 'JSON nested deeper');
   const json = withoutNulls(document) as Record<string, unknown>; // an object stays an object
   const mediaType = json.mediaType;
   if (typeof mediaType !== 'string' || !TRUSTED_ROOT_MEDIA_TYPES.includes(mediaType)) {

@@ -2,6 +2,8 @@
 // objects and arrays and yields undefined where the path does not exist, so a missing field and
 // a field of the wrong shape are told apart by the caller, never by a thrown TypeError.
 
+import { exceedsDepth } from '../../../json.ts';
+
 export function at(root: unknown, ...path: readonly (string | number)[]): unknown {
   let node: unknown = root;
   for (const key of path) {
@@ -19,6 +21,9 @@ export function at(root: unknown, ...path: readonly (string | number)[]): unknow
 /** A value as shown in a failure: strings as they are, anything else as (shortened) JSON. */
 export function shown(value: unknown): string {
   if (typeof value === 'string') return value;
-  const json = JSON.stringify(value) ?? String(value);
+  // A signed predicate may hold anything: JSON.stringify recurses (a RangeError past a few thousand
+  // levels), and String() of an object whose "toString" is not a function throws.
+  if (exceedsDepth(value, 32)) return Array.isArray(value) ? 'a list nested more than 32 levels deep' : 'an object nested more than 32 levels deep';
+  const json = JSON.stringify(value) ?? typeof value;
   return json.length > 200 ? `${json.slice(0, 197)}...` : json;
 }

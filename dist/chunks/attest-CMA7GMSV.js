@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-RFMWEFAN.js";import"./chunk-MPF2WLDX.js";import"./chunk-TFWLKAVL.js";import"./chunk-NYJD5YM2.js";import"./chunk-Y7K6U3O4.js";import"./chunk-ZYSPTFMX.js";import"./chunk-QEHTRALI.js";import"./chunk-MW4HNMAT.js";import"./chunk-LVKSSYFB.js";import"./chunk-V74YULKK.js";import"./chunk-37MHPRYO.js";import"./chunk-27KRAXYY.js";import"./chunk-DIWFFFAB.js";import"./chunk-H47OZVTQ.js";import"./chunk-DALG4BIT.js";import"./chunk-Y2VL3AFD.js";import"./chunk-O5MJNMB5.js";import"./chunk-3IJ7ERXY.js";export{c as attest,a as openSigningSession,b as signStatements};
