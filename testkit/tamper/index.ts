@@ -128,6 +128,20 @@ function derChildren(buf: Buffer, parent: { start: number; end: number; body?: n
   return out;
 }
 
+/**
+ * One bit flipped in what frames a certificate rather than what its signature covers: the outer
+ * SEQUENCE tag, the tags of its three parts, the signature's unused-bits byte, or the outer
+ * signature algorithm. A random flip rarely lands on these few bytes, and parsers skip most of them.
+ */
+function flipCertificateFrame(text: string, rand: () => number): string {
+  const cert = Buffer.from(text, 'base64');
+  const [tbs, algorithm, signature] = derChildren(cert, derChildren(cert, { start: 0, end: cert.length })[0]);
+  const places = [0, tbs?.start, algorithm?.start, signature?.start, signature?.body, algorithm && algorithm.body + Math.floor(rand() * (algorithm.end - algorithm.body))].filter((p): p is number => p !== undefined);
+  const at = places[Math.floor(rand() * places.length)] ?? 0;
+  cert[at] = (cert[at] ?? 0) ^ (1 << Math.floor(rand() * 8));
+  return cert.toString('base64');
+}
+
 interface Operator {
   name: string;
   part: Part;
@@ -191,7 +205,8 @@ const OPERATORS: readonly Operator[] = [
   { name: 'message-signature-bit', part: 'signature', variants: 2, apply: (b, r) => { const m = b['messageSignature']; if (!isObj(m) || typeof m['signature'] !== 'string') return undefined; m['signature'] = flipBase64(m['signature'], r); return b; } },
   { name: 'message-digest-bit', part: 'message-digest', variants: 1, apply: (b, r) => { const d = get(b, 'messageSignature', 'messageDigest'); if (!isObj(d) || typeof d['digest'] !== 'string') return undefined; d['digest'] = flipBase64(d['digest'], r); return b; } },
   // The certificate and its chain.
-  { name: 'certificate-bit', part: 'certificate', variants: 6, apply: (b, r) => { const c = leafCertificate(b); if (!c || typeof c['rawBytes'] !== 'string') return undefined; c['rawBytes'] = flipBase64(c['rawBytes'], r, 4); return b; } },
+  { name: 'certificate-bit', part: 'certificate', variants: 6, apply: (b, r) => { const c = leafCertificate(b); if (!c || typeof c['rawBytes'] !== 'string') return undefined; c['rawBytes'] = flipBase64(c['rawBytes'], r); return b; } },
+  { name: 'certificate-frame', part: 'certificate', variants: 8, apply: (b, r) => { const c = leafCertificate(b); if (!c || typeof c['rawBytes'] !== 'string') return undefined; c['rawBytes'] = flipCertificateFrame(c['rawBytes'], r); return b; } },
   { name: 'certificate-swapped', part: 'certificate', variants: 1, apply: (b, _r, others) => { const c = leafCertificate(b); const other = others.map((o) => leafCertificate(o)?.['rawBytes']).find((raw) => typeof raw === 'string' && raw !== c?.['rawBytes']); if (!c || typeof other !== 'string') return undefined; c['rawBytes'] = other; return b; } },
   { name: 'chain-leaf-dropped', part: 'chain', variants: 1, apply: (b) => { const list = get(material(b), 'x509CertificateChain', 'certificates'); if (!Array.isArray(list) || list.length < 2) return undefined; list.shift(); return b; } },
   { name: 'chain-reversed', part: 'chain', variants: 1, apply: (b) => { const list = get(material(b), 'x509CertificateChain', 'certificates'); if (!Array.isArray(list) || list.length < 2) return undefined; list.reverse(); return b; } },

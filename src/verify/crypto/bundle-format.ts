@@ -10,6 +10,7 @@ import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { VerificationError } from '../types.ts';
 import { isBase64Strict } from './base64.ts';
 import { parseCertificate } from './certificate-cache.ts';
+import { certificateShapeProblem } from './certificate-shape.ts';
 
 export const BUNDLE_MEDIA_TYPES: readonly string[] = [
   'application/vnd.dev.sigstore.bundle+json;version=0.1',
@@ -46,8 +47,24 @@ export function parseBundle(input: unknown): Bundle {
     const found = err instanceof ValidationError ? `missing or invalid ${err.fields.join(', ')}` : err instanceof Error ? err.message : String(err);
     return fail(`a complete ${mediaType.replace(/^application\/vnd\.dev\.sigstore\./, '')} bundle`, found, err);
   }
+  checkCertificates(bundle);
   checkChain(bundle);
   return bundle;
+}
+
+// Every certificate the bundle carries must be an X.509 certificate in its issued shape.
+function checkCertificates(bundle: Bundle): void {
+  const content = bundle.verificationMaterial.content;
+  const found: [string, Uint8Array][] =
+    content.$case === 'certificate'
+      ? [['verificationMaterial.certificate', content.certificate.rawBytes]]
+      : content.$case === 'x509CertificateChain'
+        ? content.x509CertificateChain.certificates.map((cert, i) => [`verificationMaterial.x509CertificateChain.certificates[${i}]`, cert.rawBytes])
+        : [];
+  for (const [where, der] of found) {
+    const problem = certificateShapeProblem(der);
+    if (problem) fail(`${where}: a DER X.509 certificate (SEQUENCE of tbsCertificate, signatureAlgorithm, signatureValue)`, problem);
+  }
 }
 
 function bundleJSON(text: string): unknown {
