@@ -13,7 +13,7 @@ import { parseBundle } from '../../src/verify/crypto/index.ts';
 import { verifyBundleCrypto, type CryptoOptions } from '../../src/verify/crypto/verify-bundle.ts';
 import { statementOf } from '../../src/verify/crypto/statement.ts';
 import { runCryptoJob } from '../../src/verify/crypto-jobs.ts';
-import { claimedStatement, isBareEnvelope, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_DEPTH, MAX_BUNDLES_PER_FILE, bundleJSONProblem, parseBundleText } from '../../src/verify/bundle-files.ts';
+import { claimedStatement, isBareEnvelope, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_DEPTH, MAX_BUNDLES_PER_FILE, loadedJSON, parseBundleText } from '../../src/verify/bundle-files.ts';
 import { validateTrustedRoot } from '../../src/verify/trust/validate.ts';
 import { publicGoodTrustedRoot } from '../../src/verify/trust/public-good.ts';
 import { MAX_TRUSTED_ROOT_DEPTH } from '../../src/verify/trust/validate.ts';
@@ -91,7 +91,7 @@ void describe('fuzz: bundles', () => {
         for (const loaded of parseBundleText(t, 'fuzz.jsonl')) {
           claimedStatement(loaded.json);
           isBareEnvelope(loaded.json);
-          bundleJSONProblem(loaded.json);
+          loadedJSON(loaded.source, loaded.json);
         }
       },
       { seed: 7102, numRuns: 600 },
@@ -276,7 +276,9 @@ void describe('fuzz: bundle limits', () => {
     assert.equal(lines.length, 2);
     assert.ok(lines[0]?.failure !== undefined && lines[1]?.failure === undefined);
     // The real bundles are far from it.
-    for (const b of bundles) assert.equal(bundleJSONProblem(b), undefined);
+    for (const b of bundles) assert.equal(loadedJSON('real.json', b).failure, undefined);
+    // Bundles that arrive parsed (from registries) are refused the same way.
+    assert.match(loadedJSON('registry', JSON.parse(deepJSON(MAX_BUNDLE_DEPTH + 1, 'object'))).failure?.expected ?? '', new RegExp(`${MAX_BUNDLE_DEPTH} levels`));
   });
 
   void it('validateTrustedRoot refuses nesting deeper than MAX_TRUSTED_ROOT_DEPTH (regression: RangeError from withoutNulls)', () => {

@@ -10,7 +10,7 @@ import { ProvenanceError } from '../errors.ts';
 import { isObject } from '../json.ts';
 import type { Log } from '../log.ts';
 import type { Subject } from '../subjects/index.ts';
-import { claimedSubject, loadBundleFiles, type LoadedBundle } from '../verify/bundle-files.ts';
+import { claimedSubject, loadBundleFiles, loadedJSON, type LoadedBundle } from '../verify/bundle-files.ts';
 import { sameArtifact } from '../verify/judge.ts';
 import type { LinkTarget } from './links.ts';
 
@@ -88,7 +88,7 @@ async function publishedBundles(subjects: readonly Subject[], ctx: LinkContext):
     for (const image of images) {
       const ref = parseImageReference(image.name, 'subject-name');
       for (const found of await registry.listBundles({ ...ref, tag: undefined, digest: `sha256:${image.digest['sha256'] ?? ''}` })) {
-        bundles.push({ source: found.source, json: found.json, failure: found.problem === undefined ? undefined : { check: 'bundle-format', expected: 'a bundle', found: found.problem } });
+        bundles.push(found.problem === undefined ? loadedJSON(found.source, found.json) : { source: found.source, json: undefined, failure: { check: 'bundle-format', expected: 'a bundle', found: found.problem } });
       }
     }
   }

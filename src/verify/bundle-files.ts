@@ -82,7 +82,8 @@ export function parseBundleText(text: string, label: string): LoadedBundle[] {
   return bundles;
 }
 
-function loadedJSON(source: string, json: unknown): LoadedBundle {
+/** A bundle as parsed JSON from any source, refused (as bundle-format) when it nests too deep to check. */
+export function loadedJSON(source: string, json: unknown): LoadedBundle {
   const problem = bundleJSONProblem(json);
   return problem === undefined ? { source, json, failure: undefined } : { source, json: undefined, failure: problem };
 }
@@ -97,9 +98,9 @@ function countLines(text: string): number {
 /**
  * Why parsed JSON cannot go on to the bundle parser at all (nested deeper than MAX_BUNDLE_DEPTH),
  * or undefined. Every source of bundles (files, releases, the attestations API, registries) goes
- * through this before verification.
+ * through this, by loadedJSON, before verification.
  */
-export function bundleJSONProblem(json: unknown): CheckFailure | undefined {
+function bundleJSONProblem(json: unknown): CheckFailure | undefined {
   if (!exceedsDepth(json, MAX_BUNDLE_DEPTH)) return undefined;
   return { check: 'bundle-format', expected: `a Sigstore bundle (JSON nested at most ${MAX_BUNDLE_DEPTH} levels)`, found: 'JSON nested deeper' };
 }

@@ -10,7 +10,7 @@ import { createBundleRegistry, parseImageReference, type BundleRegistry } from '
 import type { Subject } from '../subjects/index.ts';
 import { matchPaths } from '../subjects/match-paths.ts';
 import { openWorkspace, relativeName } from '../subjects/workspace.ts';
-import { parseBundleText, type LoadedBundle } from './bundle-files.ts';
+import { loadedJSON, parseBundleText, type LoadedBundle } from './bundle-files.ts';
 import { imagesInManifest, isTemplated, MAX_MANIFEST_FILE_BYTES, type ImageUse } from './manifests.ts';
 
 export interface ImageArtifacts {
@@ -51,11 +51,11 @@ export async function imageArtifacts(uses: readonly ImageUse[], registry: Bundle
     const digest = await registry.resolveDigest(ref);
     artifacts.push({ name: image, digest: { sha256: digest.slice('sha256:'.length) } });
     for (const found of await registry.listBundles({ ...ref, tag: undefined, digest })) {
-      bundles.push({
-        source: found.source,
-        json: found.json,
-        failure: found.problem === undefined ? undefined : { check: 'bundle-format', expected: 'a Sigstore bundle attached to the image', found: found.problem },
-      });
+      bundles.push(
+        found.problem === undefined
+          ? loadedJSON(found.source, found.json)
+          : { source: found.source, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle attached to the image', found: found.problem } },
+      );
     }
   }
   return { artifacts, bundles };

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { resolveInside } from '../workspace.ts';
-import { bundleJSONProblem, claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
+import { claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
 import type { ArtifactInput } from './crypto/index.ts';
 import type { CryptoJob } from './crypto-jobs.ts';
 import { prestartCryptoWorkers, PRESTART_BYTES, runCryptoJobs } from './crypto-pool.ts';
@@ -109,10 +109,9 @@ async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly 
     return { source: loaded[i]?.source ?? '', ...result, claimed, ...claimedType };
   };
   loaded.forEach((bundle, i) => {
-    // Bundles from registries arrive parsed, not through parseBundleText: each is checked here too.
-    const problem = bundle.failure ?? bundleJSONProblem(bundle.json);
-    if (problem) {
-      outcomes[i] = attributed(i, { verified: undefined, failure: problem });
+    // Every source made its bundles with loadedJSON, which refuses JSON too deep to check.
+    if (bundle.failure) {
+      outcomes[i] = attributed(i, { verified: undefined, failure: bundle.failure });
     } else if (isBareEnvelope(bundle.json)) {
       const failure = {
         check: 'bundle-format' as const,
