@@ -92,6 +92,8 @@ describe('policyFromInputs: inputs', () => {
     ['a duration in weeks', { 'max-age': '2w' }, /is not a positive duration/],
     ['an identity with spaces', { 'certificate-identity': 'a b' }, /certificate-identity: "a b" is not a certificate identity/],
     ['an invalid regexp', { 'certificate-identity-regexp': 'https://(github' }, /certificate-identity-regexp: "https:\/\/\(github" is not a valid regular expression \(.+\)/],
+    // Would compile only once wrapped as ^(?:…)$, matching "https://github.com/octo-org/…" or anything ending in "evil/x" unanchored.
+    ['a regexp that closes the anchoring group', { 'certificate-identity-regexp': 'https://github\\.com/octo-org/.*)|(?:.*evil/x' }, /certificate-identity-regexp: .* is not a valid regular expression \(.+\)/],
     ['two values for a single-valued rule', { repository: 'a/b\nc/d' }, /repository: takes one value, got 2/],
   ];
   for (const [label, inputs, message] of invalid) {

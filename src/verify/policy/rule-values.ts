@@ -122,6 +122,9 @@ export function identityValue(value: string, origin: string): string {
 
 export function regexpValue(value: string, origin: string): string {
   try {
+    // Alone first: a pattern that compiles alone has balanced groups, so anchored() wraps all of
+    // it. Only the wrapped form compiles for e.g. "a)|(?:b", which would match "a…" and "…b" unanchored.
+    new RegExp(value, 'u');
     new RegExp(anchored(value), 'u');
   } catch (err) {
     throw new ProvenanceError(
