@@ -34,6 +34,18 @@ describe('judgeArtifacts', () => {
     assert.equal(v?.attempts[0]?.signer, 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1');
   });
 
+  it('judges each bundle once by the policy, however many artifacts its statement lists', () => {
+    const artifacts = Array.from({ length: 50 }, (_, i) => ({ name: `f${i}`, digest: { sha256: i.toString(16).padStart(64, '0') } }));
+    // One statement for all 50; a second whose sha512 contradicts B's although its sha256 agrees.
+    const contradicting = { name: 'lib', digest: { sha256: B.digest.sha256, sha512: 'd'.repeat(128) } };
+    const outcomes = [ok('all.jsonl:1', verified([...artifacts].reverse())), ok('other.jsonl:1', verified([contradicting]))];
+    let calls = 0;
+    const verdicts = judgeArtifacts([...artifacts, B], outcomes, () => (calls++, []));
+    assert.equal(calls, 1);
+    assert.deepEqual(verdicts.map((v) => v.passed), [...artifacts.map(() => true), false]);
+    assert.deepEqual(verdicts.at(-1)?.attempts.map((a) => a.source), ['(no bundle)']);
+  });
+
   it('fails with every failure of every bundle tried, not only the last', () => {
     const outcomes = [ok('one.json', verified([A])), broken('two.json', [A], { check: 'signature', expected: 'a valid signature', found: 'an invalid one' })];
     const [v] = judgeArtifacts([A], outcomes, () => [wrongWorkflow, { check: 'source-ref', expected: 'refs/tags/v*', found: 'refs/heads/main' }]);

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fromRemoteError, runCryptoJob, type CryptoJob, type CryptoResult, type RemoteError } from './crypto-jobs.ts';
 import type { Trust, TrustedRootJSON } from './trust/index.ts';
-import { verifyWorkerUrl } from './verify-worker-url.ts';
+import { workerUrl } from '../worker-url.ts';
 
 /** From this many bundles on, workers are worth starting. */
 export const POOL_THRESHOLD = 64;
@@ -98,7 +98,7 @@ export function prestartCryptoWorkers(trust: Trust): void {
 }
 
 function startWorker(trust: Trust): Worker {
-  return new Worker(verifyWorkerUrl(), { workerData: { roots: trust.roots } satisfies WorkerSetup });
+  return new Worker(workerUrl('verify-worker', import.meta.url), { workerData: { roots: trust.roots } satisfies WorkerSetup });
 }
 
 // The prestarted workers for `trust` that are alive (up to `count`), ready for work; the others ended.
