@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'INPUT_CONFLICT' // two inputs that cannot be combined, or none of a required set
   | 'PATH_OUTSIDE_WORKSPACE' // a path, or a symlink's target, escapes the workspace
   | 'SUBJECT_NOT_FOUND' // a pattern matched nothing, or a named file does not exist
+  | 'BUNDLE_NOT_FOUND' // a bundle-path pattern matched no file
   | 'SUBJECT_NOT_REGULAR' // a FIFO, device, socket or other non-regular file was named
   | 'SUBJECT_UNREADABLE' // a file could not be read
   | 'SUBJECT_DIGEST_INVALID' // a digest that is not algorithm:hex of the right length

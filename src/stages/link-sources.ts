@@ -37,7 +37,7 @@ const IN_TOTO = 'application/vnd.in-toto+json';
 export async function resolveLinks(request: LinkRequest, subjects: readonly Subject[], ctx: LinkContext): Promise<LinkTarget[]> {
   const targets: LinkTarget[] = [];
   if (request.patterns !== '') {
-    for (const bundle of await loadBundleFiles(request.patterns, ctx.workspace)) {
+    for (const bundle of await loadBundleFiles(request.patterns, ctx.workspace, undefined, 'links')) {
       const target = linkTargetOf(bundle, subjects);
       if (typeof target === 'string') {
         throw new ProvenanceError('LINK_INVALID', `links: ${bundle.source} ${target}`, 'Name the bundle files of the earlier stage for these same artifacts (the bundle-path output of its attest step)');

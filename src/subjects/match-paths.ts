@@ -3,7 +3,7 @@
 // path for a file found under a matched directory (basenames collide in trees).
 import * as glob from '@actions/glob';
 import path from 'node:path';
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError, type ErrorCode } from '../errors.ts';
 import { parsePatterns } from './patterns.ts';
 import type { IncludePattern } from './patterns.ts';
 import { show } from './show.ts';
@@ -61,6 +61,18 @@ interface Item {
   rel: string;
 }
 
+// What matching nothing means, by the input that named the files: artifacts (the default) are
+// built by an earlier step; bundles are written by attest mode or downloaded.
+const NOT_FOUND_DEFAULT: { code: ErrorCode; hint: string } = { code: 'SUBJECT_NOT_FOUND', hint: 'Check the path is relative to the workspace and that the step building the artifact ran first.' };
+const NOT_FOUND: Readonly<Record<string, { code: ErrorCode; hint: string }>> = {
+  'bundle-path': {
+    code: 'BUNDLE_NOT_FOUND',
+    hint: "Check the path is relative to the workspace and that the bundles are there: attest mode writes them under RUNNER_TEMP unless its bundle-path is set (pass its bundle-path output), or download them first.",
+  },
+  links: { code: 'LINK_INVALID', hint: 'Name the bundle files of the earlier stage, in the workspace (the bundle-path output of its attest step).' },
+  manifests: { code: 'SUBJECT_NOT_FOUND', hint: 'Check the path is relative to the workspace and that the step writing the manifests ran first.' },
+};
+
 async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, input: string, engine: SearchEngine): Promise<MatchedFile[]> {
   const items = await globItems(ws, pattern, [...pattern.globs, ...pattern.excludes], true, onFile, input, engine);
   const dirs = new Set(items.filter((i) => i.kind === 'dir').map((i) => i.path));
@@ -80,7 +92,8 @@ async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, 
   }
   if (files.length === 0) {
     const after = pattern.excludes.length > 0 ? ' (after the `!` excludes that follow it)' : '';
-    throw new ProvenanceError('SUBJECT_NOT_FOUND', `${input} pattern ${show(pattern.text)} matched no file${after}; expected at least one regular file in the workspace`, 'Check the path is relative to the workspace and that the step building the artifact ran first.');
+    const { code, hint } = NOT_FOUND[input] ?? NOT_FOUND_DEFAULT;
+    throw new ProvenanceError(code, `${input} pattern ${show(pattern.text)} matched no file${after}; expected at least one regular file in the workspace`, hint);
   }
   return files;
 }

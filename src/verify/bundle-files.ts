@@ -30,18 +30,18 @@ export interface LoadedBundle {
 }
 
 /** `matched` hears the files' total size before they are read (verify mode starts its workers early on it). */
-export async function loadBundleFiles(patterns: string, workspace: string, matched?: (totalBytes: number) => void): Promise<LoadedBundle[]> {
+export async function loadBundleFiles(patterns: string, workspace: string, matched?: (totalBytes: number) => void, input = 'bundle-path'): Promise<LoadedBundle[]> {
   if (!patterns.trim()) {
     throw new ProvenanceError('INPUT_CONFLICT', 'bundle-path is required in verify mode', 'Name the bundle files, e.g. "bundle-path: dist/*.sigstore.json" or the .jsonl your attest step wrote');
   }
   const ws = await openWorkspace(workspace);
-  const files = await matchPaths(ws, patterns, undefined, 'bundle-path');
+  const files = await matchPaths(ws, patterns, undefined, input);
   matched?.(files.reduce((sum, file) => sum + file.size, 0));
   const loaded: LoadedBundle[] = [];
   for (const file of files) {
     const label = relativeName(ws, file.path);
     if (file.size > MAX_BUNDLE_FILE_BYTES) {
-      throw new ProvenanceError('INPUT_INVALID', `bundle-path file "${label}" is ${file.size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`, 'Point bundle-path at Sigstore bundle files (.sigstore.json, .jsonl)');
+      throw new ProvenanceError('INPUT_INVALID', `${input} file "${label}" is ${file.size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`, `Point ${input} at Sigstore bundle files (.sigstore.json, .jsonl)`);
     }
     loaded.push(...parseBundleText(await readFile(file.real, 'utf8'), label));
   }

@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-MSWOO2YR.js";import"./chunk-F2THTQTP.js";import"./chunk-TFWLKAVL.js";import"./chunk-NYJD5YM2.js";import"./chunk-V76E7QBI.js";import"./chunk-AJG7GEIH.js";import"./chunk-QEHTRALI.js";import"./chunk-MW4HNMAT.js";import"./chunk-LVKSSYFB.js";import"./chunk-V74YULKK.js";import"./chunk-37MHPRYO.js";import"./chunk-XLILLT56.js";import"./chunk-ZJ3AXFYS.js";import"./chunk-H47OZVTQ.js";import"./chunk-DALG4BIT.js";import"./chunk-GDG3PG5E.js";import"./chunk-IJFDYXVW.js";import"./chunk-3IJ7ERXY.js";export{c as attest,a as openSigningSession,b as signStatements};
