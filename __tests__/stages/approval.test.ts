@@ -33,6 +33,12 @@ describe('approval stage', () => {
     assert.match(out.warnings[0] ?? '', /no deployment environment.*environment:/);
   });
 
+  it('leaves the context field out when the token names neither environment nor actor', () => {
+    const out = approval(undefined, { now: NOW, github: { ...GITHUB, environment: undefined, actor: undefined } });
+    assert.equal(Object.hasOwn(out.predicate, GITHUB_APPROVAL_FIELD), false);
+    assert.equal(out.predicate['reviewLink'], RUN_URL);
+  });
+
   it('warns without a GitHub identity, and records no link nor context', () => {
     const out = approval(undefined, NO_GITHUB);
     assert.deepEqual(out.predicate, { result: 'pass', timestamp: NOW.toISOString() });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stagePredicate } from '../../src/stages/index.ts';
-import { OPENVEX_V02 } from '../../src/stages/presets.ts';
+import { OPENVEX, OPENVEX_V02, STAGE_PRESETS } from '../../src/stages/presets.ts';
 import { CTX, ORIGIN, fixture, refuses } from './helpers.ts';
 
 const vex = (document: object | undefined) => stagePredicate('vex', document, ORIGIN, CTX);
@@ -28,8 +28,14 @@ describe('vex stage', () => {
     assert.match(out.warnings[0] ?? '', /no statements/);
   });
 
+  it('types a v0.0.x document (the bare namespace as @context) by that namespace, as cosign types OpenVEX', () => {
+    const out = vex({ '@context': OPENVEX, '@id': 'https://openvex.dev/docs/example/vex-9fb3463de1b57', statements: [{ vulnerability: 'CVE-2023-1234', products: ['pkg:oci/x'], status: 'not_affected', justification: 'component_not_present' }] });
+    assert.equal(out.predicateType, 'https://openvex.dev/ns');
+    // It is a type the vex stage of a chain accepts.
+    assert.ok(STAGE_PRESETS.vex.predicateTypes.includes(out.predicateType));
+  });
+
   it('refuses other contexts, naming what it found', () => {
-    refuses(() => vex({ '@context': 'https://openvex.dev/ns', statements: [] }), 'PREDICATE_INVALID', '"https://openvex.dev/ns"', OPENVEX_V02);
     refuses(() => vex({ '@context': 'https://openvex.dev/ns/latest', statements: [] }), 'PREDICATE_INVALID', '"https://openvex.dev/ns/latest"');
     refuses(() => vex({ '@context': 'https://openvex.dev/nsx/v0.2.0', statements: [] }), 'PREDICATE_INVALID', '"https://openvex.dev/nsx/v0.2.0"');
     refuses(() => vex({ '@context': ['https://openvex.dev/ns/v0.2.0'], statements: [] }), 'PREDICATE_INVALID', '@context', 'an array of 1 entries');

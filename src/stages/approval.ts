@@ -30,7 +30,8 @@ export function approvalPredicate(document: unknown, origin: string, ctx: StageC
     const approval: Record<string, string> = {};
     if (ctx.github.environment !== undefined) approval['environment'] = ctx.github.environment;
     if (ctx.github.actor !== undefined) approval['actor'] = ctx.github.actor;
-    predicate[GITHUB_APPROVAL_FIELD] = approval;
+    // An empty object would say nothing: the field is there only with what the token told.
+    if (Object.keys(approval).length > 0) predicate[GITHUB_APPROVAL_FIELD] = approval;
     if (ctx.github.environment === undefined) {
       warnings.push(
         'approval: the job has no deployment environment, so no reviewer approved it; add `environment:` with required reviewers to the job that attests the approval',

@@ -4,7 +4,7 @@
 // name. We check what a verifier will read to decide: each statement names a vulnerability and
 // has one of the four statuses OpenVEX defines. Anything subtler is the VEX tool's job.
 
-import { OPENVEX_V02 } from './presets.ts';
+import { OPENVEX, OPENVEX_V02 } from './presets.ts';
 import { describe, invalid, own, ownString, quote } from './checks.ts';
 import { isObject } from '../json.ts';
 import type { StagePredicate } from './index.ts';
@@ -19,7 +19,9 @@ export function vexPredicate(document: unknown, origin: string): StagePredicate 
   if (typeof context !== 'string' || !context.startsWith('https://openvex.dev/ns')) {
     throw invalid(origin, `expected an OpenVEX document with @context "${OPENVEX_V02}", found @context ${describe(context)}`, HINT);
   }
-  if (context !== OPENVEX_V02 && !VERSIONED_CONTEXT.test(context)) {
+  // v0.0.x documents carry the bare namespace, which is also the predicate type cosign gives every
+  // OpenVEX attestation: a type verifiers know, so such a document is signed under it as it is.
+  if (context !== OPENVEX_V02 && context !== OPENVEX && !VERSIONED_CONTEXT.test(context)) {
     throw invalid(
       origin,
       `expected an OpenVEX @context naming its version, like "${OPENVEX_V02}", found ${quote(context)}`,
