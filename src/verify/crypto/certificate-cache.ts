@@ -13,7 +13,7 @@
 
 import { ASN1Obj, crypto, X509Certificate } from '@sigstore/core';
 import type { KeyObject } from 'node:crypto';
-import { certificateShapeProblem } from './certificate-shape.ts';
+import { shapeProblem } from './certificate-shape.ts';
 import { readDER } from './der.ts';
 
 /**
@@ -28,10 +28,9 @@ export function parseCertificate(der: Buffer<ArrayBuffer>): X509Certificate {
 
 /** The certificate in `der` when it is strict DER (what parseCertificate reads fast); else undefined. */
 export function readCertificate(der: Buffer): X509Certificate | undefined {
-  // A certificate out of its issued shape is read (and refused, for a bundle's) by the slow path.
-  if (certificateShapeProblem(der)) return undefined;
   const root = readDER(der);
-  return root && new ReadCertificate(root);
+  // A certificate out of its issued shape is read (and refused, for a bundle's) by the slow path.
+  return root && !shapeProblem(root) ? new ReadCertificate(root) : undefined;
 }
 
 // A key per certificate object: a trusted certificate's is imported once per run, an issuer's
