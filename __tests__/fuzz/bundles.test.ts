@@ -10,6 +10,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { Envelope } from '@sigstore/bundle';
 import { parseBundle } from '../../src/verify/crypto/index.ts';
+import { readCertificate } from '../../src/verify/crypto/certificate-cache.ts';
+import { certificateShapeProblem } from '../../src/verify/crypto/certificate-shape.ts';
 import { verifyBundleCrypto, type CryptoOptions } from '../../src/verify/crypto/verify-bundle.ts';
 import { statementOf } from '../../src/verify/crypto/statement.ts';
 import { runCryptoJob } from '../../src/verify/crypto-jobs.ts';
@@ -69,6 +71,25 @@ before(async () => {
 });
 
 void describe('fuzz: bundles', () => {
+  void it('certificateShapeProblem: arbitrary bytes and mutated real certificates never throw; what it passes, the fast reader reads', () => {
+    const certificates = bundles.flatMap((b) => {
+      const material = (b as { verificationMaterial?: { certificate?: { rawBytes?: unknown }; x509CertificateChain?: { certificates?: { rawBytes?: unknown }[] } } }).verificationMaterial;
+      return [material?.certificate?.rawBytes, ...(material?.x509CertificateChain?.certificates ?? []).map((c) => c.rawBytes)].filter((r): r is string => typeof r === 'string').map((r) => Buffer.from(r, 'base64'));
+    });
+    assert.ok(certificates.length > 10);
+    const flipped = fc.tuple(fc.constantFrom(...certificates), fc.nat(), fc.integer({ min: 1, max: 255 })).map(([der, at, mask]) => {
+      const copy = Buffer.from(der);
+      copy[at % copy.length] = (copy[at % copy.length] ?? 0) ^ mask;
+      return copy;
+    });
+    const cut = fc.tuple(fc.constantFrom(...certificates), fc.nat()).map(([der, at]) => der.subarray(0, at % der.length));
+    const input = fc.oneof(flipped, cut, fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)));
+    fuzz('certificateShapeProblem', input, (der) => {
+      const problem = certificateShapeProblem(der);
+      if (problem === undefined) assert.ok(readCertificate(der), 'a certificate of the right shape that the fast reader does not read');
+    }, { seed: 7109, numRuns: 2000 });
+  });
+
   void it('parseBundle: arbitrary JSON, JSON text, bytes and corpus mutants', () => {
     const input = fc.oneof(
       { arbitrary: bundleInputs, weight: 8 },
