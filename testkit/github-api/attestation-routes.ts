@@ -4,7 +4,7 @@
 
 import { errorBody } from './faults.ts';
 import { subjectDigests, type Model } from './model.ts';
-import { perPage, repoKnown, send, sendJSON, REPO, type Call, type Route, type StandInSettings } from './call.ts';
+import { perPage, send, sendJSON, REPO, type Call, type Route, type StandInSettings } from './call.ts';
 import { snappyLiteralOnly } from './snappy.ts';
 
 export function attestationRoutes(model: Model, settings: StandInSettings): Route[] {
@@ -20,9 +20,10 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
       pattern: new RegExp(`^/repos/${REPO}/attestations$`),
       endpoint: 'post-attestation',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
         const [repo = ''] = call.params;
-        if (!repoKnown(model, call, repo) || refuseAttestations(call)) return;
+        if (refuseAttestations(call)) return;
         let bundle: unknown;
         try {
           bundle = (JSON.parse(call.body.toString('utf8')) as { bundle?: unknown }).bundle;
@@ -41,9 +42,10 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
       pattern: new RegExp(`^/repos/${REPO}/attestations/(sha256:[0-9a-f]{64})$`),
       endpoint: 'list-attestations',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
         const [repo = '', digest = ''] = call.params;
-        if (!repoKnown(model, call, repo) || refuseAttestations(call)) return;
+        if (refuseAttestations(call)) return;
         const all = model.attestations.filter((a) => a.repo === repo.toLowerCase() && a.digests.includes(digest));
         const per = perPage(call.url, settings.maxPerPage);
         // Cursor pagination, as GitHub does for attestations: `after` is opaque to the client.
@@ -65,6 +67,7 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
       pattern: /^\/_storage\/attestations\/(\d+)$/,
       endpoint: 'attestation-storage',
       needsToken: false,
+      inRepository: false,
       handle: (call) => {
         const stored = model.attestations.find((a) => String(a.id) === call.params[0]);
         if (!stored) return send(call, 404, Buffer.from('BlobNotFound'), { 'content-type': 'text/plain' });

@@ -33,6 +33,8 @@ export interface Route {
   pattern: RegExp;
   endpoint: Endpoint;
   needsToken: boolean; // storage URLs are pre-signed in GitHub: no token
+  /** The pattern's first capture is OWNER/REPO: an unknown repository is answered 404 before `handle` runs. */
+  inRepository: boolean;
   handle: (call: Call) => void;
 }
 

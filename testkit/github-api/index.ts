@@ -10,7 +10,7 @@ import { serve } from '../http.ts';
 import { answerFault, describeFault, emptyQueues, faultDelay, ENDPOINTS, errorBody, type Endpoint, type FaultQueues, type GitHubFault } from './faults.ts';
 import { Model, subjectDigests, type StoredAsset, type StoredAttestation } from './model.ts';
 import { attestationRoutes } from './attestation-routes.ts';
-import { sendJSON, type Call, type StandInSettings } from './call.ts';
+import { repoKnown, sendJSON, type Call, type StandInSettings } from './call.ts';
 import { releaseRoutes } from './release-routes.ts';
 
 export { ENDPOINTS } from './faults.ts';
@@ -110,6 +110,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     if (match.route.needsToken && record.auth !== 'token') {
       return sendJSON(call, 401, errorBody(401, record.auth === 'none' ? 'Requires authentication' : 'Bad credentials'));
     }
+    if (match.route.inRepository && !repoKnown(model, call, call.params[0] ?? '')) return;
     match.route.handle(call);
   });
   base = server.url;

@@ -4,7 +4,7 @@
 
 import { errorBody } from './faults.ts';
 import { assetJSON, releaseJSON, type Model, type StoredRelease } from './model.ts';
-import { perPage, repoKnown, send, sendJSON, REPO, type Call, type Route, type StandInSettings } from './call.ts';
+import { perPage, send, sendJSON, REPO, type Call, type Route, type StandInSettings } from './call.ts';
 
 export function releaseRoutes(model: Model, settings: StandInSettings): Route[] {
   const releaseById = (call: Call, repo: string, id: string): StoredRelease | undefined => {
@@ -18,9 +18,9 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
       pattern: new RegExp(`^/repos/${REPO}/releases/tags/(.+)$`),
       endpoint: 'release-by-tag',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
         const [repo = '', tag = ''] = call.params;
-        if (!repoKnown(model, call, repo)) return;
         const release = model.release(repo, (r) => r.tag === decodeURIComponent(tag));
         if (!release) return sendJSON(call, 404, errorBody(404, 'Not Found'));
         sendJSON(call, 200, releaseJSON(call.base, release, model.assetsOf(release.id), settings.serverUrl));
@@ -31,9 +31,9 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
       pattern: new RegExp(`^/repos/${REPO}/releases/(\\d+)/assets$`),
       endpoint: 'list-assets',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
         const [repo = '', id = ''] = call.params;
-        if (!repoKnown(model, call, repo)) return;
         const release = releaseById(call, repo, id);
         if (!release) return;
         const all = model.assetsOf(release.id).map((a) => assetJSON(call.base, release, a, settings.serverUrl, settings.assetDigests));
@@ -50,9 +50,9 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
       pattern: new RegExp(`^/uploads/repos/${REPO}/releases/(\\d+)/assets$`),
       endpoint: 'upload-asset',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
         const [repo = '', id = ''] = call.params;
-        if (!repoKnown(model, call, repo)) return;
         const release = releaseById(call, repo, id);
         if (!release) return;
         const name = call.url.searchParams.get('name');
@@ -78,9 +78,9 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
       pattern: new RegExp(`^/repos/${REPO}/releases/assets/(\\d+)$`),
       endpoint: 'download-asset',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
         const [repo = '', id = ''] = call.params;
-        if (!repoKnown(model, call, repo)) return;
         const asset = model.assets.find((a) => String(a.id) === id);
         const release = asset && model.release(repo, (r) => r.id === asset.releaseId);
         if (!asset || !release) return sendJSON(call, 404, errorBody(404, 'Not Found'));
@@ -94,6 +94,7 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
       pattern: /^\/_storage\/assets\/(\d+)$/,
       endpoint: 'asset-storage',
       needsToken: false,
+      inRepository: false,
       handle: (call) => {
         const asset = model.assets.find((a) => String(a.id) === call.params[0]);
         if (!asset) return send(call, 404, Buffer.from('BlobNotFound'), { 'content-type': 'text/plain' });
@@ -105,9 +106,9 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
       pattern: new RegExp(`^/repos/${REPO}/releases/assets/(\\d+)$`),
       endpoint: 'delete-asset',
       needsToken: true,
+      inRepository: true,
       handle: (call) => {
-        const [repo = '', id = ''] = call.params;
-        if (!repoKnown(model, call, repo)) return;
+        const [, id = ''] = call.params;
         const index = model.assets.findIndex((a) => String(a.id) === id);
         if (index < 0) return sendJSON(call, 404, errorBody(404, 'Not Found'));
         model.assets.splice(index, 1);
