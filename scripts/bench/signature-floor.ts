@@ -30,28 +30,45 @@ parentPort.on('message', () => {
 parentPort.postMessage('ready');
 `;
 
-/** Bundles per second that the signature checks alone allow, for `count` bundles on every core (best of `runs`). */
-export async function signatureFloor(count: number, runs: number): Promise<number> {
+export interface SignatureFloor {
+  /** Bundles each measurement covers (`count` rounded up to a multiple of the cores). */
+  bundles: number;
+  /** Wall time in ms for the checks of `bundles` bundles, on every core at once. */
+  measure: () => Promise<number>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Worker threads holding the signed messages for `count` bundles, ready to be measured: between
+ * measurements they are idle, so verify mode can be measured in between and each ratio compares
+ * two figures taken seconds apart on this machine, whose speed drifts by minutes.
+ */
+export async function startSignatureFloor(count: number): Promise<SignatureFloor> {
   const lanes = availableParallelism();
-  const workers = Array.from({ length: lanes }, (_, lane) => new Worker(LANE, { eval: true, workerData: { lane, count: Math.ceil(count / lanes) } }));
+  const perLane = Math.ceil(count / lanes);
+  const workers = Array.from({ length: lanes }, (_, lane) => new Worker(LANE, { eval: true, workerData: { lane, count: perLane } }));
   const next = (worker: Worker): Promise<unknown> =>
     new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
+  const stop = async (): Promise<void> => {
+    await Promise.all(workers.map((w) => w.terminate()));
+  };
   try {
     await Promise.all(workers.map(next));
-    let best = Infinity;
-    for (let run = 0; run < runs; run++) {
-      const start = performance.now();
-      const done = workers.map(next);
-      for (const worker of workers) worker.postMessage('go');
-      const verified = (await Promise.all(done)) as number[];
-      best = Math.min(best, performance.now() - start);
-      if (verified.some((ok) => ok !== Math.ceil(count / lanes) * 5)) throw new Error('a floor signature did not verify');
-    }
-    return (Math.ceil(count / lanes) * lanes) / (best / 1000);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  } catch (err) {
+    await stop();
+    throw err;
   }
+  const measure = async (): Promise<number> => {
+    const start = performance.now();
+    const done = workers.map(next);
+    for (const worker of workers) worker.postMessage('go');
+    const verified = (await Promise.all(done)) as number[];
+    const ms = performance.now() - start;
+    if (verified.some((ok) => ok !== perLane * 5)) throw new Error('a floor signature did not verify');
+    return ms;
+  };
+  return { bundles: perLane * lanes, measure, stop };
 }

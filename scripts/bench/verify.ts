@@ -25,7 +25,7 @@ import { startLocalServices } from '../../testkit/index.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
 import { bundleOptions } from '../bundle-options.ts';
 import { bestOf, command } from './measure.ts';
-import { signatureFloor } from './signature-floor.ts';
+import { startSignatureFloor } from './signature-floor.ts';
 import type { BenchRow } from './table.ts';
 
 const COUNT = 1000;
@@ -105,8 +105,10 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
   const rules: Record<string, string> = { 'certificate-oidc-issuer': issuer, repository: 'octo-org/octo-repo', 'signer-workflow': 'octo-org/octo-repo/.github/workflows/release.yml' };
 
   const out = await mkdtemp(path.join(os.tmpdir(), 'provenance-bench-verify-'));
-  let oursMs: number;
+  let oursMs = Infinity;
+  let floorMs = Infinity;
   let oneThreadMs: number;
+  const floor = await startSignatureFloor(COUNT);
   try {
     const code = await bundled(path.join(out, 'build'));
     // The workspace verify mode reads: every bundle on a line of one .jsonl, each artifact's digest in a checksums file.
@@ -118,13 +120,17 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
     const inputs: Record<string, string> = { ...rules, 'subject-checksums': 'SHA256SUMS', 'bundle-path': 'bundles.jsonl', 'trusted-root': 'trusted_root.json', 'report-path': 'report.json', 'show-summary': 'false' };
     const get = (name: string): string => inputs[name] ?? '';
     const runtime = { env: {}, workspace: ws, defaultReportFile: path.join(ws, 'report.json'), outputRoots: [], log: { info: () => undefined, warning: () => undefined, debug: () => undefined }, now: () => new Date() };
-    const ours = await bestOf(runs, async () => {
-      const { report } = await code.verify.verify(code.settings.verifySettings(get), code.policy.policyFromInputs(get, code.verify.workspaceFileReader(ws)), runtime);
-      const passed = report.artifacts.filter((a) => a.result === 'PASS').length;
-      if (!report.verified || passed !== bundles.length) throw new Error(`verify mode passed ${passed} of ${bundles.length} bench artifacts`);
-      return passed;
-    });
-    oursMs = ours.ms;
+    // Each run of verify mode is followed by one of the signature checks alone: the two bests are taken from the same minutes.
+    for (let run = 0; run < runs; run++) {
+      const ours = await bestOf(1, async () => {
+        const { report } = await code.verify.verify(code.settings.verifySettings(get), code.policy.policyFromInputs(get, code.verify.workspaceFileReader(ws)), runtime);
+        const passed = report.artifacts.filter((a) => a.result === 'PASS').length;
+        if (!report.verified || passed !== bundles.length) throw new Error(`verify mode passed ${passed} of ${bundles.length} bench artifacts`);
+        return passed;
+      });
+      oursMs = Math.min(oursMs, ours.ms);
+      floorMs = Math.min(floorMs, await floor.measure());
+    }
 
     // The same checks on this thread alone: trust parsed once per run, every check made, the policy applied.
     const policy = code.policy.policyFromInputs((name) => rules[name] ?? '', () => '');
@@ -138,6 +144,7 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
     });
     oneThreadMs = oneThread.ms;
   } finally {
+    await floor.stop();
     await rm(out, { recursive: true, force: true });
   }
 
@@ -163,14 +170,13 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
     return files.length;
   });
 
-  const floor = await signatureFloor(COUNT, runs);
   const rate = (n: number, ms: number): number => n / (ms / 1000);
   const figure = `verify ${COUNT} bundles offline (bundles/s, higher is better)`;
   const cores = os.availableParallelism();
   return [
     { figure, ours: rate(COUNT, oursMs), baseline: rate(PER_PROCESS_SAMPLE, perProcess.ms), baselineName: '@sigstore/verify, one process per bundle', unit: 'bundles/s' },
     { figure, ours: rate(COUNT, oursMs), baseline: rate(COUNT, inProcess.ms), baselineName: '@sigstore/verify, bundle by bundle in one process', unit: 'bundles/s' },
-    { figure, ours: rate(COUNT, oursMs), baseline: floor, baselineName: `the 5 signature checks alone, on all ${os.availableParallelism()} cores: the hardware's limit`, unit: 'bundles/s' },
+    { figure, ours: rate(COUNT, oursMs), baseline: rate(floor.bundles, floorMs), baselineName: `the 5 signature checks alone, on all ${os.availableParallelism()} cores: the hardware's limit`, unit: 'bundles/s' },
     { figure: `verify ${COUNT} bundles offline on one of ${cores} cores (bundles/s, higher is better)`, ours: rate(COUNT, oneThreadMs), baseline: rate(COUNT, inProcess.ms), baselineName: '@sigstore/verify, bundle by bundle in one process', unit: 'bundles/s' },
   ];
 }
