@@ -50,52 +50,71 @@ function summary(name: string, runs: number, seed: number, worst: number): strin
   return `fuzz: ${name} ${runs} runs, seed ${seed}, worst ${worst.toFixed(1)} ms`;
 }
 
+// What fuzz and fuzzAsync keep per target: runs, the slowest one, and which errors may end a run.
+class Tally {
+  runs = 0;
+  worst = 0;
+  readonly #allow: readonly ErrorClass[];
+
+  constructor(allow: readonly ErrorClass[]) {
+    this.#allow = allow;
+  }
+
+  start(): number {
+    this.runs++;
+    return performance.now();
+  }
+
+  /** An error the target may throw ends the run; any other escapes and fails the property. */
+  caught(err: unknown): void {
+    if (!isAllowed(err, this.#allow)) throw escaped(err);
+  }
+
+  end(started: number): void {
+    const ms = performance.now() - started;
+    this.worst = Math.max(this.worst, ms);
+    if (ms > MAX_RUN_MS) throw new Error(`one input took ${ms.toFixed(0)} ms, more than ${MAX_RUN_MS}`);
+  }
+
+  report(name: string, seed: number): string {
+    const line = summary(name, this.runs, seed, this.worst);
+    console.log(line);
+    return line;
+  }
+}
+
 /** Runs `target` on `numRuns` inputs of `arb`; prints and returns the summary line. */
 export function fuzz<T>(name: string, arb: fc.Arbitrary<T>, target: (input: T) => unknown, options: FuzzOptions): string {
-  const allow = options.allow ?? [];
-  let worst = 0;
-  let runs = 0;
+  const tally = new Tally(options.allow ?? []);
   const property = fc.property(arb, (input) => {
-    runs++;
-    const started = performance.now();
+    const started = tally.start();
     try {
       target(input);
     } catch (err) {
-      if (!isAllowed(err, allow)) throw escaped(err);
+      tally.caught(err);
     }
-    const ms = performance.now() - started;
-    worst = Math.max(worst, ms);
-    if (ms > MAX_RUN_MS) throw new Error(`one input took ${ms.toFixed(0)} ms, more than ${MAX_RUN_MS}`);
+    tally.end(started);
   });
   const params = parameters(options);
   fc.assert(property, params);
-  const line = summary(name, runs, params.seed, worst);
-  console.log(line);
-  return line;
+  return tally.report(name, params.seed);
 }
 
 /** fuzz for async targets (HTTP clients over a stubbed fetch). */
 export async function fuzzAsync<T>(name: string, arb: fc.Arbitrary<T>, target: (input: T) => Promise<unknown>, options: FuzzOptions): Promise<string> {
-  const allow = options.allow ?? [];
-  let worst = 0;
-  let runs = 0;
+  const tally = new Tally(options.allow ?? []);
   const property = fc.asyncProperty(arb, async (input) => {
-    runs++;
-    const started = performance.now();
+    const started = tally.start();
     try {
       await target(input);
     } catch (err) {
-      if (!isAllowed(err, allow)) throw escaped(err);
+      tally.caught(err);
     }
-    const ms = performance.now() - started;
-    worst = Math.max(worst, ms);
-    if (ms > MAX_RUN_MS) throw new Error(`one input took ${ms.toFixed(0)} ms, more than ${MAX_RUN_MS}`);
+    tally.end(started);
   });
   const params = parameters(options);
   await fc.assert(property, params);
-  const line = summary(name, runs, params.seed, worst);
-  console.log(line);
-  return line;
+  return tally.report(name, params.seed);
 }
 
 /** Asserts `fn` throws one of `classes` within `maxMs`, and returns the error. */

@@ -3,11 +3,11 @@
 // X509Certificate.parse's does; remembered verdicts are the real ones.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ASN1Obj, EXTENSION_OID_SCT, X509Certificate } from '@sigstore/core';
 import { encode, parseCertificate, readCertificate, withCachedEncoding, withRememberedSignatures } from '../../../src/verify/crypto/certificate-cache.ts';
-import { CORPUS } from './corpus.ts';
+import { CORPUS, corpusDocuments } from './corpus.ts';
 
 // Every certificate in the corpus: leaves from bundles, CA and TSA chains from trusted roots.
 function corpusCertificates(): Buffer<ArrayBuffer>[] {
@@ -22,15 +22,7 @@ function corpusCertificates(): Buffer<ArrayBuffer>[] {
       }
     }
   };
-  for (const dir of readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    for (const file of ['bundle.sigstore.json', 'trusted_root.json']) {
-      try {
-        walk(JSON.parse(readFileSync(path.join(CORPUS, dir.name, file), 'utf8')));
-      } catch {
-        // absent, or the malformed-JSON case
-      }
-    }
-  }
+  for (const document of corpusDocuments()) walk(document);
   return [...found].map((b64) => Buffer.from(b64, 'base64'));
 }
 

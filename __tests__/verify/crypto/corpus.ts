@@ -1,6 +1,6 @@
 // Where the tests find the Sigstore conformance corpus (beside the checkout, never copied into it)
 // and the trust it is verified against by default.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTrust, loadTrustedRoots, type Trust } from '../../../src/verify/trust/index.ts';
 
@@ -14,6 +14,21 @@ export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 export const casePath = (name: string, file: string): string => path.join(CORPUS, name, file);
 export const caseBundle = (name: string): unknown => JSON.parse(readFileSync(casePath(name, 'bundle.sigstore.json'), 'utf8'));
 export const defaultArtifact = (): Buffer => readFileSync(path.join(CORPUS, 'a.txt'));
+
+/** Every case's bundle and trusted root, parsed (the cases without one, or with malformed JSON, left out). */
+export function corpusDocuments(): unknown[] {
+  const documents: unknown[] = [];
+  for (const dir of readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const file of ['bundle.sigstore.json', 'trusted_root.json']) {
+      try {
+        documents.push(JSON.parse(readFileSync(path.join(CORPUS, dir.name, file), 'utf8')));
+      } catch {
+        // absent, or the malformed-JSON case
+      }
+    }
+  }
+  return documents;
+}
 
 let publicGood: Promise<Trust> | undefined;
 export function publicGoodTrust(): Promise<Trust> {

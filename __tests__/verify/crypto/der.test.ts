@@ -4,11 +4,9 @@
 // corpus, and on thousands of corruptions of them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ASN1Obj } from '@sigstore/core';
 import { readDER } from '../../../src/verify/crypto/der.ts';
-import { CORPUS } from './corpus.ts';
+import { corpusDocuments } from './corpus.ts';
 
 // DER blobs of the corpus: certificates (rawBytes) and RFC 3161 tokens (signedTimestamp).
 function corpusDER(): Buffer<ArrayBuffer>[] {
@@ -22,15 +20,7 @@ function corpusDER(): Buffer<ArrayBuffer>[] {
       }
     }
   };
-  for (const dir of readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    for (const file of ['bundle.sigstore.json', 'trusted_root.json']) {
-      try {
-        walk(JSON.parse(readFileSync(path.join(CORPUS, dir.name, file), 'utf8')));
-      } catch {
-        // absent, or the malformed-JSON case
-      }
-    }
-  }
+  for (const document of corpusDocuments()) walk(document);
   return [...found].map((b64) => Buffer.from(b64, 'base64'));
 }
 
