@@ -1,5 +1,6 @@
-// Entry point of the testkit: the local Sigstore stack, the GitHub-style OIDC issuer, and helpers that wire
-// them together the way a GitHub-hosted runner presents them to an action step.
+// Entry point of the testkit: the local Sigstore stack, the GitHub-style OIDC issuer, the GitHub REST API
+// stand-in, and helpers that wire them together the way a GitHub-hosted runner presents them to an action step.
+import { startGitHubApi, type GitHubApiStandIn } from './github-api/index.ts';
 import { startOidcIssuer } from './oidc-issuer.ts';
 import type { OidcIssuer, OidcIssuerOptions } from './oidc-issuer.ts';
 import { startSigstoreStack } from './sigstore-stack.ts';
@@ -13,6 +14,8 @@ export { TRUSTED_ROOT_MEDIA_TYPE, SIGNING_CONFIG_MEDIA_TYPE } from './trust.ts';
 export interface LocalServices {
   sigstore: SigstoreStack;
   issuer: OidcIssuer;
+  /** GitHub's REST API as a job on github.com always has one: GITHUB_API_URL, answering the job's token. */
+  github: GitHubApiStandIn;
   stop(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export interface LocalServicesOptions {
 export async function startLocalServices(options: LocalServicesOptions = {}): Promise<LocalServices> {
   const issuer = await startOidcIssuer(options.issuer);
   let sigstore: SigstoreStack;
+  let github: GitHubApiStandIn;
   try {
     sigstore = await startSigstoreStack({
       oidcIssuer: issuer.issuer,
@@ -35,11 +39,18 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     await issuer.stop();
     throw err;
   }
+  try {
+    github = await startGitHubApi({ repositories: [issuer.claims.repository] });
+  } catch (err) {
+    await Promise.all([sigstore.stop(), issuer.stop()]);
+    throw err;
+  }
   return {
     sigstore,
     issuer,
+    github,
     stop: async () => {
-      await Promise.all([sigstore.stop(), issuer.stop()]);
+      await Promise.all([sigstore.stop(), issuer.stop(), github.stop()]);
     },
   };
 }
@@ -56,7 +67,7 @@ export interface ActionEnvExtra {
 
 // The environment a GitHub-hosted runner gives an action step, consistent with the issuer's current claims.
 // It holds only these variables: merge it over process.env (for PATH and the like) when spawning the action.
-export function actionEnv(services: Pick<LocalServices, 'issuer'>, extra: ActionEnvExtra): Record<string, string> {
+export function actionEnv(services: Pick<LocalServices, 'issuer'> & Partial<Pick<LocalServices, 'github'>>, extra: ActionEnvExtra): Record<string, string> {
   const { issuer } = services;
   const c = issuer.claims;
   const ref = String(c.ref);
@@ -64,7 +75,7 @@ export function actionEnv(services: Pick<LocalServices, 'issuer'>, extra: Action
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_API_URL: services.github?.url ?? 'https://api.github.com',
     GITHUB_REPOSITORY: c.repository,
     GITHUB_REPOSITORY_OWNER: c.repository_owner,
     GITHUB_REPOSITORY_ID: c.repository_id,

@@ -26,7 +26,7 @@ before(async () => {
   await writeFile(path.join(ws, 'unattested'), 'nobody signed this');
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
   await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
-  const attest = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app-*', sigstore: 'signing.json', 'bundle-path': 'provenance.intoto.jsonl' } });
+  const attest = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app-*', sigstore: 'signing.json', 'bundle-path': 'provenance.intoto.jsonl', 'attestations-api': 'false' } });
   assert.equal(attest.code, 0, attest.stdout);
   bundleFile = 'provenance.intoto.jsonl';
 });

@@ -77,8 +77,12 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   const needsSha512 = claims.some(({ subjects }) => subjects.some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
   const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
   const artifacts = [...fileArtifacts, ...images.artifacts];
-  const readApi = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '' && policy.repository !== undefined);
-  if (readApi) loaded.push(...(await githubBundles({ ...github, release: undefined, attestationsApi: true }, artifacts, rt.env)));
+  const lookups = attestationLookups(settings, policy, artifacts, claims);
+  if (lookups.length > 0) {
+    const fromApi = await githubBundles({ ...github, release: undefined, attestationsApi: true }, lookups, rt.env);
+    loaded.push(...fromApi);
+    claims.push(...fromApi.map((b) => claimedStatement(b.json)));
+  }
   rt.log.info(`read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`);
 
   const outcomes = await bundleOutcomes(loaded, claims, trust, key, artifacts);
@@ -91,6 +95,21 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   // What a summary attestation cites: the signed statement, as links do (src/stages/links.ts).
   const attestationDigest = (source: string): string | undefined => outcomes.find((o) => o.source === source)?.verified?.statementDigest;
   return { report, reportFile, attestationDigest, imageUses: uses };
+}
+
+/**
+ * The artifacts whose bundles are looked up in the attestations API. `true`: every one. `auto` (the
+ * default, and on GitHub the job token is always there): only those that no bundle read elsewhere lists,
+ * so a gate given its bundle files makes no request per artifact (100,000 artifacts would otherwise be
+ * 100,000 requests against a rate limit of 1,000 an hour); with require-chain every one, since a chain's
+ * stages may be published in different places.
+ */
+function attestationLookups(settings: VerifySettings, policy: Policy, artifacts: readonly Subject[], claims: readonly ReturnType<typeof claimedStatement>[]): readonly Subject[] {
+  if (settings.attestationsApi === 'true') return artifacts;
+  if (settings.attestationsApi === 'false' || settings.githubToken === '' || policy.repository === undefined) return [];
+  if (policy.requireChain !== undefined) return artifacts;
+  const listed = new Set(claims.flatMap(({ subjects }) => subjects.map((s) => s.digest['sha256'])));
+  return artifacts.filter((a) => !listed.has(a.digest['sha256']));
 }
 
 /**
