@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'demo-output/', 'coverage/'] },
+  // __tests__/fixtures/ is data (copied corpora among it), never linted.
+  { ignores: ['dist/', 'node_modules/', 'demo-output/', 'coverage/', '__tests__/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
@@ -137,19 +138,47 @@ void test('a FIFO reaching the hasher (swapped in after the checks) fails at onc
 });
 
 void test('a file without read permission is SUBJECT_UNREADABLE with EACCES', async () => {
-  const file = await ws.write('secret.bin', 'x');
-  await chmod(file, 0o000);
   if (process.getuid?.() !== 0) {
+    const file = await ws.write('secret.bin', 'x');
+    await chmod(file, 0o000);
     await rejectsWith(hashFiles([{ path: file, label: 'secret.bin', size: 1 }], { concurrency: 1 }), 'SUBJECT_UNREADABLE', '"secret.bin"', 'EACCES');
     return;
   }
-  // Root reads any file, so as root the same call runs in a child process as the unprivileged "nobody".
-  const module = new URL('../../src/subjects/hash-files.ts', import.meta.url).href;
-  const script = `import { hashFiles } from ${JSON.stringify(module)};
-    try { await hashFiles([{ path: ${JSON.stringify(file)}, label: 'secret.bin', size: 1 }], { concurrency: 1 }); console.log('READ IT'); }
-    catch (e) { console.log(e.code + ' ' + e.message); }`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
-  assert.match(out, /^SUBJECT_UNREADABLE .*"secret\.bin".*EACCES/);
+  // Root reads any file, so as root the same call runs in a child process as the unprivileged
+  // "nobody". The checkout may be in a directory nobody cannot enter (a clone under /root or in
+  // `mktemp -d`), so the child starts as root, loads the code, and only then drops to nobody (uid,
+  // gid and groups) before it opens anything. The files are in a fresh directory nobody can enter,
+  // and a readable file there is hashed first: the file's own mode is then all that stops the read.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'unreadable-'));
+  try {
+    await chmod(dir, 0o755);
+    const open = path.join(dir, 'open.bin');
+    const secret = path.join(dir, 'secret.bin');
+    await writeFile(open, 'open');
+    await writeFile(secret, 'x');
+    await chmod(open, 0o644);
+    await chmod(secret, 0o000);
+    const module = new URL('../../src/subjects/hash-files.ts', import.meta.url).href;
+    const script = `import { hashFiles } from ${JSON.stringify(module)};
+      process.setgroups([65534]); process.setgid(65534); process.setuid(65534);
+      console.log('ids ' + [process.getuid(), process.geteuid(), process.getgid(), process.getegid(), ...process.getgroups()].join(' '));
+      const digests = await hashFiles([{ path: ${JSON.stringify(open)}, label: 'open.bin', size: 4 }], { concurrency: 1 });
+      console.log('open ' + digests.join(' '));
+      try { await hashFiles([{ path: ${JSON.stringify(secret)}, label: 'secret.bin', size: 1 }], { concurrency: 1 }); console.log('READ IT'); }
+      catch (e) { console.log('error ' + JSON.stringify({ code: e.code, message: e.message })); }`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+    const [ids, opened, failed = '', ...rest] = out.trimEnd().split('\n');
+    assert.equal(ids, 'ids 65534 65534 65534 65534 65534', 'the child runs as nobody, with no other group');
+    assert.equal(opened, `open ${sha('open')}`, `nobody can read a file in ${dir}`);
+    assert.deepEqual(rest, [], out);
+    assert.ok(failed.startsWith('error '), out);
+    const { code, message } = JSON.parse(failed.slice('error '.length)) as { code: unknown; message: unknown };
+    assert.equal(code, 'SUBJECT_UNREADABLE', out);
+    assert.equal(typeof message, 'string');
+    assert.match(String(message), /^[^\n]*"secret\.bin"[^\n]*EACCES[^\n]*$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 void test('the worker file is where hashWorkerUrl says, next to the hashing module', () => {

@@ -42,7 +42,9 @@ void describe('conformance: verify-bundle over the sigstore-conformance corpus',
     console.log(`conformance: ${asExpected}/${runs} runs as expected (${cases.length} cases, artifact and digest each)`);
   });
 
-  void it('finds the corpus beside the checkout', () => {
+  void it("finds the 70 cases in the repository's own copy of the corpus", () => {
+    const rel = path.relative(REPO_ROOT, CORPUS);
+    assert.ok(!rel.startsWith('..') && !path.isAbsolute(rel), `the corpus ${CORPUS} is outside the repository ${REPO_ROOT}`);
     assert.equal(cases.length, 70, `expected the 70 cases under ${CORPUS}`);
   });
 

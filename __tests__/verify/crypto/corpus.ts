@@ -1,11 +1,18 @@
-// Where the tests find the Sigstore conformance corpus (beside the checkout, never copied into it)
-// and the trust it is verified against by default.
+// Where the tests find the external corpora (copies in __tests__/fixtures/corpus/, see its README)
+// and the trust the Sigstore conformance corpus is verified against by default.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTrust, loadTrustedRoots, type Trust } from '../../../src/verify/trust/index.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
-export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus/sigstore-conformance/test/assets/bundle-verify');
+/** The external corpora, copied into the repository unchanged. */
+export const CORPORA = path.join(REPO_ROOT, '__tests__/fixtures/corpus');
+/** The Sigstore conformance suite's bundle-verify cases. */
+export const CORPUS = path.join(CORPORA, 'sigstore-conformance/test/assets/bundle-verify');
+/** slsa-github-generator container attestations saved by `cosign save` (one OCI layout per release). */
+export const COSIGN_CONTAINERS = path.join(CORPORA, 'cosign-containers');
+/** slsa-github-generator generic workflow v1.9.0: an artifact and its bare DSSE envelope. */
+export const SLSA_GENERATOR_DSSE = path.join(CORPORA, 'slsa-generator-dsse');
 
 export const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
