@@ -238,6 +238,26 @@ describe('faults', () => {
     assert.equal((await client.attachBundle(`${r.host}/flaky/app:v1`, fakeBundle('flaky'), PREDICATE)).via, 'referrers-api');
   });
 
+  it('an upload whose answer was lost is found, not failed: the retried PUT meets 404 upload-unknown', async () => {
+    // Learn where the first blob PUT falls in an attach, on a registry of its own.
+    const probe = await start();
+    await pushTestImage(probe.url, 'lost/app', 'v1');
+    const from = probe.requests.length;
+    await (await registryClient()).attachBundle(`${probe.host}/lost/app:v1`, fakeBundle('lost'), PREDICATE);
+    const putAt = probe.requests.slice(from).findIndex((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/'));
+    assert.ok(putAt >= 0);
+    await probe.stop();
+
+    const r = await start();
+    await pushTestImage(r.url, 'lost/app', 'v1');
+    const before = r.requests.length;
+    // Every request before that PUT is served as usual (after a short delay); the PUT lands, its answer is dropped.
+    r.faults.push(...Array<'slow'>(putAt).fill('slow'), 'lost-response');
+    assert.equal((await (await registryClient()).attachBundle(`${r.host}/lost/app:v1`, fakeBundle('lost'), PREDICATE)).via, 'referrers-api');
+    const puts = r.requests.slice(before).filter((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/'));
+    assert.ok(puts.length >= 2, 'the lost PUT was retried');
+  });
+
   it('gives up on a 503 that stays, naming registry, request and status', async () => {
     const r = await start();
     const client = await registryClient();

@@ -10,6 +10,9 @@ import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.ts';
 import { SHA256_DIGEST, parseIndexEntries, sha256Digest, type Descriptor } from './oci.ts';
 import { UnusableAnswer, type RegistryRequest, type RegistryTransport } from './transport.ts';
 
+/** Upload sessions tried for one blob before giving up: each may be lost to a timeout that the registry outlived. */
+const UPLOAD_SESSIONS = 3;
+
 export interface FetchedManifest {
   descriptor: Descriptor;
   bytes: Uint8Array;
@@ -79,10 +82,24 @@ export class RepositoryClient {
     return response.status === 200;
   }
 
-  /** Monolithic upload (POST for a session, PUT with the bytes); skipped when the blob is there already. */
+  /**
+   * Monolithic upload (POST for a session, PUT with the bytes); skipped when the blob is there already.
+   * A PUT that timed out may have landed and closed its session, so the transport's retry of it meets
+   * 404 BLOB_UPLOAD_UNKNOWN: then the blob is looked up, and a new session started if it is not there.
+   */
   async pushBlob(bytes: Uint8Array): Promise<string> {
     const digest = sha256Digest(bytes);
     if (await this.blobExists(digest)) return digest;
+    for (let session = 1; ; session++) {
+      const status = await this.#uploadOnce(bytes, digest);
+      if (status === 201 || (await this.blobExists(digest))) return digest;
+      if (session >= UPLOAD_SESSIONS) {
+        throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.transport.registry} failed: the upload of ${digest} to ${this.repository} was lost ${session} times (HTTP 404, upload unknown)`, `${this.transport.registry} kept dropping uploads; re-run the job later`);
+      }
+    }
+  }
+
+  async #uploadOnce(bytes: Uint8Array, digest: string): Promise<number> {
     const session = await this.transport.send({ method: 'POST', target: `/v2/${this.repository}/blobs/uploads/`, expect: [202] });
     await session.body?.cancel();
     const location = session.headers.get('location');
@@ -96,9 +113,9 @@ export class RepositoryClient {
     }
     upload.searchParams.set('digest', digest);
     // Debian's registry wants this exact content type on uploads.
-    const done = await this.transport.send({ method: 'PUT', target: upload.toString(), headers: { 'content-type': 'application/octet-stream' }, body: bytes, expect: [201] });
+    const done = await this.transport.send({ method: 'PUT', target: upload.toString(), headers: { 'content-type': 'application/octet-stream' }, body: bytes, expect: [201, 404] });
     await done.body?.cancel();
-    return digest;
+    return done.status;
   }
 
   /** The blob's bytes, checked against the descriptor; undefined when the registry does not have it. */
