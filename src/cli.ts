@@ -35,7 +35,9 @@ function keepStdoutForResults(): void {
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(usage());
+    // `provenance help verify` is read as `provenance verify --help`.
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(usage(topic === 'attest' || topic === 'verify' ? topic : undefined));
     return command === undefined ? 2 : 0;
   }
   // Each command loads its own machinery, so start-up (and --help) stays fast.
@@ -47,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const flags = parseFlags(rest, ATTEST_FLAGS);
   if (flags.has('help')) {
-    process.stdout.write(usage());
+    process.stdout.write(usage('attest'));
     return 0;
   }
   // As in a workflow, the GitHub token defaults to the job's; a laptop usually has none, and publishing is then skipped.
@@ -71,7 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function verifyCommand(args: readonly string[]): Promise<number> {
   const flags = parseFlags(args, VERIFY_FLAGS);
   if (flags.has('help')) {
-    process.stdout.write(usage());
+    process.stdout.write(usage('verify'));
     return 0;
   }
   const get = (name: string): string => flags.get(name) ?? '';

@@ -85,9 +85,27 @@ describe('provenance attest (CLI)', () => {
     assert.match(command.stderr, /unknown command "sign"/);
   });
 
-  it('prints usage with --help', async () => {
+  it('prints the overview with --help: both commands, and where their flags are', async () => {
     const run = await cli(['--help'], {});
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /--subject-path/);
+    assert.match(run.stdout, /^usage: provenance attest/);
+    assert.match(run.stdout, /provenance verify \[flags\]/);
+    assert.match(run.stdout, /provenance verify --help/);
+  });
+
+  it('prints only attest\'s help for attest --help, and only verify\'s for verify --help', async () => {
+    const attest = await cli(['attest', '--help'], {});
+    assert.equal(attest.code, 0);
+    assert.match(attest.stdout, /^usage: provenance attest \[flags\]\n/);
+    assert.match(attest.stdout, /--upload-to-release/);
+    assert.doesNotMatch(attest.stdout, /--trusted-root|^verify:/m, 'none of verify\'s flags');
+
+    for (const args of [['verify', '--help'], ['help', 'verify']]) {
+      const verify = await cli(args, {});
+      assert.equal(verify.code, 0, args.join(' '));
+      assert.match(verify.stdout, /^usage: provenance verify \[flags\]\n/, args.join(' '));
+      assert.match(verify.stdout, /--trusted-root/);
+      assert.doesNotMatch(verify.stdout, /--upload-to-release|^attest:|provenance attest/m, 'none of attest\'s help');
+    }
   });
 });
