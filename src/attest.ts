@@ -211,6 +211,15 @@ async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv)
 
 async function signingPlan(setting: SigstoreSetting, token: IdentityToken, workspace: string): Promise<SigningPlan> {
   if (setting.kind === 'choice') {
+    if (setting.choice === 'auto' && token.github === undefined) {
+      // Only a verified GitHub job token says whether the repository is public; guessing "public"
+      // would publish names in a permanent log, and GitHub's instance refuses other identities.
+      throw new ProvenanceError(
+        'SIGSTORE_CONFIG_INVALID',
+        `sigstore: auto picks the instance from a GitHub Actions token's repository_visibility, but this identity was issued by ${typeof token.payload.iss === 'string' ? token.payload.iss : 'an unknown issuer'}`,
+        'Set sigstore to public-good (the public log: everything signed is published) or to the SigningConfig .json of your own Sigstore instance',
+      );
+    }
     const visibility = token.payload['repository_visibility'];
     return planForChoice(setting.choice, typeof visibility === 'string' ? visibility : undefined);
   }

@@ -229,6 +229,23 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
     assert.deepEqual(await bundleFilesIn(run.runnerTemp), []);
   });
 
+  it('sigstore: auto signs with GitHub\'s instance when the token has no repository_visibility claim, never the public log', async () => {
+    // No network here: the instance picked shows in the line logged before signing and in the
+    // Fulcio named by the failure; the public-good plan would have named fulcio.sigstore.dev.
+    const ws = await workspaceWith({ 'x.bin': 'x' });
+    const claims = services.issuer.claims as unknown as Record<string, unknown>;
+    const saved = claims['repository_visibility'];
+    delete claims['repository_visibility'];
+    try {
+      const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'auto' }, env: { PROVENANCE_TEST_BACKOFF_SCALE: '0', PROVENANCE_TEST_TIMEOUT_MS: '2000' } });
+      assert.match(run.stdout, /with Sigstore github \(https:\/\/fulcio\.githubapp\.com\)/);
+      assert.doesNotMatch(run.stdout + run.stderr, /sigstore\.dev/);
+      assertFailedWith(run, /fulcio\.githubapp\.com.*\[FULCIO_FAILED\]/);
+    } finally {
+      claims['repository_visibility'] = saved;
+    }
+  });
+
   it('a token signed by a key the issuer does not publish is refused before signing', async () => {
     const ws = await workspaceWith({ 'x.bin': 'x' });
     const forged = await services.issuer.mint({}, 'sigstore', { untrusted: true });

@@ -70,6 +70,18 @@ describe('provenance attest (CLI)', () => {
     await assert.rejects(readFile(path.join(ws, 'refused.jsonl')));
   });
 
+  it('refuses sigstore: auto for a non-GitHub identity before any signing service is asked', async () => {
+    // auto reads the repository's visibility from a GitHub job token; this one cannot say it.
+    const before = { ...services.sigstore.requests };
+    const run = await cli(['attest', '--subject-path', 'app.bin', '--predicate-type', 'https://spdx.dev/Document/v2.3', '--predicate-path', 'sbom.json', '--bundle-path', 'auto.sigstore.json'], {
+      SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^provenance: sigstore: auto picks the instance from a GitHub Actions token's repository_visibility.*public-good.*\[SIGSTORE_CONFIG_INVALID\]\n$/);
+    assert.deepEqual(services.sigstore.requests, before, 'neither Fulcio nor Rekor was asked');
+    await assert.rejects(readFile(path.join(ws, 'auto.sigstore.json')));
+  });
+
   it('names a missing token and how to supply one', async () => {
     const run = await cli(['attest', '--subject-path', 'app.bin'], {});
     assert.equal(run.code, 1);
