@@ -18,6 +18,8 @@ import type { AttestSettings, PredicateSource, SigstoreSetting } from './inputs/
 import { bundleFacts } from './output/bundle-facts.ts';
 import { stageFileAtomic, type StagedFile } from './atomic-write.ts';
 import { bundleTarget, serializeBundles } from './output/bundle-files.ts';
+import { checkWritable } from './output/writable.ts';
+import { checkPublishing } from './publish/preflight.ts';
 import type { AttestReport } from './output/summary.ts';
 import { parseDocument, parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
@@ -99,21 +101,25 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
   });
   const links = await attestLinks(settings, subjects, token, rt);
   const statements = buildStatements(subjects, predicateType, withLinks(predicateType, predicate as Record<string, unknown>, links));
-  rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
 
+  // Every input is checked before anything irreversible: after this line a signature exists and,
+  // on a public instance, a log entry no later failure can withdraw.
+  const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), statements.length);
+  await checkWritable(target.file, settings.bundlePath === undefined ? 'bundle directory' : 'bundle-path');
+  const identity = githubRun(token);
+  await checkPublishing(settings, { ...identity, subjects }, rt.env);
+
+  rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
   const { bundles, digests: statementDigests } = await signStatements(session, statements);
 
-  const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), bundles.length);
   const bundleText = serializeBundles(bundles, target.format);
   const facts = bundles.map(bundleFacts);
   // Last: nothing after it may fail and leave the staged file behind (the caller commits or discards it).
   const staged = await stageFileAtomic(target.file, bundleText);
 
   const first = facts[0];
-  const github = token.github !== undefined;
   return {
-    repository: github && typeof token.payload['repository'] === 'string' ? token.payload['repository'] : undefined,
-    ref: github && typeof token.payload['ref'] === 'string' ? token.payload['ref'] : undefined,
+    ...identity,
     bundleFile: target.file,
     bundleText,
     staged,
@@ -132,6 +138,12 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
       links,
     },
   };
+}
+
+/** Source repository and ref of a verified GitHub identity (undefined for other identities). */
+function githubRun(token: IdentityToken): { repository: string | undefined; ref: string | undefined } {
+  const claim = (name: string): string | undefined => (token.github !== undefined && typeof token.payload[name] === 'string' ? token.payload[name] : undefined);
+  return { repository: claim('repository'), ref: claim('ref') };
 }
 
 async function attestLinks(settings: AttestSettings, subjects: readonly Subject[], token: IdentityToken, rt: Runtime): Promise<LinkTarget[]> {

@@ -7,6 +7,7 @@ import { openSigningSession, signStatements, type Runtime } from './attest.ts';
 import type { SigstoreSetting } from './inputs/settings.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { serializeBundles } from './output/bundle-files.ts';
+import { checkWritable } from './output/writable.ts';
 import type { VerifyReport } from './verify/report.ts';
 import { vsaStatements } from './verify/vsa.ts';
 import { resolveInside } from './workspace.ts';
@@ -34,6 +35,7 @@ export async function writeSummaryAttestations(report: VerifyReport, attestation
     attestationDigest,
   });
   if (statements.length === 0) return undefined;
+  await checkWritable(file, 'vsa-path'); // before signing: a VSA that cannot be written is not signed
   const session = await openSigningSession(request.sigstore, rt);
   const { bundles } = await signStatements(session, statements);
   await writeFileAtomic(file, serializeBundles(bundles, 'jsonl'));
