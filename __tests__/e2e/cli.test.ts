@@ -2,7 +2,7 @@
 // SIGSTORE_ID_TOKEN, flags named like the action's inputs, bundle paths on stdout, one-line errors.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,6 +118,55 @@ describe('provenance attest (CLI)', () => {
       assert.match(verify.stdout, /^usage: provenance verify \[flags\]\n/, args.join(' '));
       assert.match(verify.stdout, /--trusted-root/);
       assert.doesNotMatch(verify.stdout, /--upload-to-release|^attest:|provenance attest/m, 'none of attest\'s help');
+    }
+  });
+});
+
+describe('the CLI reads and writes where it is told, outside the current directory too', () => {
+  let elsewhere: string; // stands for ~/Downloads: neither the current directory nor under it
+  before(async () => {
+    elsewhere = await mkdtemp(path.join(os.tmpdir(), 'downloads-'));
+    await writeFile(path.join(elsewhere, 'x.tgz'), 'tarball');
+    await mkdir(path.join(elsewhere, 'dist'));
+    await writeFile(path.join(elsewhere, 'dist', 'a.bin'), 'a');
+    await writeFile(path.join(elsewhere, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
+  });
+  after(() => rm(elsewhere, { recursive: true, force: true }));
+
+  it('attests a file and a directory outside the current directory into a bundle-path there, then verifies them by absolute paths', async () => {
+    const env = { SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'), PROVENANCE_TEST_OIDC_ISSUER: services.issuer.issuer };
+    const bundle = path.join(elsewhere, 'x.sigstore.json');
+    const attest = await cli(['attest', '--subject-path', path.join(elsewhere, 'x.tgz'), '--subject-path', path.join(elsewhere, 'dist'), '--sigstore', 'signing.json', '--bundle-path', bundle], env);
+    assert.equal(attest.code, 0, attest.stderr);
+    assert.equal(attest.stdout, `${bundle}\n`);
+    const [signed] = readBundles(await readFile(bundle, 'utf8'));
+    assert.ok(signed);
+    // Named as in a workspace: the file by its name, a file under a directory from that directory down.
+    assert.deepEqual(statementOf(signed).subject.map((s) => s.name), ['dist/a.bin', 'x.tgz']);
+
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'cli-tmp-'));
+    try {
+      const verify = await cli(
+        [
+          'verify',
+          '--bundle-path', bundle,
+          '--subject-path', path.join(elsewhere, 'x.tgz'),
+          '--trusted-root', path.join(elsewhere, 'trusted_root.json'),
+          '--certificate-oidc-issuer', services.issuer.issuer,
+          '--repository', services.issuer.claims.repository,
+        ],
+        { TMPDIR: tmp },
+      );
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      assert.match(verify.stdout, /PASS/);
+      assert.deepEqual(await readdir(tmp), [], 'no report file unless --report-path asks for one');
+
+      const report = path.join(elsewhere, 'reports', 'verify.json');
+      const told = await cli(['verify', '--bundle-path', bundle, '--subject-path', path.join(elsewhere, 'x.tgz'), '--trusted-root', path.join(elsewhere, 'trusted_root.json'), '--certificate-oidc-issuer', services.issuer.issuer, '--repository', services.issuer.claims.repository, '--report-path', report], { TMPDIR: tmp });
+      assert.equal(told.code, 0, told.stderr);
+      assert.equal((JSON.parse(await readFile(report, 'utf8')) as { verified: boolean }).verified, true);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
     }
   });
 });
