@@ -18,6 +18,8 @@ import type { AttestSettings, PredicateSource, SigstoreSetting } from './inputs/
 import { bundleFacts } from './output/bundle-facts.ts';
 import { stageFileAtomic, type StagedFile } from './atomic-write.ts';
 import { bundleTarget, serializeBundles } from './output/bundle-files.ts';
+import { checkWritable } from './output/writable.ts';
+import { checkPublishing } from './publish/preflight.ts';
 import type { AttestReport } from './output/summary.ts';
 import { parseDocument, parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
@@ -27,15 +29,13 @@ import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { stagePredicate, type StageContext } from './stages/index.ts';
 import { withLinks, type LinkTarget } from './stages/links.ts';
 import { collectSubjects, progressLine, type Subject } from './subjects/index.ts';
-import { resolveInside } from './workspace.ts';
+import { readRoots, resolveInside, writeRoots, type PathRules } from './workspace.ts';
 
-export interface Runtime {
+/** `workspace`, `outputRoots` and `confined` (PathRules): where paths from inputs may lead. */
+export interface Runtime extends PathRules {
   env: NodeJS.ProcessEnv;
-  workspace: string;
   /** Where bundles go when bundle-path is not given. */
   defaultBundleDir: string;
-  /** Directories besides the workspace that bundle-path may name (the runner's temp dir). */
-  outputRoots: readonly string[];
   log: Log;
   /** Replaces the Sigstore signer (tests only). */
   signerFor?: (plan: SigningPlan, identity: IdentityProvider) => StatementSigner;
@@ -64,7 +64,7 @@ export interface SigningSession {
 export async function openSigningSession(setting: SigstoreSetting, rt: Runtime): Promise<SigningSession> {
   // The token is never logged, so it is not passed to add-mask either (that would print it).
   const token = await verifyToken(await requestToken(rt.env), rt.env);
-  const plan = await signingPlan(setting, token, rt.workspace);
+  const plan = await signingPlan(setting, token, rt);
   const identity = jobIdentityProvider(token, rt.env);
   return { token, plan, signer: rt.signerFor?.(plan, identity) ?? sigstoreSigner(plan, identity) };
 }
@@ -83,37 +83,42 @@ export async function signStatements(session: SigningSession, statements: readon
 
 export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
   // Documents are read and parsed before any token is requested, so a bad file fails first.
-  const custom = await customPredicate(settings.predicate, rt.workspace);
-  const stageDocument = settings.predicate.kind === 'stage' ? await readStageDocument(settings.predicate.document, rt.workspace) : undefined;
+  const custom = await customPredicate(settings.predicate, rt);
+  const stageDocument = settings.predicate.kind === 'stage' ? await readStageDocument(settings.predicate.document, rt) : undefined;
   const session = await openSigningSession(settings.sigstore, rt);
   const { token, plan } = session;
   const built =
     settings.predicate.kind === 'stage' ? stagePredicate(settings.predicate.stage, stageDocument?.value, stageDocument?.origin ?? 'the approval', stageContext(token)) : undefined;
   for (const warning of built?.warnings ?? []) rt.log.warning(warning);
   const { predicateType, predicate } = built ?? custom ?? (await provenancePredicate(token, rt.env));
-  const requestedBundlePath = settings.bundlePath === undefined ? undefined : resolveInside('bundle-path', settings.bundlePath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
+  const requestedBundlePath = settings.bundlePath === undefined ? undefined : resolveInside('bundle-path', settings.bundlePath, rt.workspace, writeRoots(rt));
 
   const subjects = await collectSubjects(settings.subjects, {
     workspace: rt.workspace,
+    confined: rt.confined ?? true,
     onProgress: (p) => rt.log.info(progressLine(p)),
   });
   const links = await attestLinks(settings, subjects, token, rt);
   const statements = buildStatements(subjects, predicateType, withLinks(predicateType, predicate as Record<string, unknown>, links));
-  rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
 
+  // Every input is checked before anything irreversible: after this line a signature exists and,
+  // on a public instance, a log entry no later failure can withdraw.
+  const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), statements.length);
+  await checkWritable(target.file, settings.bundlePath === undefined ? 'bundle directory' : 'bundle-path');
+  const identity = githubRun(token);
+  await checkPublishing(settings, { ...identity, subjects }, rt.env);
+
+  rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
   const { bundles, digests: statementDigests } = await signStatements(session, statements);
 
-  const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), bundles.length);
   const bundleText = serializeBundles(bundles, target.format);
   const facts = bundles.map(bundleFacts);
   // Last: nothing after it may fail and leave the staged file behind (the caller commits or discards it).
   const staged = await stageFileAtomic(target.file, bundleText);
 
   const first = facts[0];
-  const github = token.github !== undefined;
   return {
-    repository: github && typeof token.payload['repository'] === 'string' ? token.payload['repository'] : undefined,
-    ref: github && typeof token.payload['ref'] === 'string' ? token.payload['ref'] : undefined,
+    ...identity,
     bundleFile: target.file,
     bundleText,
     staged,
@@ -134,6 +139,12 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
   };
 }
 
+/** Source repository and ref of a verified GitHub identity (undefined for other identities). */
+function githubRun(token: IdentityToken): { repository: string | undefined; ref: string | undefined } {
+  const claim = (name: string): string | undefined => (token.github !== undefined && typeof token.payload[name] === 'string' ? token.payload[name] : undefined);
+  return { repository: claim('repository'), ref: claim('ref') };
+}
+
 async function attestLinks(settings: AttestSettings, subjects: readonly Subject[], token: IdentityToken, rt: Runtime): Promise<LinkTarget[]> {
   if (settings.links.patterns === '' && !settings.links.published) return [];
   const { resolveLinks } = await import('./stages/link-sources.ts');
@@ -141,6 +152,7 @@ async function attestLinks(settings: AttestSettings, subjects: readonly Subject[
   const release = settings.github.uploadToRelease === 'auto' ? autoReleaseTag(rt.env) : settings.github.uploadToRelease;
   const links = await resolveLinks(settings.links, subjects, {
     workspace: rt.workspace,
+    confined: rt.confined ?? true,
     env: rt.env,
     repository,
     githubToken: settings.github.githubToken,
@@ -176,20 +188,20 @@ function stageContext(token: IdentityToken): StageContext {
 }
 
 /** A stage's document: JSON (an object, or a list for conftest's output), at most MAX_PREDICATE_BYTES. */
-async function readStageDocument(document: { inline: string } | { path: string } | undefined, workspace: string): Promise<{ value: object; origin: string } | undefined> {
+async function readStageDocument(document: { inline: string } | { path: string } | undefined, rules: PathRules): Promise<{ value: object; origin: string } | undefined> {
   if (document === undefined) return undefined;
   if ('inline' in document) return { value: parseDocument(document.inline, 'predicate'), origin: 'predicate' };
-  return { value: await readPredicateFile(document.path, workspace, { allowList: true }), origin: `predicate-path "${document.path}"` };
+  return { value: await readPredicateFile(document.path, rules.workspace, { allowList: true, roots: readRoots(rules) }), origin: `predicate-path "${document.path}"` };
 }
 
-async function customPredicate(source: PredicateSource, workspace: string): Promise<{ predicateType: string; predicate: object } | undefined> {
+async function customPredicate(source: PredicateSource, rules: PathRules): Promise<{ predicateType: string; predicate: object } | undefined> {
   switch (source.kind) {
     case 'provenance':
       return undefined;
     case 'inline':
       return { predicateType: source.type, predicate: parsePredicate(source.json, 'predicate') };
     case 'file':
-      return { predicateType: source.type, predicate: await readPredicateFile(source.path, workspace) };
+      return { predicateType: source.type, predicate: await readPredicateFile(source.path, rules.workspace, { roots: readRoots(rules) }) };
     case 'stage':
       return undefined;
   }
@@ -209,12 +221,21 @@ async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv)
   return { predicateType: SLSA_PROVENANCE_V1, predicate };
 }
 
-async function signingPlan(setting: SigstoreSetting, token: IdentityToken, workspace: string): Promise<SigningPlan> {
+async function signingPlan(setting: SigstoreSetting, token: IdentityToken, rules: PathRules): Promise<SigningPlan> {
   if (setting.kind === 'choice') {
+    if (setting.choice === 'auto' && token.github === undefined) {
+      // Only a verified GitHub job token says whether the repository is public; guessing "public"
+      // would publish names in a permanent log, and GitHub's instance refuses other identities.
+      throw new ProvenanceError(
+        'SIGSTORE_CONFIG_INVALID',
+        `sigstore: auto picks the instance from a GitHub Actions token's repository_visibility, but this identity was issued by ${typeof token.payload.iss === 'string' ? token.payload.iss : 'an unknown issuer'}`,
+        'Set sigstore to public-good (the public log: everything signed is published) or to the SigningConfig .json of your own Sigstore instance',
+      );
+    }
     const visibility = token.payload['repository_visibility'];
     return planForChoice(setting.choice, typeof visibility === 'string' ? visibility : undefined);
   }
-  const file = resolveInside('sigstore', setting.path, workspace);
+  const file = resolveInside('sigstore', setting.path, rules.workspace, readRoots(rules));
   let json: unknown;
   try {
     const { size } = await stat(file);

@@ -3,8 +3,7 @@
 // and laptops. Same inputs as flags, same one-line errors; stdout carries only results (bundle
 // paths), everything else goes to stderr.
 
-import os from 'node:os';
-import path from 'node:path';
+import type { Runtime } from './attest.ts';
 import { errorLine, ProvenanceError } from './errors.ts';
 import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flags.ts';
 import { verifySettings } from './inputs/verify-settings.ts';
@@ -35,7 +34,9 @@ function keepStdoutForResults(): void {
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(usage());
+    // `provenance help verify` is read as `provenance verify --help`.
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(usage(topic === 'attest' || topic === 'verify' ? topic : undefined));
     return command === undefined ? 2 : 0;
   }
   // Each command loads its own machinery, so start-up (and --help) stays fast.
@@ -47,15 +48,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const flags = parseFlags(rest, ATTEST_FLAGS);
   if (flags.has('help')) {
-    process.stdout.write(usage());
+    process.stdout.write(usage('attest'));
     return 0;
   }
   // As in a workflow, the GitHub token defaults to the job's; a laptop usually has none, and publishing is then skipped.
   const settings = attestSettings((name) => flags.get(name) ?? (name === 'github-token' ? (process.env['GITHUB_TOKEN'] ?? '') : ''));
   const [{ attest }, { attestSummaryText }, { publish }] = await Promise.all([import('./attest.ts'), import('./output/summary.ts'), import('./publish/index.ts')]);
-  const workspace = process.cwd();
   const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
-  const outcome = await attest(settings, { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [path.resolve(os.tmpdir())], log });
+  const outcome = await attest(settings, cliRuntime(log));
   const published = await publish(outcome, settings, process.env, log).catch(async (err: unknown) => {
     await outcome.staged.discard();
     throw err;
@@ -71,7 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function verifyCommand(args: readonly string[]): Promise<number> {
   const flags = parseFlags(args, VERIFY_FLAGS);
   if (flags.has('help')) {
-    process.stdout.write(usage());
+    process.stdout.write(usage('verify'));
     return 0;
   }
   const get = (name: string): string => flags.get(name) ?? '';
@@ -80,25 +80,32 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
     throw new ProvenanceError('INPUT_INVALID', `--format: "${format}" is neither text nor json`, 'Use --format text (default) or --format json');
   }
   const settings = verifySettings((name) => (name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name)));
-  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts')]);
-  const workspace = process.cwd();
-  const policy = policyFromInputs(get, workspaceFileReader(workspace));
-  const temp = path.resolve(os.tmpdir());
+  const [{ verify, workspaceFileReader }, { writeSummaryAttestations }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts')]);
+  const runtime = cliRuntime({ info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined });
+  const policy = policyFromInputs(get, workspaceFileReader(runtime.workspace, runtime));
+  // The report goes to stdout; a file only when --report-path asks for one.
   const { report, attestationDigest } = await verify(settings, policy, {
-    env: process.env,
-    workspace,
-    defaultReportFile: defaultReportFile(temp),
-    outputRoots: [temp],
+    ...runtime,
+    defaultReportFile: undefined,
     log: { info: () => undefined, warning: (m) => stderr(`warning: ${m}`), debug: () => undefined },
     now: () => new Date(),
   });
   process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
   if (settings.vsaPath !== undefined) {
-    const runtime = { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [temp], log: { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined } };
     const vsaFile = await writeSummaryAttestations(report, attestationDigest, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
     if (vsaFile !== undefined) stderr(`verification summary attestations: ${vsaFile}`);
   }
   return report.verified ? 0 : 1;
+}
+
+/**
+ * Paths on a laptop or another CI system: relative ones against the current directory, any
+ * absolute one allowed (the workspace rule is the action's, where GITHUB_WORKSPACE means
+ * something), and bundles written to the current directory unless --bundle-path says otherwise.
+ */
+function cliRuntime(log: Runtime['log']): Runtime {
+  const workspace = process.cwd();
+  return { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [], confined: false, log };
 }
 
 keepStdoutForResults();

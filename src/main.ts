@@ -28,7 +28,8 @@ const log = { info: core.info, warning: core.warning, debug: core.debug };
 
 export function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
   const { workspace, temp } = places(env);
-  return { env, workspace, defaultBundleDir: path.join(temp, 'provenance'), outputRoots: [temp], log };
+  // Confined: in a workflow, GITHUB_WORKSPACE (and the runner's temp dir for outputs) bound every path.
+  return { env, workspace, defaultBundleDir: path.join(temp, 'provenance'), outputRoots: [temp], confined: true, log };
 }
 
 // Each mode loads its own machinery only once its inputs are known to be good: signing (sigstore-js),
@@ -67,11 +68,12 @@ async function runVerify(get: InputReader): Promise<void> {
     workspace,
     defaultReportFile: defaultReportFile(temp),
     outputRoots: [temp],
+    confined: true,
     log,
     now: () => new Date(),
   });
   core.setOutput('verified', String(report.verified));
-  core.setOutput('report-path', reportFile);
+  core.setOutput('report-path', reportFile ?? '');
   if (settings.vsaPath !== undefined) {
     const vsaFile = await writeSummaryAttestations(report, attestationDigest, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, actionRuntime(process.env));
     if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);

@@ -7,9 +7,10 @@ import { openSigningSession, signStatements, type Runtime } from './attest.ts';
 import type { SigstoreSetting } from './inputs/settings.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { serializeBundles } from './output/bundle-files.ts';
+import { checkWritable } from './output/writable.ts';
 import type { VerifyReport } from './verify/report.ts';
 import { vsaStatements } from './verify/vsa.ts';
-import { resolveInside } from './workspace.ts';
+import { resolveInside, writeRoots } from './workspace.ts';
 
 export interface VsaRequest {
   vsaPath: string;
@@ -27,13 +28,14 @@ export function verifierId(env: NodeJS.ProcessEnv): string {
 
 /** Signs one VSA per passing artifact into a JSON Lines file; returns its path, or undefined when nothing passed. */
 export async function writeSummaryAttestations(report: VerifyReport, attestationDigest: (source: string) => string | undefined, request: VsaRequest, rt: Runtime): Promise<string | undefined> {
-  const file = resolveInside('vsa-path', request.vsaPath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
+  const file = resolveInside('vsa-path', request.vsaPath, rt.workspace, writeRoots(rt));
   const statements = vsaStatements(report, {
     verifierId: verifierId(rt.env),
     policyUri: request.policyFile ?? 'urn:provenance-action:policy:inputs',
     attestationDigest,
   });
   if (statements.length === 0) return undefined;
+  await checkWritable(file, 'vsa-path'); // before signing: a VSA that cannot be written is not signed
   const session = await openSigningSession(request.sigstore, rt);
   const { bundles } = await signStatements(session, statements);
   await writeFileAtomic(file, serializeBundles(bundles, 'jsonl'));

@@ -1,6 +1,8 @@
 // Paths from inputs never leave the places a step may write or read: the workspace (and, for
 // output, the runner's temp directory). Symlinks are resolved before the check, so a link inside
-// the workspace that points outside it is refused too.
+// the workspace that points outside it is refused too. That rule is the action's, where
+// GITHUB_WORKSPACE bounds what a step should touch; the CLI runs on the user's own machine and
+// reads and writes wherever it is told (ANYWHERE).
 
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -23,12 +25,33 @@ function realish(p: string): string {
   }
 }
 
+/** The CLI's rule: any path, relative ones resolved against the current directory. */
+export const ANYWHERE = 'anywhere';
+
+/** The directories paths must stay in, or ANYWHERE. */
+export type PathRoots = readonly string[] | typeof ANYWHERE;
+
+/** What a mode's runtime says about paths: `confined` false (the CLI) lifts the workspace rule. */
+export interface PathRules {
+  workspace: string;
+  /** Directories besides the workspace that outputs may name (the runner's temp dir). */
+  outputRoots: readonly string[];
+  /** Default true: only the CLI sets false. */
+  confined?: boolean;
+}
+
+/** Where inputs read from may lie. */
+export const readRoots = (rules: PathRules): PathRoots => (rules.confined === false ? ANYWHERE : [rules.workspace]);
+/** Where outputs may be written. */
+export const writeRoots = (rules: PathRules): PathRoots => (rules.confined === false ? ANYWHERE : [rules.workspace, ...rules.outputRoots]);
+
 /**
  * Resolves an input path against the workspace and checks that it (after symlinks) lies inside
  * one of `roots`. Returns the resolved, non-canonicalised path.
  */
-export function resolveInside(input: string, value: string, workspace: string, roots: readonly string[] = [workspace]): string {
+export function resolveInside(input: string, value: string, workspace: string, roots: PathRoots = [workspace]): string {
   const resolved = path.resolve(workspace, value);
+  if (roots === ANYWHERE) return resolved;
   const real = realish(resolved);
   if (roots.some((root) => isInside(realish(root), real))) return resolved;
   throw new ProvenanceError(

@@ -229,6 +229,23 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
     assert.deepEqual(await bundleFilesIn(run.runnerTemp), []);
   });
 
+  it('sigstore: auto signs with GitHub\'s instance when the token has no repository_visibility claim, never the public log', async () => {
+    // No network here: the instance picked shows in the line logged before signing and in the
+    // Fulcio named by the failure; the public-good plan would have named fulcio.sigstore.dev.
+    const ws = await workspaceWith({ 'x.bin': 'x' });
+    const claims = services.issuer.claims as unknown as Record<string, unknown>;
+    const saved = claims['repository_visibility'];
+    delete claims['repository_visibility'];
+    try {
+      const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'auto' }, env: { PROVENANCE_TEST_BACKOFF_SCALE: '0', PROVENANCE_TEST_TIMEOUT_MS: '2000' } });
+      assert.match(run.stdout, /with Sigstore github \(https:\/\/fulcio\.githubapp\.com\)/);
+      assert.doesNotMatch(run.stdout + run.stderr, /sigstore\.dev/);
+      assertFailedWith(run, /fulcio\.githubapp\.com.*\[FULCIO_FAILED\]/);
+    } finally {
+      claims['repository_visibility'] = saved;
+    }
+  });
+
   it('a token signed by a key the issuer does not publish is refused before signing', async () => {
     const ws = await workspaceWith({ 'x.bin': 'x' });
     const forged = await services.issuer.mint({}, 'sigstore', { untrusted: true });
@@ -242,4 +259,30 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
     assertFailedWith(run, /does not verify against/);
     assert.equal(services.sigstore.requests.fulcio, before, 'Fulcio was never asked');
   });
+});
+
+describe('attest mode checks every input before signing: a refused run leaves no certificate and no log entry', () => {
+  const image = { 'subject-name': 'ghcr.io/Octo-Org/App', 'subject-digest': `sha256:${'a'.repeat(64)}` };
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['a github-token with a line break', { 'github-token': 'ghs_secretpart1\nghs_secretpart2' }, /^::error::github-token contains a line break, .*\[INPUT_INVALID\]$/],
+    ['a github-token with a character no HTTP header carries', { 'github-token': 'ghs_sécrétpart' }, /^::error::github-token contains a character outside visible ASCII, .*\[INPUT_INVALID\]$/],
+    ['a github-token with a "Bearer " prefix', { 'github-token': 'Bearer ghs_secretpart' }, /^::error::github-token contains white space .*\[INPUT_INVALID\]$/],
+    ['an empty github-token when attestations-api is true', { 'github-token': '', 'attestations-api': 'true' }, /^::error::github-token is empty, but attestations-api: true needs it\. .*\[INPUT_CONFLICT\]$/],
+    ['an empty github-token when uploading to a release', { 'github-token': '', 'upload-to-release': 'v1.2.0' }, /^::error::github-token is empty, but upload-to-release \(tag "v1\.2\.0"\) needs it\. .*\[INPUT_CONFLICT\]$/],
+    ['a release tag git refuses', { 'upload-to-release': 'v1.2.0:final' }, /^::error::upload-to-release: "v1\.2\.0:final" is not a tag name git accepts.*\[INPUT_INVALID\]$/],
+    ['an image name that is no registry reference', { ...image, 'subject-path': '', 'push-to-registry': 'true', 'attestations-api': 'false' }, /^::error::subject-name: "ghcr\.io\/Octo-Org\/App" is not an image reference.*\[INPUT_INVALID\]$/],
+    ['upload-artifact outside an Actions runtime', { 'upload-artifact': 'bundles' }, /^::error::GitHub Actions artifact service is not available: .*\[ARTIFACTS_UNAVAILABLE\]$/],
+    ['a bundle-path under a regular file', { 'bundle-path': 'x.bin/out.sigstore.json' }, /^::error::bundle-path: cannot write .*x\.bin is not a directory.*\[OUTPUT_FAILED\]$/],
+  ];
+  for (const [label, inputs, pattern] of cases) {
+    it(label, async () => {
+      const ws = await workspaceWith({ 'x.bin': 'x' });
+      const before = { ...services.sigstore.requests };
+      const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json', ...inputs } });
+      assertFailedWith(run, pattern);
+      assert.deepEqual(services.sigstore.requests, before, 'neither Fulcio nor Rekor was asked: no certificate, no log entry');
+      assert.doesNotMatch(run.stdout + run.stderr, /secretpart/, 'no part of the token is printed');
+      assert.deepEqual(await bundleFilesIn(run.runnerTemp), []);
+    });
+  }
 });

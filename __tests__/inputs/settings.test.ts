@@ -51,3 +51,37 @@ describe('parseFlags', () => {
     assert.throws(() => parseFlags(['--sigstore'], ATTEST_FLAGS), fails('INPUT_INVALID', /--sigstore needs a value/));
   });
 });
+
+describe('github-token and upload-to-release are checked when the inputs are read', () => {
+  const secret = 'ghs_0123456789abcdef';
+  const bad: [string, string, RegExp][] = [
+    ['a line break', `${secret}\n${secret}`, /contains a line break/],
+    ['a "Bearer " prefix', `Bearer ${secret}`, /contains white space/],
+    ['a tab', `${secret}\t1`, /contains white space/],
+    ['a control character', `${secret}\u0000`, /contains a control character/],
+    ['a non-ASCII character', `${secret}é`, /outside visible ASCII/],
+  ];
+  for (const [label, token, text] of bad) {
+    it(`refuses a token with ${label}, in attest and verify mode, without quoting it`, async () => {
+      const { verifySettings } = await import('../../src/inputs/verify-settings.ts');
+      const check = (err: unknown): boolean => fails('INPUT_INVALID', text)(err) && err instanceof Error && !err.message.includes('0123456789') && !(err as ProvenanceError).hint.includes('0123456789');
+      assert.throws(() => attestSettings(reader({ 'subject-path': 'x', 'github-token': token })), check);
+      assert.throws(() => verifySettings(reader({ 'subject-path': 'x', 'bundle-path': 'b.jsonl', 'github-token': token })), check);
+    });
+  }
+  it('takes a well-formed token, trimming a trailing line break (as secrets often have)', () => {
+    assert.equal(attestSettings(reader({ 'subject-path': 'x', 'github-token': `${secret}\n` })).github.githubToken, secret);
+    assert.equal(attestSettings(reader({ 'subject-path': 'x', 'github-token': 'github_pat_11AAA_x-y.z' })).github.githubToken, 'github_pat_11AAA_x-y.z');
+  });
+
+  for (const tag of ['v1 2', 'v1.2:final', 'v1..2', '-v1', 'v1/', 'v1.lock', 'v1^', 'v1~1', 'v1?', 'v1*', 'v1[', 'v1\\x', 'v@{1}', '.v1', 'a//b', 'a/.b']) {
+    it(`refuses upload-to-release "${tag}", a tag git refuses`, () => {
+      assert.throws(() => attestSettings(reader({ 'subject-path': 'x', 'upload-to-release': tag })), fails('INPUT_INVALID', /^upload-to-release: .* is not a tag name git accepts/));
+    });
+  }
+  it('takes tags git takes, and auto', () => {
+    for (const tag of ['v1.2.0', 'release/2024-06', 'v1.2.0-rc.1+build.5', 'auto']) {
+      assert.equal(attestSettings(reader({ 'subject-path': 'x', 'upload-to-release': tag })).github.uploadToRelease, tag);
+    }
+  });
+});

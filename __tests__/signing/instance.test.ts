@@ -19,6 +19,11 @@ describe('planForChoice', () => {
     assert.equal(planForChoice('auto', 'internal'), GITHUB_INSTANCE);
     assert.equal(planForChoice('github', 'public'), GITHUB_INSTANCE);
   });
+  it('auto signs privately unless the visibility is exactly "public": a missing claim never picks the public log', () => {
+    assert.equal(planForChoice('auto', undefined), GITHUB_INSTANCE);
+    for (const other of ['', 'Public', 'PUBLIC', ' public', 'unknown']) assert.equal(planForChoice('auto', other), GITHUB_INSTANCE, JSON.stringify(other));
+    assert.equal(planForChoice('public-good', undefined), PUBLIC_GOOD, 'an explicit choice is kept');
+  });
   it('public-good logs to Rekor and links the entry; GitHub timestamps without a log', () => {
     assert.equal(PUBLIC_GOOD.searchURL?.('42'), 'https://search.sigstore.dev/?logIndex=42');
     assert.equal(GITHUB_INSTANCE.tlog, undefined);

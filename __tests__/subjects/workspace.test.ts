@@ -42,3 +42,23 @@ void test('a workspace reached through a symlink still works, with absolute path
 void test('a missing workspace is a one-line error', async () => {
   await rejectsWith(collectSubjects({ ...none, paths: 'x' }, { workspace: '/nonexistent/ws' }), 'INPUT_INVALID', '/nonexistent/ws');
 });
+
+void test('the CLI (confined: false) takes subjects outside its directory, relative and absolute; the action (default) refuses them', async () => {
+  const cwd = await tempWorkspace('cwd-');
+  const elsewhere = await tempWorkspace('downloads-');
+  try {
+    await elsewhere.write('x.tgz', 'x');
+    await elsewhere.write('dist/sub/a.bin', 'a');
+    await cwd.write('in.bin', 'in');
+    const relative = `../${elsewhere.dir.split('/').at(-1) ?? ''}/x.tgz`;
+    const paths = [`${elsewhere.dir}/x.tgz`, relative, `${elsewhere.dir}/dist`, 'in.bin'].join('\n');
+    const subjects = await collectSubjects({ ...none, paths }, { workspace: cwd.dir, confined: false });
+    // A tree outside is named from the directory named down, as `dist` inside the workspace would be.
+    assert.deepEqual(subjects.map((s) => s.name), ['dist/sub/a.bin', 'in.bin', 'x.tgz']);
+    await rejectsWith(collectSubjects({ ...none, paths: `${elsewhere.dir}/x.tgz` }, { workspace: cwd.dir }), 'PATH_OUTSIDE_WORKSPACE', 'outside the workspace');
+    await rejectsWith(collectSubjects({ ...none, paths: relative }, { workspace: cwd.dir }), 'PATH_OUTSIDE_WORKSPACE', 'outside the workspace');
+  } finally {
+    await cwd.remove();
+    await elsewhere.remove();
+  }
+});

@@ -97,21 +97,26 @@ const flagLines = (flags: readonly FlagSpec[]): string[] => {
   return flags.map((f) => `  --${f.name.padEnd(width)}${f.help}`);
 };
 
-export function usage(): string {
-  return [
-    'usage: provenance attest [flags]',
-    '       provenance verify [flags]',
-    '       provenance verify-bundle (the Sigstore conformance protocol)',
-    '',
-    'attest: signs SLSA v1 provenance (or a custom predicate) for files or digests with Sigstore, keylessly.',
-    'Identity: the GitHub Actions job token, or SIGSTORE_ID_TOKEN elsewhere.',
-    '',
-    ...flagLines(ATTEST_FLAGS),
-    '',
+const USAGE_LINES = ['usage: provenance attest [flags]', '       provenance verify [flags]', '       provenance verify-bundle (the Sigstore conformance protocol)'];
+
+const ABOUT: Readonly<Record<Command, readonly string[]>> = {
+  attest: ['attest: signs SLSA v1 provenance (or a custom predicate) for files or digests with Sigstore, keylessly.', 'Identity: the GitHub Actions job token, or SIGSTORE_ID_TOKEN elsewhere.'],
+  verify: [
     'verify: checks that every artifact is covered by a bundle that passes every check and the policy;',
     'exit status 0 only when all pass. Works offline with the built-in public-good trusted root.',
-    '',
-    ...flagLines(VERIFY_FLAGS),
-    '',
-  ].join('\n');
+  ],
+};
+
+export type Command = 'attest' | 'verify';
+
+/**
+ * `provenance --help`: the commands and what each does; `provenance <command> --help`: that
+ * command's flags only, so the help a user asked for is not buried under another command's.
+ */
+export function usage(command?: Command): string {
+  if (command === undefined) {
+    return [...USAGE_LINES, '', ...ABOUT.attest, '', ...ABOUT.verify, '', 'Run "provenance attest --help" or "provenance verify --help" for the flags of each.', ''].join('\n');
+  }
+  const flags = command === 'attest' ? ATTEST_FLAGS : VERIFY_FLAGS;
+  return [`usage: provenance ${command} [flags]`, '', ...ABOUT[command], '', ...flagLines(flags), ''].join('\n');
 }

@@ -6,6 +6,7 @@ import { ProvenanceError } from '../errors.ts';
 import { SLSA_PROVENANCE_V1 } from '../provenance/predicate.ts';
 import type { InstanceChoice } from '../signing/instance.ts';
 import type { GitHubPublishSettings } from '../publish/github.ts';
+import { checkGitHubTokenShape } from './github-token.ts';
 import { isStageName, STAGE_NAMES, type StageName } from '../stages/presets.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
 
@@ -118,13 +119,35 @@ function githubPublishSettings(get: InputReader): GitHubPublishSettings {
   if (assetName !== undefined && !/^[A-Za-z0-9._-]+\.jsonl$/.test(assetName)) {
     throw new ProvenanceError('INPUT_INVALID', `release-asset-name: "${assetName}" is not a plain .jsonl file name`, 'Use a name like provenance.intoto.jsonl, or leave it empty for one <subject>.sigstore.json per subject');
   }
+  const uploadToRelease = get('upload-to-release').trim() || undefined;
+  if (uploadToRelease !== undefined && uploadToRelease !== 'auto') checkReleaseTag(uploadToRelease);
+  const githubToken = get('github-token').trim();
+  checkGitHubTokenShape(githubToken);
   return {
-    uploadToRelease: get('upload-to-release').trim() || undefined,
+    uploadToRelease,
     releaseAssetName: assetName,
     replaceReleaseAssets: booleanInput('replace-release-assets', get('replace-release-assets'), false),
     attestationsApi: api,
-    githubToken: get('github-token').trim(),
+    githubToken,
   };
+}
+
+/**
+ * The tag names git itself refuses (git check-ref-format): no release can have one, so the upload
+ * would fail only after signing. Printable characters are quoted; the value came from the workflow.
+ */
+export function checkReleaseTag(tag: string): void {
+  const problem = /[\p{Cc}\s]/u.test(tag)
+    ? 'contains white space or a control character'
+    : /[~^:?*[\\]/.test(tag)
+      ? 'contains one of ~ ^ : ? * [ \\'
+      : tag.includes('..') || tag.includes('@{') || tag === '@'
+        ? 'contains ".." or "@{" (or is "@")'
+        : /^[-/.]|\/$|\.$|\.lock$|\/\/|\/\./.test(tag)
+          ? 'starts with "-", "/" or ".", ends with "/", "." or ".lock", or has an empty or dot-led path component'
+          : undefined;
+  if (problem === undefined) return;
+  throw new ProvenanceError('INPUT_INVALID', `upload-to-release: "${tag}" is not a tag name git accepts: it ${problem}`, 'Give the tag of an existing release, e.g. v1.2.0, or auto for the tag this run is for');
 }
 
 function predicateSource(type: string, inline: string, file: string): PredicateSource {

@@ -4,6 +4,7 @@
 
 import { ProvenanceError } from '../errors.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
+import { checkGitHubTokenShape } from './github-token.ts';
 import { booleanInput, sigstoreSetting, type InputReader, type SigstoreSetting } from './settings.ts';
 
 export type Mode = 'attest' | 'verify';
@@ -74,6 +75,8 @@ export function verifySettings(get: InputReader): VerifySettings {
       'Set bundle-path, e.g. "dist/*.sigstore.json" or the .jsonl written by attest mode',
     );
   }
+  const githubToken = get('github-token').trim();
+  checkGitHubTokenShape(githubToken);
   return {
     subjects,
     images,
@@ -82,7 +85,7 @@ export function verifySettings(get: InputReader): VerifySettings {
     release,
     artifact,
     attestationsApi: api,
-    githubToken: get('github-token').trim(),
+    githubToken,
     trustedRoot: get('trusted-root').trim() || 'auto',
     key: get('key').trim() || undefined,
     reportPath: get('report-path').trim() || undefined,

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ProvenanceError } from '../errors.ts';
 import { exceedsDepth } from '../json.ts';
-import { resolveInside } from '../workspace.ts';
+import { resolveInside, type PathRoots } from '../workspace.ts';
 
 export const MAX_PREDICATE_BYTES = 16 * 1024 * 1024;
 /**
@@ -42,8 +42,8 @@ export function parseDocument(text: string, origin: string): object {
   return value;
 }
 
-export async function readPredicateFile(input: string, workspace: string, options: { allowList?: boolean } = {}): Promise<object> {
-  const file = resolveInside('predicate-path', input, workspace);
+export async function readPredicateFile(input: string, workspace: string, options: { allowList?: boolean; roots?: PathRoots } = {}): Promise<object> {
+  const file = resolveInside('predicate-path', input, workspace, options.roots);
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) {
     throw new ProvenanceError('SUBJECT_NOT_FOUND', `predicate-path: "${input}" does not exist (looked at ${file}); expected a JSON file`, 'Check the path (relative paths are resolved against the workspace) and that the step writing the document ran first');

@@ -140,10 +140,15 @@ export function artifactFailure(what: string, name: string, err: unknown): Prove
 // Characters @actions/artifact rejects in artifact names (and, for file names, path separators too).
 const BAD_NAME = /["':<>|*?\r\n\\/]/;
 
-function checkNames(name: string, files: readonly BundleFile[]): void {
+/** Throws INPUT_INVALID for a name @actions/artifact would refuse; `input` names the action input. */
+export function checkArtifactName(name: string, input = 'artifact name'): void {
   if (name.trim() === '' || BAD_NAME.test(name)) {
-    throw new ProvenanceError('INPUT_INVALID', `artifact name "${name}" cannot be used for a ${ARTIFACT_SERVICE} artifact`, 'Use a non-empty name without " : < > | * ? \\ / or line breaks');
+    throw new ProvenanceError('INPUT_INVALID', `${input} "${name}" cannot be used for a ${ARTIFACT_SERVICE} artifact`, 'Use a non-empty name without " : < > | * ? \\ / or line breaks');
   }
+}
+
+function checkNames(name: string, files: readonly BundleFile[]): void {
+  checkArtifactName(name);
   if (files.length === 0) {
     throw new ProvenanceError('INPUT_INVALID', `no bundle files to upload as artifact "${name}"`, 'Sign at least one subject before publishing to an artifact');
   }

@@ -62,15 +62,19 @@ export interface GitHubPublication {
   publish(): Promise<GitHubPublishResult>;
 }
 
+/** Which GitHub sinks this run writes to: the release tag (if any) and whether the attestations API. */
+export function gitHubSinks(settings: GitHubPublishSettings, ref: string | undefined): { tag: string | undefined; attestations: boolean } {
+  return {
+    tag: releaseTag(settings.uploadToRelease, ref),
+    attestations: settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== ''),
+  };
+}
+
 export function gitHubPublication(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): GitHubPublication {
-  const tag = releaseTag(settings.uploadToRelease, run.ref);
-  const wantsAttestations = settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== '');
+  const { tag, attestations: wantsAttestations } = gitHubSinks(settings, run.ref);
   if (settings.uploadToRelease === 'auto' && tag === undefined) log.info('upload-to-release: auto, but this run is not for a tag: no release assets uploaded');
   if (tag === undefined && !wantsAttestations) return { check: () => Promise.resolve(), publish: () => Promise.resolve({ releaseAssets: [], attestationIds: [], attestationUrls: [] }) };
-  const repository = run.repository;
-  if (repository === undefined) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'publishing to GitHub needs a GitHub Actions identity (the repository comes from the job token), but this run has none', 'Run the step in GitHub Actions, or drop upload-to-release and set attestations-api: false');
-  }
+  const repository = requireGitHubRepository(run.repository);
   const github = createGitHubService({ ...gitHubEndpoints(env), token: settings.githubToken || undefined, debug: (line) => log.debug(line) });
   const firstBundle = run.bundles[0];
   return {
@@ -100,6 +104,12 @@ export function gitHubPublication(run: SignedRun, settings: GitHubPublishSetting
       return result;
     },
   };
+}
+
+/** The repository publishing writes to, from the verified job identity; none is an error before any request. */
+export function requireGitHubRepository(repository: string | undefined): string {
+  if (repository !== undefined) return repository;
+  throw new ProvenanceError('INPUT_CONFLICT', 'publishing to GitHub needs a GitHub Actions identity (the repository comes from the job token), but this run has none', 'Run the step in GitHub Actions, or drop upload-to-release and set attestations-api: false');
 }
 
 export async function publishToGitHub(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): Promise<GitHubPublishResult> {

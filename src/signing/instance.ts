@@ -31,7 +31,11 @@ export const GITHUB_INSTANCE: SigningPlan = {
 
 export type InstanceChoice = 'auto' | 'public-good' | 'github';
 
-/** `auto` follows the repository's visibility, as GitHub's attest action does. */
+/**
+ * `auto` follows the repository's visibility, as GitHub's attest action does. Only a verified
+ * `repository_visibility: public` claim picks the public log: a log entry cannot be withdrawn,
+ * so a token without the claim (some GHES versions) or with any other value signs privately.
+ */
 export function planForChoice(choice: InstanceChoice, visibility: string | undefined): SigningPlan {
   switch (choice) {
     case 'public-good':
@@ -39,7 +43,7 @@ export function planForChoice(choice: InstanceChoice, visibility: string | undef
     case 'github':
       return GITHUB_INSTANCE;
     case 'auto':
-      return visibility === undefined || visibility === 'public' ? PUBLIC_GOOD : GITHUB_INSTANCE;
+      return visibility === 'public' ? PUBLIC_GOOD : GITHUB_INSTANCE;
   }
 }
 

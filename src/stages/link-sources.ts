@@ -21,6 +21,8 @@ export interface LinkRequest {
 
 export interface LinkContext {
   workspace: string;
+  /** false: links may name bundles outside the workspace (the CLI). */
+  confined: boolean;
   env: NodeJS.ProcessEnv;
   /** OWNER/REPO of the job's verified identity: where published attestations are read on GitHub. */
   repository: string | undefined;
@@ -37,7 +39,7 @@ const IN_TOTO = 'application/vnd.in-toto+json';
 export async function resolveLinks(request: LinkRequest, subjects: readonly Subject[], ctx: LinkContext): Promise<LinkTarget[]> {
   const targets: LinkTarget[] = [];
   if (request.patterns !== '') {
-    for (const bundle of await loadBundleFiles(request.patterns, ctx.workspace, undefined, 'links')) {
+    for (const bundle of await loadBundleFiles(request.patterns, ctx.workspace, undefined, 'links', ctx.confined)) {
       const target = linkTargetOf(bundle, subjects);
       if (typeof target === 'string') {
         throw new ProvenanceError('LINK_INVALID', `links: ${bundle.source} ${target}`, 'Name the bundle files of the earlier stage for these same artifacts (the bundle-path output of its attest step)');

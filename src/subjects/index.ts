@@ -37,6 +37,8 @@ export interface SubjectInputs {
 
 export interface SubjectOptions {
   workspace: string;
+  /** false: paths may lead outside the workspace (the CLI); default true. */
+  confined?: boolean;
   /** Threads hashing, the main thread included; default `os.availableParallelism()`. */
   concurrency?: number;
   /** Called at most every ~2 s while files are hashed, and once at the end of a run that was. */
@@ -52,7 +54,7 @@ export async function collectSubjects(inputs: SubjectInputs, options: SubjectOpt
   if (!given(inputs.paths) && !given(inputs.names) && !given(inputs.digests) && !given(inputs.checksums)) {
     throw new ProvenanceError('INPUT_CONFLICT', 'no subjects given: subject-path, subject-name with subject-digest, and subject-checksums are all empty; expected at least one', 'Set subject-path to the release files, or subject-name and subject-digest, or subject-checksums to a sha256sum listing.');
   }
-  const ws = await openWorkspace(options.workspace);
+  const ws = await openWorkspace(options.workspace, options.confined ?? true);
   // The cheap inputs are checked first, so a typo there fails before gigabytes are hashed.
   // As in GitHub's attest action, subject-name without subject-digest names the files subject-path
   // matches; two different files under that one name are then refused as a duplicate.

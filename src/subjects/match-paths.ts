@@ -9,7 +9,7 @@ import type { IncludePattern } from './patterns.ts';
 import { show } from './show.ts';
 import { checkSubjectName } from './subject-name.ts';
 import { walk } from './walk.ts';
-import { checkRealInWorkspace, realInWorkspace, relativeName, statOrUndefined } from './workspace.ts';
+import { checkRealInWorkspace, isInside, realInWorkspace, relativeName, statOrUndefined } from './workspace.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface FoundFile {
@@ -86,7 +86,7 @@ async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, 
       if (!isDirect) continue;
       throw new ProvenanceError('SUBJECT_NOT_REGULAR', `${input} pattern ${show(pattern.text)} matched ${show(item.rel)}, which is not a regular file (a FIFO, socket or device); expected a file`, `Point ${input} at regular files only.`);
     }
-    const name = isDirect ? path.basename(item.path) : item.rel;
+    const name = isDirect ? path.basename(item.path) : treeName(ws, item, dirs);
     checkSubjectName(name, () => `${input} file ${show(item.rel)}`);
     files.push({ path: item.path, real: item.real, size: item.size, name });
   }
@@ -96,6 +96,20 @@ async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, 
     throw new ProvenanceError(code, `${input} pattern ${show(pattern.text)} matched no file${after}; expected at least one regular file in the workspace`, hint);
   }
   return files;
+}
+
+/**
+ * The name of a file found under a matched directory: its workspace-relative path. Outside the
+ * workspace (the CLI) there is no workspace to be relative to, so it is named from the matched
+ * directory down (`~/Downloads/dist` gives `dist/a.bin`, as `dist` in the workspace would),
+ * never by an absolute path that would put the user's home into the statement.
+ */
+function treeName(ws: Workspace, item: Item, dirs: ReadonlySet<string>): string {
+  if (ws.confined || isInside(ws.dir, item.path) || isInside(ws.real, item.path)) return item.rel;
+  let top: string | undefined;
+  for (const dir of dirs) if (isInside(dir, item.path) && (top === undefined || dir.length < top.length)) top = dir;
+  const rel = path.relative(path.dirname(top ?? path.dirname(item.path)), item.path);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
 
 /**

@@ -1,6 +1,7 @@
 // Keeps every subject inside the workspace. Patterns are checked as text before globbing
 // (so `../x` and `/etc/passwd` never reach the file system), and every file found is checked
-// again by its real path (so a symlink cannot lead out).
+// again by its real path (so a symlink cannot lead out). An unconfined workspace (the CLI's:
+// the current directory) only anchors relative paths; any path may be named.
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { realpath } from 'node:fs/promises';
@@ -15,12 +16,14 @@ export interface Workspace {
   dir: string;
   /** Its real path: symlink targets must lie under this. */
   real: string;
+  /** false: paths may lead anywhere (the CLI). */
+  confined: boolean;
 }
 
-export async function openWorkspace(dir: string): Promise<Workspace> {
+export async function openWorkspace(dir: string, confined = true): Promise<Workspace> {
   const abs = path.resolve(dir);
   try {
-    return { dir: abs, real: await realpath(abs) };
+    return { dir: abs, real: await realpath(abs), confined };
   } catch (err) {
     throw new ProvenanceError('INPUT_INVALID', `workspace ${show(abs)} cannot be used: ${reason(err)}`, 'Run the action in a checked-out workspace (GITHUB_WORKSPACE) or pass an existing directory.');
   }
@@ -47,6 +50,8 @@ export function resolveInWorkspace(ws: Workspace, input: string, value: string):
   }
   const normal = path.isAbsolute(value) ? path.normalize(value) : path.join(ws.dir, value);
   const root = [ws.dir, ws.real].find((r) => isInside(r, normal));
+  // Outside an unconfined workspace nothing of the path is ours to escape: the user wrote all of it.
+  if (root === undefined && !ws.confined) return { path: normal, root: path.parse(normal).root };
   if (root === undefined) {
     throw new ProvenanceError(
       'PATH_OUTSIDE_WORKSPACE',
@@ -76,7 +81,7 @@ export function realInWorkspace(ws: Workspace, input: string, file: string): str
 
 /** Refuses `file` when its real path `real` (a symlink's target) lies outside the workspace. */
 export function checkRealInWorkspace(ws: Workspace, input: string, file: string, real: string): void {
-  if (isInside(ws.real, real)) return;
+  if (!ws.confined || isInside(ws.real, real)) return;
   throw new ProvenanceError(
     'PATH_OUTSIDE_WORKSPACE',
     `${input} matched the symlink ${show(relativeName(ws, file))}, whose target ${show(real)} is outside the workspace ${show(ws.real)}; expected a target inside it`,
@@ -84,8 +89,10 @@ export function checkRealInWorkspace(ws: Workspace, input: string, file: string,
   );
 }
 
-/** `file` relative to the workspace with `/` separators: the name of a file found in a tree. */
+/** `file` relative to the workspace with `/` separators: the name of a file found in a tree.
+ *  A file outside it (only an unconfined workspace has those) keeps its absolute path. */
 export function relativeName(ws: Workspace, file: string): string {
+  if (!ws.confined && !isInside(ws.dir, file) && !isInside(ws.real, file)) return path.sep === '/' ? file : file.split(path.sep).join('/');
   const base = isInside(ws.dir, file) ? ws.dir : ws.real;
   // Called once per file found: slicing off the prefix skips path.relative's work on the common case.
   const prefix = base.endsWith(path.sep) ? base : base + path.sep;

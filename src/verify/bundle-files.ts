@@ -30,11 +30,11 @@ export interface LoadedBundle {
 }
 
 /** `matched` hears the files' total size before they are read (verify mode starts its workers early on it). */
-export async function loadBundleFiles(patterns: string, workspace: string, matched?: (totalBytes: number) => void, input = 'bundle-path'): Promise<LoadedBundle[]> {
+export async function loadBundleFiles(patterns: string, workspace: string, matched?: (totalBytes: number) => void, input = 'bundle-path', confined = true): Promise<LoadedBundle[]> {
   if (!patterns.trim()) {
     throw new ProvenanceError('INPUT_CONFLICT', 'bundle-path is required in verify mode', 'Name the bundle files, e.g. "bundle-path: dist/*.sigstore.json" or the .jsonl your attest step wrote');
   }
-  const ws = await openWorkspace(workspace);
+  const ws = await openWorkspace(workspace, confined);
   const files = await matchPaths(ws, patterns, undefined, input);
   matched?.(files.reduce((sum, file) => sum + file.size, 0));
   const loaded: LoadedBundle[] = [];

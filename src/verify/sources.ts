@@ -19,14 +19,14 @@ export interface ImageArtifacts {
 }
 
 /** The image references `images` names and those the `manifests` files use (templated ones refused). */
-export async function imageUses(images: string, manifests: string, workspace: string): Promise<ImageUse[]> {
+export async function imageUses(images: string, manifests: string, workspace: string, confined = true): Promise<ImageUse[]> {
   const uses: ImageUse[] = images
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '')
     .map((image) => ({ image, file: '', line: 0 }));
   if (manifests.trim() !== '') {
-    const ws = await openWorkspace(workspace);
+    const ws = await openWorkspace(workspace, confined);
     for (const file of await matchPaths(ws, manifests, undefined, 'manifests')) {
       if (file.size > MAX_MANIFEST_FILE_BYTES) {
         throw new ProvenanceError('INPUT_INVALID', `manifests: ${relativeName(ws, file.path)} is ${file.size} bytes, more than ${MAX_MANIFEST_FILE_BYTES}`, 'Point manifests at Kubernetes manifests or Compose files');

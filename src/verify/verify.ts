@@ -11,7 +11,7 @@ import type { VerifySettings } from '../inputs/verify-settings.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
-import { resolveInside } from '../workspace.ts';
+import { readRoots, resolveInside, writeRoots, type PathRoots, type PathRules } from '../workspace.ts';
 import { claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
 import type { ArtifactInput } from './crypto/index.ts';
 import type { CryptoJob } from './crypto-jobs.ts';
@@ -27,20 +27,19 @@ import type { ImageUse } from './manifests.ts';
 import { createTrust, loadTrustedRoots, type Trust, type TrustedRootJSON } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 
-export interface VerifyRuntime {
+/** `workspace`, `outputRoots` and `confined` (PathRules): where paths from inputs may lead. */
+export interface VerifyRuntime extends PathRules {
   env: NodeJS.ProcessEnv;
-  workspace: string;
-  /** Where the JSON report goes when report-path is not given. */
-  defaultReportFile: string;
-  /** Directories besides the workspace that report-path may name (the runner's temp dir). */
-  outputRoots: readonly string[];
+  /** Where the JSON report goes when report-path is not given; undefined: nowhere (the CLI prints it). */
+  defaultReportFile: string | undefined;
   log: Log;
   now: () => Date;
 }
 
 export interface VerifyOutcome {
   report: VerifyReport;
-  reportFile: string;
+  /** Undefined when no report file was asked for. */
+  reportFile: string | undefined;
   /** sha256 of a verified bundle's signed statement, by source: what a summary attestation cites as its inputs. */
   attestationDigest: (source: string) => string | undefined;
   /** Where each verified image is referenced (manifests), for annotations. */
@@ -48,7 +47,8 @@ export interface VerifyOutcome {
 }
 
 export async function verify(settings: VerifySettings, policy: Policy, rt: VerifyRuntime): Promise<VerifyOutcome> {
-  const key = settings.key === undefined ? undefined : await readKey(settings.key, rt.workspace);
+  const confined = rt.confined ?? true;
+  const key = settings.key === undefined ? undefined : await readKey(settings.key, rt.workspace, readRoots(rt));
   if (!namesSigner(policy) && key === undefined) {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
@@ -56,11 +56,11 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
       'Add e.g. "repository: OWNER/REPO" (and "signer-workflow: OWNER/REPO/.github/workflows/release.yml"), or "key" for bundles signed with a managed key',
     );
   }
-  const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, [rt.workspace, ...rt.outputRoots]);
-  const trust = createTrust(await trustedRoots(settings.trustedRoot, rt.workspace));
+  const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, writeRoots(rt));
+  const trust = createTrust(await trustedRoots(settings.trustedRoot, rt.workspace, readRoots(rt)));
   // Many bundles: the pool's workers boot while this thread reads them.
-  const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust)) : [];
-  const uses = await imageUses(settings.images, settings.manifests, rt.workspace);
+  const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust), 'bundle-path', confined) : [];
+  const uses = await imageUses(settings.images, settings.manifests, rt.workspace, confined);
   const images = uses.length > 0 ? await imageArtifacts(uses) : { artifacts: [], bundles: [] };
   loaded.push(...images.bundles);
   const github = { repository: policy.repository, token: settings.githubToken };
@@ -75,7 +75,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   // Each statement's claims are decoded once: they choose the digests here and attribute failures later.
   const claims = loaded.map((b) => claimedStatement(b.json));
   const needsSha512 = claims.some(({ subjects }) => subjects.some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
-  const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
+  const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, confined, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
   const artifacts = [...fileArtifacts, ...images.artifacts];
   const lookups = attestationLookups(settings, policy, artifacts, claims);
   if (lookups.length > 0) {
@@ -91,7 +91,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   const chains = policy.requireChain === undefined ? undefined : judgeChains(artifacts, outcomes, policy.requireChain, now);
   const verdicts = chains === undefined ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now)) : chains.map(chainArtifactVerdict);
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy), ...(chains && { chains }) });
-  await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (reportFile !== undefined) await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   // What a summary attestation cites: the signed statement, as links do (src/stages/links.ts).
   const attestationDigest = (source: string): string | undefined => outcomes.find((o) => o.source === source)?.verified?.statementDigest;
   return { report, reportFile, attestationDigest, imageUses: uses };
@@ -175,14 +175,14 @@ function releaseTag(setting: string | undefined, env: NodeJS.ProcessEnv): string
 const NAMED_ROOTS: readonly string[] = ['auto', 'public-good', 'github'];
 
 /** A named root as is; a file only inside the workspace (the conformance command alone takes any path). */
-function trustedRootChoice(choice: string, workspace: string): string {
-  return NAMED_ROOTS.includes(choice) ? choice : resolveInside('trusted-root', choice, workspace);
+function trustedRootChoice(choice: string, workspace: string, roots: PathRoots): string {
+  return NAMED_ROOTS.includes(choice) ? choice : resolveInside('trusted-root', choice, workspace, roots);
 }
 
 /** The roots to verify against; one that is unusable ends the run in one line naming the field, before any bundle is read. */
-async function trustedRoots(choice: string, workspace: string): Promise<TrustedRootJSON[]> {
+async function trustedRoots(choice: string, workspace: string, roots: PathRoots): Promise<TrustedRootJSON[]> {
   try {
-    return await loadTrustedRoots(trustedRootChoice(choice, workspace), workspace);
+    return await loadTrustedRoots(trustedRootChoice(choice, workspace, roots), workspace);
   } catch (err) {
     if (!(err instanceof VerificationError)) throw err;
     const { expected, found } = err.failure;
@@ -195,8 +195,8 @@ async function trustedRoots(choice: string, workspace: string): Promise<TrustedR
   }
 }
 
-async function readKey(value: string, workspace: string): Promise<string> {
-  const file = resolveInside('key', value, workspace);
+async function readKey(value: string, workspace: string, roots: PathRoots): Promise<string> {
+  const file = resolveInside('key', value, workspace, roots);
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
@@ -205,10 +205,11 @@ async function readKey(value: string, workspace: string): Promise<string> {
   }
 }
 
-/** The policy module reads the policy file through this, confined to the workspace. */
-export function workspaceFileReader(workspace: string): (file: string) => string {
+/** The policy module reads the policy file through this, confined to the workspace unless `rules` lift that (the CLI). */
+export function workspaceFileReader(workspace: string, rules: Pick<PathRules, 'confined'> = {}): (file: string) => string {
+  const roots = readRoots({ workspace, outputRoots: [], ...rules });
   return (file) => {
-    const real = resolveInside('policy', file, workspace);
+    const real = resolveInside('policy', file, workspace, roots);
     // Refused before it is read: parsePolicyFile would refuse the text anyway, after holding all of it.
     const { size } = statSync(real);
     if (size > MAX_POLICY_FILE_BYTES) throw new ProvenanceError('INPUT_INVALID', `policy: ${file} is ${size} bytes, more than ${MAX_POLICY_FILE_BYTES}`, 'Point the policy input at a policy file (a few rules), not at another file');
