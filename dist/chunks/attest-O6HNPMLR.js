@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-Y6LIB2IW.js";import"./chunk-HA6TWXWF.js";import"./chunk-TFWLKAVL.js";import"./chunk-NYJD5YM2.js";import"./chunk-KCV26F7H.js";import"./chunk-3OU53CFP.js";import"./chunk-VA6IPDRV.js";import"./chunk-MW4HNMAT.js";import"./chunk-LVKSSYFB.js";import"./chunk-V74YULKK.js";import"./chunk-37MHPRYO.js";import"./chunk-2WJMOICP.js";import"./chunk-PANIEQ7X.js";import"./chunk-H47OZVTQ.js";import"./chunk-DALG4BIT.js";import"./chunk-GDG3PG5E.js";import"./chunk-EAI5BVFA.js";import"./chunk-3IJ7ERXY.js";export{c as attest,a as openSigningSession,b as signStatements};
