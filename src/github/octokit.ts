@@ -26,6 +26,18 @@ export const JSON_MEDIA_TYPE = 'application/vnd.github+json';
 export const WRITE_INTERVAL_MS = 1000;
 
 const GitHubOctokit = Octokit.plugin(throttling, retry);
+
+/**
+ * The longest one request can take under `policy` (docs/retries.md, kept in step by a unit test): every
+ * attempt running into its timeout, plugin-retry's waits (base × 1, 4, 9, …), and throttling's retries of
+ * a rate limit, each waiting at most `maxDelayMs`.
+ */
+export function gitHubRequestWorstCaseMs(policy: RetryPolicy, retries = policy.attempts - 1): number {
+  const limited = policy.attempts - 1;
+  let waits = 0;
+  for (let n = 1; n <= retries; n++) waits += n * n * policy.baseDelayMs;
+  return (retries + 1 + limited) * policy.timeoutMs + waits + limited * policy.maxDelayMs;
+}
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
 
 export interface OctokitOptions extends TransportOptions {
