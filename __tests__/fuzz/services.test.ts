@@ -12,9 +12,7 @@ import fc from 'fast-check';
 import { ProvenanceError } from '../../src/errors.ts';
 import { createGitHubService } from '../../src/github/index.ts';
 import { gitHubMessage } from '../../src/github/failure.ts';
-import { nextPageUrl } from '../../src/github/link-header.ts';
 import { MAX_BUNDLE_DEPTH } from '../../src/github/limits.ts';
-import { rateLimitWait } from '../../src/github/rate-limit.ts';
 import { snappyDecompress, SnappyError } from '../../src/github/snappy.ts';
 import type { RetryPolicy } from '../../src/http/retry.ts';
 import { parseChallenge } from '../../src/registry/challenge.ts';
@@ -262,7 +260,7 @@ function githubRoute(s: GitHubScenario): Route {
     if (path === '/repos/o/r/releases/tags/v1') return s.releaseStatus === 200 ? text(200, JSON.stringify(s.release) ?? '') : refused(s.releaseStatus);
     if (path === '/repos/o/r/releases/1/assets') return text(200, JSON.stringify(s.assets) ?? '', { link: url.searchParams.get('page') === '2' ? undefined : (s.assetsLink ?? undefined) });
     if (/^\/repos\/o\/r\/releases\/assets\/\d+$/.test(path)) return method === 'DELETE' ? { status: 204 } : { status: 200, body: s.assetBody };
-    if (path === `/repos/o/r/attestations/sha256:${HEX}`) return s.listingStatus === 200 ? text(200, JSON.stringify(s.listing) ?? '') : refused(s.listingStatus);
+    if (path === `/repos/o/r/attestations/sha256%3A${HEX}`) return s.listingStatus === 200 ? text(200, JSON.stringify(s.listing) ?? '') : refused(s.listingStatus);
     if (path === '/repos/o/r/attestations' && method === 'POST') return s.postStatus === 201 ? text(201, s.postBody) : refused(s.postStatus);
     return refused(404);
   };
@@ -339,16 +337,14 @@ void describe('fuzz: registry answers', () => {
     await assert.rejects(registry.attachBundle(`${REGISTRY}/app:v1`, { mediaType: SIGSTORE_BUNDLE_ARTIFACT, other: 1 } as { mediaType: string }, PREDICATE), (err: unknown) => err instanceof ProvenanceError && /Location that is not a URL/.test(err.message));
   });
 
-  // Regression: both Link parsers scanned from every "<" to the end of the header ([^>]+), so 200,000
-  // "<" took over a minute; HTTP clients cap header sizes, but the parsers must not rely on it.
+  // Regression: the Link parser scanned from every "<" to the end of the header ([^>]+), so 200,000
+  // "<" took over a minute; HTTP clients cap header sizes, but the parser must not rely on it. (GitHub's
+  // Link headers are read by octokit's paginate plugin, whose pattern, <([^<>]+)>, cannot backtrack so.)
   void it('regression: a pathological WWW-Authenticate or Link header is read in linear time', () => {
     const cases: [string, () => unknown][] = [
       ['challenge params', () => parseChallenge(`Bearer ${'a=,'.repeat(200_000)}`)],
       ['challenge quotes', () => parseChallenge(`Bearer realm="${'\\"'.repeat(200_000)}`)],
       ['registry Link <<<', () => nextPage(`<${'<'.repeat(200_000)}`, new URL(`http://${REGISTRY}`))],
-      ['GitHub Link <<<', () => nextPageUrl(`<${'<'.repeat(200_000)}`)],
-      ['GitHub Link ;;;', () => nextPageUrl(`<x>${'; a'.repeat(200_000)}<`)],
-      ['GitHub Link list', () => nextPageUrl(`${'<x>; rel=a, '.repeat(50_000)}`)],
     ];
     for (const [name, run] of cases) {
       const started = performance.now();
@@ -361,9 +357,9 @@ void describe('fuzz: registry answers', () => {
 
 void describe('fuzz: GitHub API answers', () => {
   void it('listReleaseBundles, listAttestations, postAttestation and publishReleaseAssets against generated answers', async () => {
-    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK });
+    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK, writeIntervalMs: 0 });
     await fuzzAsync(
-      'GitHub API (releases.ts, release-assets.ts, attestation-reads.ts, attestations.ts, rest-client.ts, failure.ts)',
+      'GitHub API (releases.ts, release-assets.ts, attestation-reads.ts, attestations.ts, client.ts, octokit.ts, transport.ts, failure.ts)',
       githubScenario,
       async (s) => {
         route = githubRoute(s);
@@ -379,7 +375,7 @@ void describe('fuzz: GitHub API answers', () => {
   });
 
   void it('regression: a release or created attestation answered as JSON null is a ProvenanceError, not a TypeError', async () => {
-    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK });
+    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK, writeIntervalMs: 0 });
     route = (url) => (url.pathname === '/repos/o/r/releases/tags/v1' ? { status: 200, body: 'null' } : { status: 404, body: '{}' });
     await assert.rejects(github.listReleaseBundles('o/r', 'v1'), (err: unknown) => err instanceof ProvenanceError && /without id or upload_url/.test(err.message));
     route = (url, method) => (url.pathname === '/repos/o/r/attestations' && method === 'POST' ? { status: 201, body: 'null' } : { status: 404, body: '{}' });
@@ -387,13 +383,13 @@ void describe('fuzz: GitHub API answers', () => {
   });
 
   void it(`regression: an inline bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels is refused, not a RangeError from JSON.stringify`, async () => {
-    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK });
+    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK, writeIntervalMs: 0 });
     const deep = `{"attestations":[{"bundle":{"a":${deepJSON(100_000)}}}]}`;
-    route = (url) => (url.pathname === `/repos/o/r/attestations/sha256:${HEX}` ? { status: 200, headers: { 'content-type': 'application/json' }, body: deep } : { status: 404, body: '{}' });
+    route = (url) => (url.pathname === `/repos/o/r/attestations/sha256%3A${HEX}` ? { status: 200, headers: { 'content-type': 'application/json' }, body: deep } : { status: 404, body: '{}' });
     await assert.rejects(github.listAttestations('o/r', `sha256:${HEX}`), (err: unknown) => err instanceof ProvenanceError && /nested deeper/.test(err.message));
   });
 
-  void it('snappyDecompress, gitHubMessage, nextPageUrl, rateLimitWait: arbitrary bytes and headers', () => {
+  void it('snappyDecompress, gitHubMessage: arbitrary bytes and JSON', () => {
     const compressed = snappy(Buffer.from(bundleText));
     const bytes = fc.oneof(
       fc.uint8Array({ maxLength: 100 }).map((b) => Buffer.from(b)),
@@ -404,16 +400,7 @@ void describe('fuzz: GitHub API answers', () => {
       }),
     );
     fuzz('snappyDecompress', bytes, (b) => snappyDecompress(b, 1024 * 1024), { seed: 7305, numRuns: 2000, allow: [SnappyError] });
-    fuzz('gitHubMessage', fc.oneof(mutated([{ message: 'x', errors: [{ code: 'already_exists' }] }]).map((v) => JSON.stringify(v) ?? ''), nastyString(60)), (t) => gitHubMessage(Buffer.from(t)), { seed: 7306, numRuns: 1500 });
-    fuzz(
-      'nextPageUrl and rateLimitWait',
-      fc.tuple(fc.oneof(headerValue, nastyString(60)), fc.constantFrom(403, 429, 200)),
-      ([h, status]) => {
-        nextPageUrl(h);
-        rateLimitWait({ status, headers: new Headers({ 'retry-after': h.replace(/[^\x20-\x7e]/g, ''), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': h.replace(/[^\x20-\x7e]/g, '') }) });
-      },
-      { seed: 7307, numRuns: 2000 },
-    );
+    fuzz('gitHubMessage', fc.oneof(mutated([{ message: 'x', errors: [{ code: 'already_exists' }] }]), nastyString(60), anyJson), (v) => gitHubMessage(v), { seed: 7306, numRuns: 1500 });
   });
 
   void it('snappyDecompress refuses a declared length over its limit before allocating', () => {

@@ -26,7 +26,7 @@ describe('postAttestation', () => {
     assert.equal(result.url, `https://github.com/${REPO}/attestations/${result.id}`);
     assert.deepEqual(api.attestations(REPO).find((a) => a.id === result.id)?.bundle, bundle);
     const [lookup, post] = api.requests;
-    assert.equal(lookup?.path, `/repos/${REPO}/attestations/sha256:${hex('1')}`, 'looked for it first');
+    assert.equal(lookup?.path, `/repos/${REPO}/attestations/sha256%3A${hex('1')}`, 'looked for it first');
     assert.equal(post?.endpoint, 'post-attestation');
     assert.equal(post?.contentType, 'application/json');
   });

@@ -16,8 +16,9 @@ export const REPO = 'octo-org/octo-repo';
 // Tiny back-off so fault tests stay fast; the cap still lets a 1 s retry-after be honoured.
 export const QUICK: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 3_000, timeoutMs: 2_000 };
 
-export function client(api: Pick<GitHubApiStandIn, 'url' | 'token'>, retry: Partial<RetryPolicy> = {}): GitHubService {
-  return createGitHubService({ apiUrl: api.url, serverUrl: 'https://github.com', token: api.token, retry: { ...QUICK, ...retry } });
+/** A client of the stand-in; writes unspaced (GitHub's 1 s between writes is tested in resilience.test.ts). */
+export function client(api: Pick<GitHubApiStandIn, 'url' | 'token'>, retry: Partial<RetryPolicy> = {}, writeIntervalMs = 0): GitHubService {
+  return createGitHubService({ apiUrl: api.url, serverUrl: 'https://github.com', token: api.token, retry: { ...QUICK, ...retry }, writeIntervalMs });
 }
 
 /**

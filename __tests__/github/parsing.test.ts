@@ -1,47 +1,31 @@
-// The pure pieces of the GitHub client, by tables: Link headers, rate-limit waits, snappy, endpoints,
-// tokens, repository names, bundle identity.
+// The pure pieces of the GitHub client, by tables: which hosts get the token, snappy, endpoints,
+// tokens, repository names, bundle identity, GitHub's error bodies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProvenanceError } from '../../src/errors.ts';
 import { bundleIdentity, sha256Hex } from '../../src/github/bundle-identity.ts';
 import { gitHubEndpoints, requireToken } from '../../src/github/endpoints.ts';
 import { gitHubMessage, isAlreadyExists } from '../../src/github/failure.ts';
-import { nextPageUrl } from '../../src/github/link-header.ts';
-import { rateLimitWait } from '../../src/github/rate-limit.ts';
 import { parseRepository, repoPath } from '../../src/github/repository.ts';
 import { snappyDecompress, SnappyError } from '../../src/github/snappy.ts';
+import { mayCarryToken } from '../../src/github/transport.ts';
 import { snappyLiteralOnly } from '../../testkit/github-api/index.ts';
 import { dsseBundle, hex } from './helpers.ts';
 
-describe('nextPageUrl', () => {
-  const cases: [string | null, string | undefined][] = [
-    [null, undefined],
-    ['', undefined],
-    ['<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"', 'https://api.github.com/x?page=2'],
-    ['<https://api.github.com/x?page=1>; rel="prev", <https://api.github.com/x?page=1>; rel="first"', undefined],
-    ['<https://api.github.com/x?after=Y3Vy&per_page=2>;rel=next', 'https://api.github.com/x?after=Y3Vy&per_page=2'],
-    ['<https://a/x?page=3>; rel="last next"', 'https://a/x?page=3'],
-    ['<https://a/x?page=3>; title="next"; rel="last"', undefined],
+describe('mayCarryToken', () => {
+  const cases: [string, string, boolean][] = [
+    ['https://api.github.com/repos/o/r', 'https://api.github.com', true],
+    ['https://uploads.github.com/repos/o/r/releases/1/assets', 'https://api.github.com', true],
+    ['https://objects.githubusercontent.com/x', 'https://api.github.com', false],
+    ['https://uploads.github.com:8443/x', 'https://api.github.com', false],
+    ['http://uploads.github.com/x', 'https://api.github.com', false],
+    ['https://api.github.com.evil.example/x', 'https://api.github.com', false],
+    ['https://ghes.example/api/uploads/repos/o/r', 'https://ghes.example/api/v3', true],
+    ['https://uploads.ghes.example/x', 'https://ghes.example/api/v3', false],
+    ['http://127.0.0.1:8080/uploads/x', 'http://127.0.0.1:8080', true],
+    ['http://127.0.0.1:8081/x', 'http://127.0.0.1:8080', false],
   ];
-  for (const [header, expected] of cases) it(`${header ?? 'null'} → ${expected ?? 'none'}`, () => assert.equal(nextPageUrl(header), expected));
-});
-
-describe('rateLimitWait', () => {
-  const answer = (status: number, headers: Record<string, string>) => ({ status, headers: new Headers(headers) });
-  const now = 1_700_000_000_000;
-  it('reads retry-after as seconds or as an HTTP date', () => {
-    assert.equal(rateLimitWait(answer(429, { 'retry-after': '2' }), now), 2000);
-    assert.equal(rateLimitWait(answer(403, { 'retry-after': new Date(now + 5000).toUTCString() }), now), 5000);
-  });
-  it('waits for x-ratelimit-reset when nothing remains, and a minute when the reset is missing', () => {
-    assert.equal(rateLimitWait(answer(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) }), now), 30_000);
-    assert.equal(rateLimitWait(answer(429, { 'x-ratelimit-remaining': '0' }), now), 60_000);
-  });
-  it('is not a rate limit otherwise', () => {
-    assert.equal(rateLimitWait(answer(403, {}), now), undefined, 'a permission refusal');
-    assert.equal(rateLimitWait(answer(403, { 'x-ratelimit-remaining': '12' }), now), undefined);
-    assert.equal(rateLimitWait(answer(503, { 'retry-after': '1' }), now), undefined, 'left to the generic rules');
-  });
+  for (const [url, api, expected] of cases) it(`${url} with API ${api} → ${expected ? 'token' : 'no token'}`, () => assert.equal(mayCarryToken(new URL(url), api), expected));
 });
 
 describe('snappyDecompress', () => {
@@ -89,7 +73,7 @@ describe('repositories and digests', () => {
   it('parses owner/name and escapes path segments', () => {
     const repo = parseRepository('octo-org/octo.repo_1');
     assert.equal(repoPath(repo, 'releases', 'tags', 'release/v1 beta'), '/repos/octo-org/octo.repo_1/releases/tags/release%2Fv1%20beta');
-    assert.equal(repoPath(repo, 'attestations', `sha256:${hex('a')}`), `/repos/octo-org/octo.repo_1/attestations/sha256:${hex('a')}`);
+    assert.equal(repoPath(repo, 'attestations', `sha256:${hex('a')}`), `/repos/octo-org/octo.repo_1/attestations/sha256%3A${hex('a')}`);
     for (const bad of ['octo', 'a/b/c', '../x', 'o/..', '-o/r', 'o/r?x']) assert.throws(() => parseRepository(bad), ProvenanceError, bad);
   });
   it('normalises sha256 digests', () => {
@@ -105,10 +89,11 @@ describe('repositories and digests', () => {
 
 describe('GitHub error bodies', () => {
   it('reads message and the first error code, and spots already_exists', () => {
-    const body = Buffer.from(JSON.stringify({ message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] }));
-    assert.equal(gitHubMessage(body), 'Validation Failed: already_exists');
-    assert.ok(isAlreadyExists({ status: 422, body }));
-    assert.ok(!isAlreadyExists({ status: 422, body: Buffer.from('{"message":"Validation Failed"}') }));
-    assert.equal(gitHubMessage(Buffer.from('<html>')), undefined);
+    const data = { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] };
+    assert.equal(gitHubMessage(data), 'Validation Failed: already_exists');
+    assert.ok(isAlreadyExists({ status: 422, data }));
+    assert.ok(!isAlreadyExists({ status: 422, data: { message: 'Validation Failed' } }));
+    assert.ok(!isAlreadyExists({ status: 409, data }));
+    assert.equal(gitHubMessage('<html>'), undefined, 'a body that was not JSON reaches us as text');
   });
 });

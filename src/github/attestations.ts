@@ -8,9 +8,8 @@ import { attestationUrl, bundleText, storedAttestations, unavailable, type Store
 import { statementOf } from '../attestation-identity.ts';
 import { bundleIdentity, type BundleIdentity } from './bundle-identity.ts';
 import type { Answer, RequestIntent } from './failure.ts';
-import { rateLimitWait } from './rate-limit.ts';
 import { repoPath, type Repository } from './repository.ts';
-import type { RestClient } from './rest-client.ts';
+import type { GitHubClient } from './client.ts';
 
 /** "auto": a repository the API refuses gets a warning; "true": an error. */
 export type AttestationMode = 'auto' | 'true';
@@ -22,7 +21,7 @@ export type AttestationResult =
 
 const WRITE: RequestIntent = { permission: 'attestations: write' };
 
-export async function postAttestation(rest: RestClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode }): Promise<AttestationResult> {
+export async function postAttestation(rest: GitHubClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode }): Promise<AttestationResult> {
   const identity = bundleIdentity(bundle);
   const policy = rest.retry;
   const refused = (answer: Answer): AttestationResult => {
@@ -30,15 +29,16 @@ export async function postAttestation(rest: RestClient, serverUrl: string, repo:
     if (options.mode === 'true') throw error;
     return { outcome: 'unavailable', warning: `${error.message}; continuing without a GitHub attestation. ${error.hint}` };
   };
-  // Our own retry loop rather than fetchWithRetry's: a POST whose answer was lost may have been stored,
-  // and only a fresh look before the next try can tell.
+  // Our own retry loop rather than octokit's (the POST goes with retries: 0): a POST whose answer was lost
+  // may have been stored, and only a fresh look before the next try can tell. Rate limits are still
+  // waited out by octokit's throttling, which never retries what GitHub did not take.
   for (let attempt = 1; ; attempt++) {
     const stored = await findStored(rest, serverUrl, repo, identity);
     if (stored && 'refused' in stored) return refused(stored.refused);
     if (stored) return stored;
     let answer: Answer;
     try {
-      answer = await rest.send({ method: 'POST', url: repoPath(repo, 'attestations'), body: { json: { bundle } }, retry: { ...policy, attempts: 1 } });
+      answer = await rest.send({ method: 'POST', url: repoPath(repo, 'attestations'), body: { json: { bundle } }, retries: 0 });
     } catch (err) {
       if (attempt >= policy.attempts) throw err;
       await pause(backoffDelay(attempt, policy, null));
@@ -53,16 +53,16 @@ export async function postAttestation(rest: RestClient, serverUrl: string, repo:
       await pause(backoffDelay(attempt, policy, null));
       continue;
     }
-    const limited = rateLimitWait(answer);
-    if (limited === undefined && (answer.status === 403 || answer.status === 404)) return refused(answer);
-    const wait = limited ?? (isTransientStatus(answer.status) ? backoffDelay(attempt, policy, answer.headers.get('retry-after')) : undefined);
-    if (wait === undefined || wait > policy.maxDelayMs || attempt >= policy.attempts) throw rest.refusal({ ...answer, attempts: attempt }, WRITE);
+    const limited = answer.rateLimitedFor !== undefined;
+    if (!limited && (answer.status === 403 || answer.status === 404)) return refused(answer);
+    const wait = !limited && isTransientStatus(answer.status) ? backoffDelay(attempt, policy, answer.headers.get('retry-after')) : undefined;
+    if (wait === undefined || attempt >= policy.attempts) throw rest.refusal({ ...answer, attempts: attempt }, WRITE);
     await pause(wait);
   }
 }
 
 /** The id a 201 carries, or undefined when the body is not the JSON GitHub documents. */
-function createdId(rest: RestClient, answer: Answer): number | undefined {
+function createdId(rest: GitHubClient, answer: Answer): number | undefined {
   let body: unknown;
   try {
     body = rest.parse(answer);
@@ -74,7 +74,7 @@ function createdId(rest: RestClient, answer: Answer): number | undefined {
 }
 
 /** The stored copy of this attestation (same signed statement), the API's refusal, or undefined when not stored. */
-async function findStored(rest: RestClient, serverUrl: string, repo: Repository, identity: BundleIdentity): Promise<AttestationResult | { refused: Answer } | undefined> {
+async function findStored(rest: GitHubClient, serverUrl: string, repo: Repository, identity: BundleIdentity): Promise<AttestationResult | { refused: Answer } | undefined> {
   // Without a sha256 subject there is nothing to look it up by; GitHub indexes attestations by subject digest.
   if (identity.subjectDigest === undefined) return undefined;
   const stored = await storedAttestations(rest, repo, identity.subjectDigest);
@@ -91,7 +91,7 @@ async function findStored(rest: RestClient, serverUrl: string, repo: Repository,
 }
 
 // A stored bundle that is not JSON cannot be ours: it is skipped here (verify mode reports it).
-async function parsedOrUndefined(rest: RestClient, entry: StoredAttestation): Promise<unknown> {
+async function parsedOrUndefined(rest: GitHubClient, entry: StoredAttestation): Promise<unknown> {
   try {
     return JSON.parse(await bundleText(rest, entry)) as unknown;
   } catch (err) {

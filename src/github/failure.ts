@@ -3,7 +3,6 @@
 // usually the workflow permission to grant. The token is scrubbed from anything the server echoes.
 
 import { ProvenanceError, type ErrorCode } from '../errors.ts';
-import { rateLimitNote } from './rate-limit.ts';
 
 export const SERVICE = 'GitHub API';
 
@@ -12,33 +11,33 @@ export interface RequestIntent {
   permission: string;
 }
 
+/** One HTTP answer as octokit gave it, whatever its status: the caller knows what a 404 or 422 means. */
 export interface Answer {
   method: string;
-  url: string;
+  url: string; // as requested (before any redirect), with its query
   status: number;
   headers: Headers;
-  body: Buffer;
+  data: unknown; // parsed JSON, text, or (downloads) a Buffer
   attempts: number; // how many tries it took to get this answer
+  /** Set when this is a rate limit octokit's throttling did not wait out: the seconds GitHub asked for. */
+  rateLimitedFor?: number | undefined;
 }
 
-/** `GET https://api.github.com/repos/o/r/releases/tags/v1`: never the query, which may carry a name or cursor. */
+/**
+ * `GET https://api.github.com/repos/o/r/releases/tags/v1`: never the query, which may carry a name or cursor;
+ * a digest's colon, escaped for octokit (see repoPath), is shown as people write it.
+ */
 export function describeRequest(method: string, url: string): string {
   const u = new URL(url);
-  return `${method} ${u.origin}${u.pathname}`;
+  return `${method} ${u.origin}${u.pathname.replace(/%3A/gi, ':')}`;
 }
 
 export function redact(text: string, secret: string): string {
   return secret.length >= 4 ? text.split(secret).join('***') : text;
 }
 
-/** GitHub's `message` (and the first `errors[].code`), on one short line. */
-export function gitHubMessage(body: Buffer): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
+/** GitHub's `message` (and the first `errors[].code`) from an answer's JSON, on one short line. */
+export function gitHubMessage(parsed: unknown): string | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { message, errors } = parsed as { message?: unknown; errors?: unknown };
   const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
@@ -47,16 +46,16 @@ export function gitHubMessage(body: Buffer): string | undefined {
   return text === '' ? undefined : text.replace(/\s+/g, ' ').slice(0, 200);
 }
 
-export function isAlreadyExists(answer: Pick<Answer, 'status' | 'body'>): boolean {
+export function isAlreadyExists(answer: Pick<Answer, 'status' | 'data'>): boolean {
   if (answer.status !== 422) return false;
-  return gitHubMessage(answer.body)?.includes('already_exists') ?? false;
+  return gitHubMessage(answer.data)?.includes('already_exists') ?? false;
 }
 
 export function refusal(answer: Answer, intent: RequestIntent, token: string): ProvenanceError {
   const request = describeRequest(answer.method, answer.url);
-  const said = gitHubMessage(answer.body);
+  const said = gitHubMessage(answer.data);
   const status = `HTTP ${answer.status}${said ? ` "${said}"` : ''}`;
-  const limited = rateLimitNote(answer);
+  const limited = answer.rateLimitedFor === undefined ? undefined : `rate limited for another ${answer.rateLimitedFor} s`;
   const grant = `Grant the job "permissions: ${intent.permission}" (or pass a github-token that has it)`;
   let code: ErrorCode = 'GITHUB_API_FAILED';
   let message: string;

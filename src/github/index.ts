@@ -1,6 +1,6 @@
-// The GitHub side of publishing and fetching bundles, as attest and verify mode see it: four calls on
-// an interface, made by one factory from the endpoints, the token and a retry policy. Nothing outside
-// this folder needs to know about HTTP, pagination, rate limits or GitHub's JSON.
+// The GitHub side of publishing and fetching bundles, as attest and verify mode see it: six calls on
+// two interfaces, made by one factory from the endpoints, the token and a retry policy. Nothing outside
+// this folder needs to know about octokit, HTTP, pagination, rate limits or GitHub's JSON.
 
 import type { SerializedBundle } from '@sigstore/bundle';
 import type { RetryPolicy } from '../http/retry.ts';
@@ -12,7 +12,7 @@ import { requireToken, type GitHubEndpoints } from './endpoints.ts';
 import { publishReleaseAssets, type PublishedAsset, type ReleaseFile } from './release-assets.ts';
 import { listReleaseBundles, type BundleText } from './release-bundles.ts';
 import { parseRepository } from './repository.ts';
-import { RestClient } from './rest-client.ts';
+import { GitHubClient } from './client.ts';
 
 export type { AttestationMode, AttestationResult } from './attestations.ts';
 export type { BundleText } from './release-bundles.ts';
@@ -43,14 +43,17 @@ export type GitHubService = GitHubPublisher & GitHubBundleSource;
 export interface GitHubServiceOptions extends GitHubEndpoints {
   token: string | undefined; // the github-token input
   retry?: RetryPolicy;
+  /** Spacing of writes (POST, DELETE): GitHub asks for 1 s; tests shorten it. */
+  writeIntervalMs?: number;
   debug?: (line: string) => void;
 }
 
 export function createGitHubService(options: GitHubServiceOptions): GitHubService {
-  const rest = new RestClient({
+  const rest = new GitHubClient({
     apiUrl: options.apiUrl,
     token: requireToken(options.token),
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.writeIntervalMs === undefined ? {} : { writeIntervalMs: options.writeIntervalMs }),
     ...(options.debug ? { debug: options.debug } : {}),
   });
   const { serverUrl } = options;

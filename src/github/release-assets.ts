@@ -11,7 +11,7 @@ import { isAlreadyExists, SERVICE, type Answer } from './failure.ts';
 import { MAX_ASSET_ROUNDS, MAX_BUNDLE_BYTES } from './limits.ts';
 import { deleteAsset, downloadAsset, listAssets, parseAsset, releaseByTag, WRITE, type Release, type ReleaseAsset } from './releases.ts';
 import { repoLabel, type Repository } from './repository.ts';
-import type { RestClient } from './rest-client.ts';
+import type { GitHubClient } from './client.ts';
 
 export interface ReleaseFile {
   name: string;
@@ -28,7 +28,7 @@ export interface PublishedAsset {
 // GitHub renames asset names with other characters, which would defeat finding them again on a re-run.
 const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
 
-export async function publishReleaseAssets(rest: RestClient, repo: Repository, tag: string, files: readonly ReleaseFile[], options: { replace: boolean }): Promise<PublishedAsset[]> {
+export async function publishReleaseAssets(rest: GitHubClient, repo: Repository, tag: string, files: readonly ReleaseFile[], options: { replace: boolean }): Promise<PublishedAsset[]> {
   checkNames(files);
   const release = await releaseByTag(rest, repo, tag, WRITE);
   const ctx: Context = { rest, repo, release, replace: options.replace, assets: await listAssets(rest, repo, release, WRITE) };
@@ -38,7 +38,7 @@ export async function publishReleaseAssets(rest: RestClient, repo: Repository, t
 }
 
 interface Context {
-  rest: RestClient;
+  rest: GitHubClient;
   repo: Repository;
   release: Release;
   replace: boolean;

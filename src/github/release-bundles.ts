@@ -5,7 +5,7 @@
 import { MAX_BUNDLE_BYTES } from './limits.ts';
 import { downloadAsset, listAssets, READ, releaseByTag } from './releases.ts';
 import type { Repository } from './repository.ts';
-import type { RestClient } from './rest-client.ts';
+import type { GitHubClient } from './client.ts';
 
 export interface BundleText {
   source: string; // where it came from, for the report
@@ -14,7 +14,7 @@ export interface BundleText {
 
 const BUNDLE_ASSET = /\.(sigstore\.json|intoto\.jsonl|jsonl)$/;
 
-export async function listReleaseBundles(rest: RestClient, repo: Repository, tag: string): Promise<BundleText[]> {
+export async function listReleaseBundles(rest: GitHubClient, repo: Repository, tag: string): Promise<BundleText[]> {
   const release = await releaseByTag(rest, repo, tag, READ);
   const assets = await listAssets(rest, repo, release, READ);
   const bundles: BundleText[] = [];

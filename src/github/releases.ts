@@ -4,7 +4,7 @@
 import { ProvenanceError } from '../errors.ts';
 import { describeRequest, SERVICE, type RequestIntent } from './failure.ts';
 import { repoLabel, repoPath, type Repository } from './repository.ts';
-import type { RestClient } from './rest-client.ts';
+import type { GitHubClient } from './client.ts';
 
 export interface Release {
   id: number;
@@ -25,8 +25,8 @@ export interface ReleaseAsset {
 export const READ: RequestIntent = { permission: 'contents: read' };
 export const WRITE: RequestIntent = { permission: 'contents: write' };
 
-export async function releaseByTag(rest: RestClient, repo: Repository, tag: string, intent: RequestIntent): Promise<Release> {
-  const answer = await rest.send({ method: 'GET', url: repoPath(repo, 'releases', 'tags', tag), expectJSON: true });
+export async function releaseByTag(rest: GitHubClient, repo: Repository, tag: string, intent: RequestIntent): Promise<Release> {
+  const answer = await rest.send({ method: 'GET', url: repoPath(repo, 'releases', 'tags', tag) });
   if (answer.status === 404) {
     throw new ProvenanceError(
       'RELEASE_NOT_FOUND',
@@ -41,7 +41,7 @@ export async function releaseByTag(rest: RestClient, repo: Repository, tag: stri
   return { id: body.id, tag, uploadUrl: body.upload_url.replace(/\{[^}]*\}$/, '') };
 }
 
-export async function listAssets(rest: RestClient, repo: Repository, release: Release, intent: RequestIntent): Promise<ReleaseAsset[]> {
+export async function listAssets(rest: GitHubClient, repo: Repository, release: Release, intent: RequestIntent): Promise<ReleaseAsset[]> {
   return rest.list({ method: 'GET', url: repoPath(repo, 'releases', release.id, 'assets') }, intent, (page, answer) => {
     if (!Array.isArray(page)) throw rest.unusable(answer, 'an asset list that is not an array');
     return (page as unknown[]).map((item) => {
@@ -68,15 +68,15 @@ export function parseAsset(value: unknown): ReleaseAsset | undefined {
   };
 }
 
-/** The asset's bytes. GitHub answers 302 to its storage; fetch follows it and drops our token on the way. */
-export async function downloadAsset(rest: RestClient, asset: ReleaseAsset, maxBytes: number, intent: RequestIntent): Promise<Buffer> {
-  const answer = await rest.send({ method: 'GET', url: asset.apiUrl, accept: 'application/octet-stream', maxBytes });
-  if (answer.status !== 200) throw rest.refusal(answer, intent);
-  return answer.body;
+/** The asset's bytes. GitHub answers 302 to its storage on another host; fetch follows it and drops our token on the way. */
+export async function downloadAsset(rest: GitHubClient, asset: ReleaseAsset, maxBytes: number, intent: RequestIntent): Promise<Buffer> {
+  const answer = await rest.send({ method: 'GET', url: asset.apiUrl, accept: 'application/octet-stream', maxBytes, raw: true });
+  if (answer.status !== 200 || !Buffer.isBuffer(answer.data)) throw rest.refusal(answer, intent);
+  return answer.data;
 }
 
 /** Deletes an asset; one already gone (a concurrent run deleted it) is fine. */
-export async function deleteAsset(rest: RestClient, repo: Repository, asset: ReleaseAsset): Promise<void> {
+export async function deleteAsset(rest: GitHubClient, repo: Repository, asset: ReleaseAsset): Promise<void> {
   const answer = await rest.send({ method: 'DELETE', url: repoPath(repo, 'releases', 'assets', asset.id) });
   if (answer.status !== 204 && answer.status !== 404) throw rest.refusal(answer, WRITE);
 }

@@ -20,9 +20,12 @@ export function parseRepository(value: string): Repository {
   return { owner, name };
 }
 
-/** `/repos/{owner}/{name}/...rest` with every extra segment escaped (":" stays, as in `sha256:<hex>`). */
+/**
+ * `/repos/{owner}/{name}/...rest` with every extra segment escaped, ":" too (`sha256%3A<hex>`, as octokit's
+ * own methods send it): octokit reads ":name" in a URL as a template parameter and would drop the rest.
+ */
 export function repoPath(repo: Repository, ...rest: (string | number)[]): string {
-  const segment = (s: string | number): string => encodeURIComponent(String(s)).replace(/%3A/gi, ':');
+  const segment = (s: string | number): string => encodeURIComponent(String(s));
   return ['', 'repos', repo.owner, repo.name, ...rest.map(segment)].join('/');
 }
 

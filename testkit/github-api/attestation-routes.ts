@@ -39,12 +39,14 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
     },
     {
       method: 'GET',
-      pattern: new RegExp(`^/repos/${REPO}/attestations/(sha256:[0-9a-f]{64})$`),
+      // GitHub takes the digest's colon as is or escaped (octokit's own methods send sha256%3A<hex>).
+      pattern: new RegExp(`^/repos/${REPO}/attestations/sha256(?::|%3A)([0-9a-f]{64})$`, 'i'),
       endpoint: 'list-attestations',
       needsToken: true,
       inRepository: true,
       handle: (call) => {
-        const [repo = '', digest = ''] = call.params;
+        const [repo = '', hex = ''] = call.params;
+        const digest = `sha256:${hex.toLowerCase()}`;
         if (refuseAttestations(call)) return;
         const all = model.attestations.filter((a) => a.repo === repo.toLowerCase() && a.digests.includes(digest));
         const per = perPage(call.url, settings.maxPerPage);
