@@ -55,7 +55,9 @@ it('attests 100,000 files: each a subject once, split into ceil(n / 1024) signed
   const files = writeTree(ws);
   await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
 
-  const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'out', sigstore: 'signing.json' } });
+  // Hashing and splitting at scale, not publishing: storing 98 statements through the attestations API waits
+  // GitHub's one second between writes each (docs/retries.md), so this step keeps to the bundle file.
+  const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'out', sigstore: 'signing.json', 'attestations-api': 'false' } });
   assert.equal(run.code, 0, run.stdout.slice(-2000) + run.stderr.slice(-2000));
   assert.equal(run.outputs['subject-count'], String(COUNT));
 
