@@ -8,7 +8,6 @@ import { errorLine, ProvenanceError } from './errors.ts';
 import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flags.ts';
 import { verifySettings } from './inputs/verify-settings.ts';
 import { attestSettings } from './inputs/settings.ts';
-import { policyFromInputs } from './verify/policy/index.ts';
 import { reportText } from './verify/report.ts';
 
 const stderr = (line: string): void => {
@@ -80,7 +79,8 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
     throw new ProvenanceError('INPUT_INVALID', `--format: "${format}" is neither text nor json`, 'Use --format text (default) or --format json');
   }
   const settings = verifySettings((name) => (name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name)));
-  const [{ verify, workspaceFileReader }, { writeSummaryAttestations }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts')]);
+  // The policy loads here, not at start-up: reading a policy file needs the YAML parser.
+  const [{ verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts'), import('./verify/policy/index.ts')]);
   const runtime = cliRuntime({ info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined });
   const policy = policyFromInputs(get, workspaceFileReader(runtime.workspace, runtime));
   // The report goes to stdout; a file only when --report-path asks for one.

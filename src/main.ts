@@ -9,7 +9,6 @@ import type { Runtime } from './attest.ts';
 import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
-import { policyFromInputs } from './verify/policy/index.ts';
 import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
 
 interface Places {
@@ -60,7 +59,8 @@ async function runAttest(get: InputReader): Promise<void> {
 
 async function runVerify(get: InputReader): Promise<void> {
   const settings = verifySettings(get);
-  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts')]);
+  // The policy loads here, not at start-up: reading a policy file needs the YAML parser.
+  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts'), import('./verify/policy/index.ts')]);
   const { workspace, temp } = places(process.env);
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const { report, reportFile, attestationDigest, imageUses } = await verify(settings, policy, {

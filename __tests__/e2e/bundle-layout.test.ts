@@ -1,6 +1,6 @@
 // The bundled action as shipped: code splitting must not break what is located at run time.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,4 +28,24 @@ it('a missing worker file ends in a message saying dist/ is incomplete', () => {
 
 it('keeps dist/index.js small: the modes and sinks load their code on demand', () => {
   assert.ok(readFileSync(path.join(dist, 'index.js')).length < 64 * 1024);
+});
+
+// What an entry point loads before it knows its mode: itself and the chunks it imports statically.
+function startupFiles(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?:^|[;}\n])\s*import\s*(?:[^"'()]*?from\s*)?["'](\.[^"']+)["']/g)) {
+    startupFiles(path.resolve(path.dirname(file), m[1] ?? ''), seen);
+  }
+  return seen;
+}
+
+it('keeps the YAML parser out of start-up: only verify mode loads it, with the policy and manifests', () => {
+  const yamlChunks = (files: Iterable<string>): string[] => [...files].filter((f) => readFileSync(f, 'utf8').includes('Nested mappings are not allowed in compact mappings'));
+  for (const entry of ['index.js', 'cli.js']) {
+    const files = startupFiles(path.join(dist, entry));
+    assert.ok(files.size > 1, `${entry} imports its shared chunks`);
+    assert.deepEqual(yamlChunks(files), [], `${entry} loads no YAML parser at start-up`);
+  }
+  assert.equal(yamlChunks(readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => path.join(dist, 'chunks', f))).length, 1, 'the parser is bundled, once');
 });

@@ -36,6 +36,14 @@ export async function imageUses(images: string, manifests: string, workspace: st
       if (templated) {
         throw new ProvenanceError('INPUT_INVALID', `manifests: ${templated.file}:${templated.line} names the image "${templated.image}", a template that names no image until rendered`, 'Verify the rendered manifests (e.g. the output of helm template or docker compose config)');
       }
+      for (const use of found) {
+        try {
+          parseImageReference(use.image, 'manifests');
+        } catch (err) {
+          if (!(err instanceof ProvenanceError)) throw err;
+          throw new ProvenanceError(err.code, `manifests: ${use.file}:${use.line}: ${err.message.replace(/^manifests: /, '')}`, err.hint, { cause: err });
+        }
+      }
       uses.push(...found);
     }
   }

@@ -167,7 +167,9 @@ describe('policyFromInputs: policy files', () => {
     ['a list for a single-valued rule', { 'p.yml': 'repository:\n  - a/b\n  - c/d' }, /^repository \(policy file p\.yml, line 1\): takes one value, got 2/],
     ['a boolean for a string rule', { 'p.yml': 'repository: true' }, /repository \(policy file p\.yml, line 1\): "true" is not OWNER\/REPO/],
     ['an empty file', { 'p.yml': '# nothing yet\n' }, /^policy: p\.yml holds no rules/],
-    ['YAML outside the subset', { 'p.yml': 'repository: a/b\nsource-ref: [refs/heads/main]' }, /^policy: p\.yml line 2: a flow collection/],
+    ['a YAML 1.1 boolean', { 'p.yml': 'repository: a/b\ndeny-self-hosted-runners: on' }, /^policy: p\.yml line 2: "on", which YAML 1\.1 reads as a boolean/],
+    ['a duplicate rule', { 'p.yml': 'repository: a/b\nrepository: c/d' }, /^policy: p\.yml line 2: Map keys must be unique/],
+    ['an alias', { 'p.yml': 'owner: &o octo-org\nrepository: *o' }, /^policy: p\.yml line 1: an anchor \(&o\)/],
   ];
   for (const [label, contents, message] of refusals) {
     it(`refuses ${label}`, () => assert.throws(() => policyFromInputs(reader({ policy: 'p.yml' }), files(contents)), fails('INPUT_INVALID', message)));

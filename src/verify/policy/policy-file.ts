@@ -1,10 +1,10 @@
 // A policy file: the same rules as the inputs, under the same names, for repositories that
-// verify many things the same way. JSON (a `.json` name, or text starting with `{`) or the YAML
-// subset of yaml-subset.ts. This turns either into raw rule values with where each came from;
+// verify many things the same way. JSON (a `.json` name, or text starting with `{`) or YAML, read
+// strictly by policy-yaml.ts. This turns either into raw rule values with where each came from;
 // rule-values.ts then validates them exactly as it validates inputs. Pure.
 
 import { ProvenanceError } from '../../errors.ts';
-import { parseYamlSubset, YamlSubsetError } from './yaml-subset.ts';
+import { parsePolicyYaml, PolicyYamlError } from './policy-yaml.ts';
 
 /** One rule as written: list rules may have several values; booleans arrive as "true"/"false". */
 export interface RawRule {
@@ -17,7 +17,7 @@ export interface RawRule {
 /** A policy file holds a few dozen rules; anything this large is not one. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 
-const HINT = 'Write one "name: value" per line (lists as "- value" lines under "name:"), quote values with special characters, or use a JSON file';
+const HINT = 'Write one "name: value" per rule (a list as "- value" lines under "name:"), without anchors, aliases or tags, quoting values YAML could read otherwise; or use a JSON file';
 
 export function parsePolicyFile(path: string, text: string): RawRule[] {
   if (text.length > MAX_POLICY_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_POLICY_FILE_BYTES) {
@@ -29,13 +29,13 @@ export function parsePolicyFile(path: string, text: string): RawRule[] {
 
 function fromYAML(path: string, text: string): RawRule[] {
   try {
-    return parseYamlSubset(text).map((entry) => ({
+    return parsePolicyYaml(text).map((entry) => ({
       name: entry.key,
-      values: Array.isArray(entry.value) ? entry.value : [String(entry.value)],
+      values: entry.values,
       where: `policy file ${path}, line ${entry.line}`,
     }));
   } catch (err) {
-    if (!(err instanceof YamlSubsetError)) throw err;
+    if (!(err instanceof PolicyYamlError)) throw err;
     throw new ProvenanceError('INPUT_INVALID', `policy: ${path} line ${err.line}: ${err.message}`, HINT, { cause: err });
   }
 }
