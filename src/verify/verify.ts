@@ -23,6 +23,7 @@ import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './poli
 import { MAX_POLICY_FILE_BYTES } from './policy/policy-file.ts';
 import { buildReport, type VerifyReport } from './report.ts';
 import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
+import { requirePinnedImages } from './pinned-images.ts';
 import type { ImageUse } from './manifests.ts';
 import { createTrust, loadTrustedRoots, type Trust, type TrustedRootJSON } from './trust/index.ts';
 import { VerificationError } from './types.ts';
@@ -61,6 +62,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   // Many bundles: the pool's workers boot while this thread reads them.
   const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust), 'bundle-path', confined) : [];
   const uses = await imageUses(settings.images, settings.manifests, rt.workspace, confined);
+  if (settings.requireDigest) requirePinnedImages(uses);
   const images = uses.length > 0 ? await imageArtifacts(uses) : { artifacts: [], bundles: [] };
   loaded.push(...images.bundles);
   const github = { repository: policy.repository, token: settings.githubToken };
