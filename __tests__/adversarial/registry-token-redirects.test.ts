@@ -16,6 +16,7 @@ import { startReferrersRegistry } from '../../testkit/registry/referrers-registr
 
 const RETRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 3000 };
 const LOGIN = { username: 'octo', password: 'hunter2' };
+const CREDENTIALS = { ...LOGIN, identityToken: undefined, source: 'the test' };
 
 interface Seen {
   method: string;
@@ -69,7 +70,7 @@ const request = (identityToken?: string) => ({
   realm: `http://127.0.0.1:${tokenService.port}/token`,
   service: 'registry.test',
   scopes: ['repository:octo/app:pull'],
-  credentials: identityToken === undefined ? LOGIN : { username: '<token>', password: '', identityToken },
+  credentials: identityToken === undefined ? CREDENTIALS : { username: '<token>', password: '', identityToken, source: 'the test' },
   hint: 'Log in to registry.test',
 });
 
@@ -114,7 +115,7 @@ describe('through the registry client', () => {
       await pushTestImage({ url: hostile.url, headers: hostile.adminHeaders }, 'octo/app', 'v1');
       redirectTo = (req) => (req.url?.startsWith('/token') ? { status: 302, location: `http://${networkAddress ?? ''}:${elsewhere.port}/steal` } : undefined);
       const before = elsewhere.seen.length;
-      const client = createBundleRegistry({ credentials: { forRegistry: () => Promise.resolve(LOGIN), location: 'test' }, retry: RETRY });
+      const client = createBundleRegistry({ credentials: { forRegistry: () => Promise.resolve(CREDENTIALS), location: 'test' }, retry: RETRY });
       await assert.rejects(client.resolveDigest(`${hostile.host}/octo/app:v1`), /which is not https/);
       assert.equal(elsewhere.seen.length, before);
     } finally {
