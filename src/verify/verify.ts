@@ -41,8 +41,6 @@ export interface VerifyOutcome {
   report: VerifyReport;
   /** Undefined when no report file was asked for. */
   reportFile: string | undefined;
-  /** sha256 of a verified bundle's signed statement, by source: what a summary attestation cites as its inputs. */
-  attestationDigest: (source: string) => string | undefined;
   /** Where each verified image is referenced (manifests), for annotations. */
   imageUses: readonly ImageUse[];
 }
@@ -94,9 +92,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   const verdicts = chains === undefined ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now)) : chains.map(chainArtifactVerdict);
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy), ...(chains && { chains }) });
   if (reportFile !== undefined) await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  // What a summary attestation cites: the signed statement, as links do (src/stages/links.ts).
-  const attestationDigest = (source: string): string | undefined => outcomes.find((o) => o.source === source)?.verified?.statementDigest;
-  return { report, reportFile, attestationDigest, imageUses: uses };
+  return { report, reportFile, imageUses: uses };
 }
 
 /**
