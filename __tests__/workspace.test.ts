@@ -41,3 +41,35 @@ describe('resolveInside', () => {
     assert.equal(resolveInside('bundle-path', path.join(outside, 'b.jsonl'), ws, [ws, outside]), path.join(outside, 'b.jsonl'));
   });
 });
+
+// Issue #14, item 8 (dangling symlinks) — confirmed: before the fix, a dangling symlink resolved as "a file
+// yet to be written" at its own place, so the check passed whatever the link pointed at.
+describe('resolveInside refuses dangling symlinks', () => {
+  let ws: string;
+  let outside: string;
+  before(async () => {
+    ws = await mkdtemp(path.join(os.tmpdir(), 'ws-'));
+    outside = await mkdtemp(path.join(os.tmpdir(), 'outside-'));
+    await symlink(path.join(outside, 'later.json'), path.join(ws, 'report.json'));
+    await symlink(path.join(ws, 'not-yet.json'), path.join(ws, 'inside-later.json'));
+    await symlink(path.join(outside, 'dir-later'), path.join(ws, 'out'));
+  });
+  after(() => Promise.all([rm(ws, { recursive: true, force: true }), rm(outside, { recursive: true, force: true })]));
+
+  it('refuses a dangling link to a file outside, naming the input, the link and its target', () => {
+    assert.throws(() => resolveInside('report-path', 'report.json', ws), (err: Error) => {
+      assert.match(err.message, /^report-path: "report\.json" leads through the dangling symlink .*report\.json \(to .*later\.json, which does not exist\)/);
+      assert.equal((err as { code?: string }).code, 'PATH_OUTSIDE_WORKSPACE');
+      return true;
+    });
+  });
+  it('refuses a dangling link even when its target would be inside', () => {
+    assert.throws(() => resolveInside('vsa-path', 'inside-later.json', ws), /dangling symlink/);
+  });
+  it('refuses a dangling link among the parent directories', () => {
+    assert.throws(() => resolveInside('bundle-path', 'out/b.jsonl', ws), /dangling symlink .*out \(to .*dir-later/);
+  });
+  it('still accepts a file yet to be written in a real directory', () => {
+    assert.equal(resolveInside('report-path', 'fresh.json', ws), path.join(ws, 'fresh.json'));
+  });
+});

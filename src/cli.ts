@@ -84,7 +84,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   const runtime = cliRuntime({ info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined });
   const policy = policyFromInputs(get, workspaceFileReader(runtime.workspace, runtime));
   // The report goes to stdout; a file only when --report-path asks for one.
-  const { report, attestationDigest } = await verify(settings, policy, {
+  const { report } = await verify(settings, policy, {
     ...runtime,
     defaultReportFile: undefined,
     log: { info: () => undefined, warning: (m) => stderr(`warning: ${m}`), debug: () => undefined },
@@ -92,7 +92,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   });
   process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
   if (settings.vsaPath !== undefined) {
-    const vsaFile = await writeSummaryAttestations(report, attestationDigest, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
+    const vsaFile = await writeSummaryAttestations(report, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
     if (vsaFile !== undefined) stderr(`verification summary attestations: ${vsaFile}`);
   }
   return report.verified ? 0 : 1;

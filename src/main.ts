@@ -63,7 +63,7 @@ async function runVerify(get: InputReader): Promise<void> {
   const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts'), import('./verify/policy/index.ts')]);
   const { workspace, temp } = places(process.env);
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
-  const { report, reportFile, attestationDigest, imageUses } = await verify(settings, policy, {
+  const { report, reportFile, imageUses } = await verify(settings, policy, {
     env: process.env,
     workspace,
     defaultReportFile: defaultReportFile(temp),
@@ -75,7 +75,7 @@ async function runVerify(get: InputReader): Promise<void> {
   core.setOutput('verified', String(report.verified));
   core.setOutput('report-path', reportFile ?? '');
   if (settings.vsaPath !== undefined) {
-    const vsaFile = await writeSummaryAttestations(report, attestationDigest, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, actionRuntime(process.env));
+    const vsaFile = await writeSummaryAttestations(report, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, actionRuntime(process.env));
     if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);
   }
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(reportMarkdown(report)).write();

@@ -4,7 +4,7 @@
 // GITHUB_WORKSPACE bounds what a step should touch; the CLI runs on the user's own machine and
 // reads and writes wherever it is told (ANYWHERE).
 
-import { realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ProvenanceError } from './errors.ts';
 
@@ -15,11 +15,27 @@ export function isInside(root: string, p: string): boolean {
   return p.length === root.length || root.endsWith(path.sep) || p[root.length] === path.sep;
 }
 
-/** The real path of `p`, or of its nearest existing ancestor joined with the rest (for files yet to be written). */
+/** A symlink (the path itself or one of its parents) whose target does not exist, or a loop of links. */
+class DanglingLink extends Error {
+  readonly link: string;
+  readonly target: string;
+  constructor(link: string, target: string) {
+    super(`${link} is a symlink to ${target}, which does not exist`);
+    this.link = link;
+    this.target = target;
+  }
+}
+
+/**
+ * The real path of `p`, or of its nearest existing ancestor joined with the rest (for files yet to be
+ * written). A dangling symlink on the way is not a file yet to be written: where it leads is decided by
+ * whoever creates its target, after this check, so it is refused (DanglingLink).
+ */
 function realish(p: string): string {
   try {
     return realpathSync(p);
   } catch {
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true) throw new DanglingLink(p, readlinkSync(p));
     const parent = path.dirname(p);
     return parent === p ? p : path.join(realish(parent), path.basename(p));
   }
@@ -52,7 +68,17 @@ export const writeRoots = (rules: PathRules): PathRoots => (rules.confined === f
 export function resolveInside(input: string, value: string, workspace: string, roots: PathRoots = [workspace]): string {
   const resolved = path.resolve(workspace, value);
   if (roots === ANYWHERE) return resolved;
-  const real = realish(resolved);
+  let real: string;
+  try {
+    real = realish(resolved);
+  } catch (err) {
+    if (!(err instanceof DanglingLink)) throw err;
+    throw new ProvenanceError(
+      'PATH_OUTSIDE_WORKSPACE',
+      `${input}: "${value}" leads through the dangling symlink ${err.link} (to ${err.target}, which does not exist), so where a write would land cannot be checked; expected an existing file or a path without dangling symlinks`,
+      'Remove the dangling symlink or create its target inside the workspace first',
+    );
+  }
   if (roots.some((root) => isInside(realish(root), real))) return resolved;
   throw new ProvenanceError(
     'PATH_OUTSIDE_WORKSPACE',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inputsFromPayload } from '../../src/context/event.ts';
+import { dispatchInputs, inputsFromPayload } from '../../src/context/event.ts';
 import { githubClaimsFrom } from '../../src/context/claims.ts';
 import { trustedIssuer } from '../../src/context/issuers.ts';
 import { PUSH_CLAIMS } from '../fixtures.ts';
@@ -39,5 +39,26 @@ describe('trustedIssuer', () => {
     assert.equal(trustedIssuer('https://evil.example', { PROVENANCE_TEST_OIDC_ISSUER: 'https://evil.example' }), undefined);
     assert.equal(trustedIssuer('http://127.0.0.1:4000', { PROVENANCE_TEST_OIDC_ISSUER: 'http://127.0.0.1:4000' })?.serverURL, 'https://github.com');
     assert.equal(trustedIssuer('http://127.0.0.1:4000', {}), undefined);
+  });
+});
+
+// Issue #14, item 8, "workflow_dispatch inputs" — confirmed, and it holds as documented (README, "What the
+// provenance says"; docs/threat-model.md): the inputs are read from the file GITHUB_EVENT_PATH names,
+// which an earlier step of the job can rewrite; only its repository and ref are checked against the token.
+describe('dispatchInputs reads the event file an earlier step can rewrite', () => {
+  it('records whatever inputs the file holds, as long as its repository and ref match the token', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'event-'));
+    try {
+      const file = path.join(dir, 'event.json');
+      // What the runner wrote, then what an earlier step of the same job put there instead.
+      await writeFile(file, JSON.stringify({ ref: dispatch.ref, repository: { full_name: dispatch.repository }, inputs: { env: 'staging' } }));
+      await writeFile(file, JSON.stringify({ ref: dispatch.ref, repository: { full_name: dispatch.repository }, inputs: { env: 'prod', injected: 'by an earlier step' } }));
+      assert.deepEqual(await dispatchInputs(githubClaimsFrom(dispatch), { GITHUB_EVENT_PATH: file }), { env: 'prod', injected: 'by an earlier step' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

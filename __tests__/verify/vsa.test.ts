@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { VerifyReport } from '../../src/verify/report.ts';
 import { resourceUri, verifiedLevel, vsaStatements, VSA_PREDICATE_TYPE } from '../../src/verify/vsa.ts';
 
-const bundle = (result: 'PASS' | 'FAIL', runnerEnvironment: string | null = 'github-hosted') => ({ source: `b.jsonl:${result === 'PASS' ? 1 : 2}`, signer: 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1', runnerEnvironment, result, failures: [] });
+const bundle = (result: 'PASS' | 'FAIL', runnerEnvironment: string | null = 'github-hosted') => ({ source: `b.jsonl:${result === 'PASS' ? 1 : 2}`, signer: 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1', runnerEnvironment, attestation: result === 'PASS' ? 'd'.repeat(64) : null, result, failures: [] });
 const report: VerifyReport = {
   verified: false,
   time: '2026-11-22T10:00:00.000Z',
@@ -19,7 +19,7 @@ const report: VerifyReport = {
 };
 
 describe('vsaStatements', () => {
-  const statements = vsaStatements(report, { verifierId: 'https://github.com/acme/provenance-action@v1', policyUri: 'policy.yml', attestationDigest: (source) => new Map([['b.jsonl:1', 'd'.repeat(64)]]).get(source) });
+  const statements = vsaStatements(report, { verifierId: 'https://github.com/acme/provenance-action@v1', policyUri: 'policy.yml' });
 
   it('attests only what passed, one statement per artifact', () => {
     assert.deepEqual(statements.map((s) => s.subject), [[{ name: 'app', digest: { sha256: 'a'.repeat(64) } }], [{ name: 'pkg:npm/x@1.0.0', digest: { sha512: 'c'.repeat(128) } }]]);

@@ -84,6 +84,11 @@ export interface ServiceRequest {
    * `maxDelayMs` ends the retries at once, since retrying earlier cannot succeed.
    */
   serverWait?: (response: Response) => number | undefined;
+  /**
+   * Makes one attempt's request instead of the global fetch, e.g. to follow redirects by hand and check
+   * each hop (a registry's token service, src/registry/token.ts). Gets the init with the attempt's signal.
+   */
+  send?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export function isTransientStatus(status: number): boolean {
@@ -123,7 +128,8 @@ export async function fetchAndRead<T>(req: ServiceRequest, read: BodyReader<T>, 
     let retryAfter: string | null = null;
     let asked: number | undefined;
     try {
-      const response = await fetch(req.url, { ...req.init, signal: AbortSignal.timeout(requestTimeout(policy.timeoutMs)) });
+      const init = { ...req.init, signal: AbortSignal.timeout(requestTimeout(policy.timeoutMs)) };
+      const response = await (req.send === undefined ? fetch(req.url, init) : req.send(req.url, init));
       let answered = response.ok;
       if (!answered) {
         asked = req.serverWait?.(response);

@@ -40,6 +40,7 @@ export const VERIFY_FLAGS: readonly FlagSpec[] = [
   { name: 'subject-checksums', help: 'a sha256sum/shasum file, or its text' },
   { name: 'images', help: 'image references to verify (repeat); bundles are read from their registry' },
   { name: 'manifests', help: 'Kubernetes or Compose files: verify every image they reference' },
+  { name: 'require-digest', boolean: true, help: 'refuse images not pinned by digest (@sha256:…); recommended for deploy gates' },
   { name: 'bundle-path', help: 'bundle files or globs (.sigstore.json, .json, .jsonl)' },
   { name: 'release', help: 'also read the assets of the release with this tag (needs --repository)' },
   { name: 'artifact', help: 'read bundle files from this workflow artifact of the run (GitHub Actions only)' },

@@ -21,6 +21,8 @@ export interface VerifySettings {
   images: string;
   /** Kubernetes or Compose files: every image they reference is verified. */
   manifests: string;
+  /** Refuse images (from images or manifests) not pinned by digest: a tag is resolved again at deploy time. */
+  requireDigest: boolean;
   /** Bundle files; may be empty when bundles come from registries or GitHub. */
   bundlePath: string;
   /** Read the release's assets for this tag (`auto`: the tag this run is for). */
@@ -81,6 +83,7 @@ export function verifySettings(get: InputReader): VerifySettings {
     subjects,
     images,
     manifests,
+    requireDigest: booleanInput('require-digest', get('require-digest'), false),
     bundlePath,
     release,
     artifact,

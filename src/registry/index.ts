@@ -12,12 +12,13 @@ import { listAttachedBundles } from './list.ts';
 import type { Descriptor } from './oci.ts';
 import { formatReference, manifestReference, parseImageReference, type ImageReference } from './reference.ts';
 import type { RegistryBundle } from './registry-bundle.ts';
+import { ReadBudget } from './limits.ts';
 import { RepositoryClient } from './repository.ts';
 import { RegistryTransport } from './transport.ts';
 
 export { parseImageReference, formatReference, type ImageReference } from './reference.ts';
 export { dockerCredentials, type CredentialStore, type RegistryCredentials } from './credentials.ts';
-export { MAX_BUNDLE_BYTES, MAX_MANIFEST_BYTES } from './limits.ts';
+export { MAX_BUNDLE_BYTES, MAX_MANIFEST_BYTES, MAX_REGISTRY_READ_BYTES } from './limits.ts';
 export { SIGSTORE_BUNDLE_ARTIFACT } from './media-types.ts';
 export type { AttachableBundle, AttachResult } from './attach.ts';
 export type { FallbackTiming } from './fallback-index.ts';
@@ -49,8 +50,10 @@ export function createBundleRegistry(options: RegistryOptions = {}): BundleRegis
   const retry = options.retry ?? DEFAULT_RETRY;
   const mask = options.maskSecret ?? (() => undefined);
   const auth = new Authenticator(options.credentials ?? dockerCredentials(options.env, mask), retry, mask);
+  // One budget for everything this client reads, whichever images and registries: see MAX_REGISTRY_READ_BYTES.
+  const budget = new ReadBudget();
   const repository = (ref: ImageReference, push: boolean): RepositoryClient =>
-    new RepositoryClient(new RegistryTransport(ref.registry, { repository: ref.repository, push }, auth, retry));
+    new RepositoryClient(new RegistryTransport(ref.registry, { repository: ref.repository, push }, auth, retry), budget);
   const parse = (image: string | ImageReference): ImageReference => (typeof image === 'string' ? parseImageReference(image) : image);
 
   return {

@@ -5,7 +5,7 @@
 
 import { ProvenanceError } from '../errors.ts';
 import { parseJSON } from '../json.ts';
-import { MAX_MANIFEST_BYTES, MAX_REFERRER_PAGES, readLimited } from './limits.ts';
+import { MAX_MANIFEST_BYTES, MAX_REFERRER_PAGES, ReadBudget, readLimited } from './limits.ts';
 import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.ts';
 import { SHA256_DIGEST, parseIndexEntries, sha256Digest, type Descriptor } from './oci.ts';
 import { UnusableAnswer, type RegistryRequest, type RegistryTransport } from './transport.ts';
@@ -22,10 +22,13 @@ export interface FetchedManifest {
 export class RepositoryClient {
   readonly transport: RegistryTransport;
   readonly repository: string;
+  /** Shared by every repository of one client: the cap on all it reads (MAX_REGISTRY_READ_BYTES). */
+  readonly budget: ReadBudget;
 
-  constructor(transport: RegistryTransport) {
+  constructor(transport: RegistryTransport, budget: ReadBudget = new ReadBudget()) {
     this.transport = transport;
     this.repository = transport.scope.repository;
+    this.budget = budget;
   }
 
   /** `registry/repository`, as it appears in sources and errors. */
@@ -57,7 +60,7 @@ export class RepositoryClient {
         await response.body?.cancel();
         return undefined;
       }
-      const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what);
+      const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what, this.budget);
       const digest = sha256Digest(bytes);
       if (SHA256_DIGEST.test(reference) && digest !== reference) throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), reference, digest));
       const parsed = parseJSON(bytes);
@@ -125,12 +128,13 @@ export class RepositoryClient {
     if (descriptor.size > limit) {
       throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} is declared as ${descriptor.size} bytes, more than ${limit}`, 'Only attestations are read from registries; check what was attached to the image');
     }
+    if (descriptor.size > this.budget.left) throw this.budget.exhausted(what);
     return this.transport.sendAndRead(req, async (response) => {
       if (response.status === 404) {
         await response.body?.cancel();
         return undefined;
       }
-      const bytes = await readLimited(response, limit, what);
+      const bytes = await readLimited(response, limit, what, this.budget);
       const digest = sha256Digest(bytes);
       if (digest !== descriptor.digest) throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), descriptor.digest, digest));
       return bytes;
@@ -151,7 +155,7 @@ export class RepositoryClient {
           await response.body?.cancel();
           return undefined;
         }
-        const parsed = parseJSON(await readLimited(response, MAX_MANIFEST_BYTES, what));
+        const parsed = parseJSON(await readLimited(response, MAX_MANIFEST_BYTES, what, this.budget));
         const entries = parsed.ok ? parseIndexEntries(parsed.value) : undefined;
         if (entries === undefined) {
           throw new UnusableAnswer(new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered something other than an OCI image index`, 'The registry\'s referrers API is broken; report it to its operator'));

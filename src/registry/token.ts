@@ -1,6 +1,7 @@
 // Trading a login for a Bearer token at the realm a registry's challenge names (the Docker token
 // protocol): GET with Basic credentials, or anonymously when there are none; an identity token (OAuth2
-// refresh token) is POSTed as a form instead. Tokens are short-lived and shown to nobody.
+// refresh token) is POSTed as a form instead. Tokens are short-lived and shown to nobody. Redirects are
+// followed with the same checks as the registry's own (token-redirects.ts).
 
 import { ProvenanceError } from '../errors.ts';
 import { fetchAndRead, type RetryPolicy } from '../http/retry.ts';
@@ -8,6 +9,7 @@ import type { RegistryCredentials } from './credentials.ts';
 import { assertSecureURL } from './endpoint.ts';
 import { isObject, parseJSON } from '../json.ts';
 import { readLimited } from './limits.ts';
+import { sendFollowingCheckedRedirects } from './token-redirects.ts';
 
 export interface BearerToken {
   token: string;
@@ -56,7 +58,7 @@ export async function fetchBearerToken(req: TokenRequest, retry: RetryPolicy): P
   // fetchWithRetry names only origin + path in its errors: the query and the headers stay out of sight.
   // A body that breaks off, is not JSON or holds no token is retried like a 5xx, then named.
   const { body, token } = await fetchAndRead(
-    { service, code: 'REGISTRY_AUTH_FAILED', hint: req.hint, url: realm.toString(), init },
+    { service, code: 'REGISTRY_AUTH_FAILED', hint: req.hint, url: realm.toString(), init, send: sendFollowingCheckedRedirects(service) },
     async (response) => {
       const parsed = parseJSON(await readLimited(response, MAX_TOKEN_RESPONSE_BYTES, `${service}: ${init.method ?? 'GET'} ${realm.pathname}`));
       const body = parsed.ok && isObject(parsed.value) ? parsed.value : {};

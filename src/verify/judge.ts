@@ -24,6 +24,8 @@ export interface Attempt {
   signer: string | undefined;
   /** github-hosted or self-hosted, from the certificate (a verified bundle's only). */
   runnerEnvironment: string | undefined;
+  /** sha256 hex of the signed statement (a verified bundle's only): what a summary attestation cites. */
+  attestation?: string;
   failures: CheckFailure[];
 }
 
@@ -124,7 +126,7 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
       const { verified } = outcome;
       if (verified) {
         if (!covers(verified, artifact)) continue;
-        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, runnerEnvironment: verified.certificate?.runnerEnvironment, failures: policyOf(verified) });
+        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, runnerEnvironment: verified.certificate?.runnerEnvironment, ...(verified.statementDigest !== undefined && { attestation: verified.statementDigest }), failures: policyOf(verified) });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
         // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.
         const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };

@@ -18,7 +18,8 @@ export interface VerifyReport {
     name: string;
     digest: Record<string, string>;
     result: 'PASS' | 'FAIL';
-    bundles: { source: string; signer: string | null; runnerEnvironment: string | null; result: 'PASS' | 'FAIL'; failures: CheckFailure[] }[];
+    /** `attestation`: sha256 hex of the signed statement of a verified bundle (null otherwise), how it is cited. */
+    bundles: { source: string; signer: string | null; runnerEnvironment: string | null; attestation: string | null; result: 'PASS' | 'FAIL'; failures: CheckFailure[] }[];
   }[];
   /** Bundles that list none of the artifacts (or could not be read at all). */
   unusedBundles: { source: string; failure: CheckFailure | null }[];
@@ -40,7 +41,7 @@ export function buildReport(
       name: v.artifact.name,
       digest: v.artifact.digest,
       result: v.passed ? 'PASS' : 'FAIL',
-      bundles: v.attempts.map((a) => ({ source: a.source, signer: a.signer ?? null, runnerEnvironment: a.runnerEnvironment ?? null, result: a.failures.length === 0 ? 'PASS' : 'FAIL', failures: a.failures })),
+      bundles: v.attempts.map((a) => ({ source: a.source, signer: a.signer ?? null, runnerEnvironment: a.runnerEnvironment ?? null, attestation: a.attestation ?? null, result: a.failures.length === 0 ? 'PASS' : 'FAIL', failures: a.failures })),
     })),
     unusedBundles: unused.map((u) => ({ source: u.source, failure: u.failure ?? null })),
     ...(context.chains && { chains: context.chains }),

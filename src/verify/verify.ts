@@ -23,6 +23,7 @@ import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './poli
 import { MAX_POLICY_FILE_BYTES } from './policy/policy-file.ts';
 import { buildReport, type VerifyReport } from './report.ts';
 import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
+import { requirePinnedImages } from './pinned-images.ts';
 import type { ImageUse } from './manifests.ts';
 import { createTrust, loadTrustedRoots, type Trust, type TrustedRootJSON } from './trust/index.ts';
 import { VerificationError } from './types.ts';
@@ -40,8 +41,6 @@ export interface VerifyOutcome {
   report: VerifyReport;
   /** Undefined when no report file was asked for. */
   reportFile: string | undefined;
-  /** sha256 of a verified bundle's signed statement, by source: what a summary attestation cites as its inputs. */
-  attestationDigest: (source: string) => string | undefined;
   /** Where each verified image is referenced (manifests), for annotations. */
   imageUses: readonly ImageUse[];
 }
@@ -61,6 +60,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   // Many bundles: the pool's workers boot while this thread reads them.
   const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust), 'bundle-path', confined) : [];
   const uses = await imageUses(settings.images, settings.manifests, rt.workspace, confined);
+  if (settings.requireDigest) requirePinnedImages(uses);
   const images = uses.length > 0 ? await imageArtifacts(uses) : { artifacts: [], bundles: [] };
   loaded.push(...images.bundles);
   const github = { repository: policy.repository, token: settings.githubToken };
@@ -92,9 +92,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   const verdicts = chains === undefined ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now)) : chains.map(chainArtifactVerdict);
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy), ...(chains && { chains }) });
   if (reportFile !== undefined) await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  // What a summary attestation cites: the signed statement, as links do (src/stages/links.ts).
-  const attestationDigest = (source: string): string | undefined => outcomes.find((o) => o.source === source)?.verified?.statementDigest;
-  return { report, reportFile, attestationDigest, imageUses: uses };
+  return { report, reportFile, imageUses: uses };
 }
 
 /**

@@ -12,7 +12,6 @@ export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
 export interface VsaContext {
   verifierId: string; // e.g. https://github.com/OWNER/provenance-action@v1
   policyUri: string; // the policy file, or a URN for rules given as inputs
-  attestationDigest: (source: string) => string | undefined;
 }
 
 export interface VsaStatement {
@@ -40,7 +39,9 @@ export function vsaStatements(report: VerifyReport, context: VsaContext): VsaSta
   return report.artifacts.flatMap((artifact, index): VsaStatement[] => {
     const passing = artifact.bundles.find((b) => b.result === 'PASS');
     if (artifact.result !== 'PASS' || !passing) return [];
-    const attestationDigest = context.attestationDigest(passing.source);
+    // Cited by the digest of the statement that passed, carried with it: a lookup by source label would
+    // mix up a file named "x.jsonl:2" with line 2 of x.jsonl.
+    const attestationDigest = passing.attestation;
     // A verified chain cites every stage's attestation, so the summary links to the whole chain.
     const chain = report.chains?.[index];
     const inputAttestations =
