@@ -24,6 +24,8 @@ export interface Attempt {
   signer: string | undefined;
   /** github-hosted or self-hosted, from the certificate (a verified bundle's only). */
   runnerEnvironment: string | undefined;
+  /** The verified statement's predicate type (undefined for a bundle that was not verified, or signs no statement). */
+  predicateType: string | undefined;
   failures: CheckFailure[];
 }
 
@@ -124,11 +126,17 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
       const { verified } = outcome;
       if (verified) {
         if (!covers(verified, artifact)) continue;
-        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, runnerEnvironment: verified.certificate?.runnerEnvironment, failures: policyOf(verified) });
+        attempts.push({
+          source: outcome.source,
+          signer: verified.certificate?.subjectAlternativeName,
+          runnerEnvironment: verified.certificate?.runnerEnvironment,
+          predicateType: verified.statement?.predicateType,
+          failures: policyOf(verified),
+        });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
         // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.
         const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
-        attempts.push({ source: outcome.source, signer: undefined, runnerEnvironment: undefined, failures: [failure] });
+        attempts.push({ source: outcome.source, signer: undefined, runnerEnvironment: undefined, predicateType: undefined, failures: [failure] });
       }
     }
     if (attempts.length === 0) {
@@ -136,6 +144,7 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
         source: '(no bundle)',
         signer: undefined,
         runnerEnvironment: undefined,
+        predicateType: undefined,
         failures: [
           {
             check: 'subject-digest',
