@@ -11,7 +11,7 @@ import type { BundleOutcome } from '../../src/verify/judge.ts';
 import { POLICY_RULES, policyFromInputs } from '../../src/verify/policy/index.ts';
 import { describePolicy } from '../../src/verify/policy/describe-policy.ts';
 import { linkedDigests, withLinks, ATTESTATION_MEDIA_TYPE } from '../../src/stages/links.ts';
-import { LINKS_FIELD } from '../../src/stages/presets.ts';
+import { GITHUB_APPROVAL_FIELD, LINKS_FIELD } from '../../src/stages/presets.ts';
 import type { CertificateFacts, InTotoStatement } from '../../src/verify/types.ts';
 import { ProvenanceError } from '../../src/errors.ts';
 import { ATTEST_CERT, ATTEST_STATEMENT, SIGNED_AT } from './policy/fixtures.ts';
@@ -24,10 +24,13 @@ const certFor = (file: string): CertificateFacts => {
 };
 const hex = (n: number): string => n.toString(16).padStart(64, '0');
 
+/** An approval as attest mode writes it in a job with a deployment environment. */
+const APPROVED = { result: 'pass', timestamp: '2026-11-01T00:00:00Z', [GITHUB_APPROVAL_FIELD]: { environment: 'production', actor: 'octocat' } };
+
 /** A verified bundle of `predicateType` for ARTIFACT, whose statement digest is hex(id), linking to `links`. */
-function attestation(id: number, predicateType: string, signer: string, links: number[] = [], source = `b${id}.sigstore.json`): BundleOutcome {
+function attestation(id: number, predicateType: string, signer: string, links: number[] = [], source = `b${id}.sigstore.json`, predicate?: Record<string, unknown>): BundleOutcome {
   const targets = links.map((l) => ({ statementDigest: hex(l), predicateType: 'x', source: `b${l}` }));
-  const base = predicateType === ATTEST_STATEMENT.predicateType ? ATTEST_STATEMENT.predicate : { document: id };
+  const base = predicate ?? (predicateType === ATTEST_STATEMENT.predicateType ? ATTEST_STATEMENT.predicate : predicateType === REVIEW ? APPROVED : { document: id });
   const statement: InTotoStatement = { ...ATTEST_STATEMENT, predicateType, predicate: withLinks(predicateType, base, targets) };
   return { source, verified: { certificate: certFor(signer), signedAt: SIGNED_AT, statement, messageDigest: undefined, statementDigest: hex(id) }, failure: undefined, claimed: statement.subject };
 }
@@ -134,6 +137,110 @@ describe('judgeChains', () => {
     const stage = judgeChains([ARTIFACT], outcomes, stages(), NOW)[0]?.stages[4];
     assert.equal(stage?.status, 'unlinked');
     assert.match(stage?.failures[0]?.found ?? '', /links to no attestation/);
+  });
+});
+
+describe('what a stage\'s own document says', () => {
+  const VSA = 'https://slsa.dev/verification_summary/v1';
+  const TEST_RESULT = 'https://in-toto.io/attestation/test-result/v0.1';
+  const POLICY_CHAIN = [...CHAIN_LINES.slice(0, 4), `policy signer-workflow=${WORKFLOW('scan.yml')}`, CHAIN_LINES[4] ?? ''];
+  const sixStages = (approvalLine = CHAIN_LINES[4] ?? ''): ChainStageSpec[] => parseChainStages([...POLICY_CHAIN.slice(0, 5), approvalLine], 'require-chain', { repository: 'octo-org/octo-repo' }, POLICY_RULES, false);
+  const vsa = (result: string, levels: string[] = ['SLSA_BUILD_LEVEL_2']): Record<string, unknown> => ({ verifier: { id: 'https://example.com/v' }, timeVerified: '2026-11-01T00:00:00Z', resourceUri: 'file:app', policy: { uri: 'p' }, verificationResult: result, verifiedLevels: levels });
+  const tests = (result: string, failedTests?: unknown): Record<string, unknown> => ({ result, configuration: [{ name: 'policy.rego' }], passedTests: ['a'], ...(failedTests !== undefined && { failedTests }) });
+  /** The five-stage chain with a policy stage (id 6) between VEX and the approval (id 5, relinked to 6). */
+  function withStages(policy: Record<string, unknown>, policyType = VSA, approval: Record<string, unknown> = APPROVED, approvalSigner = certFor('deploy.yml')): BundleOutcome[] {
+    const outcomes = fullChain();
+    const review = attestation(5, REVIEW, 'deploy.yml', [6], 'b5.sigstore.json', approval);
+    if (review.verified) review.verified.certificate = approvalSigner;
+    return [...outcomes.slice(0, 4), attestation(6, policyType, 'scan.yml', [4], 'b6.sigstore.json', policy), review];
+  }
+  const judge = (outcomes: BundleOutcome[], chain = sixStages()) => judgeChains([ARTIFACT], outcomes, chain, NOW)[0];
+
+  it('passes a policy stage whose VSA says PASSED, a test result that PASSED or WARNED, and an approval that says pass in an environment', () => {
+    assert.equal(judge(withStages(vsa('PASSED')))?.passed, true);
+    assert.equal(judge(withStages(tests('PASSED', []), TEST_RESULT))?.passed, true);
+    assert.equal(judge(withStages(tests('WARNED'), TEST_RESULT))?.passed, true);
+  });
+
+  const refusals: [string, () => BundleOutcome[], number, RegExp, RegExp][] = [
+    ['a VSA whose verificationResult is FAILED', () => withStages(vsa('FAILED', ['FAILED'])), 4, /^stage 5 "policy" \(b6\.sigstore\.json\): a VSA whose verificationResult is "PASSED"$/, /^verificationResult "FAILED"$/],
+    ['a VSA that says PASSED yet lists FAILED among its levels', () => withStages(vsa('PASSED', ['FAILED'])), 4, /verificationResult is "PASSED"/, /"FAILED" among its verifiedLevels/],
+    ['a VSA with no verificationResult', () => withStages({ verifier: { id: 'x' } }), 4, /verificationResult is "PASSED"/, /^verificationResult nothing$/],
+    ['a test result that FAILED (conftest failures)', () => withStages(tests('FAILED', ['deploy.yaml: containers must not run as root']), TEST_RESULT), 4, /a test result "PASSED" or "WARNED" with no failed tests/, /^result "FAILED" with 1 failed test\(s\)$/],
+    ['a test result that says PASSED but lists failed tests', () => withStages(tests('PASSED', ['x', 'y']), TEST_RESULT), 4, /no failed tests/, /^result "PASSED" with 2 failed test\(s\)$/],
+    ['a test result whose failedTests is not a list', () => withStages(tests('PASSED', 'none'), TEST_RESULT), 4, /no failed tests/, /failedTests that is not a list/],
+    ['a test result of an unknown kind', () => withStages(tests('passed'), TEST_RESULT), 4, /no failed tests/, /^result "passed"$/],
+    ['an approval whose result is fail', () => withStages(vsa('PASSED'), VSA, { ...APPROVED, result: 'fail' }), 5, /^stage 6 "approval" \(b5\.sigstore\.json\): an approval whose result is "pass"$/, /^result "fail"$/],
+    ['an approval with no result', () => withStages(vsa('PASSED'), VSA, { [GITHUB_APPROVAL_FIELD]: { environment: 'production' } }), 5, /result is "pass"/, /^result nothing$/],
+    ['an approval made by a job with no deployment environment', () => withStages(vsa('PASSED'), VSA, { result: 'pass', [GITHUB_APPROVAL_FIELD]: { actor: 'octocat' } }), 5, /an approval made in a deployment environment/, /^a job with no deployment environment, so nobody approved it$/],
+  ];
+  for (const [what, outcomes, index, expected, found] of refusals) {
+    it(`rejects ${what}, naming the stage and what the document said`, () => {
+      const verdict = judge(outcomes());
+      assert.equal(verdict?.passed, false);
+      const stage = verdict?.stages[index];
+      assert.equal(stage?.status, 'rejected');
+      assert.deepEqual(stage?.failures.map((f) => f.check), ['stage-result']);
+      assert.match(stage?.failures[0]?.expected ?? '', expected);
+      assert.match(stage?.failures[0]?.found ?? '', found);
+      // Every stage before it still passes.
+      assert.ok(verdict?.stages.slice(0, index).every((s) => s.status === 'pass'));
+    });
+  }
+
+  it('shows a result value from the bundle short, quoted and in ASCII', () => {
+    const hostile = `PASSED\u202e\n${'x'.repeat(100)}`;
+    const found = judge(withStages(vsa(hostile)))?.stages[4]?.failures[0]?.found ?? '';
+    assert.match(found, /^verificationResult "PASSED\\u202e\\nx+\\u2026"$/);
+    assert.ok(found.length < 80, found);
+  });
+
+  it('accepts an approval signed by a person (no CI job in the certificate) without an environment', () => {
+    // A Fulcio certificate for an email identity: no build, source or run extensions.
+    const person: CertificateFacts = {
+      subjectAlternativeName: 'release-manager@example.com',
+      issuer: 'https://accounts.example.com',
+      ...{ buildSignerURI: undefined, buildSignerDigest: undefined, runnerEnvironment: undefined, sourceRepositoryURI: undefined, sourceRepositoryDigest: undefined, sourceRepositoryRef: undefined },
+      ...{ sourceRepositoryIdentifier: undefined, sourceRepositoryOwnerURI: undefined, sourceRepositoryOwnerIdentifier: undefined, buildConfigURI: undefined, buildConfigDigest: undefined },
+      ...{ buildTrigger: undefined, runInvocationURI: undefined, sourceRepositoryVisibilityAtSigning: undefined },
+    };
+    const chain = parseChainStages([...POLICY_CHAIN.slice(0, 5), 'approval certificate-identity=release-manager@example.com certificate-oidc-issuer=https://accounts.example.com'], 'require-chain', {}, POLICY_RULES, false);
+    const verdict = judge(withStages(vsa('PASSED'), VSA, { result: 'pass' }, person), chain);
+    assert.equal(verdict?.passed, true, JSON.stringify(verdict?.stages[5]?.failures));
+    // ... but not one signed by a CI job, even with an older certificate that has only the legacy extensions.
+    assert.equal(judge(withStages(vsa('PASSED'), VSA, { result: 'pass' }))?.stages[5]?.status, 'rejected');
+    const legacy: CertificateFacts = { ...person, subjectAlternativeName: `https://github.com/${WORKFLOW('deploy.yml')}@refs/tags/v1.2.0`, buildTrigger: 'push', sourceRepositoryRef: 'refs/tags/v1.2.0' };
+    const legacyChain = parseChainStages([...POLICY_CHAIN.slice(0, 5), `approval certificate-identity=${legacy.subjectAlternativeName} certificate-oidc-issuer=https://accounts.example.com`], 'require-chain', {}, POLICY_RULES, false);
+    const refused = judge(withStages(vsa('PASSED'), VSA, { result: 'pass' }, legacy), legacyChain)?.stages[5];
+    assert.deepEqual(refused?.failures.map((f) => f.found), ['a job with no deployment environment, so nobody approved it']);
+  });
+
+  it('requires the environment named on the stage line (any of them, ignoring case as GitHub does)', () => {
+    const line = (...envs: string[]): string => `${CHAIN_LINES[4] ?? ''} ${envs.map((e) => `environment=${e}`).join(' ')}`;
+    assert.equal(judge(withStages(vsa('PASSED')), sixStages(line('production')))?.passed, true);
+    assert.equal(judge(withStages(vsa('PASSED')), sixStages(line('staging', 'Production')))?.passed, true);
+    const wrong = judge(withStages(vsa('PASSED')), sixStages(line('prod')))?.stages[5];
+    assert.equal(wrong?.status, 'rejected');
+    assert.match(wrong?.failures[0]?.expected ?? '', /an approval in deployment environment "prod"$/);
+    assert.equal(wrong?.failures[0]?.found, 'environment "production"');
+    const none = judge(withStages(vsa('PASSED'), VSA, { result: 'pass' }), sixStages(line('production')))?.stages[5];
+    assert.equal(none?.failures[0]?.found, 'an approval that names no environment');
+  });
+
+  it('reads no verdict into documents that state facts: provenance, SBOM, vulnerability report, VEX', () => {
+    // The vulns and VEX predicates here carry no result at all; a chain of them passes on being verified and linked.
+    assert.equal(judgeChains([ARTIFACT], fullChain(), stages(), NOW)[0]?.passed, true);
+  });
+
+  it('refuses environment= on a stage other than an approval, and shows it in the report', () => {
+    assert.throws(() => parseChainStages(['vulns repository=a/b environment=production'], 'require-chain', {}, POLICY_RULES, false), (err: unknown) => err instanceof ProvenanceError && /stage 1: "environment" applies only to an approval stage, not to "vulns"/.test(err.message));
+    const [stage] = parseChainStages(['approval repository=a/b environment=production environment=staging'], 'require-chain', {}, POLICY_RULES, false);
+    assert.deepEqual(stage?.environments, ['production', 'staging']);
+    const [review] = parseChainStages([`${REVIEW} repository=a/b environment=production`], 'require-chain', {}, POLICY_RULES, false);
+    assert.deepEqual(review?.environments, ['production']);
+    const described = describePolicy({ requireChain: [stage ?? assert.fail()] })['require-chain'];
+    assert.ok(Array.isArray(described));
+    assert.match(described[0] ?? '', / environment=production environment=staging$/);
   });
 });
 

@@ -26,6 +26,8 @@ export interface Attempt {
   runnerEnvironment: string | undefined;
   /** sha256 hex of the signed statement (a verified bundle's only): what a summary attestation cites. */
   attestation?: string;
+  /** The verified statement's predicate type (undefined for a bundle that was not verified, or signs no statement). */
+  predicateType: string | undefined;
   failures: CheckFailure[];
 }
 
@@ -126,11 +128,18 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
       const { verified } = outcome;
       if (verified) {
         if (!covers(verified, artifact)) continue;
-        attempts.push({ source: outcome.source, signer: verified.certificate?.subjectAlternativeName, runnerEnvironment: verified.certificate?.runnerEnvironment, ...(verified.statementDigest !== undefined && { attestation: verified.statementDigest }), failures: policyOf(verified) });
+        attempts.push({
+          source: outcome.source,
+          signer: verified.certificate?.subjectAlternativeName,
+          runnerEnvironment: verified.certificate?.runnerEnvironment,
+          predicateType: verified.statement?.predicateType,
+          ...(verified.statementDigest !== undefined && { attestation: verified.statementDigest }),
+          failures: policyOf(verified),
+        });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
         // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.
         const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
-        attempts.push({ source: outcome.source, signer: undefined, runnerEnvironment: undefined, failures: [failure] });
+        attempts.push({ source: outcome.source, signer: undefined, runnerEnvironment: undefined, predicateType: undefined, failures: [failure] });
       }
     }
     if (attempts.length === 0) {
@@ -138,6 +147,7 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
         source: '(no bundle)',
         signer: undefined,
         runnerEnvironment: undefined,
+        predicateType: undefined,
         failures: [
           {
             check: 'subject-digest',

@@ -19,7 +19,7 @@ export interface VerifyReport {
     digest: Record<string, string>;
     result: 'PASS' | 'FAIL';
     /** `attestation`: sha256 hex of the signed statement of a verified bundle (null otherwise), how it is cited. */
-    bundles: { source: string; signer: string | null; runnerEnvironment: string | null; attestation: string | null; result: 'PASS' | 'FAIL'; failures: CheckFailure[] }[];
+    bundles: { source: string; signer: string | null; runnerEnvironment: string | null; predicateType: string | null; attestation: string | null; result: 'PASS' | 'FAIL'; failures: CheckFailure[] }[];
   }[];
   /** Bundles that list none of the artifacts (or could not be read at all). */
   unusedBundles: { source: string; failure: CheckFailure | null }[];
@@ -41,7 +41,15 @@ export function buildReport(
       name: v.artifact.name,
       digest: v.artifact.digest,
       result: v.passed ? 'PASS' : 'FAIL',
-      bundles: v.attempts.map((a) => ({ source: a.source, signer: a.signer ?? null, runnerEnvironment: a.runnerEnvironment ?? null, attestation: a.attestation ?? null, result: a.failures.length === 0 ? 'PASS' : 'FAIL', failures: a.failures })),
+      bundles: v.attempts.map((a) => ({
+        source: a.source,
+        signer: a.signer ?? null,
+        runnerEnvironment: a.runnerEnvironment ?? null,
+        predicateType: a.predicateType ?? null,
+        attestation: a.attestation ?? null,
+        result: a.failures.length === 0 ? 'PASS' : 'FAIL',
+        failures: a.failures,
+      })),
     })),
     unusedBundles: unused.map((u) => ({ source: u.source, failure: u.failure ?? null })),
     ...(context.chains && { chains: context.chains }),
@@ -128,6 +136,8 @@ export function remedy(check: CheckName): string {
       return 'a stage of the release chain has no attestation for this artifact: run that stage\'s attest step for this exact artifact, and make its bundle readable where verify mode looks';
     case 'chain-link':
       return 'a stage\'s attestation does not build on the one before: re-run that stage with links pointing at the previous stage\'s bundle (or links: published)';
+    case 'stage-result':
+      return 'the stage ran, and its own attestation says it did not pass (or, for an approval, that nobody approved it): fix what the stage found and run it again, or run the approval in a job with the deployment environment whose reviewers must approve';
     case 'trusted-root':
       return 'the trusted root itself is unusable: fix or replace the trusted-root file';
     case 'public-key':

@@ -1,10 +1,14 @@
 // SLSA Verification Summary Attestations (https://slsa.dev/verification_summary/v1) for the
 // artifacts that passed: one statement per artifact saying who verified it, when, against which
-// policy and which attestations, and at what SLSA build level. Pure: signing them is the
-// caller's business (verification never imports signing).
+// policy and which attestations, and at what SLSA build level. A build level is earned only by
+// build provenance (SLSA provenance v1 or v0.2) that was verified and passed the policy; an
+// artifact that passed on other attestations alone (a custom "lint ok", an SBOM) gets
+// SLSA_BUILD_LEVEL_0, which the SLSA spec defines as the lack of SLSA and the VSA spec lists as
+// a result. Pure: signing them is the caller's business (verification never imports signing).
 
 import { createHash } from 'node:crypto';
 import { ATTESTATION_MEDIA_TYPE } from '../stages/links.ts';
+import { STAGE_PRESETS } from '../stages/presets.ts';
 import type { VerifyReport } from './report.ts';
 
 export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
@@ -27,6 +31,21 @@ export interface VsaStatement {
  */
 export function verifiedLevel(runnerEnvironment: string | null): string {
   return runnerEnvironment === 'github-hosted' ? 'SLSA_BUILD_LEVEL_2' : 'SLSA_BUILD_LEVEL_1';
+}
+
+/** The build track's level when no verified build provenance passed: "No guarantees", the lack of SLSA. */
+export const NO_BUILD_LEVEL = 'SLSA_BUILD_LEVEL_0';
+
+const BUILD_PROVENANCE: readonly string[] = STAGE_PRESETS.provenance.predicateTypes;
+
+/**
+ * The build level an artifact's passing bundles support: the highest any passing build provenance
+ * earns (each one passed every check and the policy), else NO_BUILD_LEVEL. A bundle of any other
+ * predicate type says nothing about how the artifact was built, whoever signed it.
+ */
+export function buildLevel(bundles: readonly { result: 'PASS' | 'FAIL'; predicateType: string | null; runnerEnvironment: string | null }[]): string {
+  const levels = bundles.filter((b) => b.result === 'PASS' && b.predicateType !== null && BUILD_PROVENANCE.includes(b.predicateType)).map((b) => verifiedLevel(b.runnerEnvironment));
+  return levels.sort().at(-1) ?? NO_BUILD_LEVEL;
 }
 
 /** A URI for the artifact: its name when that is already one (pkg:, https:, oci:), else a file: URI. */
@@ -62,7 +81,7 @@ export function vsaStatements(report: VerifyReport, context: VsaContext): VsaSta
           policy: { uri: context.policyUri, digest: { sha256: policyDigest } },
           inputAttestations,
           verificationResult: 'PASSED',
-          verifiedLevels: [verifiedLevel(passing.runnerEnvironment)],
+          verifiedLevels: [buildLevel(artifact.bundles)],
           slsaVersion: '1.0',
         },
       },

@@ -1,6 +1,7 @@
 // Judging each artifact's release chain (require-chain). A stage passes for an artifact when an
 // attestation of one of its predicate types covers the artifact, passed every cryptographic
-// check, passes the stage's policy, and links by digest (src/stages/links.ts) to an attestation
+// check, passes the stage's policy, says in its own document that the stage passed
+// (stage-result.ts), and links by digest (src/stages/links.ts) to an attestation
 // that passed the stage before. The search keeps every passing attestation of each stage, so a
 // re-signed duplicate or an extra attestation never hides a valid chain, and an attestation that
 // links to a stranger never completes one. Pure: `now` is passed in.
@@ -10,6 +11,7 @@ import type { Subject } from '../../subjects/index.ts';
 import { sameArtifact, type BundleOutcome } from '../judge.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
 import type { CheckFailure, VerifiedBundle } from '../types.ts';
+import { stageResultFailures } from './stage-result.ts';
 import type { ChainAttestation, ChainStageSpec, ChainVerdict, StageResult } from './types.ts';
 
 interface Candidate {
@@ -83,7 +85,10 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
   return { artifact: { name: artifact.name, digest: { ...artifact.digest } }, passed: results.every((r) => r.status === 'pass'), stages: results };
 }
 
-/** The bundles that claim this stage for this artifact: verified ones judged by the stage's policy, the others by why they failed. */
+/**
+ * The bundles that claim this stage for this artifact: verified ones judged by the stage's policy
+ * and by what their own document says of the stage, the others by why they failed.
+ */
 function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], stage: ChainStageSpec, now: Date, judged: Map<BundleOutcome, CheckFailure[]>): Candidate[] {
   const candidates: Candidate[] = [];
   for (const outcome of outcomes) {
@@ -93,7 +98,10 @@ function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], st
       if (!statement || !stage.predicateTypes.includes(statement.predicateType)) continue;
       if (!statement.subject.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
       let failures = judged.get(outcome);
-      if (failures === undefined) judged.set(outcome, (failures = evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now)));
+      if (failures === undefined) {
+        failures = [...evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now), ...stageResultFailures(stage, statement, verified.certificate)];
+        judged.set(outcome, failures);
+      }
       candidates.push({ outcome, verified, predicateType: statement.predicateType, failures });
     } else {
       // Unverified claims only attribute a failure to this stage; they can never pass it.

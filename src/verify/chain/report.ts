@@ -14,6 +14,8 @@ export function chainArtifactVerdict(chain: ChainVerdict): ArtifactVerdict {
       source: `stage "${stage.label}": ${stage.attestation?.source ?? '(no attestation)'}`,
       signer: stage.attestation?.signer,
       runnerEnvironment: stage.attestation?.runnerEnvironment,
+      // Only a passing stage's attestation was verified; a failing stage's may be a claim.
+      predicateType: stage.status === 'pass' ? stage.attestation?.predicateType : undefined,
       failures: stage.failures,
     })),
   };

@@ -6,13 +6,17 @@
 //   sbom       signer-workflow=octo-org/app/.github/workflows/release.yml
 //   vulns      signer-workflow=octo-org/app/.github/workflows/scan.yml
 //   https://example.com/my-stage/v1 certificate-identity=https://github.com/octo-org/app/.github/workflows/x.yml@refs/heads/main
+//   approval   signer-workflow=octo-org/app/.github/workflows/deploy.yml environment=production
 //
+// `environment` is the one option that is not a policy rule: it belongs to approval stages (the
+// human-review predicate type) and names the deployment environment the approval must have been
+// made in (repeat it for alternatives); stage-result.ts reads it.
 // A stage's rules replace the top-level rules of the same name (a scan is signed by another
 // workflow than the build) and inherit the others (repository, issuer, max-age, ...). Values
 // have no spaces (refs, workflows and identities never do; a regexp can use \s). Pure.
 
 import { ProvenanceError } from '../../errors.ts';
-import { isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
+import { HUMAN_REVIEW_V01, isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
 import type { RuleParser } from '../policy/inputs.ts';
 import { namesSigner, type Policy } from '../policy/policy.ts';
 import type { ChainStageSpec } from './types.ts';
@@ -20,6 +24,9 @@ import type { ChainStageSpec } from './types.ts';
 export const REQUIRE_CHAIN = 'require-chain';
 /** More stages than any release process has; a bound so a policy cannot ask for unbounded work. */
 export const MAX_CHAIN_STAGES = 32;
+
+/** The stage-line option naming the approval's deployment environment. */
+export const ENVIRONMENT_OPTION = 'environment';
 
 const HINT = 'Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
 
@@ -41,10 +48,18 @@ export function parseChainStages(lines: readonly string[], where: string, base: 
     seen.add(stage);
 
     const values = new Map<string, string[]>();
+    const environments: string[] = [];
     for (const token of tokens) {
       const match = /^([a-z][a-z-]*)=(.+)$/.exec(token);
       const name = match?.[1];
       if (!match || name === undefined || match[2] === undefined) throw new ProvenanceError('INPUT_INVALID', `${origin}: "${token}" is not rule=value`, HINT);
+      if (name === ENVIRONMENT_OPTION) {
+        if (!predicateTypes.includes(HUMAN_REVIEW_V01)) {
+          throw new ProvenanceError('INPUT_INVALID', `${origin}: "${ENVIRONMENT_OPTION}" applies only to an approval stage, not to "${stage}"`, 'Put environment=NAME on the approval line, e.g. "approval signer-workflow=OWNER/REPO/.github/workflows/deploy.yml environment=production"');
+        }
+        environments.push(match[2]);
+        continue;
+      }
       if (name === 'predicate-type' || name === REQUIRE_CHAIN || !Object.hasOwn(rules, name)) {
         throw new ProvenanceError('INPUT_INVALID', `${origin}: "${name}" is not a rule a stage can set`, `Stage rules: ${Object.keys(rules).filter((r) => r !== 'predicate-type').join(', ')} (the stage itself sets the predicate type)`);
       }
@@ -63,7 +78,7 @@ export function parseChainStages(lines: readonly string[], where: string, base: 
         `Add e.g. "${stage} signer-workflow=OWNER/REPO/.github/workflows/FILE.yml" (or set repository for every stage)`,
       );
     }
-    return { label: stage, title, predicateTypes, policy };
+    return { label: stage, title, predicateTypes, policy, ...(environments.length > 0 && { environments }) };
   });
 }
 

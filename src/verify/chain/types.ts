@@ -15,13 +15,19 @@ export interface ChainStageSpec {
   predicateTypes: readonly string[];
   /** The rules the stage's attestation must pass: the top-level policy with the stage's own rules over it. */
   policy: Policy;
+  /**
+   * Approval stages only (environment=NAME, repeatable): the deployment environments whose
+   * approval counts, any one of them; compared ignoring case, as GitHub names environments.
+   */
+  environments?: readonly string[];
 }
 
 /**
  * - pass: an attestation of this stage covers the artifact, passes every check and its policy,
  *   and links to the stage before (the first stage needs no link).
  * - missing: no attestation of this stage's predicate types covers the artifact.
- * - rejected: there are some, but none passes the cryptographic checks and the stage's policy.
+ * - rejected: there are some, but none passes the cryptographic checks and the stage's policy, or
+ *   none says in its own document that the stage passed (src/verify/chain/stage-result.ts).
  * - unlinked: some pass, but none links to a passing attestation of the stage before.
  * - unreached: the stage before failed, so there is nothing this stage could link to.
  *   (Its own attestations are still judged: a stage can be both.)

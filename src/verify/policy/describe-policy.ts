@@ -27,7 +27,8 @@ export function describePolicy(policy: Policy): Record<string, string | boolean 
       const rules = Object.entries(describePolicy(stage.policy))
         .filter(([name]) => name !== 'predicate-type')
         .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`);
-      return [stage.label, `(${stage.predicateTypes.join(' | ')})`, ...rules].join(' ');
+      const environments = stage.environments?.map((e) => `environment=${e}`) ?? [];
+      return [stage.label, `(${stage.predicateTypes.join(' | ')})`, ...rules, ...environments].join(' ');
     });
   }
   return out;

@@ -1,0 +1,112 @@
+// Issue #14, item 5: a VSA may claim only the build level that verified build provenance earned.
+// A custom "lint ok" attestation, signed by the genuine local identity of a GitHub-hosted job
+// through the bundled action (dist/index.js), passes a verify step whose policy asks for exactly
+// that predicate type; the VSA that step signs with vsa-path used to claim SLSA_BUILD_LEVEL_2 from
+// the lint job's runner, though no provenance was read at all. Now it says SLSA_BUILD_LEVEL_0 (the
+// build track's "lack of SLSA", a result the VSA spec lists), and the same in a chain with no
+// provenance stage; a chain whose provenance was built on a self-hosted runner gets that
+// provenance's Build L1, not the lint job's L2; honest provenance still earns Build L2.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
+import { runAction, type ActionRun } from '../../testkit/runner.ts';
+import { readBundles, statementOf, verifyWithSigstoreJs } from '../../testkit/verify.ts';
+
+let services: LocalServices;
+let scratch: string;
+let ws: string;
+
+const workflow = (file: string): string => `octo-org/octo-repo/.github/workflows/${file}`;
+const LINT = 'https://example.com/attestation/lint/v1';
+const GATE = `${workflow('deploy.yml')}@refs/tags/v1.2.0`;
+
+async function attest(bundle: string, signer: string, inputs: Record<string, string>, claims: Record<string, string> = {}): Promise<void> {
+  const ref = `${workflow(signer)}@refs/tags/v1.2.0`;
+  const defaults = services.issuer.claims;
+  services.issuer.claims = { ...defaults, workflow_ref: ref, job_workflow_ref: ref, ...claims };
+  let run: ActionRun;
+  try {
+    run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': bundle, 'attestations-api': 'false', ...inputs } });
+  } finally {
+    services.issuer.claims = defaults;
+  }
+  assert.equal(run.code, 0, `${bundle}: ${run.stdout}`);
+}
+
+/** A verify step signing a VSA as the deploy workflow; the VSA's statement, checked to verify. */
+async function gateVsa(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+  const defaults = services.issuer.claims;
+  services.issuer.claims = { ...defaults, workflow_ref: GATE, job_workflow_ref: GATE };
+  let run: ActionRun;
+  const file = `vsa-${Math.random().toString(36).slice(2)}.intoto.jsonl`;
+  try {
+    run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: {
+        mode: 'verify',
+        'subject-path': 'app.tar.gz',
+        'trusted-root': 'trusted_root.json',
+        'certificate-oidc-issuer': services.issuer.issuer,
+        repository: 'octo-org/octo-repo',
+        'attestations-api': 'false',
+        'vsa-path': file,
+        sigstore: 'signing.json',
+        ...inputs,
+      },
+    });
+  } finally {
+    services.issuer.claims = defaults;
+  }
+  assert.equal(run.code, 0, run.stdout);
+  const [vsa = assert.fail('no VSA')] = readBundles(await readFile(path.join(ws, file), 'utf8'));
+  verifyWithSigstoreJs(vsa, services.sigstore.trustedRoot, { san: `https://github.com/${GATE}`, issuer: services.issuer.issuer });
+  const statement = statementOf(vsa);
+  assert.equal(statement.predicate['verificationResult'], 'PASSED');
+  return statement.predicate;
+}
+
+before(async () => {
+  services = await startLocalServices();
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'adv-vsa-levels-'));
+  ws = await mkdtemp(path.join(scratch, 'ws-'));
+  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
+  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
+  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  // "lint ok", from a GitHub-hosted job: no provenance at all.
+  await attest('lint.sigstore.json', 'lint.yml', { 'predicate-type': LINT, predicate: JSON.stringify({ linter: 'eslint', result: 'ok' }) });
+  // Honest build provenance from a GitHub-hosted runner, and one built on a self-hosted runner that links to the lint.
+  await attest('provenance.sigstore.json', 'release.yml', {});
+  await attest('provenance-self-hosted.sigstore.json', 'release.yml', { links: 'lint.sigstore.json' }, { runner_environment: 'self-hosted' });
+});
+after(async () => {
+  await services.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('a VSA claims only the build level verified provenance earned (issue #14, item 5)', () => {
+  it('gives an artifact that passed on a "lint ok" attestation alone no build level', async () => {
+    const vsa = await gateVsa({ 'bundle-path': 'lint.sigstore.json', 'predicate-type': LINT, 'signer-workflow': workflow('lint.yml') });
+    assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_0']);
+  });
+
+  it('gives a chain with no provenance stage no build level', async () => {
+    const vsa = await gateVsa({ 'bundle-path': 'lint.sigstore.json', 'require-chain': `${LINT} signer-workflow=${workflow('lint.yml')}` });
+    assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_0']);
+  });
+
+  it('takes a chain\'s level from its provenance stage, not from the runner of the stage before it', async () => {
+    const chain = [`${LINT} signer-workflow=${workflow('lint.yml')}`, `provenance signer-workflow=${workflow('release.yml')}`].join('\n');
+    const vsa = await gateVsa({ 'bundle-path': 'lint.sigstore.json\nprovenance-self-hosted.sigstore.json', 'require-chain': chain });
+    assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_1']);
+  });
+
+  it('still gives Build L2 to provenance from a GitHub-hosted runner', async () => {
+    const vsa = await gateVsa({ 'bundle-path': 'provenance.sigstore.json', 'signer-workflow': workflow('release.yml') });
+    assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_2']);
+  });
+});
