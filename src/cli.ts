@@ -9,6 +9,7 @@ import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flag
 import { verifySettings } from './inputs/verify-settings.ts';
 import { attestSettings } from './inputs/settings.ts';
 import { policyFromInputs } from './verify/policy/index.ts';
+import { untrusted } from './output/untrusted.ts';
 import { reportText } from './verify/report.ts';
 
 const stderr = (line: string): void => {
@@ -62,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   await outcome.staged.commit();
   if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
-  for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${url}`);
+  for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${untrusted(url)}`);
   process.stdout.write(`${outcome.bundleFile}\n`);
   return 0;
 }
