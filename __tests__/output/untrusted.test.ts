@@ -109,8 +109,9 @@ describe('markdownCode() and markdownText()', () => {
     );
   });
 
-  it('plain text with every punctuation mark escaped, so no markup or HTML', () => {
-    assert.equal(markdownText('<b>[x](y)</b> *z*'), '\\<b\\>\\[x\\]\\(y\\)\\<\\/b\\> \\*z\\*');
+  it('plain text with the marks that start markup escaped, so no markup or HTML', () => {
+    assert.equal(markdownText('<b>[x](y)</b> *z*'), '\\<b\\>\\[x\\](y)\\</b\\> \\*z\\*');
+    assert.equal(markdownText('2026-12-07T17:10:02.000Z public-good'), '2026-12-07T17:10:02.000Z public-good');
     fc.assert(
       fc.property(hostile, (text) => {
         const md = markdownText(text);

@@ -66,7 +66,11 @@ export function markdownCode(text: string, max: number = UNTRUSTED_MAX_LENGTH): 
   return `\`${untrusted(text, max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }
 
-/** Untrusted text as plain Markdown: every ASCII punctuation mark backslash-escaped (CommonMark allows it for all), so nothing becomes markup or HTML. */
+/**
+ * Untrusted text as plain Markdown, mid-line: the characters that start inline markup or HTML
+ * (emphasis, code, links and images, autolinks and tags, entities, strikethrough, math, table
+ * cells) are backslash-escaped, as CommonMark allows for any punctuation.
+ */
 export function markdownText(text: string, max: number = UNTRUSTED_MAX_LENGTH): string {
-  return untrusted(text, max).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+  return untrusted(text, max).replace(/[\\`*_[\]<>&|~$!]/g, (c) => `\\${c}`);
 }
