@@ -18,6 +18,7 @@ import type { AttestSettings, PredicateSource, SigstoreSetting } from './inputs/
 import { bundleFacts } from './output/bundle-facts.ts';
 import { stageFileAtomic, type StagedFile } from './atomic-write.ts';
 import { bundleTarget, serializeBundles } from './output/bundle-files.ts';
+import { untrusted } from './output/untrusted.ts';
 import { checkWritable } from './output/writable.ts';
 import { checkPublishing } from './publish/preflight.ts';
 import type { AttestReport } from './output/summary.ts';
@@ -160,7 +161,7 @@ async function attestLinks(settings: AttestSettings, subjects: readonly Subject[
     imageNames: settings.subjects.names,
     log: rt.log,
   });
-  rt.log.info(`linking ${links.length} attestation(s): ${links.map((l) => `${l.source} (${l.predicateType})`).join(', ')}`);
+  rt.log.info(`linking ${links.length} attestation(s): ${links.map((l) => `${untrusted(l.source)} (${untrusted(l.predicateType)})`).join(', ')}`);
   return links;
 }
 

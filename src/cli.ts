@@ -8,6 +8,7 @@ import { errorLine, ProvenanceError } from './errors.ts';
 import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flags.ts';
 import { verifySettings } from './inputs/verify-settings.ts';
 import { attestSettings } from './inputs/settings.ts';
+import { untrusted } from './output/untrusted.ts';
 import { reportText } from './verify/report.ts';
 
 const stderr = (line: string): void => {
@@ -61,7 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   await outcome.staged.commit();
   if (settings.showSummary) process.stderr.write(attestSummaryText(outcome.report));
-  for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${url}`);
+  for (const url of [...published.attestationUrls, ...published.releaseAssets]) stderr(`published: ${untrusted(url)}`);
   process.stdout.write(`${outcome.bundleFile}\n`);
   return 0;
 }

@@ -9,6 +9,7 @@ import type { Runtime } from './attest.ts';
 import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
+import { untrusted } from './output/untrusted.ts';
 import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
 
 interface Places {
@@ -81,11 +82,13 @@ async function runVerify(get: InputReader): Promise<void> {
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(reportMarkdown(report)).write();
   for (const artifact of report.artifacts) {
     if (artifact.result === 'PASS') {
-      core.info(`PASS ${artifact.name}`);
+      core.info(`PASS ${untrusted(artifact.name)}`);
       continue;
     }
-    const reasons = artifact.bundles.flatMap((b) => b.failures.map((f) => `${b.source}: ${failureText(f)}`));
-    const title = `Provenance verification failed: ${artifact.name}`;
+    // Names, sources and what was found come from the bundles: one line each, through untrusted();
+    // @actions/core then escapes the annotation's message and properties as the runner expects.
+    const reasons = artifact.bundles.flatMap((b) => b.failures.map((f) => `${untrusted(b.source)}: ${failureText(f)}`));
+    const title = `Provenance verification failed: ${untrusted(artifact.name)}`;
     core.error(reasons.join('\n'), { title });
     // An image a manifest deploys is also annotated on the manifest line that names it.
     for (const use of imageUses.filter((u) => u.image === artifact.name && u.file !== '')) core.error(reasons.join('\n'), { title, file: use.file, startLine: use.line });

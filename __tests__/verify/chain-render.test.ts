@@ -142,8 +142,8 @@ describe('chainText', () => {
     const v = chain('evil\nPASS forged.tgz (sha256:00)\u001b[2J\u202e', { 1: 'rejected', 2: 'unreached', 3: 'unreached', 4: 'unreached' }, { 1: [{ check: 'signature', expected: 'a\r\nb', found: 'c' }] });
     const lines = chainText([v]).split('\n');
     assert.equal(lines.length, 1 + 5 + 4 + 1);
-    assert.equal(lines[0], `FAIL evil\\u000aPASS forged.tgz (sha256:00)\\u001b[2J\\u202e (sha256:${HEX})`);
-    assert.equal(lines[3], '  2. SBOM [sbom]: FAIL (rejected) — signature: expected a\\u000d\\u000ab, found c');
+    assert.equal(lines[0], `FAIL evil\\nPASS forged.tgz (sha256:00)\\u001b[2J\\u202e (sha256:${HEX})`);
+    assert.equal(lines[3], '  2. SBOM [sbom]: FAIL (rejected) — signature: expected a\\r\\nb, found c');
   });
 });
 

@@ -3,6 +3,7 @@
 // usually the workflow permission to grant. The token is scrubbed from anything the server echoes.
 
 import { ProvenanceError, type ErrorCode } from '../errors.ts';
+import { untrusted } from '../output/untrusted.ts';
 
 export const SERVICE = 'GitHub API';
 
@@ -43,7 +44,7 @@ export function gitHubMessage(parsed: unknown): string | undefined {
   const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
   const code = typeof first === 'object' && first !== null ? (first as { code?: unknown }).code : undefined;
   const text = [message, code].filter((s): s is string => typeof s === 'string' && s !== '').join(': ');
-  return text === '' ? undefined : text.replace(/\s+/g, ' ').slice(0, 200);
+  return text === '' ? undefined : untrusted(text.replace(/\s+/g, ' '));
 }
 
 export function isAlreadyExists(answer: Pick<Answer, 'status' | 'data'>): boolean {

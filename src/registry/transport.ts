@@ -7,6 +7,7 @@
 // (method and path, never the query or a header) and the status.
 
 import { ProvenanceError } from '../errors.ts';
+import { untrusted } from '../output/untrusted.ts';
 import { backoffDelay, isTransientStatus, networkReason, pause, requestTimeout, type RetryPolicy } from '../http/retry.ts';
 import type { Authenticator, Scope } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
@@ -150,5 +151,5 @@ async function errorDetail(response: Response): Promise<string> {
   const first: unknown = parsed.value['errors'][0];
   if (!isObject(first)) return '';
   const text = [first['code'], first['message']].filter((s): s is string => typeof s === 'string' && s !== '').join(': ');
-  return text === '' ? '' : ` (${text.replace(/\s+/g, ' ').slice(0, 160)})`;
+  return text === '' ? '' : ` (${untrusted(text.replace(/\s+/g, ' '), 160)})`;
 }

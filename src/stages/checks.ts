@@ -5,6 +5,7 @@
 
 import { ProvenanceError } from '../errors.ts';
 import { isObject } from '../json.ts';
+import { untrusted } from '../output/untrusted.ts';
 
 /** A field of a parsed JSON object, only if it is the object's own. */
 export function own(obj: Record<string, unknown>, key: string): unknown {
@@ -25,9 +26,10 @@ export function ownString(obj: Record<string, unknown>, key: string): string | u
 
 const MAX_SHOWN = 120;
 
-/** A JSON string literal of `text`, cut to a readable length. */
+/** `text` quoted as a JSON string literal would be, through untrusted() (it is read from a tool's document), cut to a readable length. */
 export function quote(text: string): string {
-  return JSON.stringify(text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text);
+  const cut = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+  return `"${untrusted(cut.replace(/["\\]/g, '\\$&'), 8 * MAX_SHOWN)}"`;
 }
 
 /** A short description of a JSON value, for "found ..." in messages. */

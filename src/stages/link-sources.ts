@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { ProvenanceError } from '../errors.ts';
 import { isObject } from '../json.ts';
 import type { Log } from '../log.ts';
+import { untrusted } from '../output/untrusted.ts';
 import type { Subject } from '../subjects/index.ts';
 import { claimedSubject, loadBundleFiles, loadedJSON, type LoadedBundle } from '../verify/bundle-files.ts';
 import { sameArtifact } from '../verify/judge.ts';
@@ -42,7 +43,7 @@ export async function resolveLinks(request: LinkRequest, subjects: readonly Subj
     for (const bundle of await loadBundleFiles(request.patterns, ctx.workspace, undefined, 'links', ctx.confined)) {
       const target = linkTargetOf(bundle, subjects);
       if (typeof target === 'string') {
-        throw new ProvenanceError('LINK_INVALID', `links: ${bundle.source} ${target}`, 'Name the bundle files of the earlier stage for these same artifacts (the bundle-path output of its attest step)');
+        throw new ProvenanceError('LINK_INVALID', `links: ${untrusted(bundle.source)} ${target}`, 'Name the bundle files of the earlier stage for these same artifacts (the bundle-path output of its attest step)');
       }
       targets.push(target);
     }
@@ -52,7 +53,7 @@ export async function resolveLinks(request: LinkRequest, subjects: readonly Subj
     if (found.length === 0) {
       throw new ProvenanceError(
         'LINK_INVALID',
-        `links: published: no attestation of ${subjects.length === 1 ? subjects[0]?.name : `these ${subjects.length} subjects`} is published ${placesRead(subjects, ctx)}`,
+        `links: published: no attestation of ${subjects.length === 1 ? untrusted(subjects[0]?.name ?? '') : `these ${subjects.length} subjects`} is published ${placesRead(subjects, ctx)}`,
         'Run the earlier stage first and publish its bundle (attestations-api, push-to-registry or upload-to-release), or name its bundle file in links',
       );
     }
@@ -65,7 +66,7 @@ export async function resolveLinks(request: LinkRequest, subjects: readonly Subj
 
 /** A link to this bundle, or why it cannot be one. */
 export function linkTargetOf(bundle: LoadedBundle, subjects: readonly Subject[]): LinkTarget | string {
-  if (bundle.failure) return `is not a bundle (${bundle.failure.found})`;
+  if (bundle.failure) return `is not a bundle (${untrusted(bundle.failure.found)})`;
   const envelope = isObject(bundle.json) ? bundle.json['dsseEnvelope'] : undefined;
   if (!isObject(envelope) || typeof envelope['payload'] !== 'string' || envelope['payloadType'] !== IN_TOTO) return 'is not a Sigstore bundle of an in-toto attestation (no DSSE envelope with an in-toto payload)';
   const payload = Buffer.from(envelope['payload'], 'base64');
@@ -110,7 +111,7 @@ function imageSubjects(subjects: readonly Subject[], names: string): Subject[] {
 function placesRead(subjects: readonly Subject[], ctx: LinkContext): string {
   const places: string[] = [];
   if (imageSubjects(subjects, ctx.imageNames).length > 0) places.push('in the image\'s registry');
-  if (ctx.githubToken !== '' && ctx.repository !== undefined) places.push(`in ${ctx.repository}'s attestations API`);
-  if (ctx.release !== undefined && ctx.repository !== undefined) places.push(`in release ${ctx.release}`);
+  if (ctx.githubToken !== '' && ctx.repository !== undefined) places.push(`in ${untrusted(ctx.repository)}'s attestations API`);
+  if (ctx.release !== undefined && ctx.repository !== undefined) places.push(`in release ${untrusted(ctx.release)}`);
   return places.length > 0 ? places.join(' or ') : 'anywhere this step can read (no image subject, and no github-token for the attestations API)';
 }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { errorLine, ProvenanceError } from '../errors.ts';
 import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
+import { failureText } from './report.ts';
 import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 
@@ -43,7 +44,7 @@ export async function verifyBundleCommand(args: readonly string[], io: CommandIO
     await verifyInvocation(invocation);
     return 0;
   } catch (err) {
-    io.stderr(`verify-bundle: ${err instanceof VerificationError ? err.message : errorLine(err)}`);
+    io.stderr(`verify-bundle: ${err instanceof VerificationError ? failureText(err.failure) : errorLine(err)}`);
     return 1;
   }
 }

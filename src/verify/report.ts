@@ -1,8 +1,11 @@
 // What verify mode tells people: per artifact PASS or FAIL, and for every bundle tried every
 // failed check with what was expected and what was found. One report object, rendered three
-// ways: JSON (a file for machines), Markdown (the job summary), text (the CLI). Pure.
+// ways: JSON (a file for machines), Markdown (the job summary), text (the CLI). Pure. The JSON
+// keeps every value as read; the text and Markdown show each one through untrusted(), since
+// names, sources, signers and what was found come from whoever made the bundles.
 
 import { oneLine, type ErrorCode } from '../errors.ts';
+import { FAILURE_FIELD_MAX, markdownCode, markdownText, untrusted } from '../output/untrusted.ts';
 import { chainMarkdown, chainText } from './chain/render.ts';
 import { chainFailure } from './chain/report.ts';
 import type { ChainVerdict } from './chain/types.ts';
@@ -56,11 +59,12 @@ export function buildReport(
   };
 }
 
-export const failureText = (f: CheckFailure): string => `${f.check}: expected ${f.expected}, found ${f.found}`;
+/** One failed check on one line: expected and found are shown through untrusted() (found is often quoted from the bundle). */
+export const failureText = (f: CheckFailure): string => `${f.check}: expected ${untrusted(f.expected, FAILURE_FIELD_MAX)}, found ${untrusted(f.found, FAILURE_FIELD_MAX)}`;
 
 const firstDigest = (d: Record<string, string>): string => {
   const [alg, hex] = Object.entries(d)[0] ?? ['', ''];
-  return `${alg}:${hex}`;
+  return untrusted(`${alg}:${hex}`);
 };
 
 export function reportText(r: VerifyReport): string {
@@ -68,23 +72,22 @@ export function reportText(r: VerifyReport): string {
   if (r.chains !== undefined) lines.push(chainText(r.chains).trimEnd());
   for (const a of r.chains === undefined ? r.artifacts : []) {
     const passing = a.bundles.find((b) => b.result === 'PASS');
-    lines.push(`${a.result} ${a.name} (${firstDigest(a.digest)})${passing ? ` — ${passing.source}, signed by ${passing.signer ?? 'a trusted key'}` : ''}`);
+    lines.push(`${a.result} ${untrusted(a.name)} (${firstDigest(a.digest)})${passing ? ` — ${untrusted(passing.source)}, signed by ${passing.signer === null ? 'a trusted key' : untrusted(passing.signer)}` : ''}`);
     if (a.result === 'FAIL') {
-      for (const b of a.bundles) for (const f of b.failures) lines.push(`  ${b.source}: ${failureText(f)}`);
+      for (const b of a.bundles) for (const f of b.failures) lines.push(`  ${untrusted(b.source)}: ${failureText(f)}`);
     }
   }
-  for (const u of r.unusedBundles) lines.push(`note: ${u.source} lists none of the artifacts${u.failure ? ` (${failureText(u.failure)})` : ''}`);
+  for (const u of r.unusedBundles) lines.push(`note: ${untrusted(u.source)} lists none of the artifacts${u.failure ? ` (${failureText(u.failure)})` : ''}`);
   const failed = r.artifacts.filter((a) => a.result === 'FAIL').length;
   lines.push(r.verified ? `verified: all ${r.artifacts.length} artifact(s) passed` : `verification FAILED for ${failed} of ${r.artifacts.length} artifact(s)`);
   return `${lines.join('\n')}\n`;
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-const code = (s: string): string => `\`${cell(s).replace(/`/g, "'")}\``;
+const code = (s: string): string => markdownCode(s, FAILURE_FIELD_MAX);
 
 /** Markdown for the job summary; large runs list failures first and cap the rows. */
 export function reportMarkdown(r: VerifyReport, maxRows = 200): string {
-  if (r.chains !== undefined) return `${chainMarkdown(r.chains, maxRows)}\nTrusted root: ${cell(r.trustedRoot)}. Checked at ${r.time}.\n`;
+  if (r.chains !== undefined) return `${chainMarkdown(r.chains, maxRows)}\nTrusted root: ${markdownText(r.trustedRoot)}. Checked at ${r.time}.\n`;
   const failed = r.artifacts.filter((a) => a.result === 'FAIL');
   const title = r.verified ? `## Provenance verified: ${r.artifacts.length} artifact(s) passed` : `## Provenance verification failed: ${failed.length} of ${r.artifacts.length} artifact(s)`;
   const rows: string[] = [];
@@ -100,7 +103,7 @@ export function reportMarkdown(r: VerifyReport, maxRows = 200): string {
   return [
     title,
     '',
-    `Trusted root: ${cell(r.trustedRoot)}. Checked at ${r.time}.`,
+    `Trusted root: ${markdownText(r.trustedRoot)}. Checked at ${r.time}.`,
     '',
     '| Artifact | Result | Bundle | Signer | Failed checks |',
     '| --- | --- | --- | --- | --- |',
@@ -165,7 +168,7 @@ export function failureLine(r: VerifyReport): string {
   const firsts = failed.map((a) => a.bundles[0]?.failures[0]);
   const shown = failed.slice(0, 3).map((a, i) => {
     const first = firsts[i];
-    return `${a.name} (${first ? failureText(first) : 'no passing bundle'})`;
+    return `${untrusted(a.name)} (${first ? failureText(first) : 'no passing bundle'})`;
   });
   const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
   const firstCheck = firsts.find((f) => f !== undefined)?.check;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ProvenanceError } from '../errors.ts';
 import type { VerifySettings } from '../inputs/verify-settings.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { FAILURE_FIELD_MAX, untrusted } from '../output/untrusted.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { readRoots, resolveInside, writeRoots, type PathRoots, type PathRules } from '../workspace.ts';
@@ -183,10 +184,9 @@ async function trustedRoots(choice: string, workspace: string, roots: PathRoots)
     return await loadTrustedRoots(trustedRootChoice(choice, workspace, roots), workspace);
   } catch (err) {
     if (!(err instanceof VerificationError)) throw err;
-    const { expected, found } = err.failure;
     throw new ProvenanceError(
       'TRUSTED_ROOT_UNAVAILABLE',
-      `trusted-root: ${choice} is not a usable trusted root: expected ${expected}, found ${found}`,
+      `trusted-root: ${choice} is not a usable trusted root: expected ${untrusted(err.failure.expected, FAILURE_FIELD_MAX)}, found ${untrusted(err.failure.found, FAILURE_FIELD_MAX)}`,
       'Use the trusted_root.json your Sigstore instance publishes, unedited (every key and certificate in it must say since when it is trusted), or public-good, github or auto',
       { cause: err },
     );

@@ -6,8 +6,10 @@
 // reduced to a short label whose characters outside a small safe set are written as Mermaid
 // entity codes (#60; for <), so no input can end a label, start a directive (%%{init}%%), add a
 // node, edge or class, close the Markdown fence, or reach the page as HTML. Node ids are
-// generated (a0, a0s1, ...), never derived from names.
+// generated (a0, a0s1, ...), never derived from names. In the text and the table every such
+// string goes through untrusted() (src/output/untrusted.ts).
 
+import { FAILURE_FIELD_MAX, markdownCode, untrusted } from '../../output/untrusted.ts';
 import { failureText } from '../report.ts';
 import type { ChainVerdict, StageResult, StageStatus } from './types.ts';
 
@@ -38,22 +40,21 @@ function linkLabel(status: StageStatus, first: boolean): string {
 // ---------------------------------------------------------------------------------------------
 // Text (CLI)
 
-/** Control characters (newlines, ANSI escapes) and bidi overrides, which could forge lines or reorder text in a terminal. */
+/** Control characters (newlines, ANSI escapes) and bidi overrides: in a Mermaid label they become U+FFFD. */
 const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-const plain = (s: string): string => s.replace(UNPRINTABLE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 
 /** Per artifact PASS or FAIL, then each stage in order with, between stages, whether the link holds. */
 export function chainText(verdicts: readonly ChainVerdict[]): string {
   const lines: string[] = [];
   for (const v of verdicts) {
-    lines.push(`${v.passed ? 'PASS' : 'FAIL'} ${plain(v.artifact.name)} (${plain(firstDigest(v.artifact.digest))})`);
+    lines.push(`${v.passed ? 'PASS' : 'FAIL'} ${untrusted(v.artifact.name)} (${untrusted(firstDigest(v.artifact.digest))})`);
     v.stages.forEach((s, i) => {
       if (i > 0) lines.push(`     ${s.status === 'pass' ? '↓' : '✗'} ${linkLabel(s.status, false)}`);
-      const head = `  ${i + 1}. ${plain(stageName(s))}`;
+      const head = `  ${i + 1}. ${untrusted(stageName(s))}`;
       if (s.status === 'pass') {
-        lines.push(`${head}: pass — ${s.attestation ? plain(s.attestation.signer ?? 'a trusted key') : 'no attestation shown'}`);
+        lines.push(`${head}: pass — ${s.attestation ? untrusted(s.attestation.signer ?? 'a trusted key') : 'no attestation shown'}`);
       } else {
-        const why = s.failures.map((f) => plain(failureText(f))).join('; ');
+        const why = s.failures.map(failureText).join('; ');
         lines.push(`${head}: FAIL (${s.status})${why ? ` — ${why}` : ''}`);
       }
     });
@@ -186,8 +187,7 @@ export function chainMermaid(verdicts: readonly ChainVerdict[], maxArtifacts = 2
 // ---------------------------------------------------------------------------------------------
 // Markdown (job summary)
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-const code = (s: string): string => (s === '' ? '' : `\`${cell(s).replace(/`/g, "'")}\``);
+const code = (s: string): string => markdownCode(s, FAILURE_FIELD_MAX);
 
 /** Heading, the graph, and one table row per stage; failing artifacts first, at most maxRows rows. */
 export function chainMarkdown(verdicts: readonly ChainVerdict[], maxRows = 200): string {

@@ -2,6 +2,7 @@
 // summary table, annotations, the failure line and summary attestations treat a chain like any
 // other verification: each stage is one "bundle tried", with the stage named in its source. Pure.
 
+import { FAILURE_FIELD_MAX, untrusted } from '../../output/untrusted.ts';
 import type { ArtifactVerdict } from '../judge.ts';
 import type { CheckFailure } from '../types.ts';
 import type { ChainVerdict } from './types.ts';
@@ -27,7 +28,7 @@ export function chainFailure(verdicts: readonly ChainVerdict[]): { line: string;
   const shown = failed.slice(0, 3).map((v) => {
     const stage = v.stages.find((s) => s.status !== 'pass');
     const first = stage?.failures[0];
-    return `${v.artifact.name}: stage "${stage?.label ?? '?'}" ${stage?.status ?? 'failed'}${first ? ` (${first.check}: expected ${first.expected}, found ${first.found})` : ''}`;
+    return `${untrusted(v.artifact.name)}: stage "${untrusted(stage?.label ?? '?')}" ${stage?.status ?? 'failed'}${first ? ` (${first.check}: expected ${untrusted(first.expected, FAILURE_FIELD_MAX)}, found ${untrusted(first.found, FAILURE_FIELD_MAX)})` : ''}`;
   });
   const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
   const first = failed[0]?.stages.find((s) => s.status !== 'pass')?.failures[0];

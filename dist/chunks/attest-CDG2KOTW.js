@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{b as a,c as b,d as c}from"./chunk-5YAE4AFV.js";import"./chunk-4O2AQRFK.js";import"./chunk-TFWLKAVL.js";import"./chunk-TS7THQRU.js";import"./chunk-D2UO3ZXS.js";import"./chunk-VA6IPDRV.js";import"./chunk-MW4HNMAT.js";import"./chunk-DALG4BIT.js";import"./chunk-LVKSSYFB.js";import"./chunk-22FE7PZF.js";import"./chunk-M4CYCREE.js";import"./chunk-2SV2D7TC.js";import"./chunk-GDG3PG5E.js";import"./chunk-NYJD5YM2.js";import"./chunk-H47OZVTQ.js";import"./chunk-V74YULKK.js";import"./chunk-VHHJSVT5.js";import"./chunk-EAI5BVFA.js";import"./chunk-3IJ7ERXY.js";export{c as attest,a as openSigningSession,b as signStatements};
