@@ -864,7 +864,7 @@ export const CASES: readonly CatalogueCase[] = [
     exit: 1,
     kind: 'verification',
     leaves: 'report',
-    message: /^provenance verification failed for 1 of 1 artifact\(s\): app\.bin \(max-age: expected signed within 1s, found signed \S+ \(\d+s ago\)\)\. To fix: the signature is older than max-age allows.*\[VERIFICATION_FAILED\]$/,
+    message: /^provenance verification failed for 1 of 1 artifact\(s\): app\.bin \(max-age: expected signed within 1s, found signed \S+ \((?:\d+[dhm] )*\d+s ago\)\)\. To fix: the signature is older than max-age allows.*\[VERIFICATION_FAILED\]$/,
     example: 'provenance verification failed for 1 of 1 artifact(s): app.bin (max-age: expected signed within 1s, found signed 2026-11-02T10:00:00.000Z (5s ago)). To fix: the signature is older than max-age allows: rebuild and re-attest, or relax max-age [VERIFICATION_FAILED]',
     cause: 'max-age counts from the time the log or timestamp authority saw the signature, not from the release date.',
     fix: 'Re-attest (rebuild) the artifact, or relax max-age.',

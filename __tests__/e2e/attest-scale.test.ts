@@ -50,7 +50,7 @@ function writeTree(ws: string): Map<string, string> {
   return names;
 }
 
-it('attests 100,000 files: each a subject once, split into ceil(n / 1024) signed statements, digests as sha256sum', { timeout: 120_000 }, async () => {
+it('attests 100,000 files: each a subject once, split into ceil(n / 1024) signed statements, digests as sha256sum', { timeout: 300_000 }, async () => {
   const ws = await mkdtemp(path.join(scratch, 'ws-'));
   const files = writeTree(ws);
   await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
