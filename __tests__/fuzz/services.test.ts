@@ -313,7 +313,7 @@ void describe('fuzz: registry answers', () => {
         // Annotation names are the registry's: one named like a prototype member is data or absent, never a function.
         const annotations = [parseDescriptor(v)?.annotations, parseImageManifest(v)?.annotations, ...(parseIndexEntries(v) ?? []).map((d) => d.annotations)];
         for (const record of annotations) {
-          for (const key of PROTOTYPE_KEYS) {
+          for (const key of PROTOTYPE_KEYS as readonly string[]) {
             const found = record?.[key];
             if (found !== undefined && typeof found !== 'string') throw new Error(`annotations.${key} reads as a ${typeof found}`);
           }
