@@ -25,7 +25,7 @@ import type { AttestReport } from './output/summary.ts';
 import { parseDocument, parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
 import { buildStatements, statementBytes, type Statement } from './provenance/statement.ts';
-import { MAX_SIGNING_CONFIG_BYTES, planForChoice, planFromSigningConfig, type SigningPlan } from './signing/instance.ts';
+import { MAX_SIGNING_CONFIG_BYTES, planForChoice, planFromSigningConfig, type InstanceChoice, type SigningPlan } from './signing/instance.ts';
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { stagePredicate, type StageContext } from './stages/index.ts';
 import { withLinks, type LinkTarget } from './stages/links.ts';
@@ -63,9 +63,12 @@ export interface SigningSession {
 }
 
 export async function openSigningSession(setting: SigstoreSetting, rt: Runtime): Promise<SigningSession> {
+  // A SigningConfig is read and checked before the token is requested: one naming a service the
+  // token must not be sent to (plain http off loopback) ends the run with no token in hand.
+  const planFor = await signingPlanner(setting, rt);
   // The token is never logged, so it is not passed to add-mask either (that would print it).
   const token = await verifyToken(await requestToken(rt.env), rt.env);
-  const plan = await signingPlan(setting, token, rt);
+  const plan = planFor(token);
   const identity = jobIdentityProvider(token, rt.env);
   return { token, plan, signer: rt.signerFor?.(plan, identity) ?? sigstoreSigner(plan, identity) };
 }
@@ -222,21 +225,36 @@ async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv)
   return { predicateType: SLSA_PROVENANCE_V1, predicate };
 }
 
-async function signingPlan(setting: SigstoreSetting, token: IdentityToken, rules: PathRules): Promise<SigningPlan> {
-  if (setting.kind === 'choice') {
-    if (setting.choice === 'auto' && token.github === undefined) {
-      // Only a verified GitHub job token says whether the repository is public; guessing "public"
-      // would publish names in a permanent log, and GitHub's instance refuses other identities.
-      throw new ProvenanceError(
-        'SIGSTORE_CONFIG_INVALID',
-        `sigstore: auto picks the instance from a GitHub Actions token's repository_visibility, but this identity was issued by ${typeof token.payload.iss === 'string' ? token.payload.iss : 'an unknown issuer'}`,
-        'Set sigstore to public-good (the public log: everything signed is published) or to the SigningConfig .json of your own Sigstore instance',
-      );
-    }
-    const visibility = token.payload['repository_visibility'];
-    return planForChoice(setting.choice, typeof visibility === 'string' ? visibility : undefined);
+/**
+ * How the plan is made once the token is there: a SigningConfig is read and checked now, with no
+ * token involved; a choice waits for the token, since `auto` follows its repository visibility.
+ */
+async function signingPlanner(setting: SigstoreSetting, rules: PathRules): Promise<(token: IdentityToken) => SigningPlan> {
+  if (setting.kind === 'signing-config') {
+    const plan = await signingConfigPlan(setting.path, rules);
+    return () => plan;
   }
-  const file = resolveInside('sigstore', setting.path, rules.workspace, readRoots(rules));
+  return (token) => choicePlan(setting.choice, token);
+}
+
+/** The instance a `sigstore` choice names. */
+function choicePlan(choice: InstanceChoice, token: IdentityToken): SigningPlan {
+  if (choice === 'auto' && token.github === undefined) {
+    // Only a verified GitHub job token says whether the repository is public; guessing "public"
+    // would publish names in a permanent log, and GitHub's instance refuses other identities.
+    throw new ProvenanceError(
+      'SIGSTORE_CONFIG_INVALID',
+      `sigstore: auto picks the instance from a GitHub Actions token's repository_visibility, but this identity was issued by ${typeof token.payload.iss === 'string' ? token.payload.iss : 'an unknown issuer'}`,
+      'Set sigstore to public-good (the public log: everything signed is published) or to the SigningConfig .json of your own Sigstore instance',
+    );
+  }
+  const visibility = token.payload['repository_visibility'];
+  return planForChoice(choice, typeof visibility === 'string' ? visibility : undefined);
+}
+
+/** The instance a SigningConfig file describes, read and checked with no token involved. */
+async function signingConfigPlan(configPath: string, rules: PathRules): Promise<SigningPlan> {
+  const file = resolveInside('sigstore', configPath, rules.workspace, readRoots(rules));
   let json: unknown;
   try {
     const { size } = await stat(file);
@@ -244,7 +262,7 @@ async function signingPlan(setting: SigstoreSetting, token: IdentityToken, rules
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError('SIGSTORE_CONFIG_INVALID', `sigstore: cannot read SigningConfig ${setting.path}: ${reason}`, 'Give the path of a SigningConfig JSON file inside the workspace');
+    throw new ProvenanceError('SIGSTORE_CONFIG_INVALID', `sigstore: cannot read SigningConfig ${configPath}: ${reason}`, 'Give the path of a SigningConfig JSON file inside the workspace');
   }
   return planFromSigningConfig(json, path.basename(file));
 }

@@ -30,3 +30,27 @@ export function exceedsDepth(value: unknown, max: number): boolean {
   }
   return false;
 }
+
+/**
+ * A property of parsed JSON only when it is the object's own. Keys taken from data (a digest's
+ * algorithm, an annotation's name) may be `constructor`, `toString` or `__proto__`: a plain
+ * `obj[key]` would answer those from Object.prototype with a function.
+ */
+export function ownValue(obj: object, key: string): unknown {
+  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * A record for keys taken from data: without a prototype, so `__proto__` and `constructor` are
+ * keys like any other (assigning `__proto__` to a plain object would replace its prototype).
+ */
+export function dataRecord<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+/** The string-valued entries of a parsed JSON object, as a prototype-free record (digests, annotations). */
+export function stringRecord(value: Record<string, unknown>): Record<string, string> {
+  return dataRecord(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

@@ -195,6 +195,22 @@ export const CASES: readonly CatalogueCase[] = [
     code: 'INPUT_CONFLICT',
   },
   {
+    id: 'verify-builder-without-source',
+    area: 'inputs',
+    title: 'I verify with builder-id (or signer-repository) and no repository',
+    mode: 'verify',
+    inputs: { ...GATE, repository: '', 'signer-workflow': '', 'builder-id': 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0' },
+    exit: 1,
+    kind: 'input',
+    message: /^verify mode: builder-id "https:\/\/github\.com\/slsa-framework\/[^"]+" names the workflow that signs, not the repository it builds, and neither repository nor owner is set, so provenance built by any repository that calls that workflow would pass\. Add "repository: OWNER\/REPO" \(or "owner: OWNER"\) .*\[INPUT_CONFLICT\]$/,
+    example:
+      'verify mode: builder-id "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0" names the workflow that signs, not the repository it builds, and neither repository nor owner is set, so provenance built by any repository that calls that workflow would pass. Add "repository: OWNER/REPO" (or "owner: OWNER") for the source you deploy, as gh attestation verify requires --repo or --owner [INPUT_CONFLICT]',
+    cause:
+      'A builder such as slsa-github-generator is a reusable workflow: any repository can call it, and the certificate then names the caller as the source. builder-id and signer-repository say who built, not what was built, so alone they would pass provenance that another repository built with the same builder. signer-workflow alone is accepted and read as that workflow in its own repository.',
+    fix: 'Add repository (or owner) naming the source repository you deploy from, to the step, the policy file, or each require-chain stage that sets builder-id or signer-repository.',
+    code: 'INPUT_CONFLICT',
+  },
+  {
     id: 'verify-without-bundles',
     area: 'inputs',
     title: 'I verify files but did not say where the bundles are',

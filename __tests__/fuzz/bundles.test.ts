@@ -31,7 +31,8 @@ import { parseChainStages } from '../../src/verify/chain/spec.ts';
 import { POLICY_RULES } from '../../src/verify/policy/index.ts';
 import { linkTargetOf } from '../../src/stages/link-sources.ts';
 import { ATTEST_CERT, ATTEST_STATEMENT, GENERATOR_CERT, GENERATOR_STATEMENT, NPM_CERT, NPM_STATEMENT, SIGNED_AT } from '../verify/policy/fixtures.ts';
-import { anyJson, deepJSON, fuzz, fuzzAsync, linesOf, mutated, mutatedText, nastyString, refusesQuickly } from './harness.ts';
+import { anyJson, deepJSON, fuzz, fuzzAsync, linesOf, mutated, mutatedText, nastyString, prototypeKey, PROTOTYPE_KEYS, refusesQuickly, withOwnKey } from './harness.ts';
+import { requireSubject } from '../../src/verify/crypto/statement.ts';
 import { loadTrustedRoots } from '../../src/verify/trust/load.ts';
 
 const HAPPY = ['happy-path-v0.1', 'happy-path-v0.2', 'happy-path-v0.3', 'happy-path-v0.3-new-mediaType', 'happy-path-intoto-in-dsse-v3', 'managed-key-happy-path', 'rekor2-happy-path', 'rekor2-dsse-happy-path', 'rekor2-timestamp-with-embedded-cert'];
@@ -151,7 +152,8 @@ void describe('fuzz: bundles', () => {
     const statement = { _type: 'https://in-toto.io/Statement/v1', predicateType: 'https://slsa.dev/provenance/v1', subject: [{ name: 5, digest: { sha256: 5, sha512: 'B'.repeat(128) } }] };
     const bundle = { dsseEnvelope: { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(statement)).toString('base64') } };
     const claim = claimedStatement(bundle);
-    assert.deepEqual(claim.subjects, [{ name: '', digest: { sha512: 'B'.repeat(128) } }]);
+    // Digests read from bundles are prototype-free records: compared by their entries.
+    assert.deepEqual(claim.subjects.map((s) => ({ name: s.name, digest: { ...s.digest } })), [{ name: '', digest: { sha512: 'B'.repeat(128) } }]);
     const artifacts = [{ name: 'a', digest: { sha256: 'a'.repeat(64), sha512: 'b'.repeat(128) } }];
     const outcome: BundleOutcome = { source: 's', verified: undefined, failure: { check: 'signature', expected: 'x', found: 'y' }, claimed: claim.subjects };
     assert.equal(judgeArtifacts(artifacts, [outcome], () => [])[0]?.attempts.length, 1);
@@ -221,6 +223,83 @@ void describe('fuzz: bundles', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// Issue #14, item 7: keys named like Object.prototype's members in what a bundle signs. Every
+// subject digest gets some (beside its real algorithms), mutations add more to predicate fields,
+// and the statement then goes every way verify mode and links take it, claimed and verified.
+void describe('fuzz: prototype-named keys in statements', () => {
+  interface RawStatement {
+    subject?: unknown;
+  }
+  const bases: unknown[] = [ATTEST_STATEMENT, NPM_STATEMENT, GENERATOR_STATEMENT, ...statements];
+  const keyed: fc.Arbitrary<unknown> = fc
+    .tuple(mutated(bases, 3), fc.array(fc.tuple(prototypeKey, fc.constantFrom('a'.repeat(64), 'f'.repeat(128), 'x')), { minLength: 1, maxLength: PROTOTYPE_KEYS.length }))
+    .map(([statement, keys]) => {
+      const subjects = (statement as RawStatement | undefined)?.subject;
+      if (!Array.isArray(subjects)) return statement;
+      (statement as RawStatement).subject = subjects.map((s: unknown) => {
+        const digest = typeof s === 'object' && s !== null ? (s as Record<string, unknown>)['digest'] : undefined;
+        if (typeof digest !== 'object' || digest === null || Array.isArray(digest)) return s;
+        return { ...(s as object), digest: keys.reduce<Record<string, unknown>>((d, [k, v]) => withOwnKey(d, k, v), digest as Record<string, unknown>) };
+      });
+      return statement;
+    });
+  const chain = parseChainStages(['provenance', 'sbom'], 'require-chain', { repository: 'octo-org/octo-repo' }, POLICY_RULES, true);
+
+  void it('judgeArtifacts, judgeChains, unusedBundles, linkTargetOf and requireSubject read them as data: no crash, and the real digest still matches', () => {
+    fuzz(
+      'prototype keys (claimed and verified statements)',
+      keyed,
+      (value) => {
+        const payload = Buffer.from(JSON.stringify(value) ?? '');
+        const bundle = { dsseEnvelope: { payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64') } };
+        // Artifacts named by the subjects' real sha256, so every comparison is reached.
+        const raw = (value as RawStatement | undefined)?.subject;
+        const artifacts = (Array.isArray(raw) ? raw : []).flatMap((s: unknown, i) => {
+          const digest = typeof s === 'object' && s !== null ? (s as Record<string, unknown>)['digest'] : undefined;
+          const hex = typeof digest === 'object' && digest !== null && Object.hasOwn(digest, 'sha256') ? (digest as Record<string, unknown>)['sha256'] : undefined;
+          return typeof hex === 'string' ? [{ name: `a${i}`, digest: { sha256: hex } }] : [];
+        });
+        const claim = claimedStatement(bundle);
+        const claimed: BundleOutcome = { source: 'claimed', verified: undefined, failure: { check: 'signature', expected: 'x', found: 'y' }, claimed: claim.subjects, ...(claim.predicateType === undefined ? {} : { claimedPredicateType: claim.predicateType }) };
+        const outcomes = [claimed];
+        let statement;
+        try {
+          statement = statementOf({ payloadType: 'application/vnd.in-toto+json', payload, signatures: [] });
+        } catch (err) {
+          if (!(err instanceof VerificationError)) throw err;
+        }
+        if (statement !== undefined) outcomes.push({ source: 'verified', verified: { certificate: ATTEST_CERT, signedAt: SIGNED_AT, statement, messageDigest: undefined, statementDigest: 'b'.repeat(64) }, failure: undefined, claimed: claim.subjects });
+        const verdicts = judgeArtifacts(artifacts, outcomes, (b) => evaluatePolicy({ repository: 'octo-org/octo-repo' }, b, SIGNED_AT));
+        unusedBundles(artifacts, outcomes);
+        judgeChains(artifacts, outcomes, chain, SIGNED_AT);
+        linkTargetOf({ source: 'fuzz', json: bundle, failure: undefined }, artifacts);
+        for (const [i, artifact] of artifacts.entries()) {
+          if (statement === undefined) continue;
+          // The keys beside sha256 are algorithms the artifact lacks: they neither match nor hide the match.
+          const covered = verdicts[i]?.attempts.some((a) => a.source === 'verified');
+          const listed = statement.subject.some((s) => Object.hasOwn(s.digest, 'sha256') && s.digest['sha256']?.toLowerCase() === artifact.digest.sha256.toLowerCase());
+          if (listed && /^[0-9a-f]{64}$/i.test(artifact.digest.sha256)) {
+            assert.ok(covered, `artifact ${artifact.digest.sha256} is a subject but no verified attempt covers it`);
+            requireSubject(statement, { digest: { algorithm: 'sha256', hex: artifact.digest.sha256 } });
+          }
+        }
+      },
+      { seed: 7110, numRuns: 600 },
+    );
+  });
+
+  void it('regression: a subject digest keyed __proto__, constructor and toString beside sha256 matches by sha256 alone', () => {
+    const hex = 'e'.repeat(64);
+    const digest = JSON.parse(`{"__proto__": "${'a'.repeat(64)}", "constructor": "x", "toString": "y", "sha256": "${hex}"}`) as Record<string, string>;
+    const statement = statementOf({ payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify({ ...ATTEST_STATEMENT, subject: [{ name: 'a', digest }] })), signatures: [] });
+    assert.ok(statement);
+    assert.deepEqual(Object.keys(statement.subject[0]?.digest ?? {}).sort(), ['__proto__', 'constructor', 'sha256', 'toString']);
+    const outcome: BundleOutcome = { source: 'v', verified: { certificate: ATTEST_CERT, signedAt: SIGNED_AT, statement, messageDigest: undefined }, failure: undefined, claimed: [] };
+    const [verdict] = judgeArtifacts([{ name: 'a', digest: { sha256: hex } }], [outcome], () => []);
+    assert.equal(verdict?.passed, true);
   });
 });
 

@@ -148,6 +148,24 @@ export const nastyString = (maxLength = 40): fc.Arbitrary<string> => fc.string({
 
 export const anyJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 4, stringUnit: nastyChar });
 
+/**
+ * Names Object.prototype answers for: as keys of parsed JSON (a digest's algorithm, a predicate
+ * field, an annotation) they must be read as data, never as the prototype's function (issue #14, item 7).
+ */
+export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
+
+export const prototypeKey: fc.Arbitrary<string> = fc.constantFrom(...PROTOTYPE_KEYS);
+
+/** What such a key holds: a hex string (so a digest reader keeps it) or any JSON. */
+const prototypeKeyValue: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom('a'.repeat(64), 'B'.repeat(64), ''), anyJson);
+
+/** An own, enumerable property even for `__proto__` (plain assignment would set the prototype). */
+export function withOwnKey(value: Record<string, unknown>, key: string, item: unknown): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...value };
+  Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
 /** Text with lines: many parsers here are line-based. */
 export const linesOf = (line: fc.Arbitrary<string>, maxLines = 12): fc.Arbitrary<string> =>
   fc.tuple(fc.array(line, { maxLength: maxLines }), fc.constantFrom('\n', '\r\n')).map(([lines, eol]) => lines.join(eol));
@@ -193,7 +211,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.oneof(nastyString(), fc.constantFrom('', '0', '-1', 'true', 'null', '1e999', 'x'.repeat(5000), 'sha256:', '__proto__')).map((value): Mutation => ({ kind: 'string', value })),
   fc.tuple(fc.nat(), fc.string({ unit: nastyChar, minLength: 1, maxLength: 3 })).map(([at, insert]): Mutation => ({ kind: 'tweak', at, insert })),
   fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, 2 ** 53, Number.MAX_VALUE, -0)).map((value): Mutation => ({ kind: 'number', value })),
-  fc.tuple(fc.oneof(nastyString(12), fc.constantFrom('__proto__', 'constructor', 'toString')), anyJson).map(([key, value]): Mutation => ({ kind: 'addKey', key, value })),
+  fc.tuple(fc.oneof(nastyString(12), prototypeKey), anyJson).map(([key, value]): Mutation => ({ kind: 'addKey', key, value })),
+  // Weighted like the others, but always a prototype name, and aimed at objects (see mutated()).
+  fc.tuple(prototypeKey, prototypeKeyValue).map(([key, value]): Mutation => ({ kind: 'addKey', key, value })),
 );
 
 function retyped(value: unknown): unknown {
@@ -237,11 +257,7 @@ function applyAt(root: unknown, path: Path, m: Mutation): unknown {
       case 'number':
         return m.value;
       case 'addKey':
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-          const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-          Object.defineProperty(copy, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-          return copy;
-        }
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) return withOwnKey(value as Record<string, unknown>, m.key, m.value);
         return value;
     }
   };
@@ -282,10 +298,14 @@ export function mutated(bases: readonly unknown[], maxMutations = 4): fc.Arbitra
     .map(([which, mutations]) => {
       let value = clone(bases[which]);
       for (const [at, m] of mutations) {
-        // String mutations go to string fields: that is where text handling breaks.
+        // String mutations go to string fields, added keys to objects: that is where text handling and lookups break.
         const all = pathsOf(value);
-        const strings = m.kind === 'string' || m.kind === 'tweak' ? all.filter((p) => typeof valueAt(value, p) === 'string') : [];
-        const paths = strings.length > 0 ? strings : all;
+        const isObjectAt = (p: Path): boolean => {
+          const v = valueAt(value, p);
+          return typeof v === 'object' && v !== null && !Array.isArray(v);
+        };
+        const aimed = m.kind === 'string' || m.kind === 'tweak' ? all.filter((p) => typeof valueAt(value, p) === 'string') : m.kind === 'addKey' ? all.filter(isObjectAt) : [];
+        const paths = aimed.length > 0 ? aimed : all;
         const path = paths[at % paths.length] ?? [];
         value = applyAt(value, path, m);
       }

@@ -24,7 +24,7 @@ import { nextPage } from '../../src/registry/repository.ts';
 import { claimedStatement, parseBundleText } from '../../src/verify/bundle-files.ts';
 import { caseBundle } from '../verify/crypto/corpus.ts';
 import { dsseBundle } from '../github/helpers.ts';
-import { anyJson, deepJSON, fuzz, fuzzAsync, mutated, nastyString } from './harness.ts';
+import { anyJson, deepJSON, fuzz, fuzzAsync, mutated, nastyString, PROTOTYPE_KEYS } from './harness.ts';
 
 const QUICK: RetryPolicy = { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2_000 };
 const sha256 = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -310,9 +310,14 @@ void describe('fuzz: registry answers', () => {
       'oci.ts parsers',
       value,
       (v) => {
-        parseDescriptor(v);
-        parseImageManifest(v);
-        parseIndexEntries(v);
+        // Annotation names are the registry's: one named like a prototype member is data or absent, never a function.
+        const annotations = [parseDescriptor(v)?.annotations, parseImageManifest(v)?.annotations, ...(parseIndexEntries(v) ?? []).map((d) => d.annotations)];
+        for (const record of annotations) {
+          for (const key of PROTOTYPE_KEYS as readonly string[]) {
+            const found = record?.[key];
+            if (found !== undefined && typeof found !== 'string') throw new Error(`annotations.${key} reads as a ${typeof found}`);
+          }
+        }
       },
       { seed: 7302, numRuns: 1500 },
     );

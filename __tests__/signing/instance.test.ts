@@ -57,3 +57,25 @@ describe('planFromSigningConfig', () => {
     });
   }
 });
+
+describe('planFromSigningConfig: plain http (issue #14, item 6)', () => {
+  for (const [key, url] of [
+    ['caUrls', 'http://fulcio.example'],
+    ['rekorTlogUrls', 'http://rekor.example'],
+    ['tsaUrls', 'http://tsa.example'],
+    ['caUrls', 'http://localhost.example'],
+    ['caUrls', 'http://127.0.0.1.nip.io'],
+  ] as const) {
+    it(`refuses ${key} ${url}: the token would cross a network in cleartext`, () => {
+      assert.throws(
+        () => planFromSigningConfig(config({ [key]: [svc(url)] }), 'signing.json'),
+        (err: Error & { code?: string }) => err.code === 'SIGSTORE_CONFIG_INVALID' && err.message.includes(`${key}[0].url "${url}", plain http to a host that is not loopback`),
+      );
+    });
+  }
+  it('accepts plain http on loopback, and https anywhere', () => {
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:2']) {
+      assert.equal(planFromSigningConfig(config({ caUrls: [svc(url)] }), 'signing.json').fulcioURL, url);
+    }
+  });
+});

@@ -3,6 +3,7 @@
 // the API indexes it under, which is how we look for a stored copy.
 
 import { ProvenanceError } from '../errors.ts';
+import { ownValue } from '../json.ts';
 
 export interface BundleIdentity {
   signature: string; // base64, as in dsseEnvelope.signatures[0].sig
@@ -45,7 +46,7 @@ function firstSubjectDigest(payload: string): string | undefined {
 }
 
 function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'object' && value !== null ? ownValue(value, key) : undefined;
 }
 
 /** `sha256:<hex>` or bare hex, as a user may write it; lowercase hex back, or an error naming the value. */

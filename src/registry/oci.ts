@@ -1,9 +1,9 @@
 // The OCI shapes we read and write: descriptors, image manifests and indexes. Registry JSON is parsed
 // here into these types, keeping only what is well-formed, so the rest of the folder never handles
-// `unknown`. Digests are always sha256, computed by us over the exact bytes.
+// `unknown`; annotations are prototype-free records, their names being the registry's. Digests are always sha256, computed by us over the exact bytes.
 
 import { createHash } from 'node:crypto';
-import { isObject } from '../json.ts';
+import { dataRecord, isObject, stringRecord } from '../json.ts';
 
 export interface Descriptor {
   mediaType: string;
@@ -31,8 +31,7 @@ export function parseDescriptor(value: unknown): Descriptor | undefined {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
   const descriptor: Descriptor = { mediaType, digest, size };
   if (typeof artifactType === 'string') descriptor.artifactType = artifactType;
-  const strings = stringRecord(annotations);
-  if (strings !== undefined) descriptor.annotations = strings;
+  if (isObject(annotations)) descriptor.annotations = stringRecord(annotations);
   return descriptor;
 }
 
@@ -52,7 +51,7 @@ export function parseImageManifest(value: unknown): ImageManifest | undefined {
     config: parseDescriptor(value['config']),
     layers: value['layers'].map(parseDescriptor).filter((d) => d !== undefined),
     subject: parseDescriptor(value['subject']),
-    annotations: stringRecord(value['annotations']) ?? {},
+    annotations: isObject(value['annotations']) ? stringRecord(value['annotations']) : dataRecord<string>(),
   };
 }
 
@@ -60,11 +59,4 @@ export function parseImageManifest(value: unknown): ImageManifest | undefined {
 export function parseIndexEntries(value: unknown): Descriptor[] | undefined {
   if (!isObject(value) || !Array.isArray(value['manifests'])) return undefined;
   return value['manifests'].map(parseDescriptor).filter((d) => d !== undefined);
-}
-
-function stringRecord(value: unknown): Record<string, string> | undefined {
-  if (!isObject(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-  return out;
 }

@@ -1,8 +1,11 @@
 // Which Sigstore instance signs: the `sigstore` input resolved to concrete service URLs.
 // public-good (Fulcio + Rekor) for public repositories, GitHub's instance (Fulcio + RFC 3161
 // timestamps, no public log) for private ones, or any instance described by a SigningConfig file.
+// A SigningConfig's services must be https (plain http only on loopback): Fulcio is sent the job's
+// sigstore-audience token, which anyone on the path could replay at public-good Fulcio.
 
 import { ProvenanceError } from '../errors.ts';
+import { isLoopbackURL } from '../http/loopback.ts';
 
 export interface SigningPlan {
   instance: 'public-good' | 'github' | 'custom';
@@ -72,7 +75,7 @@ export function planFromSigningConfig(json: unknown, source: string, now = Date.
   const config = json as Record<string, unknown>;
   if (config['mediaType'] !== SIGNING_CONFIG_MEDIA_TYPE) return fail(`mediaType is ${JSON.stringify(config['mediaType'])}`);
   const pick = (key: string, maxVersion: number): Service | undefined =>
-    services(config[key], key, fail)
+    services(config[key], key, fail, source)
       .filter((s) => s.majorApiVersion >= 1 && s.majorApiVersion <= maxVersion && s.start <= now && (s.end === undefined || s.end > now))
       .sort((a, b) => b.start - a.start)[0];
 
@@ -89,13 +92,23 @@ export function planFromSigningConfig(json: unknown, source: string, now = Date.
   };
 }
 
-function services(value: unknown, key: string, fail: (what: string) => never): Service[] {
+/** Refused as the GitHub API settings are: a token must not cross a network in cleartext. */
+function cleartext(field: string, url: string, source: string): ProvenanceError {
+  return new ProvenanceError(
+    'SIGSTORE_CONFIG_INVALID',
+    `sigstore: ${source} names ${field} "${url}", plain http to a host that is not loopback, where the job's OIDC token for Sigstore would be sent in cleartext`,
+    'Give every Fulcio, Rekor and TSA URL in the SigningConfig as https (plain http only for 127.0.0.1, localhost or [::1])',
+  );
+}
+
+function services(value: unknown, key: string, fail: (what: string) => never, source: string): Service[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return fail(`${key} is not a list`);
   return value.map((entry: unknown, i): Service => {
     const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const url = e['url'];
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return fail(`${key}[${i}].url is not an http(s) URL`);
+    if (url.startsWith('http://') && !isLoopbackURL(url)) throw cleartext(`${key}[${i}].url`, url, source);
     const validFor = (e['validFor'] ?? {}) as Record<string, unknown>;
     const start = typeof validFor['start'] === 'string' ? Date.parse(validFor['start']) : Number.NaN;
     if (Number.isNaN(start)) return fail(`${key}[${i}].validFor.start is missing or not a time`);

@@ -15,7 +15,7 @@
 // - any other predicate: the extension field LINKS_FIELD (a URI, as in-toto's parsing rules
 //   require of extension fields), holding the same ResourceDescriptors.
 
-import { isObject } from '../json.ts';
+import { isObject, ownValue } from '../json.ts';
 import { LINKS_FIELD, SLSA_PROVENANCE_V1, VSA_V1 } from './presets.ts';
 
 export const ATTESTATION_MEDIA_TYPE = 'application/vnd.in-toto+json';
@@ -75,21 +75,23 @@ export function linkedDigests(predicate: Record<string, unknown>): Set<string> {
   const read = (list: unknown, requireMediaType: boolean): void => {
     if (!Array.isArray(list)) return;
     for (const entry of list as unknown[]) {
-      if (requireMediaType && (!isObject(entry) || entry['mediaType'] !== ATTESTATION_MEDIA_TYPE)) continue;
+      if (requireMediaType && (!isObject(entry) || ownValue(entry, 'mediaType') !== ATTESTATION_MEDIA_TYPE)) continue;
       const digest = linkedDigest(entry);
       if (digest !== undefined) found.add(digest);
     }
   };
-  const definition = predicate['buildDefinition'];
+  // A signed predicate's fields, read only as its own (never Object.prototype's).
+  const definition = ownValue(predicate, 'buildDefinition');
   // Source and tool dependencies are not attestations: only entries marked as in-toto count.
-  if (isObject(definition)) read(definition['resolvedDependencies'], true);
-  read(predicate['inputAttestations'], false);
-  read(predicate[LINKS_FIELD], false);
+  if (isObject(definition)) read(ownValue(definition, 'resolvedDependencies'), true);
+  read(ownValue(predicate, 'inputAttestations'), false);
+  read(ownValue(predicate, LINKS_FIELD), false);
   return found;
 }
 
 function linkedDigest(entry: unknown): string | undefined {
-  if (!isObject(entry) || !isObject(entry['digest'])) return undefined;
-  const hex = entry['digest']['sha256'];
+  const digest = isObject(entry) ? ownValue(entry, 'digest') : undefined;
+  if (!isObject(digest)) return undefined;
+  const hex = ownValue(digest, 'sha256');
   return typeof hex === 'string' && SHA256_HEX.test(hex) ? hex : undefined;
 }

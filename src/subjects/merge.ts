@@ -43,7 +43,7 @@ export function mergeSubjects(all: Iterable<SourcedSubject>): { name: string; di
 /** Two digest sets agree when they share an algorithm and every shared one matches. With no
  *  algorithm in common nothing shows they are the same artifact, so they do not agree. */
 function agree(a: Record<string, string>, b: Record<string, string>): boolean {
-  const shared = Object.keys(a).filter((alg) => alg in b);
+  const shared = Object.keys(a).filter((alg) => Object.hasOwn(b, alg));
   return shared.length > 0 && shared.every((alg) => a[alg] === b[alg]);
 }
 

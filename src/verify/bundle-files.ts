@@ -6,7 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { ProvenanceError } from '../errors.ts';
-import { exceedsDepth, isObject, parseJSON } from '../json.ts';
+import { exceedsDepth, isObject, parseJSON, stringRecord } from '../json.ts';
 import { matchPaths } from '../subjects/match-paths.ts';
 import { openWorkspace, relativeName } from '../subjects/workspace.ts';
 import type { CheckFailure } from './types.ts';
@@ -139,9 +139,8 @@ export function claimedStatement(json: unknown): { subjects: { name: string; dig
  */
 export function claimedSubject(value: unknown): { name: string; digest: Record<string, string> }[] {
   if (!isObject(value) || !isObject(value['digest'])) return [];
-  const digest: Record<string, string> = {};
-  for (const [algorithm, hex] of Object.entries(value['digest'])) if (typeof hex === 'string') digest[algorithm] = hex;
-  return [{ name: typeof value['name'] === 'string' ? value['name'] : '', digest }];
+  // Prototype-free: the algorithm names are the bundle's, `__proto__` and `constructor` included.
+  return [{ name: typeof value['name'] === 'string' ? value['name'] : '', digest: stringRecord(value['digest']) }];
 }
 
 export const claimedSubjects = (json: unknown): { name: string; digest: Record<string, string> }[] => claimedStatement(json).subjects;

@@ -3,6 +3,7 @@
 // every check. Every bundle tried is reported with ALL its failed checks, so a person reading
 // the result sees why each candidate was rejected, not only the last one. Pure.
 
+import { dataRecord, ownValue } from '../json.ts';
 import type { Subject } from '../subjects/index.ts';
 import type { CheckFailure, VerifiedBundle } from './types.ts';
 
@@ -37,12 +38,16 @@ export interface ArtifactVerdict {
   attempts: Attempt[];
 }
 
-/** Whether two digest maps share an algorithm on which they agree (and none on which they differ). */
+/**
+ * Whether two digest maps share an algorithm on which they agree (and none on which they differ).
+ * Algorithms are names from bundles: looked up as own keys only, so a subject digest keyed
+ * `constructor` or `toString` is an algorithm nobody else has, not Object.prototype's function.
+ */
 export function sameArtifact(a: Record<string, string>, b: Record<string, string>): boolean {
   let agreed = false;
-  for (const [alg, hex] of Object.entries(a)) {
-    const other = b[alg];
-    if (other === undefined) continue;
+  for (const [alg, hex] of Object.entries(a) as [string, unknown][]) {
+    const other = ownValue(b, alg);
+    if (typeof other !== 'string' || typeof hex !== 'string') continue;
     if (other.toLowerCase() !== hex.toLowerCase()) return false;
     agreed = true;
   }
@@ -52,7 +57,7 @@ export function sameArtifact(a: Record<string, string>, b: Record<string, string
 function covers(bundle: VerifiedBundle, artifact: Subject): boolean {
   if (bundle.statement) return subjectIndex(bundle)(artifact.digest).some((i) => sameArtifact(bundle.statement?.subject[i]?.digest ?? {}, artifact.digest));
   const message = bundle.messageDigest;
-  return message !== undefined && sameArtifact({ [message.algorithm]: message.hex }, artifact.digest);
+  return message !== undefined && sameArtifact(dataRecord([[message.algorithm, message.hex]]), artifact.digest);
 }
 
 // A statement lists up to 1,024 subjects and covers as many artifacts: its subjects are indexed
@@ -75,7 +80,7 @@ function outcomeDigests(outcome: BundleOutcome): Record<string, string>[] {
   const { verified } = outcome;
   if (!verified) return outcome.claimed.map((s) => s.digest);
   if (verified.statement) return verified.statement.subject.map((s) => s.digest);
-  return verified.messageDigest ? [{ [verified.messageDigest.algorithm]: verified.messageDigest.hex }] : [];
+  return verified.messageDigest ? [dataRecord([[verified.messageDigest.algorithm, verified.messageDigest.hex]])] : [];
 }
 
 // sameArtifact needs an algorithm on which both agree: items sharing none of these keys never match.

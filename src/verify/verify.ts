@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvenanceError } from '../errors.ts';
+import { ownValue } from '../json.ts';
 import type { VerifySettings } from '../inputs/verify-settings.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { FAILURE_FIELD_MAX, untrusted } from '../output/untrusted.ts';
@@ -75,7 +76,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
   // Each statement's claims are decoded once: they choose the digests here and attribute failures later.
   const claims = loaded.map((b) => claimedStatement(b.json));
-  const needsSha512 = claims.some(({ subjects }) => subjects.some((s) => s.digest['sha512'] !== undefined && s.digest['sha256'] === undefined));
+  const needsSha512 = claims.some(({ subjects }) => subjects.some((s) => ownValue(s.digest, 'sha512') !== undefined && ownValue(s.digest, 'sha256') === undefined));
   const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, confined, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
   const artifacts = [...fileArtifacts, ...images.artifacts];
   const lookups = attestationLookups(settings, policy, artifacts, claims);
@@ -107,7 +108,7 @@ function attestationLookups(settings: VerifySettings, policy: Policy, artifacts:
   if (settings.attestationsApi === 'true') return artifacts;
   if (settings.attestationsApi === 'false' || settings.githubToken === '' || policy.repository === undefined) return [];
   if (policy.requireChain !== undefined) return artifacts;
-  const listed = new Set(claims.flatMap(({ subjects }) => subjects.map((s) => s.digest['sha256'])));
+  const listed = new Set(claims.flatMap(({ subjects }) => subjects.map((s) => ownValue(s.digest, 'sha256'))));
   return artifacts.filter((a) => !listed.has(a.digest['sha256']));
 }
 

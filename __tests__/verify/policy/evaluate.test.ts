@@ -60,9 +60,29 @@ const CASES: Case[] = [
   ],
   [
     'signer-workflow: the caller, when a reusable workflow signed',
-    { signerWorkflow: ['octo-org/octo-repo/.github/workflows/release.yml'] },
+    { ...REPO, signerWorkflow: ['octo-org/octo-repo/.github/workflows/release.yml'] },
     bundle(withField(ATTEST_STATEMENT, 'runDetails.builder.id', REUSABLE_CERT.buildSignerURI), REUSABLE_CERT),
     { check: 'signer-workflow', expected: 'octo-org/octo-repo/.github/workflows/release.yml', found: REUSABLE_CERT.buildSignerURI ?? '' },
+  ],
+
+  // Issue #14, item 3: signer rules without repository or owner leave the source open.
+  [
+    'signer-workflow alone: a reusable workflow called from another repository (its own repository only)',
+    { signerWorkflow: ['octo-org/builders/.github/workflows/build.yml'] },
+    bundle(withField(ATTEST_STATEMENT, 'runDetails.builder.id', REUSABLE_CERT.buildSignerURI), REUSABLE_CERT),
+    {
+      check: 'repository',
+      expected: "octo-org/builders, the signer workflow's own repository (signer-workflow without repository or owner accepts no caller from another repository; set repository or owner to allow one)",
+      found: ATTEST_CERT.sourceRepositoryURI ?? '',
+    },
+  ],
+  ['signer-workflow with repository: the same reusable workflow, for the caller named', { ...REPO, signerWorkflow: ['octo-org/builders/.github/workflows/build.yml'] }, bundle(withField(ATTEST_STATEMENT, 'runDetails.builder.id', REUSABLE_CERT.buildSignerURI), REUSABLE_CERT), undefined],
+  ['signer-workflow with owner: the same reusable workflow', { owner: 'octo-org', signerWorkflow: ['octo-org/builders/.github/workflows/build.yml'] }, bundle(withField(ATTEST_STATEMENT, 'runDetails.builder.id', REUSABLE_CERT.buildSignerURI), REUSABLE_CERT), undefined],
+  [
+    'signer-repository alone (a Policy built in code): fails closed',
+    { signerRepository: 'octo-org/builders' },
+    bundle(withField(ATTEST_STATEMENT, 'runDetails.builder.id', REUSABLE_CERT.buildSignerURI), REUSABLE_CERT),
+    { check: 'repository', expected: 'a repository or owner rule beside signer-repository (which alone accepts any repository calling the workflow)', found: ATTEST_CERT.sourceRepositoryURI ?? '' },
   ],
 
   // signer-repository: the reusable workflow's repository.
@@ -117,7 +137,7 @@ const CASES: Case[] = [
 
 function builderCases(): Case[] {
   const generator = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml';
-  const v02: Policy = { predicateType: 'https://slsa.dev/provenance/v0.2' };
+  const v02: Policy = { predicateType: 'https://slsa.dev/provenance/v0.2', repository: 'octo-org/widget' };
   const gen = bundle(GENERATOR_STATEMENT, GENERATOR_CERT);
   return [
     ['builder-id: pinned by tag', { ...v02, builderId: `${generator}@refs/tags/v2.0.0` }, gen, undefined],

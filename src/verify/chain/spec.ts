@@ -13,12 +13,14 @@
 // made in (repeat it for alternatives); stage-result.ts reads it.
 // A stage's rules replace the top-level rules of the same name (a scan is signed by another
 // workflow than the build) and inherit the others (repository, issuer, max-age, ...). Values
-// have no spaces (refs, workflows and identities never do; a regexp can use \s). Pure.
+// have no spaces (refs, workflows and identities never do; a regexp can use \s). Each stage's
+// merged rules must pin the source as the top-level ones must (policy/source-rules.ts). Pure.
 
 import { ProvenanceError } from '../../errors.ts';
 import { HUMAN_REVIEW_V01, isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
 import type { RuleParser } from '../policy/inputs.ts';
 import { namesSigner, type Policy } from '../policy/policy.ts';
+import { requireSourceRule } from '../policy/source-rules.ts';
 import type { ChainStageSpec } from './types.ts';
 
 export const REQUIRE_CHAIN = 'require-chain';
@@ -78,6 +80,7 @@ export function parseChainStages(lines: readonly string[], where: string, base: 
         `Add e.g. "${stage} signer-workflow=OWNER/REPO/.github/workflows/FILE.yml" (or set repository for every stage)`,
       );
     }
+    requireSourceRule(policy, `${origin} ("${stage}")`);
     return { label: stage, title, predicateTypes, policy, ...(environments.length > 0 && { environments }) };
   });
 }

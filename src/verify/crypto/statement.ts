@@ -1,7 +1,7 @@
 // The in-toto statement a DSSE bundle signs, read strictly (a payload that claims to be in-toto
 // but is not a statement is a malformed bundle), and whether an artifact is one of its subjects.
 
-import { exceedsDepth } from '../../json.ts';
+import { dataRecord, exceedsDepth, ownValue } from '../../json.ts';
 import { createHash } from 'node:crypto';
 import type { Envelope } from '@sigstore/bundle';
 import { VerificationError, type InTotoStatement } from '../types.ts';
@@ -40,7 +40,8 @@ export function statementOf(envelope: Envelope): InTotoStatement | undefined {
   if (!Array.isArray(subject) || subject.length === 0) return fail('at least one subject', JSON.stringify(subject) ?? 'none');
   const subjects = subject.map((s: unknown, i) => {
     if (!isObject(s) || !isObject(s.digest)) return fail(`subject[${i}] with a digest`, JSON.stringify(s));
-    const digest: Record<string, string> = {};
+    // Keyed by the statement's own algorithm names, which may be `__proto__` or `constructor`.
+    const digest = dataRecord<string>();
     for (const [algorithm, hex] of Object.entries(s.digest)) {
       if (typeof hex !== 'string') return fail(`subject[${i}].digest.${algorithm} as a string`, typeof hex);
       digest[algorithm] = hex;
@@ -67,8 +68,12 @@ export function requireSubject(statement: InTotoStatement, artifact: ArtifactInp
     return computed.get(algorithm);
   };
   const matches = statement.subject.some((subject) => {
-    const comparable = COMPUTABLE.filter((alg) => subject.digest[alg] !== undefined && digestOf(alg) !== undefined);
-    return comparable.length > 0 && comparable.every((alg) => subject.digest[alg]?.toLowerCase() === digestOf(alg));
+    const listed = (alg: Computable): string | undefined => {
+      const hex = ownValue(subject.digest, alg);
+      return typeof hex === 'string' ? hex.toLowerCase() : undefined;
+    };
+    const comparable = COMPUTABLE.filter((alg) => listed(alg) !== undefined && digestOf(alg) !== undefined);
+    return comparable.length > 0 && comparable.every((alg) => listed(alg) === digestOf(alg));
   });
   if (matches) return;
   const shown = statement.subject.slice(0, 3).map((s) => `${s.name || '(unnamed)'} ${Object.entries(s.digest).map(([a, h]) => `${a}:${h}`).join(' ')}`);

@@ -9,6 +9,7 @@ import { ownerNameOf, parseRepositoryURI, parseWorkflowURI, sameName, signerURIO
 import { DEFAULT_OIDC_ISSUER, namesSigner, type Policy } from './policy.ts';
 import { refPatternMatches } from './ref-glob.ts';
 import { anchored } from './rule-values.ts';
+import { openSourceFailures } from './source-rules.ts';
 
 const SIGNER_RULES = 'repository, owner, signer-workflow, signer-repository, builder-id, certificate-identity or certificate-identity-regexp';
 
@@ -62,6 +63,8 @@ export function identityFailures(policy: Policy, cert: CertificateFacts | undefi
       fail('builder-id', policy.builderId, signerURI === undefined ? undefined : `${signerURI}${digest}`);
     }
   }
+  // Signer rules without repository or owner: the source must still be pinned (source-rules.ts).
+  if (cert) failures.push(...openSourceFailures(policy, cert));
   if (policy.denySelfHostedRunners === true && cert?.runnerEnvironment !== 'github-hosted') {
     fail('runner-environment', 'github-hosted', cert?.runnerEnvironment);
   }

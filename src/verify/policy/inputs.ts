@@ -7,6 +7,7 @@ import { ProvenanceError } from '../../errors.ts';
 import { parseChainStages, REQUIRE_CHAIN } from '../chain/spec.ts';
 import type { Policy } from './policy.ts';
 import { parsePolicyFile, type RawRule } from './policy-file.ts';
+import { requireSourceRule } from './source-rules.ts';
 import {
   booleanValue,
   builderIdValue,
@@ -93,7 +94,10 @@ export function policyFromInputs(get: (name: string) => string, readFile: (path:
     }
     policy = { ...policy, ...fromPolicyFile, ...fromInput };
   }
-  return withChain(policy, get, fromFile.get(REQUIRE_CHAIN));
+  const withStages = withChain(policy, get, fromFile.get(REQUIRE_CHAIN));
+  // With require-chain each stage's rules are checked as the stage is parsed (chain/spec.ts).
+  if (withStages.requireChain === undefined) requireSourceRule(withStages, 'verify mode');
+  return withStages;
 }
 
 /** require-chain, from the input or the policy file (not both), parsed over the merged rules. */

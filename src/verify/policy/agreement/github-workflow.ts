@@ -24,10 +24,10 @@ export const SLSA_FRAMEWORK_WORKFLOW_V1 = 'https://slsa-framework.github.io/gith
 const GITHUB_RUNNER_BUILDER = 'https://github.com/actions/runner/';
 
 /** External parameters each build type defines; any other is a claim nothing can vouch for. */
-const KNOWN_PARAMETERS: Record<string, readonly string[]> = {
-  [ACTIONS_WORKFLOW_V1]: ['workflow', 'inputs', 'vars'],
-  [SLSA_FRAMEWORK_WORKFLOW_V1]: ['workflow', 'inputs', 'vars', 'release'],
-};
+const KNOWN_PARAMETERS: ReadonlyMap<string, readonly string[]> = new Map([
+  [ACTIONS_WORKFLOW_V1, ['workflow', 'inputs', 'vars']],
+  [SLSA_FRAMEWORK_WORKFLOW_V1, ['workflow', 'inputs', 'vars', 'release']],
+]);
 
 export function githubWorkflowAgreement(predicate: unknown, buildType: string, ctx: CertificateContext): CheckFailure[] {
   const f = ctx.facts;
@@ -81,7 +81,7 @@ function builderCheck(claimed: unknown, buildType: string, ctx: CertificateConte
 function parameterFailures(predicate: unknown, buildType: string, ctx: CertificateContext): CheckFailure[] {
   const params = at(predicate, 'buildDefinition', 'externalParameters');
   if (typeof params !== 'object' || params === null || Array.isArray(params)) return [];
-  const known = KNOWN_PARAMETERS[buildType] ?? [];
+  const known = KNOWN_PARAMETERS.get(buildType) ?? [];
   const failures: CheckFailure[] = Object.keys(params)
     .filter((key) => !known.includes(key))
     .map((key) => ({

@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a as o}from"./chunk-3IJ7ERXY.js";function a(n){return typeof n=="object"&&n!==null&&!Array.isArray(n)}o(a,"isObject");function c(n){try{return{ok:!0,value:JSON.parse(typeof n=="string"?n:Buffer.from(n).toString("utf8"))}}catch(r){return{ok:!1,reason:r instanceof Error?r.message:String(r)}}}o(c,"parseJSON");function i(n,r){let t=[[n,1]];for(let u=t.pop();u!==void 0;u=t.pop()){let[e,f]=u;if(!(typeof e!="object"||e===null)){if(f>r)return!0;for(let s of Array.isArray(e)?e:Object.values(e))typeof s=="object"&&s!==null&&t.push([s,f+1])}}return!1}o(i,"exceedsDepth");export{a,c as b,i as c};
