@@ -35,9 +35,18 @@ function realish(p: string): string {
   try {
     return realpathSync(p);
   } catch {
-    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true) throw new DanglingLink(p, readlinkSync(p));
+    if (isSymlink(p)) throw new DanglingLink(p, readlinkSync(p));
     const parent = path.dirname(p);
     return parent === p ? p : path.join(realish(parent), path.basename(p));
+  }
+}
+
+/** Whether `p` itself is a symlink; a path that cannot be there at all (ENOENT, ENOTDIR under a file) is not. */
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  } catch {
+    return false;
   }
 }
 

@@ -14,6 +14,17 @@ import { Worker } from 'node:worker_threads';
 import { fromRemoteError, runCryptoJob, type CryptoJob, type CryptoResult, type RemoteError } from './crypto-jobs.ts';
 import type { Trust, TrustedRootJSON } from './trust/index.ts';
 import { workerUrl } from '../worker-url.ts';
+import { stringRecord } from '../json.ts';
+
+/**
+ * A worker's result as this thread would have made it. Structured clone gives every object
+ * Object.prototype back, and subject digests are prototype-free records here (keys come from the bundle:
+ * src/json.ts), so they are made so again: a result must not depend on the lane that computed it.
+ */
+function asInThisThread(result: CryptoResult): CryptoResult {
+  for (const subject of result.verified?.statement?.subject ?? []) subject.digest = stringRecord(subject.digest);
+  return result;
+}
 
 /** From this many bundles on, workers are worth starting. */
 export const POOL_THRESHOLD = 64;
@@ -168,7 +179,7 @@ function inWorkers(jobs: readonly CryptoJob[], trust: Trust, count: number, main
       const worker = ready[i] ?? startWorker(trust);
       workers.push(worker);
       worker.on('message', ({ start, results }: FromWorker) => {
-        results.forEach((result, j) => (outcomes[start + j] = 'error' in result ? { thrown: fromRemoteError(result.error) } : result));
+        results.forEach((result, j) => (outcomes[start + j] = 'error' in result ? { thrown: fromRemoteError(result.error) } : asInThisThread(result)));
         inFlight--;
         send(worker);
         if (done()) settle();
