@@ -62,6 +62,16 @@ describe('postAttestation', () => {
     assert.equal(api.attestations(REPO).filter((a) => a.digests.includes(`sha256:${hex('9')}`)).length, 1);
   });
 
+  it('a stored copy of the same statement that is not ours (the copy check refuses it) does not count: ours is stored beside it', async () => {
+    const github = client(api);
+    await github.postAttestation(REPO, dsseBundle(hex('c'), 'squat', 'broken'), { mode: 'true', isOurCopy: trustCopies });
+    const asked: unknown[] = [];
+    const ours = await github.postAttestation(REPO, dsseBundle(hex('c'), 'squat', 'real'), { mode: 'true', isOurCopy: (copy) => (asked.push(copy), Promise.resolve(false)) });
+    assert.equal(ours.outcome, 'created');
+    assert.equal(asked.length, 1, 'the copy with our statement was checked');
+    assert.equal(api.attestations(REPO).filter((a) => a.digests.includes(`sha256:${hex('c')}`)).length, 2);
+  });
+
   it('a POST whose answer was lost is found before retrying, not stored twice', async () => {
     api.faults['post-attestation'].push('lost-response');
     const result = await client(api).postAttestation(REPO, dsseBundle(hex('4'), 'lost'), { mode: 'true', isOurCopy: trustCopies });

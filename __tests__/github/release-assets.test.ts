@@ -65,6 +65,18 @@ describe('publishReleaseAssets', () => {
     assert.equal(api.requestsTo('upload-asset').length, 1);
   });
 
+  it('an asset signing our statement in a copy that is not ours is other content: refused by name, replaced when asked', async () => {
+    const github = client(api);
+    const signed = (sig: string): Buffer => Buffer.from(`${JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', dsseEnvelope: { payload: 'c3F1YXR0ZWQ=', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig }] } })}\n`);
+    const notOurs = (): Promise<boolean> => Promise.resolve(false);
+    await github.publishReleaseAssets(REPO, tag, [{ name: 'squat.sigstore.json', content: signed('YnJva2Vu'), contentType: 'application/json' }], { replace: false, isOurCopy: trustCopies });
+    const err = await failure(() => github.publishReleaseAssets(REPO, tag, [{ name: 'squat.sigstore.json', content: signed('b3Vycw=='), contentType: 'application/json' }], { replace: false, isOurCopy: notOurs }), api.token);
+    assert.equal(err.code, 'RELEASE_ASSET_CONFLICT');
+    assert.match(err.message, /"squat\.sigstore\.json"/);
+    const replaced = await github.publishReleaseAssets(REPO, tag, [{ name: 'squat.sigstore.json', content: signed('b3Vycw=='), contentType: 'application/json' }], { replace: true, isOurCopy: notOurs });
+    assert.deepEqual(replaced.map((p) => p.outcome), ['replaced']);
+  });
+
   it('compares by the digest GitHub reports, when it reports one, without downloading', async () => {
     api.settings.assetDigests = true;
     try {

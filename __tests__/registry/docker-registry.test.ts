@@ -129,6 +129,16 @@ describe('registry client against docker-registry', () => {
     assert.equal((await fallbackIndex('rerun/app', image.digest)).manifests.length, 1);
   });
 
+  it('a copy of the same statement that is not ours (the copy check refuses it) does not count: ours is attached beside it', async () => {
+    const image = await pushTestImage(registry.url, 'squat/app', 'v1', 'squat/app');
+    const squatted = fakeBundle('squat');
+    const first = await client.attachBundle(`${registry.host}/squat/app:v1`, squatted, PREDICATE, trustCopies);
+    const ours = { ...squatted, verificationMaterial: { certificate: { rawBytes: Buffer.from('our cert').toString('base64') }, tlogEntries: [] } };
+    const attached = await client.attachBundle(`${registry.host}/squat/app:v1`, ours, PREDICATE, () => Promise.resolve(false));
+    assert.notEqual(attached.referrer, first.referrer);
+    assert.equal((await fallbackIndex('squat/app', image.digest)).manifests.length, 2);
+  });
+
   it('reads cosign’s older .att tag beside referrers, one envelope per layer', async () => {
     const image = await pushTestImage(registry.url, 'cosign/app', 'v1');
     const envelopes = [fakeEnvelope('old 1'), fakeEnvelope('old 2')];
