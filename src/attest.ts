@@ -51,6 +51,8 @@ export interface AttestOutcome {
   bundleText: string;
   staged: StagedFile;
   bundles: SerializedBundle[];
+  /** The Fulcio that issued the bundles' certificates: a stored copy of ours must come from its CA. */
+  fulcioURL: string;
   statementDigests: string[]; // sha256:<hex> of each signed statement
   report: AttestReport;
 }
@@ -127,6 +129,7 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
     bundleText,
     staged,
     bundles,
+    fulcioURL: plan.fulcioURL,
     statementDigests,
     report: {
       predicateType,

@@ -2,7 +2,9 @@
 // deterministic (a fresh key and certificate every time), so re-running a step re-signs the same
 // statement into a different bundle; publishing compares statements, so a re-run adds no second
 // copy to a registry, a release or the attestations API. A new run attempt is a new statement
-// (its invocation id differs), and is rightly a new attestation.
+// (its invocation id differs), and is rightly a new attestation. The same statement alone is not
+// enough, though: a statement is predictable, so a stored copy counts only if CopyCheck says it is one
+// we could have signed (issue #14 item 8).
 
 import { parseJSON } from './json.ts';
 
@@ -15,15 +17,20 @@ export function statementOf(bundle: unknown): string | undefined {
   return typeof payload === 'string' && payload !== '' ? payload : undefined;
 }
 
-/** The statements of a bundle file's text (one bundle, or JSON Lines), or undefined if any part is not a DSSE bundle. */
-export function statementsOfText(text: string): string[] | undefined {
+/** The parsed bundles of a bundle file's text (one bundle, or JSON Lines), or undefined if any part is not JSON. */
+export function bundlesOfText(text: string): unknown[] | undefined {
   const parse = (t: string): unknown => {
     const parsed = parseJSON(t);
     return parsed.ok ? parsed.value : undefined;
   };
   const whole = parse(text);
   const bundles = whole !== undefined ? [whole] : text.split('\n').filter((l) => l.trim() !== '').map(parse);
-  const statements = bundles.map(statementOf);
+  return bundles.every((b) => b !== undefined) ? bundles : undefined;
+}
+
+/** The statements of a bundle file's text (one bundle, or JSON Lines), or undefined if any part is not a DSSE bundle. */
+export function statementsOfText(text: string): string[] | undefined {
+  const statements = (bundlesOfText(text) ?? [undefined]).map(statementOf);
   return statements.length > 0 && statements.every((s) => s !== undefined) ? statements : undefined;
 }
 
@@ -33,3 +40,11 @@ export function sameStatements(a: string, b: string): boolean {
   const right = statementsOfText(b);
   return left !== undefined && right !== undefined && left.length === right.length && left.every((s, i) => s === right[i]);
 }
+
+/**
+ * Whether a stored bundle that signs one of our statements is a copy we could have made, not just one
+ * that says the same thing (src/publish/copy-check.ts builds the real one from our signed bundles).
+ * Sinks ask it only about a stored bundle whose statement already equals ours; a copy it refuses does
+ * not count as "already published".
+ */
+export type CopyCheck = (storedBundle: unknown) => Promise<boolean>;

@@ -12,7 +12,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio/index.js';
 import { initializeTSA, tsaHandler } from '@sigstore/mock/dist/timestamp/index.js';
 import type { HandlerFnResult } from '@sigstore/mock/dist/shared.types.js';
-import { serve, sendError } from './http.ts';
+import { serve, sendError, sendJSON } from './http.ts';
 import type { Fault, LoopbackServer, Route } from './http.ts';
 import { createRekorLog } from './rekor.ts';
 import {
@@ -70,6 +70,12 @@ export interface SigstoreStack {
 }
 
 const HOUR = 60 * 60 * 1000;
+
+/** A DER certificate as PEM, as Fulcio's trust bundle lists them. */
+function pemCertificate(der: ArrayBufferView): string {
+  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  return `-----BEGIN CERTIFICATE-----\n${(base64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+}
 
 const ecKeyPair = (namedCurve: 'P-256' | 'P-384'): KeyPairKeyObjectResult => generateKeyPairSync('ec', { namedCurve });
 
@@ -156,7 +162,15 @@ export async function startSigstoreStack(options: SigstoreStackOptions = {}): Pr
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    const fulcioServer = await serve(routeFor(fulcio.path, fulcio.fn, checkToken), {
+    const signingRoute = routeFor(fulcio.path, fulcio.fn, checkToken);
+    // A stand-in shaped by Fulcio's API: @sigstore/mock serves only signing, but attest mode asks Fulcio
+    // for its CA chain (`GET /api/v2/trustBundle`, API v2's TrustBundle: `{"chains":[{"certificates":
+    // [PEM, …]}]}`) when a sink already holds a bundle with our statement. This CA is one self-signed
+    // root that issues every leaf, so its chain is that root alone.
+    const trustBundle = { chains: [{ certificates: [pemCertificate(ca.rootCertificate)] }] };
+    const fulcioRoute: Route = (req, body, res) =>
+      req.method === 'GET' && new URL(req.url ?? '/', 'http://x').pathname === '/api/v2/trustBundle' ? sendJSON(res, 200, trustBundle) : signingRoute(req, body, res);
+    const fulcioServer = await serve(fulcioRoute, {
       faults: () => faults.fulcio,
       onRequest: () => void requests.fulcio++,
     });

@@ -16,6 +16,7 @@ import { pushTestImage, putManifest } from '../../testkit/registry/images.ts';
 import { startReferrersRegistry, type ReferrersRegistry } from '../../testkit/registry/referrers-registry.ts';
 import { runAction } from '../../testkit/runner.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 const REPO = 'octo-org/octo-repo';
 const ANONYMOUS = { forRegistry: () => Promise.resolve(undefined), location: 'nowhere (the test registry needs no login)' };
@@ -35,7 +36,7 @@ before(async () => {
   signed = (await pushTestImage(registry.url, 'octo/app', 'v1', 'signed build')).digest;
   unsigned = (await pushTestImage(registry.url, 'octo/app', 'other', 'unsigned build')).digest;
   const bundle = await signStatement(services, provenanceStatement(services, [{ name: `${registry.host}/octo/app`, digest: { sha256: signed.slice(7) } }]));
-  await createBundleRegistry({ credentials: ANONYMOUS }).attachBundle(`${registry.host}/octo/app@${signed}`, bundle, 'https://slsa.dev/provenance/v1');
+  await createBundleRegistry({ credentials: ANONYMOUS }).attachBundle(`${registry.host}/octo/app@${signed}`, bundle, 'https://slsa.dev/provenance/v1', trustCopies);
 });
 after(async () => {
   await Promise.all([services.stop(), registry.stop()]);

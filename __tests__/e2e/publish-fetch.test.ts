@@ -18,6 +18,7 @@ import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry/docker-registry.ts';
 import { pushTestImage } from '../../testkit/registry/images.ts';
 import { runAction } from '../../testkit/runner.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 const REPO = 'octo-org/octo-repo';
 let services: LocalServices;
@@ -104,7 +105,7 @@ describe('images: attest pushes referrers, verify finds them', () => {
     const bytes = Buffer.from(signature.sig, 'base64');
     bytes[8] = (bytes[8] ?? 0) ^ 1;
     signature.sig = bytes.toString('base64');
-    await createBundleRegistry({ env: { DOCKER_CONFIG: dockerConfig } }).attachBundle(`${registry.host}/octo/tampered@${digest}`, bundle, 'https://slsa.dev/provenance/v1');
+    await createBundleRegistry({ env: { DOCKER_CONFIG: dockerConfig } }).attachBundle(`${registry.host}/octo/tampered@${digest}`, bundle, 'https://slsa.dev/provenance/v1', trustCopies);
     const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', images: ref('octo/tampered'), ...policy(), 'report-path': 'tampered-report.json' } });
     assert.equal(run.code, 1);
     const report = JSON.parse(await readFile(path.join(ws, 'tampered-report.json'), 'utf8')) as VerifyReport;

@@ -25,6 +25,7 @@ import { claimedStatement, parseBundleText } from '../../src/verify/bundle-files
 import { caseBundle } from '../verify/crypto/corpus.ts';
 import { dsseBundle } from '../github/helpers.ts';
 import { anyJson, deepJSON, fuzz, fuzzAsync, mutated, nastyString, PROTOTYPE_KEYS } from './harness.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 const QUICK: RetryPolicy = { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2_000 };
 const sha256 = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -297,7 +298,7 @@ void describe('fuzz: registry answers', () => {
             for (const b of found) claimedStatement(b.json);
           },
           () => registry.resolveDigest(`${REGISTRY}/app:v1`),
-          () => registry.attachBundle(`${REGISTRY}/app:v1`, happyBundle as { mediaType: string }, PREDICATE),
+          () => registry.attachBundle(`${REGISTRY}/app:v1`, happyBundle as { mediaType: string }, PREDICATE, trustCopies),
         ]);
       },
       { seed: 7301, numRuns: 300 },
@@ -339,7 +340,7 @@ void describe('fuzz: registry answers', () => {
     const registry = createBundleRegistry({ credentials: { location: 'test', forRegistry: () => Promise.resolve(undefined) }, retry: QUICK });
     await assert.rejects(registry.listBundles(`${REGISTRY}/app:v1`), (err: unknown) => err instanceof ProvenanceError && /Link header/.test(err.message));
     route = registryRoute({ ...base, link: null, location: 'http://[' });
-    await assert.rejects(registry.attachBundle(`${REGISTRY}/app:v1`, { mediaType: SIGSTORE_BUNDLE_ARTIFACT, other: 1 } as { mediaType: string }, PREDICATE), (err: unknown) => err instanceof ProvenanceError && /Location that is not a URL/.test(err.message));
+    await assert.rejects(registry.attachBundle(`${REGISTRY}/app:v1`, { mediaType: SIGSTORE_BUNDLE_ARTIFACT, other: 1 } as { mediaType: string }, PREDICATE, trustCopies), (err: unknown) => err instanceof ProvenanceError && /Location that is not a URL/.test(err.message));
   });
 
   // Regression: the Link parser scanned from every "<" to the end of the header ([^>]+), so 200,000
@@ -371,8 +372,8 @@ void describe('fuzz: GitHub API answers', () => {
         await each([
           async () => readTexts(await github.listReleaseBundles('o/r', 'v1')),
           async () => readTexts(await github.listAttestations('o/r', `sha256:${HEX}`)),
-          () => github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'auto' }),
-          () => github.publishReleaseAssets('o/r', 'v1', [{ name: 'app.sigstore.json', content: Buffer.from(bundleText), contentType: 'application/json' }], { replace: s.replace }),
+          () => github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'auto', isOurCopy: trustCopies }),
+          () => github.publishReleaseAssets('o/r', 'v1', [{ name: 'app.sigstore.json', content: Buffer.from(bundleText), contentType: 'application/json' }], { replace: s.replace, isOurCopy: trustCopies }),
         ]);
       },
       { seed: 7304, numRuns: 300 },
@@ -384,7 +385,7 @@ void describe('fuzz: GitHub API answers', () => {
     route = (url) => (url.pathname === '/repos/o/r/releases/tags/v1' ? { status: 200, body: 'null' } : { status: 404, body: '{}' });
     await assert.rejects(github.listReleaseBundles('o/r', 'v1'), (err: unknown) => err instanceof ProvenanceError && /without id or upload_url/.test(err.message));
     route = (url, method) => (url.pathname === '/repos/o/r/attestations' && method === 'POST' ? { status: 201, body: 'null' } : { status: 404, body: '{}' });
-    await assert.rejects(github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'true' }), (err: unknown) => err instanceof ProvenanceError && /without an attestation id/.test(err.message));
+    await assert.rejects(github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'true', isOurCopy: trustCopies }), (err: unknown) => err instanceof ProvenanceError && /without an attestation id/.test(err.message));
   });
 
   void it(`regression: an inline bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels is refused, not a RangeError from JSON.stringify`, async () => {

@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { createGitHubService } from '../../src/github/index.ts';
 import { ENDPOINTS, startGitHubApi, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
 import { client, closedPort, dsseBundle, failure, hex, QUICK, REPO } from './helpers.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 const file = (name: string, text: string) => ({ name, content: Buffer.from(text), contentType: 'application/json' });
 
@@ -35,9 +36,9 @@ describe('retries against the stand-in', () => {
     try {
       // A download is retried as a whole when its storage redirect fails: 2 + 2 failures need 5 attempts.
       const github = client(api, { attempts: 5 });
-      const published = await github.publishReleaseAssets(REPO, tag, [file('same.sigstore.json', '{"same":1}'), file('new.sigstore.json', '{"new":2}')], { replace: false });
+      const published = await github.publishReleaseAssets(REPO, tag, [file('same.sigstore.json', '{"same":1}'), file('new.sigstore.json', '{"new":2}')], { replace: false, isOurCopy: trustCopies });
       assert.deepEqual(published.map((p) => p.outcome), ['unchanged', 'uploaded']);
-      const posted = await github.postAttestation(REPO, dsseBundle(hex('a'), 'retry'), { mode: 'true' });
+      const posted = await github.postAttestation(REPO, dsseBundle(hex('a'), 'retry'), { mode: 'true', isOurCopy: trustCopies });
       assert.equal(posted.outcome, 'created');
       const back = await github.listAttestations(REPO, hex('a'));
       assert.equal(back.length, 1);
@@ -56,7 +57,7 @@ describe('retries against the stand-in', () => {
 
   it('honours retry-after on a 429: the retry arrives no sooner than asked', async () => {
     api.faults['release-by-tag'].push({ status: 429, headers: { 'retry-after': '1' }, message: 'secondary rate limit' });
-    await client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false });
+    await client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false, isOurCopy: trustCopies });
     const [limited, retried] = api.requestsTo('release-by-tag');
     assert.equal(limited?.status, 429);
     assert.equal(retried?.status, 200);
@@ -66,7 +67,7 @@ describe('retries against the stand-in', () => {
   it('waits for x-ratelimit-reset on a rate-limited 403 instead of calling it a permission error', async () => {
     const reset = Math.ceil(Date.now() / 1000) + 1;
     api.faults['list-assets'].push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, message: 'API rate limit exceeded' });
-    await client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false });
+    await client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false, isOurCopy: trustCopies });
     const [limited, retried] = api.requestsTo('list-assets');
     assert.equal(limited?.status, 403);
     assert.equal(retried?.status, 200);
@@ -76,7 +77,7 @@ describe('retries against the stand-in', () => {
   it('gives up at once on a rate limit that resets later than it would wait, saying so', async () => {
     const reset = Math.ceil(Date.now() / 1000) + 3600;
     api.faults['release-by-tag'].push({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, message: 'API rate limit exceeded' });
-    const err = await failure(() => client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false }), api.token);
+    const err = await failure(() => client(api).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false, isOurCopy: trustCopies }), api.token);
     assert.equal(err.code, 'GITHUB_API_FAILED');
     assert.match(err.toLine(), /^GitHub API refused GET http:\/\/127\.0\.0\.1:\d+\/repos\/octo-org\/octo-repo\/releases\/tags\/v3\.0\.\d+: HTTP 403 "API rate limit exceeded", rate limited for another 3\d{3} s\. Re-run the job after the rate limit resets/);
     assert.equal(api.requestsTo('release-by-tag').length, 1);
@@ -85,7 +86,7 @@ describe('retries against the stand-in', () => {
   it('retries a slow answer that outlasts the per-attempt timeout, and a reset', async () => {
     api.faults['list-assets'].push({ delayMs: 600 });
     api.faults['upload-asset'].push('reset');
-    const published = await client(api, { timeoutMs: 200 }).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false });
+    const published = await client(api, { timeoutMs: 200 }).publishReleaseAssets(REPO, tag, [file('a.sigstore.json', '{}')], { replace: false, isOurCopy: trustCopies });
     assert.equal(published[0]?.outcome, 'uploaded');
     assert.equal(api.requestsTo('list-assets').length, 2);
     assert.deepEqual(api.requestsTo('upload-asset').map((r) => r.status), [undefined, 201]);
@@ -110,10 +111,10 @@ describe('a GitHub API that is down', () => {
   it('fails in one line naming "GitHub API", the request and the reason', async () => {
     const token = 'ghs_downServiceToken0123456789';
     const github = createGitHubService({ apiUrl: `http://127.0.0.1:${await closedPort()}`, serverUrl: 'https://github.com', token, retry: QUICK });
-    const err = await failure(() => github.publishReleaseAssets(REPO, 'v1', [file('a.sigstore.json', '{}')], { replace: false }), token);
+    const err = await failure(() => github.publishReleaseAssets(REPO, 'v1', [file('a.sigstore.json', '{}')], { replace: false, isOurCopy: trustCopies }), token);
     assert.equal(err.code, 'GITHUB_API_FAILED');
     assert.match(err.toLine(), /^GitHub API failed: GET http:\/\/127\.0\.0\.1:\d+\/repos\/octo-org\/octo-repo\/releases\/tags\/v1 answered ECONNREFUSED\. .+ \[GITHUB_API_FAILED\]$/);
-    const posted = await failure(() => github.postAttestation(REPO, dsseBundle(hex('b'), 'down'), { mode: 'auto' }), token);
+    const posted = await failure(() => github.postAttestation(REPO, dsseBundle(hex('b'), 'down'), { mode: 'auto', isOurCopy: trustCopies }), token);
     assert.match(posted.message, /^GitHub API failed: GET .*\/attestations\/sha256:b{64} answered ECONNREFUSED$/);
   });
 });
@@ -147,7 +148,7 @@ describe("GitHub's spacing of writes", () => {
     const api = await startGitHubApi();
     try {
       api.createRelease(REPO, 'v8.0.0');
-      await client(api, {}, 600).publishReleaseAssets(REPO, 'v8.0.0', [file('a.sigstore.json', '{}'), file('b.sigstore.json', '{}')], { replace: false });
+      await client(api, {}, 600).publishReleaseAssets(REPO, 'v8.0.0', [file('a.sigstore.json', '{}'), file('b.sigstore.json', '{}')], { replace: false, isOurCopy: trustCopies });
       const [first, second] = api.requestsTo('upload-asset');
       assert.ok(first && second);
       // The interval is kept between the writes leaving the client; a first one that reached the stand-in

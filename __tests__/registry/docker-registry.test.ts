@@ -7,6 +7,7 @@ import type { BundleRegistry } from '../../src/registry/index.ts';
 import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry/docker-registry.ts';
 import { fakeBundle, fakeEnvelope, pushCosignAttestations, pushTestImage } from '../../testkit/registry/images.ts';
 import { PREDICATE, registryClient, skopeo, skopeoRaw } from './helpers.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 interface IndexJSON {
   mediaType: string;
@@ -39,8 +40,8 @@ describe('registry client against docker-registry', () => {
   it('attaches two bundles to one image and lists both back through the fallback tag', async () => {
     const image = await pushTestImage(registry.url, 'two/app', 'v1');
     const [a, b] = [fakeBundle('a'), fakeBundle('b')];
-    const ra = await client.attachBundle(`${registry.host}/two/app:v1`, a, PREDICATE);
-    const rb = await client.attachBundle(`${registry.host}/two/app@${image.digest}`, b, 'https://example.com/other/v1');
+    const ra = await client.attachBundle(`${registry.host}/two/app:v1`, a, PREDICATE, trustCopies);
+    const rb = await client.attachBundle(`${registry.host}/two/app@${image.digest}`, b, 'https://example.com/other/v1', trustCopies);
     assert.equal(ra.via, 'tag-fallback');
     assert.equal(rb.via, 'tag-fallback');
     assert.notEqual(ra.referrer, rb.referrer);
@@ -77,8 +78,8 @@ describe('registry client against docker-registry', () => {
     const one = await pushTestImage(registry.url, 'many/app', 'one');
     const two = await pushTestImage(registry.url, 'many/app', 'two');
     const three = await pushTestImage(registry.url, 'many/app', 'three');
-    await client.attachBundle(`${registry.host}/many/app:one`, fakeBundle('one'), PREDICATE);
-    await client.attachBundle(`${registry.host}/many/app:two`, fakeBundle('two'), PREDICATE);
+    await client.attachBundle(`${registry.host}/many/app:one`, fakeBundle('one'), PREDICATE, trustCopies);
+    await client.attachBundle(`${registry.host}/many/app:two`, fakeBundle('two'), PREDICATE, trustCopies);
     const listedOne = await client.listBundles(`${registry.host}/many/app:one`);
     const listedTwo = await client.listBundles(`${registry.host}/many/app:two`);
     assert.deepEqual(listedOne.map((x) => x.json), [fakeBundle('one')]);
@@ -93,7 +94,7 @@ describe('registry client against docker-registry', () => {
     const bundles = [1, 2, 3, 4, 5].map((n) => fakeBundle(`race ${n}`));
     // Separate clients, as separate jobs would be.
     const jobs = await Promise.all(bundles.map(async (bundle) => ({ bundle, job: await registryClient() })));
-    const results = await Promise.all(jobs.map(({ bundle, job }) => job.attachBundle(`${registry.host}/race/app:v1`, bundle, PREDICATE)));
+    const results = await Promise.all(jobs.map(({ bundle, job }) => job.attachBundle(`${registry.host}/race/app:v1`, bundle, PREDICATE, trustCopies)));
     const referrers = results.map((r) => r.referrer);
     assert.equal(new Set(referrers).size, 5);
     const index = await fallbackIndex('race/app', image.digest);
@@ -106,13 +107,13 @@ describe('registry client against docker-registry', () => {
   it('attaches the same bundle twice without a second entry', async () => {
     const image = await pushTestImage(registry.url, 'twice/app', 'v1');
     const bundle = fakeBundle('twice');
-    const first = await client.attachBundle(`${registry.host}/twice/app:v1`, bundle, PREDICATE);
-    const again = await client.attachBundle(`${registry.host}/twice/app:v1`, JSON.parse(JSON.stringify(bundle)) as typeof bundle, PREDICATE);
+    const first = await client.attachBundle(`${registry.host}/twice/app:v1`, bundle, PREDICATE, trustCopies);
+    const again = await client.attachBundle(`${registry.host}/twice/app:v1`, JSON.parse(JSON.stringify(bundle)) as typeof bundle, PREDICATE, trustCopies);
     assert.deepEqual(again, first);
     assert.equal((await fallbackIndex('twice/app', image.digest)).manifests.length, 1);
     assert.equal((await client.listBundles(`${registry.host}/twice/app:v1`)).length, 1);
     // The same bytes under another predicate type are another attestation.
-    const other = await client.attachBundle(`${registry.host}/twice/app:v1`, bundle, 'https://example.com/other/v1');
+    const other = await client.attachBundle(`${registry.host}/twice/app:v1`, bundle, 'https://example.com/other/v1', trustCopies);
     assert.notEqual(other.referrer, first.referrer);
     assert.equal((await fallbackIndex('twice/app', image.digest)).manifests.length, 2);
   });
@@ -120,19 +121,29 @@ describe('registry client against docker-registry', () => {
   it('a re-signed copy of the same statement (a re-run) adds no second entry', async () => {
     const image = await pushTestImage(registry.url, 'rerun/app', 'v1', 'rerun/app');
     const bundle = fakeBundle('rerun');
-    const first = await client.attachBundle(`${registry.host}/rerun/app:v1`, bundle, PREDICATE);
+    const first = await client.attachBundle(`${registry.host}/rerun/app:v1`, bundle, PREDICATE, trustCopies);
     // Same statement, new key and certificate: other bytes, the same attestation.
     const resigned = { ...bundle, verificationMaterial: { certificate: { rawBytes: Buffer.from('another cert').toString('base64') }, tlogEntries: [] } };
-    const again = await client.attachBundle(`${registry.host}/rerun/app:v1`, resigned, PREDICATE);
+    const again = await client.attachBundle(`${registry.host}/rerun/app:v1`, resigned, PREDICATE, trustCopies);
     assert.deepEqual(again, first);
     assert.equal((await fallbackIndex('rerun/app', image.digest)).manifests.length, 1);
+  });
+
+  it('a copy of the same statement that is not ours (the copy check refuses it) does not count: ours is attached beside it', async () => {
+    const image = await pushTestImage(registry.url, 'squat/app', 'v1', 'squat/app');
+    const squatted = fakeBundle('squat');
+    const first = await client.attachBundle(`${registry.host}/squat/app:v1`, squatted, PREDICATE, trustCopies);
+    const ours = { ...squatted, verificationMaterial: { certificate: { rawBytes: Buffer.from('our cert').toString('base64') }, tlogEntries: [] } };
+    const attached = await client.attachBundle(`${registry.host}/squat/app:v1`, ours, PREDICATE, () => Promise.resolve(false));
+    assert.notEqual(attached.referrer, first.referrer);
+    assert.equal((await fallbackIndex('squat/app', image.digest)).manifests.length, 2);
   });
 
   it('reads cosign’s older .att tag beside referrers, one envelope per layer', async () => {
     const image = await pushTestImage(registry.url, 'cosign/app', 'v1');
     const envelopes = [fakeEnvelope('old 1'), fakeEnvelope('old 2')];
     const att = await pushCosignAttestations(registry.url, 'cosign/app', image.digest, envelopes);
-    await client.attachBundle(`${registry.host}/cosign/app:v1`, fakeBundle('new'), PREDICATE);
+    await client.attachBundle(`${registry.host}/cosign/app:v1`, fakeBundle('new'), PREDICATE, trustCopies);
     const listed = await client.listBundles(`${registry.host}/cosign/app:v1`);
     assert.equal(listed.length, 3);
     assert.deepEqual(listed[0]?.json, fakeBundle('new'));

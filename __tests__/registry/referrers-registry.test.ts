@@ -12,6 +12,7 @@ import { serve, type LoopbackServer } from '../../testkit/http.ts';
 import { fakeBundle, pushBlob, pushTestImage, putManifest, sha256 } from '../../testkit/registry/images.ts';
 import { startReferrersRegistry, type ReferrersRegistry, type ReferrersRegistryOptions } from '../../testkit/registry/referrers-registry.ts';
 import { FAST_RETRY, PREDICATE, dockerConfigDir, registryClient } from './helpers.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 const USER = 'octo';
 const PASSWORD = 'pa55-w0rd-never-shown';
@@ -45,7 +46,7 @@ describe('referrers API', () => {
     const image = await pushTestImage(r.url, 'api/app', 'v1');
     const client = await registryClient();
     const bundle = fakeBundle('api');
-    const result = await client.attachBundle(`${r.host}/api/app:v1`, bundle, PREDICATE);
+    const result = await client.attachBundle(`${r.host}/api/app:v1`, bundle, PREDICATE, trustCopies);
     assert.equal(result.via, 'referrers-api');
     const tags = (await (await fetch(`${r.url}/v2/api/app/tags/list`)).json()) as { tags: string[] };
     assert.deepEqual(tags.tags, ['v1']);
@@ -55,7 +56,7 @@ describe('referrers API', () => {
 
     const puts = (): number => r.requests.filter((q) => q.method === 'PUT' && q.path.startsWith('/v2/api/app/manifests/')).length;
     const before = puts();
-    assert.deepEqual(await client.attachBundle(`${r.host}/api/app:v1`, bundle, PREDICATE), result);
+    assert.deepEqual(await client.attachBundle(`${r.host}/api/app:v1`, bundle, PREDICATE, trustCopies), result);
     assert.equal(puts(), before, 'attaching the same bundle again pushes nothing');
   });
 
@@ -64,7 +65,7 @@ describe('referrers API', () => {
     const image = await pushTestImage(r.url, 'pages/app', 'v1');
     const client = await registryClient();
     const bundles = ['p1', 'p2', 'p3'].map(fakeBundle);
-    for (const b of bundles) await client.attachBundle(`${r.host}/pages/app:v1`, b, PREDICATE);
+    for (const b of bundles) await client.attachBundle(`${r.host}/pages/app:v1`, b, PREDICATE, trustCopies);
     // Another tool's referrer (an SBOM) on the same image.
     const empty = await pushBlob(r.url, 'pages/app', Buffer.from('{}'));
     const sbom = await pushBlob(r.url, 'pages/app', Buffer.from('{"spdxVersion":"SPDX-2.3"}'));
@@ -87,7 +88,7 @@ describe('referrers API', () => {
     const r = await start({ referrersApi: false });
     const image = await pushTestImage(r.url, 'noapi/app', 'v1');
     const client = await registryClient();
-    const result = await client.attachBundle(`${r.host}/noapi/app:v1`, fakeBundle('x'), PREDICATE);
+    const result = await client.attachBundle(`${r.host}/noapi/app:v1`, fakeBundle('x'), PREDICATE, trustCopies);
     assert.equal(result.via, 'tag-fallback');
     const index = (await (await fetch(`${r.url}/v2/noapi/app/manifests/${image.digest.replace(':', '-')}`)).json()) as { manifests: { digest: string }[] };
     assert.deepEqual(index.manifests.map((m) => m.digest), [result.referrer]);
@@ -125,7 +126,7 @@ describe('logins and challenges', () => {
     await pushAsAdmin(r, 'basic/app');
     const dockerConfig = await dockerConfigDir({ auths: { [`http://${r.host}`]: { auth: basic(USER, PASSWORD) } } });
     const client = await registryClient({ dockerConfig });
-    const result = await client.attachBundle(`${r.host}/basic/app:v1`, fakeBundle('basic'), PREDICATE);
+    const result = await client.attachBundle(`${r.host}/basic/app:v1`, fakeBundle('basic'), PREDICATE, trustCopies);
     assert.equal(result.via, 'referrers-api');
     assert.equal((await client.listBundles(`${r.host}/basic/app:v1`)).length, 1);
     const challenged = r.requests.filter((q) => q.authorization === undefined && q.path.startsWith('/v2/basic/'));
@@ -139,7 +140,7 @@ describe('logins and challenges', () => {
     const client = await registryClient({ dockerConfig, env: helperEnv() });
     const masked: string[] = [];
     const masking = await registryClient({ dockerConfig, env: helperEnv(), maskSecret: (s) => masked.push(s) });
-    const result = await masking.attachBundle(`${r.host}/bearer/app:v1`, fakeBundle('bearer'), PREDICATE);
+    const result = await masking.attachBundle(`${r.host}/bearer/app:v1`, fakeBundle('bearer'), PREDICATE, trustCopies);
     assert.equal(result.via, 'referrers-api');
     assert.equal((await client.listBundles(`${r.host}/bearer/app:v1`)).length, 1);
     const tokenRequests = r.requests.filter((q) => q.path === '/token');
@@ -175,7 +176,7 @@ describe('logins and challenges', () => {
       await pushAsAdmin(r, 'redirect/app');
       const client = await registryClient({ dockerConfig: await dockerConfigDir({ auths: { [r.host]: { username: USER, password: PASSWORD } } }) });
       const bundle = fakeBundle('redirected');
-      await client.attachBundle(`${r.host}/redirect/app:v1`, bundle, PREDICATE);
+      await client.attachBundle(`${r.host}/redirect/app:v1`, bundle, PREDICATE, trustCopies);
       const bytes = Buffer.from(JSON.stringify(bundle));
       blobs.set(sha256(bytes), bytes);
       assert.deepEqual((await client.listBundles(`${r.host}/redirect/app:v1`)).map((x) => x.json), [bundle]);
@@ -198,7 +199,7 @@ describe('logins and challenges', () => {
     const r = await start({ auth: { scheme: 'bearer', username: USER, password: PASSWORD } });
     const dockerConfig = await dockerConfigDir();
     const client = await registryClient({ dockerConfig });
-    await assert.rejects(client.attachBundle(`${r.host}/anon/app:v1`, fakeBundle('anon'), PREDICATE), (e: unknown) => {
+    await assert.rejects(client.attachBundle(`${r.host}/anon/app:v1`, fakeBundle('anon'), PREDICATE, trustCopies), (e: unknown) => {
       failsWith('REGISTRY_AUTH_FAILED', new RegExp(`^token service ${r.host} of registry ${r.host} failed: GET http://${r.host}/token answered HTTP 401$`))(e);
       assert.match((e as ProvenanceError).hint, new RegExp(`^Log in to ${r.host} before this step .*push to anon/app; no login was found in ${dockerConfig}/config.json$`));
       return true;
@@ -235,7 +236,7 @@ describe('faults', () => {
     await pushTestImage(r.url, 'flaky/app', 'v1');
     const client = await registryClient();
     r.faults.push('reset', 429);
-    assert.equal((await client.attachBundle(`${r.host}/flaky/app:v1`, fakeBundle('flaky'), PREDICATE)).via, 'referrers-api');
+    assert.equal((await client.attachBundle(`${r.host}/flaky/app:v1`, fakeBundle('flaky'), PREDICATE, trustCopies)).via, 'referrers-api');
   });
 
   it('an upload whose answer was lost is found, not failed: the retried PUT meets 404 upload-unknown', async () => {
@@ -243,7 +244,7 @@ describe('faults', () => {
     const probe = await start();
     await pushTestImage(probe.url, 'lost/app', 'v1');
     const from = probe.requests.length;
-    await (await registryClient()).attachBundle(`${probe.host}/lost/app:v1`, fakeBundle('lost'), PREDICATE);
+    await (await registryClient()).attachBundle(`${probe.host}/lost/app:v1`, fakeBundle('lost'), PREDICATE, trustCopies);
     const putAt = probe.requests.slice(from).findIndex((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/'));
     assert.ok(putAt >= 0);
     await probe.stop();
@@ -253,7 +254,7 @@ describe('faults', () => {
     const before = r.requests.length;
     // Every request before that PUT is served as usual (after a short delay); the PUT lands, its answer is dropped.
     r.faults.push(...Array<'slow'>(putAt).fill('slow'), 'lost-response');
-    assert.equal((await (await registryClient()).attachBundle(`${r.host}/lost/app:v1`, fakeBundle('lost'), PREDICATE)).via, 'referrers-api');
+    assert.equal((await (await registryClient()).attachBundle(`${r.host}/lost/app:v1`, fakeBundle('lost'), PREDICATE, trustCopies)).via, 'referrers-api');
     const puts = r.requests.slice(before).filter((q) => q.method === 'PUT' && q.path.includes('/blobs/uploads/'));
     assert.ok(puts.length >= 2, 'the lost PUT was retried');
   });
@@ -280,7 +281,7 @@ describe('faults', () => {
     const client = await registryClient();
     r.faults.push(404);
     const before = r.requests.length;
-    await assert.rejects(client.attachBundle(`${r.host}/gone/app:v1`, fakeBundle('gone'), PREDICATE), (e: unknown) => {
+    await assert.rejects(client.attachBundle(`${r.host}/gone/app:v1`, fakeBundle('gone'), PREDICATE, trustCopies), (e: unknown) => {
       failsWith('REGISTRY_FAILED', new RegExp(`^registry ${r.host} failed: HEAD /v2/gone/app/manifests/v1 answered HTTP 404$`))(e);
       assert.match((e as ProvenanceError).toLine(), /Push the image first.*\[REGISTRY_FAILED\]$/);
       return true;

@@ -8,6 +8,7 @@ import { pushTestImage } from '../../testkit/registry/images.ts';
 import { signStatement } from '../../testkit/sign.ts';
 import { verifyBundle } from '../testkit/helpers.ts';
 import { PREDICATE, registryClient } from './helpers.ts';
+import { trustCopies } from '../../testkit/copies.ts';
 
 describe('a signed bundle through a registry', () => {
   let services: LocalServices;
@@ -27,7 +28,7 @@ describe('a signed bundle through a registry', () => {
     };
     const bundle = await signStatement(services, statement);
     const client = await registryClient();
-    const { via } = await client.attachBundle(`${registry.host}/signed/app:1.0.0`, bundle, PREDICATE);
+    const { via } = await client.attachBundle(`${registry.host}/signed/app:1.0.0`, bundle, PREDICATE, trustCopies);
     assert.equal(via, 'tag-fallback');
     const [read, ...rest] = await client.listBundles(`${registry.host}/signed/app:1.0.0`);
     assert.deepEqual(rest, []);

@@ -1,11 +1,14 @@
 // Storing a bundle with GitHub's attestations API (`POST /repos/{o}/{r}/attestations`), at most once:
 // before every try we look for a stored bundle with the same DSSE signature under its subject digest,
-// so neither a re-run nor a retry after a lost answer stores a second copy. Private repositories
+// so neither a re-run nor a retry after a lost answer stores a second copy. A stored bundle with our
+// statement counts only if the caller's CopyCheck says it is one we could have signed: anyone with write
+// access can store a bundle with our (predictable) statement and a broken signature, and ours then goes
+// beside it rather than being left out. Private repositories
 // without a plan that includes attestations answer 403/404; in mode "auto" that is a warning.
 
 import { backoffDelay, isTransientStatus, pause } from '../http/retry.ts';
 import { attestationUrl, bundleText, storedAttestations, unavailable, type StoredAttestation } from './attestation-reads.ts';
-import { statementOf } from '../attestation-identity.ts';
+import { statementOf, type CopyCheck } from '../attestation-identity.ts';
 import { bundleIdentity, type BundleIdentity } from './bundle-identity.ts';
 import type { Answer, RequestIntent } from './failure.ts';
 import { repoPath, type Repository } from './repository.ts';
@@ -21,7 +24,7 @@ export type AttestationResult =
 
 const WRITE: RequestIntent = { permission: 'attestations: write' };
 
-export async function postAttestation(rest: GitHubClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode }): Promise<AttestationResult> {
+export async function postAttestation(rest: GitHubClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode; isOurCopy: CopyCheck }): Promise<AttestationResult> {
   const identity = bundleIdentity(bundle);
   const policy = rest.retry;
   const refused = (answer: Answer): AttestationResult => {
@@ -33,7 +36,7 @@ export async function postAttestation(rest: GitHubClient, serverUrl: string, rep
   // may have been stored, and only a fresh look before the next try can tell. Rate limits are still
   // waited out by octokit's throttling, which never retries what GitHub did not take.
   for (let attempt = 1; ; attempt++) {
-    const stored = await findStored(rest, serverUrl, repo, identity);
+    const stored = await findStored(rest, serverUrl, repo, identity, options.isOurCopy);
     if (stored && 'refused' in stored) return refused(stored.refused);
     if (stored) return stored;
     let answer: Answer;
@@ -73,8 +76,8 @@ function createdId(rest: GitHubClient, answer: Answer): number | undefined {
   return typeof id === 'number' ? id : undefined;
 }
 
-/** The stored copy of this attestation (same signed statement), the API's refusal, or undefined when not stored. */
-async function findStored(rest: GitHubClient, serverUrl: string, repo: Repository, identity: BundleIdentity): Promise<AttestationResult | { refused: Answer } | undefined> {
+/** The stored copy of this attestation (same signed statement, and ours), the API's refusal, or undefined when not stored. */
+async function findStored(rest: GitHubClient, serverUrl: string, repo: Repository, identity: BundleIdentity, isOurCopy: CopyCheck): Promise<AttestationResult | { refused: Answer } | undefined> {
   // Without a sha256 subject there is nothing to look it up by; GitHub indexes attestations by subject digest.
   if (identity.subjectDigest === undefined) return undefined;
   const stored = await storedAttestations(rest, repo, identity.subjectDigest);
@@ -82,8 +85,10 @@ async function findStored(rest: GitHubClient, serverUrl: string, repo: Repositor
   // Inline bundles first: fetching bundle_url costs a request each.
   const ordered = [...stored.filter((e) => e.bundle !== undefined), ...stored.filter((e) => e.bundle === undefined)];
   for (const entry of ordered) {
-    // The same signed statement is the same attestation, whatever signature a re-run gave it.
-    if (statementOf(entry.bundle ?? (await parsedOrUndefined(rest, entry))) !== identity.statement) continue;
+    // The same signed statement is the same attestation, whatever signature a re-run gave it, but only
+    // in a copy we could have made: someone else's copy of our statement does not keep ours out.
+    const candidate = entry.bundle ?? (await parsedOrUndefined(rest, entry));
+    if (statementOf(candidate) !== identity.statement || !(await isOurCopy(candidate))) continue;
     const url = entry.id === undefined ? `${serverUrl}/${repo.owner}/${repo.name}/attestations` : attestationUrl(serverUrl, repo, entry.id);
     return { outcome: 'existing', id: entry.id, url };
   }

@@ -3,6 +3,7 @@
 // this folder needs to know about octokit, HTTP, pagination, rate limits or GitHub's JSON.
 
 import type { SerializedBundle } from '@sigstore/bundle';
+import type { CopyCheck } from '../attestation-identity.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import { listAttestations, storedAttestations } from './attestation-reads.ts';
 import { postAttestation, type AttestationMode, type AttestationResult } from './attestations.ts';
@@ -26,9 +27,9 @@ export interface GitHubPublisher {
   /** Reads the attestations stored for the bundle's subject, writing nothing; a refusing API is left to postAttestation. */
   checkAttestations(repo: string, bundle: SerializedBundle): Promise<void>;
   /** Uploads bundle files to the release for `tag`; an identical asset is left alone. Returns their download URLs. */
-  publishReleaseAssets(repo: string, tag: string, files: readonly ReleaseFile[], options: { replace: boolean }): Promise<PublishedAsset[]>;
+  publishReleaseAssets(repo: string, tag: string, files: readonly ReleaseFile[], options: { replace: boolean; isOurCopy: CopyCheck }): Promise<PublishedAsset[]>;
   /** Stores one bundle with the attestations API, once; see AttestationMode for a repository the API refuses. */
-  postAttestation(repo: string, bundle: SerializedBundle, options: { mode: AttestationMode }): Promise<AttestationResult>;
+  postAttestation(repo: string, bundle: SerializedBundle, options: { mode: AttestationMode; isOurCopy: CopyCheck }): Promise<AttestationResult>;
 }
 
 export interface GitHubBundleSource {

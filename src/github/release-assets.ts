@@ -1,11 +1,13 @@
 // Publishing bundle files as release assets, idempotently: an asset with the same name and the same
-// bytes, or bundles signing the same statements, is left alone (a re-run uploads nothing); one with
-// other content is an error unless `replace`,
+// bytes, or bundles signing the same statements that the caller's CopyCheck says we could have signed,
+// is left alone (a re-run uploads nothing); one with other content, or with our statements in a copy
+// that is not ours (a predictable statement, stored first with a broken signature), is an error unless
+// `replace`,
 // and a name that appears while we upload (a concurrent run, or GitHub's 422 for a leftover) is
 // re-listed and judged by the same rule. An upload that breaks off leaves no incomplete asset behind.
 
 import { createHash } from 'node:crypto';
-import { sameStatements, statementsOfText } from '../attestation-identity.ts';
+import { bundlesOfText, sameStatements, statementsOfText, type CopyCheck } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import { isAlreadyExists, SERVICE, type Answer } from './failure.ts';
 import { MAX_ASSET_ROUNDS, MAX_BUNDLE_BYTES } from './limits.ts';
@@ -28,10 +30,10 @@ export interface PublishedAsset {
 // GitHub renames asset names with other characters, which would defeat finding them again on a re-run.
 const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
 
-export async function publishReleaseAssets(rest: GitHubClient, repo: Repository, tag: string, files: readonly ReleaseFile[], options: { replace: boolean }): Promise<PublishedAsset[]> {
+export async function publishReleaseAssets(rest: GitHubClient, repo: Repository, tag: string, files: readonly ReleaseFile[], options: { replace: boolean; isOurCopy: CopyCheck }): Promise<PublishedAsset[]> {
   checkNames(files);
   const release = await releaseByTag(rest, repo, tag, WRITE);
-  const ctx: Context = { rest, repo, release, replace: options.replace, assets: await listAssets(rest, repo, release, WRITE) };
+  const ctx: Context = { rest, repo, release, replace: options.replace, isOurCopy: options.isOurCopy, assets: await listAssets(rest, repo, release, WRITE) };
   const published: PublishedAsset[] = [];
   for (const file of files) published.push(await publishOne(ctx, file));
   return published;
@@ -42,6 +44,7 @@ interface Context {
   repo: Repository;
   release: Release;
   replace: boolean;
+  isOurCopy: CopyCheck;
   assets: ReleaseAsset[]; // as last listed, updated by what we do
 }
 
@@ -117,8 +120,9 @@ async function forget(ctx: Context, asset: ReleaseAsset): Promise<void> {
 }
 
 /**
- * The same bytes, or bundles signing the same statements: a re-run of the step re-signs the same
- * statement into a new bundle, which is the same attestation (see attestation-identity.ts).
+ * The same bytes, or bundles signing the same statements, each a copy we could have made: a re-run of
+ * the step re-signs the same statement into a new bundle, which is the same attestation (see
+ * attestation-identity.ts); someone else's bundle with our statement is other content.
  */
 async function sameContent(ctx: Context, asset: ReleaseAsset, file: ReleaseFile): Promise<boolean> {
   const ours = `sha256:${sha256(file.content)}`;
@@ -129,7 +133,11 @@ async function sameContent(ctx: Context, asset: ReleaseAsset, file: ReleaseFile)
     if (asset.digest) return false;
   }
   const theirs = await downloadAsset(ctx.rest, asset, MAX_BUNDLE_BYTES, WRITE);
-  return `sha256:${sha256(theirs)}` === ours || sameStatements(theirs.toString('utf8'), file.content.toString('utf8'));
+  if (`sha256:${sha256(theirs)}` === ours) return true;
+  const text = theirs.toString('utf8');
+  if (!sameStatements(text, file.content.toString('utf8'))) return false;
+  for (const bundle of bundlesOfText(text) ?? []) if (!(await ctx.isOurCopy(bundle))) return false;
+  return true;
 }
 
 function conflict(ctx: Context, file: ReleaseFile): ProvenanceError {

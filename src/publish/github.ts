@@ -4,6 +4,7 @@
 // verified job identity, never from inputs or the environment.
 
 import type { SerializedBundle } from '@sigstore/bundle';
+import type { CopyCheck } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import { createGitHubService, gitHubEndpoints, type AttestationMode, type ReleaseFile } from '../github/index.ts';
 import type { Log } from '../log.ts';
@@ -28,6 +29,8 @@ export interface SignedRun {
   /** Bundle i covers subjects[i * chunk … (i + 1) * chunk). */
   bundles: readonly SerializedBundle[];
   subjectsPerBundle: number;
+  /** Whether a stored bundle with one of our statements is a copy we could have made (copy-check.ts). */
+  isOurCopy: CopyCheck;
 }
 
 export interface GitHubPublishResult {
@@ -85,14 +88,14 @@ export function gitHubPublication(run: SignedRun, settings: GitHubPublishSetting
     async publish() {
       const result: GitHubPublishResult = { releaseAssets: [], attestationIds: [], attestationUrls: [] };
       if (tag !== undefined) {
-        const published = await github.publishReleaseAssets(repository, tag, releaseFiles(run, settings.releaseAssetName), { replace: settings.replaceReleaseAssets });
+        const published = await github.publishReleaseAssets(repository, tag, releaseFiles(run, settings.releaseAssetName), { replace: settings.replaceReleaseAssets, isOurCopy: run.isOurCopy });
         for (const asset of published) log.info(`release ${tag}: ${asset.name} ${asset.outcome}`);
         result.releaseAssets = published.map((a) => a.url);
       }
       if (wantsAttestations) {
         const mode: AttestationMode = settings.attestationsApi === 'true' ? 'true' : 'auto';
         for (const bundle of run.bundles) {
-          const stored = await github.postAttestation(repository, bundle, { mode });
+          const stored = await github.postAttestation(repository, bundle, { mode, isOurCopy: run.isOurCopy });
           if (stored.outcome === 'unavailable') {
             log.warning(stored.warning);
             break;

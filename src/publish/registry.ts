@@ -3,6 +3,7 @@
 // line, several images per step) gets the bundle that covers it attached as an OCI referrer.
 
 import type { SerializedBundle } from '@sigstore/bundle';
+import type { CopyCheck } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { createBundleRegistry, parseImageReference, type BundleRegistry } from '../registry/index.ts';
@@ -51,6 +52,7 @@ export async function pushToRegistry(
   bundles: readonly SerializedBundle[],
   subjectsPerBundle: number,
   predicateType: string,
+  isOurCopy: CopyCheck,
   log: Log,
   registry: BundleRegistry = createBundleRegistry(),
 ): Promise<RegistryPushResult[]> {
@@ -60,7 +62,7 @@ export async function pushToRegistry(
     const bundle = bundles[Math.floor(index / subjectsPerBundle)];
     if (index < 0 || !bundle) throw new Error(`no bundle covers ${target.image}`); // a bug: every subject was signed
     const ref = parseImageReference(target.image, 'subject-name');
-    const attached = await registry.attachBundle({ ...ref, tag: undefined, digest: target.digest }, bundle, predicateType);
+    const attached = await registry.attachBundle({ ...ref, tag: undefined, digest: target.digest }, bundle, predicateType, isOurCopy);
     log.info(`${target.image}@${target.digest}: bundle attached as ${attached.referrer} (${attached.via})`);
     results.push({ image: target.image, referrer: attached.referrer, via: attached.via });
   }

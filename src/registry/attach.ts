@@ -1,10 +1,11 @@
 // Attaching a signed bundle to an image as an OCI referrer: blobs first (the empty config and the bundle;
 // skipped when present), then the referrer manifest by digest. A registry that answers with `OCI-Subject`
 // indexes it itself; for any other, the fallback tag is updated. Attaching a bundle that is already
-// attached (the same bytes, or the same signed statement, with the same predicate type) changes nothing
-// and returns the existing referrer.
+// attached (the same bytes, or the same signed statement in a copy the caller's CopyCheck says we could
+// have signed, with the same predicate type) changes nothing and returns the existing referrer; someone
+// else's copy of our statement does not keep ours out.
 
-import { statementOf } from '../attestation-identity.ts';
+import { statementOf, type CopyCheck } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import { parseJSON } from '../json.ts';
 import type { RetryPolicy } from '../http/retry.ts';
@@ -29,6 +30,8 @@ export interface AttachResult {
 
 export interface AttachSettings {
   retry: RetryPolicy;
+  /** Whether a stored bundle with our statement is a copy we could have made (src/publish/copy-check.ts). */
+  isOurCopy: CopyCheck;
   fallback: FallbackTiming;
   now: () => Date;
 }
@@ -39,7 +42,7 @@ export async function attachToImage(repo: RepositoryClient, subject: Descriptor,
   }
   const bytes = Buffer.from(JSON.stringify(bundle));
   const layer: Descriptor = { mediaType: bundle.mediaType, digest: sha256Digest(bytes), size: bytes.byteLength };
-  const existing = await findAttached(repo, subject.digest, layer.digest, statementOf(bundle), predicateType);
+  const existing = await findAttached(repo, subject.digest, layer.digest, statementOf(bundle), predicateType, settings.isOurCopy);
   if (existing !== undefined) return { referrer: existing.descriptor.digest, via: existing.via };
 
   await repo.pushBlob(EMPTY_CONFIG_BYTES);
@@ -53,10 +56,10 @@ export async function attachToImage(repo: RepositoryClient, subject: Descriptor,
 
 // A referrer with our predicate type whose layer is these very bytes. Only candidates are fetched.
 /**
- * A referrer already holding this bundle, or another bundle signing the same statement (a re-run
- * re-signs the same statement: the same attestation, see attestation-identity.ts).
+ * A referrer already holding this bundle, or another bundle signing the same statement that we could
+ * have made (a re-run re-signs the same statement: the same attestation, see attestation-identity.ts).
  */
-async function findAttached(repo: RepositoryClient, subjectDigest: string, layerDigest: string, statement: string | undefined, predicateType: string): Promise<FoundReferrer | undefined> {
+async function findAttached(repo: RepositoryClient, subjectDigest: string, layerDigest: string, statement: string | undefined, predicateType: string, isOurCopy: CopyCheck): Promise<FoundReferrer | undefined> {
   for (const found of await findReferrers(repo, subjectDigest, SIGSTORE_BUNDLE_ARTIFACT)) {
     const annotated = found.descriptor.annotations?.[ANNOTATION_PREDICATE_TYPE];
     if (annotated !== undefined && annotated !== predicateType) continue;
@@ -68,7 +71,7 @@ async function findAttached(repo: RepositoryClient, subjectDigest: string, layer
     for (const layer of parsed.layers.slice(0, MAX_LAYERS)) {
       const bytes = await repo.getBlob(layer, MAX_BUNDLE_BYTES);
       const parsed = bytes === undefined ? undefined : parseJSON(bytes);
-      if (parsed?.ok && statementOf(parsed.value) === statement) return found;
+      if (parsed?.ok && statementOf(parsed.value) === statement && (await isOurCopy(parsed.value))) return found;
     }
   }
   return undefined;

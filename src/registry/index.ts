@@ -2,6 +2,7 @@
 // attaches, verify mode lists, and neither needs to know about HTTP, logins or registry quirks.
 // `createBundleRegistry` wires the Docker credentials, the challenge answering and the retries.
 
+import type { CopyCheck } from '../attestation-identity.ts';
 import { ProvenanceError } from '../errors.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../http/retry.ts';
 import { attachToImage, type AttachableBundle, type AttachResult } from './attach.ts';
@@ -28,8 +29,11 @@ export type { ReferrerSource } from './referrers.ts';
 export interface BundleRegistry {
   /** The digest (`sha256:…`) of the image's manifest; a tag is resolved, a pinned digest checked. */
   resolveDigest(image: string | ImageReference): Promise<string>;
-  /** Pushes `bundle` as a referrer of the image; idempotent for the same bundle and predicate type. */
-  attachBundle(image: string | ImageReference, bundle: AttachableBundle, predicateType: string): Promise<AttachResult>;
+  /**
+   * Pushes `bundle` as a referrer of the image; idempotent for the same bundle and predicate type, and
+   * for a bundle with its statement that `isOurCopy` accepts (a re-run's).
+   */
+  attachBundle(image: string | ImageReference, bundle: AttachableBundle, predicateType: string, isOurCopy: CopyCheck): Promise<AttachResult>;
   /** Every Sigstore bundle (and cosign `.att` envelope) attached to the image. */
   listBundles(image: string | ImageReference, options?: { artifactType?: string }): Promise<RegistryBundle[]>;
 }
@@ -61,11 +65,11 @@ export function createBundleRegistry(options: RegistryOptions = {}): BundleRegis
       const ref = parse(image);
       return (await imageDescriptor(repository(ref, false), ref)).digest;
     },
-    async attachBundle(image, bundle, predicateType) {
+    async attachBundle(image, bundle, predicateType, isOurCopy) {
       const ref = parse(image);
       const repo = repository(ref, true);
       const subject = await imageDescriptor(repo, ref);
-      return attachToImage(repo, subject, bundle, predicateType, { retry, fallback: options.fallback ?? DEFAULT_FALLBACK_TIMING, now: options.now ?? (() => new Date()) });
+      return attachToImage(repo, subject, bundle, predicateType, { retry, isOurCopy, fallback: options.fallback ?? DEFAULT_FALLBACK_TIMING, now: options.now ?? (() => new Date()) });
     },
     async listBundles(image, listOptions = {}) {
       const ref = parse(image);
