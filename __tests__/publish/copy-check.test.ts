@@ -70,9 +70,11 @@ describe('ourCopyCheck', () => {
   });
 
   it('a copy with our identity and a valid signature, but a certificate from another CA, is not ours', async () => {
-    // Our identity, copied into a certificate another CA issues, valid since before the copy's log entry.
-    const integrated = Number(rerun.verificationMaterial.tlogEntries[0]?.integratedTime) * 1000;
-    const other = await initializeCA(generateKeyPairSync('ec', { namedCurve: 'P-384' }), undefined, new Date(integrated - 60_000));
+    // Our identity, copied into a certificate another CA issues. The mock dates its root from the moment it is
+    // made, so the copy's log entry is dated just after that (under load, the re-run's own time may be older).
+    const madeAt = Date.now();
+    const other = await initializeCA(generateKeyPairSync('ec', { namedCurve: 'P-384' }), undefined, new Date(madeAt - 60_000));
+    const integrated = (Math.floor(Date.now() / 1000) + 1) * 1000;
     const leafKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const san = `https://github.com/${services.issuer.claims.job_workflow_ref}`;
     const issuer = services.issuer.issuer;
@@ -89,6 +91,9 @@ describe('ourCopyCheck', () => {
     const sig = envelope?.signatures[0];
     assert.ok(envelope && sig && 'certificate' in forged.verificationMaterial && forged.verificationMaterial.certificate);
     forged.verificationMaterial.certificate.rawBytes = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString('base64');
+    const entry = forged.verificationMaterial.tlogEntries[0];
+    assert.ok(entry);
+    entry.integratedTime = String(integrated / 1000);
     sig.sig = sign(null, preAuth(envelope.payloadType, Buffer.from(envelope.payload, 'base64')), leafKeys.privateKey).toString('base64');
 
     assert.equal(await ourCopyCheck([ours], services.sigstore.fulcioURL, FAST)(forged), false, 'not issued by our Fulcio');
