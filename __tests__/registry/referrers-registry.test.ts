@@ -1,4 +1,5 @@
-// Against our own registry with the referrers API: the `OCI-Subject` path, pagination and filtering,
+// Against our own registry with the referrers API: the `OCI-Subject` path (and an ECR-like registry
+// that sends the header without the API), pagination and filtering,
 // Basic and Bearer challenges with logins from a temporary Docker config (inline and through a credential
 // helper), transient faults, and the one-line errors for failures that stay.
 import assert from 'node:assert/strict';
@@ -92,6 +93,26 @@ describe('referrers API', () => {
     assert.equal(result.via, 'tag-fallback');
     const index = (await (await fetch(`${r.url}/v2/noapi/app/manifests/${image.digest.replace(':', '-')}`)).json()) as { manifests: { digest: string }[] };
     assert.deepEqual(index.manifests.map((m) => m.digest), [result.referrer]);
+  });
+
+  // ECR's way: OCI-Subject on the PUT, 404 from the referrers API. Trusting the header wrote no fallback
+  // tag, so nothing could find the bundle afterwards.
+  it('falls back to the tag when the registry sends OCI-Subject but has no referrers API', async () => {
+    const r = await start({ referrersApi: false, ociSubject: true });
+    const image = await pushTestImage(r.url, 'ecr/app', 'v1');
+    const client = await registryClient();
+    const bundle = fakeBundle('ecr');
+    const result = await client.attachBundle(`${r.host}/ecr/app:v1`, bundle, PREDICATE, trustCopies);
+    const put = r.requests.find((q) => q.method === 'PUT' && q.path === `/v2/ecr/app/manifests/${result.referrer}`);
+    assert.ok(put !== undefined, 'the referrer manifest was pushed by digest');
+    assert.equal(result.via, 'tag-fallback');
+    const tag = await fetch(`${r.url}/v2/ecr/app/manifests/${image.digest.replace(':', '-')}`);
+    assert.equal(tag.status, 200, 'the fallback tag exists');
+    const index = (await tag.json()) as { manifests: { digest: string }[] };
+    assert.deepEqual(index.manifests.map((m) => m.digest), [result.referrer]);
+    const listed = await client.listBundles(`${r.host}/ecr/app:v1`);
+    assert.deepEqual(listed, [{ source: `${r.host}/ecr/app@${image.digest}(referrer ${result.referrer})`, json: bundle, problem: undefined }]);
+    assert.deepEqual(await client.attachBundle(`${r.host}/ecr/app:v1`, bundle, PREDICATE, trustCopies), result, 'attaching again finds it through the tag');
   });
 });
 

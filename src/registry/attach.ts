@@ -1,6 +1,7 @@
 // Attaching a signed bundle to an image as an OCI referrer: blobs first (the empty config and the bundle;
-// skipped when present), then the referrer manifest by digest. A registry that answers with `OCI-Subject`
-// indexes it itself; for any other, the fallback tag is updated. Attaching a bundle that is already
+// skipped when present), then the referrer manifest by digest. The registry indexes it itself only when
+// it answered with `OCI-Subject` and its referrers API then lists the manifest; for any other, the
+// fallback tag is updated. Attaching a bundle that is already
 // attached (the same bytes, or the same signed statement in a copy the caller's CopyCheck says we could
 // have signed, with the same predicate type) changes nothing and returns the existing referrer; someone
 // else's copy of our statement does not keep ours out.
@@ -49,9 +50,23 @@ export async function attachToImage(repo: RepositoryClient, subject: Descriptor,
   await repo.pushBlob(bytes);
   const manifest = referrerManifest(subject, layer, predicateType, settings.now());
   const pushed = await repo.putManifest(manifest.descriptor.digest, OCI_MANIFEST, manifest.bytes);
-  if (pushed.subjectProcessed) return { referrer: manifest.descriptor.digest, via: 'referrers-api' };
+  if (pushed.subjectProcessed && (await referrersApiLists(repo, subject.digest, manifest.descriptor.digest))) {
+    return { referrer: manifest.descriptor.digest, via: 'referrers-api' };
+  }
   await addToFallbackIndex(repo, subject.digest, manifest.descriptor, settings.fallback, settings.retry);
   return { referrer: manifest.descriptor.digest, via: 'tag-fallback' };
+}
+
+/**
+ * Whether the referrers API answers (200, an image index) and lists this referrer. `OCI-Subject` alone is
+ * no proof: ECR, for one, sends it on the PUT but answers the API with 404, and trusting the header there
+ * left the bundle findable by neither the API nor the fallback tag. Requiring our own entry, not just an
+ * answer, also covers a registry that answers the API without indexing what was pushed; if it only indexes
+ * later, the fallback tag is written needlessly but harmlessly (readers merge both).
+ */
+async function referrersApiLists(repo: RepositoryClient, subjectDigest: string, referrerDigest: string): Promise<boolean> {
+  const listed = await repo.referrers(subjectDigest, SIGSTORE_BUNDLE_ARTIFACT);
+  return listed?.some((d) => d.digest === referrerDigest) ?? false;
 }
 
 // A referrer with our predicate type whose layer is these very bytes. Only candidates are fetched.

@@ -73,7 +73,10 @@ export class RepositoryClient {
     });
   }
 
-  /** PUT by tag or digest; `subjectProcessed` when the registry answered with `OCI-Subject`. */
+  /**
+   * PUT by tag or digest; `subjectProcessed` when the registry answered with `OCI-Subject`, which is only a
+   * hint (some registries send it without serving referrers; attach.ts checks the API too).
+   */
   async putManifest(reference: string, mediaType: string, bytes: Uint8Array): Promise<{ digest: string; subjectProcessed: boolean }> {
     const response = await this.transport.send({ method: 'PUT', target: this.#path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, expect: [200, 201] });
     await response.body?.cancel();

@@ -15,6 +15,11 @@ export type RegistryAuth =
 export interface ReferrersRegistryOptions {
   /** Default true; false answers the referrers API with 404 and pushes without OCI-Subject. */
   referrersApi?: boolean;
+  /**
+   * Whether a manifest PUT with a subject is answered with OCI-Subject; defaults to `referrersApi`. True
+   * with `referrersApi: false` is an ECR-like registry: the header without the API behind it.
+   */
+  ociSubject?: boolean;
   auth?: RegistryAuth;
   /** Referrers per page (default: all on one page). */
   pageSize?: number;
@@ -58,6 +63,7 @@ function registryError(res: ServerResponse, status: number, code: string, messag
 
 export async function startReferrersRegistry(options: ReferrersRegistryOptions = {}): Promise<ReferrersRegistry> {
   const referrersApi = options.referrersApi ?? true;
+  const ociSubject = options.ociSubject ?? referrersApi;
   const repos = new Map<string, Repo>();
   const uploads = new Map<string, string>();
   const tokens = new Map<string, Set<string>>(); // token → scopes granted
@@ -152,7 +158,7 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
       if (!reference.startsWith('sha256:')) r.tags.set(reference, digest);
       const subject = (JSON.parse(body.toString()) as { subject?: { digest?: string } }).subject?.digest;
       const headers: Record<string, string> = { 'docker-content-digest': digest, location: `/v2/manifests/${digest}` };
-      if (referrersApi && subject !== undefined) headers['oci-subject'] = subject;
+      if (ociSubject && subject !== undefined) headers['oci-subject'] = subject;
       return void res.writeHead(201, headers).end();
     }
     const digest = reference.startsWith('sha256:') ? reference : r.tags.get(reference);
