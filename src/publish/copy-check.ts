@@ -15,6 +15,9 @@ import type { SerializedBundle } from '@sigstore/bundle';
 import { RFC3161Timestamp, X509Certificate as SigstoreCertificate } from '@sigstore/core';
 import { statementOf, type CopyCheck } from '../attestation-identity.ts';
 import { DEFAULT_RETRY, fetchAndRead, jsonBody, type RetryPolicy } from '../http/retry.ts';
+import { preAuthEncoding } from '../dsse.ts';
+import { isObject } from '../json.ts';
+import { decodeUTF8String } from '../verify/crypto/certificate-facts.ts';
 
 /** Fulcio's v2 OIDC issuer extension (a DER UTF8String), and the v1 one (the raw string). */
 const OIDC_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
@@ -79,11 +82,11 @@ export async function fulcioAuthorities(fulcioURL: string, retry: RetryPolicy = 
 
 /** Fulcio API v2 `TrustBundle`: `{"chains":[{"certificates":["-----BEGIN CERTIFICATE-----…"]}]}`; undefined if not that. */
 export function trustBundleCertificates(value: unknown): X509Certificate[] | undefined {
-  const chains = isRecord(value) ? value['chains'] : undefined;
+  const chains = isObject(value) ? value['chains'] : undefined;
   if (!Array.isArray(chains)) return undefined;
   const certificates: X509Certificate[] = [];
   for (const chain of chains) {
-    const pems = isRecord(chain) ? chain['certificates'] : undefined;
+    const pems = isObject(chain) ? chain['certificates'] : undefined;
     if (!Array.isArray(pems)) return undefined;
     for (const pem of pems) {
       if (typeof pem !== 'string') return undefined;
@@ -98,13 +101,13 @@ export function trustBundleCertificates(value: unknown): X509Certificate[] | und
 }
 
 function readCopy(stored: unknown): Copy | undefined {
-  if (!isRecord(stored)) return undefined;
+  if (!isObject(stored)) return undefined;
   const envelope = stored['dsseEnvelope'];
-  if (!isRecord(envelope)) return undefined;
+  if (!isObject(envelope)) return undefined;
   const { payload, payloadType, signatures } = envelope;
   if (typeof payload !== 'string' || typeof payloadType !== 'string' || !Array.isArray(signatures) || signatures.length !== 1) return undefined;
   const only: unknown = signatures[0];
-  const sig = isRecord(only) ? only['sig'] : undefined;
+  const sig = isObject(only) ? only['sig'] : undefined;
   const der = leafOf(stored);
   const signedAt = signingTime(stored);
   if (typeof sig !== 'string' || der === undefined || signedAt === undefined) return undefined;
@@ -121,11 +124,11 @@ function readCopy(stored: unknown): Copy | undefined {
 
 /** The leaf certificate's DER: v0.3's `certificate`, or the first of an older bundle's chain. */
 function leafOf(bundle: unknown): Buffer<ArrayBuffer> | undefined {
-  const material = isRecord(bundle) ? bundle['verificationMaterial'] : undefined;
-  if (!isRecord(material)) return undefined;
+  const material = isObject(bundle) ? bundle['verificationMaterial'] : undefined;
+  if (!isObject(material)) return undefined;
   const chain = material['x509CertificateChain'];
-  const first: unknown = isRecord(chain) && Array.isArray(chain['certificates']) ? chain['certificates'][0] : undefined;
-  const certificate = isRecord(material['certificate']) ? material['certificate'] : isRecord(first) ? first : undefined;
+  const first: unknown = isObject(chain) && Array.isArray(chain['certificates']) ? chain['certificates'][0] : undefined;
+  const certificate = isObject(material['certificate']) ? material['certificate'] : isObject(first) ? first : undefined;
   const raw = certificate?.['rawBytes'];
   return typeof raw === 'string' && raw !== '' ? Buffer.from(raw, 'base64') : undefined;
 }
@@ -135,7 +138,7 @@ function identityOf(der: Buffer<ArrayBuffer>): Identity | undefined {
     const cert = SigstoreCertificate.parse(der);
     const v2 = cert.extension(OIDC_ISSUER_V2);
     const v1 = cert.extension(OIDC_ISSUER_V1);
-    const issuer = v2 !== undefined ? derUtf8(v2.value) : v1?.value.toString('utf8');
+    const issuer = v2 !== undefined ? decodeUTF8String(v2.value) : v1?.value.toString('utf8');
     const san = cert.subjectAltName;
     return san !== undefined && san !== '' && issuer !== undefined && issuer !== '' ? { san, issuer } : undefined;
   } catch {
@@ -143,38 +146,24 @@ function identityOf(der: Buffer<ArrayBuffer>): Identity | undefined {
   }
 }
 
-/** Fulcio's v2 extensions hold a DER UTF8String; undefined for anything else. */
-function derUtf8(value: Buffer): string | undefined {
-  if (value[0] !== 0x0c || value.length < 2) return undefined;
-  const first = value[1] ?? 0;
-  const lengthBytes = first < 0x80 ? 0 : first & 0x7f;
-  return value.subarray(2 + lengthBytes).toString('utf8');
-}
-
 /** When the copy says it was signed: its log entry's integrated time, else its RFC 3161 timestamp. */
 function signingTime(bundle: Record<string, unknown>): Date | undefined {
   const material = bundle['verificationMaterial'];
-  if (!isRecord(material)) return undefined;
+  if (!isObject(material)) return undefined;
   const entries = material['tlogEntries'];
   const entry: unknown = Array.isArray(entries) ? entries[0] : undefined;
-  const integrated = isRecord(entry) ? entry['integratedTime'] : undefined;
+  const integrated = isObject(entry) ? entry['integratedTime'] : undefined;
   if ((typeof integrated === 'string' && /^\d+$/.test(integrated)) || typeof integrated === 'number') return new Date(Number(integrated) * 1000);
   const data = material['timestampVerificationData'];
-  const stamps = isRecord(data) ? data['rfc3161Timestamps'] : undefined;
+  const stamps = isObject(data) ? data['rfc3161Timestamps'] : undefined;
   const stamp: unknown = Array.isArray(stamps) ? stamps[0] : undefined;
-  const signed = isRecord(stamp) ? stamp['signedTimestamp'] : undefined;
+  const signed = isObject(stamp) ? stamp['signedTimestamp'] : undefined;
   if (typeof signed !== 'string') return undefined;
   try {
     return RFC3161Timestamp.parse(Buffer.from(signed, 'base64')).signingTime;
   } catch {
     return undefined;
   }
-}
-
-// DSSE's PAE, as src/verify/crypto signs and checks it: "DSSEv1 <len(type)> <type> <len(payload)> <payload>".
-function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `, 'ascii'), type, Buffer.from(` ${payload.length} `, 'ascii'), payload]);
 }
 
 function verifies(data: Buffer, leaf: X509Certificate, signature: Buffer): boolean {
@@ -198,8 +187,4 @@ function issuedBy(leaf: X509Certificate, authorities: readonly X509Certificate[]
       return false;
     }
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -29,6 +29,7 @@ import { readCertificate } from './certificate-cache.ts';
 import { certificateFacts } from './certificate-facts.ts';
 import { leafSigner } from './signing-key.ts';
 import { IN_TOTO_PAYLOAD_TYPE, requireSubject, statementOf, type ArtifactInput } from './statement.ts';
+import { preAuthEncoding } from '../../dsse.ts';
 
 type Json = Record<string, unknown>;
 type TLog = TrustMaterial['tlogs'][number];
@@ -122,7 +123,7 @@ export function verifyBundleFast(input: unknown, trust: Trust, options: FastOpti
       key = signingKey(instance, entry, leaf, signedAt);
       if (key) break;
     }
-    if (!key || !verifies(preAuthEncoding(envelope), key, signature)) return undefined;
+    if (!key || !verifies(preAuthEncoding(envelope.payloadType, envelope.payload), key, signature)) return undefined;
     return {
       certificate: certificateFacts(leaf),
       signedAt,
@@ -263,12 +264,6 @@ function onlyElement(list: unknown): Json | undefined {
 // `{ value: hex }`, read as Buffer.from(value, 'hex') reads it.
 function hashMatches(hash: unknown, digest: Buffer): boolean {
   return isObject(hash) && typeof hash['value'] === 'string' && Buffer.from(hash['value'], 'hex').equals(digest);
-}
-
-// DSSESignatureContent's PAE: "DSSEv1 <len(type)> <type> <len(payload)> <payload>".
-function preAuthEncoding({ payloadType, payload }: Envelope): Buffer {
-  const type = Buffer.from(payloadType, 'utf-8');
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `, 'ascii'), type, Buffer.from(` ${payload.length} `, 'ascii'), payload]);
 }
 
 // core's crypto.verify: the key's default digest, and false for anything that throws.
