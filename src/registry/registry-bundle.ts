@@ -1,5 +1,5 @@
-// What a reader of a registry gets back: each Sigstore bundle (or, from cosign's older layout, each bare
-// DSSE envelope) with where it was found. Content that cannot be used does not stop the listing; it is
+// What a reader of a registry gets back: each Sigstore bundle (from cosign's older layout, each
+// attestation layer made into one) with where it was found. Content that cannot be used does not stop the listing; it is
 // returned with the problem, so verify mode can report it beside the others.
 
 import { parseJSON } from '../json.ts';
@@ -13,6 +13,8 @@ export interface RegistryBundle {
   /** The parsed JSON, or undefined when `problem` says why there is none. */
   json: unknown;
   problem: string | undefined;
+  /** The DSSE envelope's exact text, where the source keeps it apart (cosign's .att layers): a log entry may hash it. */
+  loggedEnvelope?: string;
 }
 
 /** Downloads one layer and parses it, turning a missing, oversized or non-JSON layer into a `problem`. */

@@ -27,6 +27,8 @@ export interface LoadedBundle {
   json: unknown;
   /** Set when the text is not JSON: the bundle fails before any check runs. */
   failure: CheckFailure | undefined;
+  /** The DSSE envelope's text as logged, where the source keeps it apart (cosign .att layers). */
+  loggedEnvelope?: string;
 }
 
 /** `matched` hears the files' total size before they are read (verify mode starts its workers early on it). */

@@ -61,8 +61,8 @@ export async function imageArtifacts(uses: readonly ImageUse[], registry: Bundle
     for (const found of await registry.listBundles({ ...ref, tag: undefined, digest })) {
       bundles.push(
         found.problem === undefined
-          ? loadedJSON(found.source, found.json)
-          : { source: found.source, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle attached to the image', found: found.problem } },
+          ? { ...loadedJSON(found.source, found.json), ...(found.loggedEnvelope !== undefined && { loggedEnvelope: found.loggedEnvelope }) }
+          : { source: found.source, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle attached to the image (or a keyless cosign attestation)', found: found.problem } },
       );
     }
   }

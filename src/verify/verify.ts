@@ -135,12 +135,15 @@ async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly 
       const failure = {
         check: 'bundle-format' as const,
         expected: 'a Sigstore bundle, with the certificate and log entry that let it be verified offline',
-        found: 'a bare DSSE envelope (as older slsa-github-generator releases uploaded): nothing in it can be checked without the signer\'s certificate and log entry; use a release made by a generator version that uploads Sigstore bundles',
+        found:
+          'a bare DSSE envelope (an .intoto.jsonl from slsa-github-generator before v2.1.0): its certificate and log entry are only in Rekor, and finding them needs an online Rekor search, which offline verification cannot do. ' +
+          'Get a bundle instead: release with slsa-github-generator v2.1.0 or later (its .intoto.jsonl holds Sigstore bundles) or attest with this action or actions/attest; for an old release, slsa-verifier verify-artifact searches Rekor online',
       };
       outcomes[i] = attributed(i, { verified: undefined, failure });
     } else {
       const artifact = messageArtifact(bundle.json, artifactSHA256);
-      jobs.push({ bundle: bundle.json, options: { ...(key !== undefined && { key }), ...(artifact && { artifact }) } });
+      const logged = bundle.loggedEnvelope === undefined ? {} : { loggedEnvelope: bundle.loggedEnvelope };
+      jobs.push({ bundle: bundle.json, options: { ...(key !== undefined && { key }), ...(artifact && { artifact }), ...logged } });
       jobBundles.push(i);
     }
   });

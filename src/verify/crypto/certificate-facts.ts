@@ -1,7 +1,11 @@
 // What a verified Fulcio certificate says about its signer: the SAN and the 1.3.6.1.4.1.57264.1.*
 // extensions, read exactly as written. v2 extensions (.8 onwards) hold a DER UTF8String; the
-// legacy ones (.1 issuer, .2 trigger, .3 sha, .6 ref) hold the raw string. Where both exist the
-// v2 value wins, as Fulcio writes the same claim into both.
+// legacy ones (.1 issuer, .2 trigger, .3 sha, .4 workflow name, .5 repository, .6 ref) hold the raw
+// string. Where both exist the v2 value wins, as Fulcio writes the same claim into both. Fulcio
+// wrote only the legacy ones until mid-2023, so on those certificates the repository comes from .5
+// (the token's `repository`, OWNER/REPO): it is made into the URI .12 would hold, on the host of the
+// SAN's workflow URI (which Fulcio built from the same token), so repository, owner and source-ref
+// rules read 2022–2023 certificates as they read today's.
 
 import type { X509Certificate } from '@sigstore/core';
 import { VerificationError, type CertificateFacts } from '../types.ts';
@@ -20,7 +24,7 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
     buildSignerURI: v2(9),
     buildSignerDigest: v2(10),
     runnerEnvironment: v2(11),
-    sourceRepositoryURI: v2(12),
+    sourceRepositoryURI: v2(12) ?? legacyRepositoryURI(legacy(5), cert),
     sourceRepositoryDigest: v2(13) ?? legacy(3),
     sourceRepositoryRef: v2(14) ?? legacy(6),
     sourceRepositoryIdentifier: v2(15),
@@ -32,6 +36,16 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
     runInvocationURI: v2(21),
     sourceRepositoryVisibilityAtSigning: v2(22),
   };
+}
+
+const OWNER_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+// `https://HOST/OWNER/REPO` from legacy .5, where the SAN is a workflow URI on HOST; else nothing.
+function legacyRepositoryURI(repository: string | undefined, cert: X509Certificate): string | undefined {
+  if (repository === undefined || !OWNER_REPO.test(repository)) return undefined;
+  const san = cert.subjectAltName;
+  const host = san === undefined ? undefined : /^https:\/\/([^/@\s]+)\/[^/\s]+\/[^/\s]+\/\.github\/workflows\//.exec(san)?.[1];
+  return host === undefined ? undefined : `https://${host}/${repository}`;
 }
 
 function subjectAlternativeName(cert: X509Certificate): string {

@@ -6,13 +6,14 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import type { SignedEntity, Verifier } from '@sigstore/verify';
-import type { Trust } from '../trust/material.ts';
+import { verifierWithoutLogs, type Trust, type TrustedInstance } from '../trust/material.ts';
 import { VerificationError, type VerifiedBundle } from '../types.ts';
 import { parseBundle } from './bundle-format.ts';
 import { requireConsistentProofs } from './proof-consistency.ts';
 import { certificateFacts } from './certificate-facts.ts';
 import { DigestSignatureContent } from './digest-signature.ts';
 import { depth, toFailure, type KeyKind } from './failures.ts';
+import { intotoV001Entry, intotoV001Included, requireIntotoV001Body } from './intoto-v001.ts';
 import { managedKey, verifierForKey } from './managed-key.ts';
 import { messageDigestOf, requireMessageDigest } from './message-digest.ts';
 import { earliestTrustedTime, signedEntityOf, stageTracked } from './signed-entity.ts';
@@ -25,6 +26,11 @@ export interface CryptoOptions {
   key?: string;
   /** The artifact, or its SHA-256: a subject of a DSSE statement, or what a message signature signed. */
   artifact?: ArtifactInput;
+  /**
+   * The DSSE envelope's text as it was logged, where the source keeps it apart from the bundle
+   * (cosign's .att layers): a Rekor intoto 0.0.1 entry records its hash.
+   */
+  loggedEnvelope?: string;
 }
 
 /** Verifies `bundle` (JSON text, bytes, or parsed JSON); throws a VerificationError naming the failed check. */
@@ -61,9 +67,17 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
   const entity = signedEntityOf(parsed, artifactBytes, signature);
   // keyKindOf guarantees a key exactly when the bundle is key-signed.
   const key = keyKind === 'public-key' ? managedKey(options.key ?? '') : undefined;
-  const verifiers = trust.instances.map((i) => (key ? verifierForKey(i, key) : i.verifier));
   try {
-    verifyWithAny(entity, verifiers, keyKind);
+    const legacy = intotoV001Entry(parsed);
+    if (legacy && content.$case === 'dsseEnvelope') {
+      // The body and inclusion checks the Verifier cannot make on this kind, then its own without a log stage.
+      requireIntotoV001Body(legacy, content.dsseEnvelope, leafDER(parsed), options.loggedEnvelope);
+      const included = trust.instances.filter((i) => intotoV001Included(legacy, i.material.tlogs));
+      if (included.length === 0) throw new VerificationError({ check: 'tlog', expected: 'an inclusion promise (or proof) for the intoto 0.0.1 entry from a trusted Rekor log', found: 'none that verifies' });
+      verifyWithAny({ ...entity, tlogEntries: [] }, included.map((i) => verifierOf(i, key, true)), keyKind);
+    } else {
+      verifyWithAny(entity, trust.instances.map((i) => verifierOf(i, key, false)), keyKind);
+    }
   } catch (err) {
     throw err instanceof VerificationError ? diagnose(err, entity, key, parsed) : err;
   }
@@ -77,6 +91,17 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
     messageDigest,
     ...(statement && content.$case === 'dsseEnvelope' ? { statementDigest: createHash('sha256').update(content.dsseEnvelope.payload).digest('hex') } : {}),
   };
+}
+
+function leafDER(bundle: Bundle): Uint8Array | undefined {
+  const material = bundle.verificationMaterial.content;
+  if (material.$case === 'certificate') return material.certificate.rawBytes;
+  return material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+}
+
+function verifierOf(instance: TrustedInstance, key: KeyObject | undefined, withoutLogs: boolean): Verifier {
+  if (key) return verifierForKey(instance, key);
+  return withoutLogs ? verifierWithoutLogs(instance) : instance.verifier;
 }
 
 // A key-signed bundle needs the key; a certificate-signed one must not be checked against a key

@@ -50,6 +50,23 @@ function instanceOf(root: TrustedRootJSON): TrustedInstance {
   return { material, options, verifier: withFastSigningKey(new Verifier(material, options), material, options.ctlogThreshold) };
 }
 
+const logless = new WeakMap<TrustedInstance, Verifier>();
+
+/**
+ * The instance's Verifier with its log stage left out (no log entry required or read), for entries
+ * whose inclusion and body are checked by our own code because sigstore-js cannot read them
+ * (crypto/intoto-v001.ts); every other stage is the instance's own.
+ */
+export function verifierWithoutLogs(instance: TrustedInstance): Verifier {
+  let verifier = logless.get(instance);
+  if (!verifier) {
+    const options = { ...instance.options, tlogThreshold: 0 };
+    verifier = withFastSigningKey(new Verifier(instance.material, options), instance.material, options.ctlogThreshold);
+    logless.set(instance, verifier);
+  }
+  return verifier;
+}
+
 /** The parsed material of a root; parsed on first use and kept for the root object's lifetime. */
 export function trustMaterialOf(root: TrustedRootJSON): TrustMaterial {
   let material = materials.get(root);
