@@ -58,15 +58,14 @@ export function buildConfigPath(facts: CertificateFacts): string | undefined {
 /**
  * Whether the certificate carries the v2 extensions (.9 to .21). Fulcio added them together in
  * 2023 and fills every one of them from a GitHub Actions token, so a certificate with any of them
- * is expected to have all. Source digest, ref and trigger are left out of the test because
- * CertificateFacts fills them from the legacy .3, .6 and .2 too.
+ * is expected to have all. Source repository, digest, ref and trigger are left out of the test
+ * because CertificateFacts fills them from the legacy .5, .3, .6 and .2 too.
  */
 export function hasV2Extensions(facts: CertificateFacts): boolean {
   return [
     facts.buildSignerURI,
     facts.buildSignerDigest,
     facts.runnerEnvironment,
-    facts.sourceRepositoryURI,
     facts.sourceRepositoryIdentifier,
     facts.sourceRepositoryOwnerURI,
     facts.sourceRepositoryOwnerIdentifier,

@@ -8,10 +8,10 @@ import { buildConfigPath, hasV2Extensions, ownerNameOf, parseRunInvocationURI, s
 export const LABEL = {
   signer: 'Build Signer URI (1.3.6.1.4.1.57264.1.9)',
   runner: 'Runner Environment (1.3.6.1.4.1.57264.1.11)',
-  repository: 'Source Repository URI (1.3.6.1.4.1.57264.1.12)',
+  repository: 'Source Repository URI (1.3.6.1.4.1.57264.1.12, legacy .5)',
   digest: 'Source Repository Digest (1.3.6.1.4.1.57264.1.13, legacy .3)',
   ref: 'Source Repository Ref (1.3.6.1.4.1.57264.1.14, legacy .6)',
-  gitURI: 'Source Repository URI and Ref (1.3.6.1.4.1.57264.1.12, .14)',
+  gitURI: 'Source Repository URI and Ref (1.3.6.1.4.1.57264.1.12, .14; legacy .5, .6)',
   repositoryId: 'Source Repository Identifier (1.3.6.1.4.1.57264.1.15)',
   owner: 'Source Repository Owner URI (1.3.6.1.4.1.57264.1.16)',
   ownerId: 'Source Repository Owner Identifier (1.3.6.1.4.1.57264.1.17)',

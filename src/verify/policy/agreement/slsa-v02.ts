@@ -7,8 +7,9 @@
 // Generator releases of 2022 appended ".git" after the ref in git URIs; that one spelling is
 // accepted. Generator provenance of 2022 is also signed by certificates with legacy extensions
 // only: there builder.id is checked against the SAN, the commit, ref and trigger against .3, .6
-// and .2, the git URIs only for their ref, and facts that only v2 extensions carry (repository
-// URI and ids, workflow path, run) are not checked, for the certificate does not say them.
+// and .2, the git URIs against the repository (.5) and ref, and facts that only v2 extensions
+// carry (repository and owner ids, workflow path, run) are not checked, for the certificate does
+// not say them.
 
 import type { CheckFailure } from '../../types.ts';
 import { LABEL, type CertificateContext } from './certificate-context.ts';
@@ -50,7 +51,7 @@ function gitURICheck(field: string, claimed: unknown, ctx: CertificateContext): 
   const withDotGit = (c: string, expected: string): boolean => c === expected || c === `${expected}.git`;
   const ref = ctx.facts.sourceRepositoryRef;
   if (ctx.gitURI === undefined && !ctx.v2 && ref !== undefined) {
-    // Legacy certificate: no repository URI to compare, but the ref (.6) is there.
+    // Legacy certificate without the repository (.5): no repository URI to compare, but the ref (.6) is there.
     return { field, claimed, certified: `@${ref}`, label: LABEL.ref, required: true, legacy: true, relation: 'ending in', equals: (c, suffix) => c.endsWith(suffix) || c.endsWith(`${suffix}.git`) };
   }
   return { field, claimed, certified: ctx.gitURI, label: LABEL.gitURI, required: true, legacy: false, equals: withDotGit };
