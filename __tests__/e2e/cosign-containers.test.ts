@@ -16,7 +16,7 @@ import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry
 import { pushBlob, sha256 } from '../../testkit/registry/images.ts';
 import { pushCosignLayout, putRawManifest, type PushedLayout } from '../../testkit/registry/oci-layout.ts';
 import { REPO_ROOT, runProcess } from '../../testkit/runner.ts';
-import { COSIGN_CONTAINERS } from '../verify/crypto/corpus.ts';
+import { COSIGN_CONTAINERS, SLSA_GENERATOR_DSSE } from '../verify/crypto/corpus.ts';
 
 const RELEASES = ['v1.4.0', 'v1.9.0', 'v2.1.0'] as const;
 const REPOSITORY = 'slsa-framework/example-package';
@@ -95,6 +95,17 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
     }
   });
 
+  it('applies owner and source-ref rules to v1.4.0, whose certificate has only the legacy extensions', async () => {
+    const image = `${registry.host}/example-package@${pushed.get('v1.4.0')?.imageDigest ?? ''}`;
+    const rules = (owner: string, ref: string): string[] => ['--owner', owner, '--source-ref', ref, '--signer-workflow', SIGNER, '--predicate-type', PREDICATE];
+    const pass = await verify(image, rules('slsa-framework', 'refs/heads/main'));
+    assert.equal(pass.code, 0, pass.stdout);
+    const wrongOwner = await verify(image, rules('octo-org', 'refs/heads/main'));
+    assert.deepEqual(failedChecks(wrongOwner.report), ['owner'], wrongOwner.stdout);
+    const wrongRef = await verify(image, rules('slsa-framework', 'refs/tags/v*'));
+    assert.deepEqual(failedChecks(wrongRef.report), ['source-ref'], wrongRef.stdout);
+  });
+
   it('fails a copy whose payload differs by one byte as signature', async () => {
     for (const release of RELEASES) {
       const p = pushed.get(release);
@@ -138,5 +149,21 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
     const [artifact] = run.report?.artifacts ?? [];
     assert.equal(artifact?.result, 'FAIL');
     assert.deepEqual(failedChecks(run.report), ['subject-digest'], run.stdout);
+  });
+});
+
+describe("slsa-github-generator's bare DSSE envelope (generic workflow v1.9.0)", () => {
+  it('is refused in one line that says it needs an online Rekor search, and how to get a bundle', async () => {
+    const name = 'binary-linux-amd64-workflow_dispatch';
+    const run = await runProcess(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--subject-path', name, '--bundle-path', `${name}.intoto.jsonl`, '--repository', REPOSITORY, '--predicate-type', PREDICATE, '--trusted-root', 'public-good', '--attestations-api', 'false'],
+      { PATH: process.env['PATH'], HOME: ws },
+      SLSA_GENERATOR_DSSE,
+    );
+    assert.equal(run.code, 1);
+    const lines = run.stdout.split('\n').filter((l) => l.includes('bare DSSE envelope'));
+    assert.equal(lines.length, 1, run.stdout);
+    assert.match(lines[0] ?? '', /needs an online Rekor search, which offline verification cannot do\. Get a bundle instead: release with slsa-github-generator v2\.1\.0 or later/);
   });
 });

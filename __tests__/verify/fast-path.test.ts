@@ -23,7 +23,8 @@ import type { VerifiedBundle } from '../../src/verify/types.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
 import { mutants } from '../../testkit/tamper/index.ts';
-import { CORPUS, caseTrust, publicGoodTrust } from './crypto/corpus.ts';
+import { cosignLayerBundle } from '../../src/registry/cosign-bundle.ts';
+import { CORPUS, caseTrust, cosignContainerLayers, publicGoodTrust } from './crypto/corpus.ts';
 import { mockInstance, type Extension, type SignOptions } from './crypto/mock-instance.ts';
 import { relog, rootWithLog, testLog, type Relog, type TestLog } from './crypto/relog.ts';
 
@@ -355,6 +356,23 @@ void describe('fast path against the full path', () => {
       }
       assert.equal(compare(`${base.name} (a key given)`, base.bundle, base.trust, { key: 'not a key' }), 'both-fail');
     }
+  });
+
+  void it("agrees on cosign's .att layers made into bundles: dsse entries by the fast path, intoto 0.0.1 by the full path alone", async () => {
+    const trust = await publicGoodTrust();
+    let count = 0;
+    for (const layer of cosignContainerLayers()) {
+      const converted = cosignLayerBundle(layer.envelope, layer.annotations);
+      assert.ok(converted.bundle, converted.problem);
+      const options: CryptoOptions = { loggedEnvelope: converted.loggedEnvelope, artifact: { digest: { algorithm: 'sha256', hex: layer.imageDigest.slice(7) } } };
+      const intoto = layer.release !== 'v2.1.0';
+      assert.equal(compare(`cosign ${layer.release}`, converted.bundle, trust, options), intoto ? 'full-only' : 'fast', layer.release);
+      for (const m of mutants(SEEDS[0] ?? 1, [{ name: layer.release, bundle: converted.bundle, artifactSha256: options.artifact && 'digest' in options.artifact ? options.artifact.digest.hex : undefined }])) {
+        compare(`cosign ${m.name}`, m.bundle, trust, options);
+        count++;
+      }
+    }
+    assert.ok(count >= 60, `only ${count} mutants`);
   });
 
   void it('agrees on the tamper corpus', () => {
