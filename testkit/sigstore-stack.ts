@@ -1,8 +1,9 @@
 // A complete local Sigstore instance (Fulcio with an embedded CT log, Rekor v1, an RFC 3161 TSA) on
 // 127.0.0.1, for tests and the demo: nothing here reaches the public-good instance. Keys are generated per
 // stack, so a bundle from one stack never verifies against another stack's trusted root.
-// The certificate, SCT, log entry and timestamp signing is @sigstore/mock's; this file serves it over real
-// HTTP, adds fault injection, and works around the traps in /work/shared/notes/local-sigstore.md.
+// The certificate, SCT and timestamp signing is @sigstore/mock's, the transparency log our own (rekor/: a
+// real Merkle tree, where the mock's log answers every entry as a one-leaf tree); this file serves them over
+// real HTTP, adds fault injection, and works around the traps in /work/shared/notes/local-sigstore.md.
 import { generateKeyPairSync } from 'node:crypto';
 import type { KeyPairKeyObjectResult } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
@@ -14,7 +15,7 @@ import { initializeTSA, tsaHandler } from '@sigstore/mock/dist/timestamp/index.j
 import type { HandlerFnResult } from '@sigstore/mock/dist/shared.types.js';
 import { serve, sendError, sendJSON } from './http.ts';
 import type { Fault, LoopbackServer, Route } from './http.ts';
-import { createRekorLog } from './rekor.ts';
+import { createRekorLog } from './rekor/index.ts';
 import {
   SIGNING_CONFIG_MEDIA_TYPE,
   TRUSTED_ROOT_MEDIA_TYPE,
@@ -188,7 +189,7 @@ export async function startSigstoreStack(options: SigstoreStackOptions = {}): Pr
     });
     servers.push(rekorServer);
     const rekorKeys = ecKeyPair('P-256');
-    const rekor = await createRekorLog(rekorServer.url, rekorKeys);
+    const rekor = createRekorLog(rekorServer.url, rekorKeys);
     rekorRoute = rekor.route;
 
     const trustedRoot: TrustedRootJSON = {
