@@ -128,6 +128,24 @@ void describe('public-good through TUF', () => {
     }
   });
 
+  void it('quotes what a hostile repository served only as safe text: no line break, no workflow command', async () => {
+    const server = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('::error::forged\n::add-mask::x');
+    });
+    try {
+      await assert.rejects(loadTrustedRoots('public-good', REPO_ROOT, { publicGood: { mirrorURL: server.url, retries: 0 } }), (err: unknown) => {
+        assert.ok(err instanceof ProvenanceError && err.code === 'TRUSTED_ROOT_UNAVAILABLE', String(err));
+        const line = errorLine(err);
+        assert.match(line, /not valid JSON/, 'the parser\'s complaint is shown');
+        assert.ok(!line.includes('::') && !line.includes('\n'), line);
+        return true;
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+
   void it('falls back to the shipped snapshot when the repository cannot be reached, with one warning naming its date', async () => {
     const mirrorURL = `http://127.0.0.1:${await closedPort()}`;
     const { roots, warnings } = await load('public-good', { mirrorURL, retries: 0 });

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { initTUF } from '@sigstore/tuf';
+import { FAILURE_FIELD_MAX, untrusted } from '../../output/untrusted.ts';
 
 export interface TufSource {
   mirrorURL: string;
@@ -64,7 +65,10 @@ export function isUnreachable(err: unknown): boolean {
   return false;
 }
 
-/** TUFError wraps the underlying error as its cause; the chain of messages, on one line. */
+/**
+ * TUFError wraps the underlying error as its cause; the chain of messages, on one line. Made safe to
+ * log: a message may quote what the repository served (a JSON parser's complaint shows its bytes).
+ */
 export function tufReason(err: unknown): string {
   let current: unknown = err;
   const messages: string[] = [];
@@ -72,5 +76,5 @@ export function tufReason(err: unknown): string {
     messages.push(current.message);
     current = current.cause;
   }
-  return (messages.join(': ') || String(err)).replace(/\s+/g, ' ');
+  return untrusted((messages.join(': ') || String(err)).replace(/\s+/g, ' '), FAILURE_FIELD_MAX);
 }
