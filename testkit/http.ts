@@ -140,3 +140,12 @@ export async function serve(route: Route, options: ServeOptions = {}): Promise<L
       })),
   };
 }
+
+/** A loopback port nothing listens on: connecting fails at once, as on a machine without network. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { verifySettings } from '../src/inputs/verify-settings.ts';
 import { policyFromInputs } from '../src/verify/policy/index.ts';
 import type { VerifyReport } from '../src/verify/report.ts';
-import { verify, workspaceFileReader } from '../src/verify/verify.ts';
+import { verify, workspaceFileReader, type VerifyRuntime } from '../src/verify/verify.ts';
 
-export async function verifyWithInputs(workspace: string, inputs: Readonly<Record<string, string>>): Promise<VerifyReport> {
+/** `runtime`: a log to read warnings from, or other TUF repositories for the named trusted roots. */
+export async function verifyWithInputs(workspace: string, inputs: Readonly<Record<string, string>>, runtime: Partial<Pick<VerifyRuntime, 'log' | 'trustedRootSources'>> = {}): Promise<VerifyReport> {
   const get = (name: string): string => inputs[name] ?? '';
   const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(workspace)), {
     env: {},
@@ -16,6 +17,7 @@ export async function verifyWithInputs(workspace: string, inputs: Readonly<Recor
     outputRoots: [],
     log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
     now: () => new Date(),
+    ...runtime,
   });
   return report;
 }

@@ -17,7 +17,7 @@ import { statementOf } from '../../src/verify/crypto/statement.ts';
 import { runCryptoJob } from '../../src/verify/crypto-jobs.ts';
 import { claimedStatement, isBareEnvelope, MAX_BUNDLE_FILE_BYTES, MAX_BUNDLE_DEPTH, MAX_BUNDLES_PER_FILE, loadedJSON, parseBundleText } from '../../src/verify/bundle-files.ts';
 import { validateTrustedRoot } from '../../src/verify/trust/validate.ts';
-import { publicGoodTrustedRoot } from '../../src/verify/trust/public-good.ts';
+import { publicGoodSnapshotDocument } from '../../src/verify/trust/public-good.ts';
 import { MAX_TRUSTED_ROOT_DEPTH } from '../../src/verify/trust/validate.ts';
 import type { Trust } from '../../src/verify/trust/index.ts';
 import { VerificationError } from '../../src/verify/types.ts';
@@ -192,7 +192,7 @@ void describe('fuzz: bundles', () => {
   });
 
   void it('validateTrustedRoot: arbitrary JSON and mutants of real trusted roots', () => {
-    const roots: unknown[] = [publicGoodTrustedRoot()];
+    const roots: unknown[] = [publicGoodSnapshotDocument()];
     for (const name of ['intoto-with-custom-trust-root', 'managed-key-and-trusted-root', 'rekor2-happy-path']) {
       const file = path.join(CORPUS, name, 'trusted_root.json');
       if (existsSync(file)) roots.push(JSON.parse(readFileSync(file, 'utf8')) as unknown);
@@ -202,10 +202,10 @@ void describe('fuzz: bundles', () => {
   });
 
   void it('loadTrustedRoots: trusted root files (one root, JSON Lines, mutated text)', async () => {
-    const root = JSON.stringify(publicGoodTrustedRoot());
+    const root = JSON.stringify(publicGoodSnapshotDocument());
     const text = fc.oneof(
       mutatedText([root, `${root}\n${root}\n`]),
-      mutated([publicGoodTrustedRoot()]).map((r) => `${JSON.stringify(r) ?? ''}\n${root}`),
+      mutated([publicGoodSnapshotDocument()]).map((r) => `${JSON.stringify(r) ?? ''}\n${root}`),
       linesOf(nastyString(30), 4),
     );
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fuzz-roots-'));

@@ -1,7 +1,9 @@
 // The Sigstore conformance suite's verification cases, driven through `verify-bundle` the way the
 // suite drives a client: each case twice (artifact path, then sha256:<hex>), in-process; a case
 // whose folder ends in _fail must be rejected with one line naming the check, every other one must
-// verify. Three runs go through the real CLI process to prove the command is wired.
+// verify. Three runs go through the real CLI process to prove the command is wired. A case without
+// its own trusted root is verified against public-good's, offline (public-good-offline: the snapshot
+// shipped with the action), where the suite's default would fetch the current one through TUF.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -14,14 +16,15 @@ import { CORPUS, DEFAULT_IDENTITY, DEFAULT_ISSUER, REPO_ROOT } from './crypto/co
 
 const CHECK_LINE = /^verify-bundle: (bundle-format|trusted-root|signature|public-key|certificate-chain|sct|tlog|timestamp|subject-digest|certificate-identity|certificate-oidc-issuer): expected .+, found .+$/;
 
-// The suite's arguments for a case, in the protocol's order, before FILE_OR_DIGEST.
-function caseArgs(dir: string): string[] {
+// The suite's arguments for a case, in the protocol's order, before FILE_OR_DIGEST; `publicGood`:
+// what stands in for a trusted root when the case has none.
+function caseArgs(dir: string, publicGood: string[] = ['--trusted-root', 'public-good-offline']): string[] {
   const file = (name: string): string => path.join(dir, name);
   const text = (name: string, fallback: string): string => (existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim() : fallback);
   const signer = existsSync(file('key.pub'))
     ? ['--key', file('key.pub')]
     : ['--certificate-identity', text('identity', DEFAULT_IDENTITY), '--certificate-oidc-issuer', text('issuer', DEFAULT_ISSUER)];
-  const root = existsSync(file('trusted_root.json')) ? ['--trusted-root', file('trusted_root.json')] : [];
+  const root = existsSync(file('trusted_root.json')) ? ['--trusted-root', file('trusted_root.json')] : publicGood;
   return ['--bundle', file('bundle.sigstore.json'), ...signer, ...root];
 }
 
@@ -128,7 +131,7 @@ void describe('verify-bundle: the protocol around the checks', () => {
   });
 
   void it('needs a trusted root for --staging', async () => {
-    const result = await run(['--staging', ...caseArgs(happy), artifactOf(happy)]);
+    const result = await run(['--staging', ...caseArgs(happy, []), artifactOf(happy)]);
     assert.equal(result.code, 1);
     assert.match(result.lines[0] ?? '', /--staging needs a trusted root/);
   });

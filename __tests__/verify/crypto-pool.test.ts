@@ -156,5 +156,5 @@ void describe('runCryptoJobs: the worker pool against this thread', () => {
 // The same root as a separate Trust object: the pool keys started workers by the object.
 async function publicGoodTrustAgain(): Promise<Trust> {
   const { createTrust, loadTrustedRoots } = await import('../../src/verify/trust/index.ts');
-  return createTrust(await loadTrustedRoots('public-good', process.cwd()));
+  return createTrust(await loadTrustedRoots('public-good-offline', process.cwd()));
 }

@@ -18,7 +18,7 @@ import { verifyBundleCrypto, type CryptoOptions } from '../../src/verify/crypto/
 import { verifyBundleFast } from '../../src/verify/crypto/fast-path.ts';
 import { runCryptoJobs } from '../../src/verify/crypto-pool.ts';
 import { createTrust, validateTrustedRoot, type Trust } from '../../src/verify/trust/index.ts';
-import { publicGoodTrustedRoot } from '../../src/verify/trust/public-good.ts';
+import { publicGoodSnapshotDocument } from '../../src/verify/trust/public-good.ts';
 import type { VerifiedBundle } from '../../src/verify/types.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
@@ -89,7 +89,7 @@ function firstSha256(bundle: unknown): string | undefined {
   }
 }
 
-const publicGoodRoot = (): Json => publicGoodTrustedRoot() as Json;
+const publicGoodRoot = (): Json => publicGoodSnapshotDocument() as Json;
 
 const trustOf = (...roots: Json[]): Trust => createTrust(roots.map((root, i) => validateTrustedRoot(clone(root), `test root ${i}`)));
 

@@ -205,7 +205,7 @@ const realPolicy = (b: RealBundle): Record<string, string> => ({
 
 async function run(bundleFile: string, inputs: Record<string, string>): Promise<VerifyReport> {
   const n = ++count;
-  return verifyWithInputs(ws, { 'bundle-path': bundleFile, 'trusted-root': 'public-good', 'report-path': `report-${n}.json`, ...inputs });
+  return verifyWithInputs(ws, { 'bundle-path': bundleFile, 'trusted-root': 'public-good-offline', 'report-path': `report-${n}.json`, ...inputs });
 }
 
 const checks = failedChecks;

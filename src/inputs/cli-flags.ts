@@ -46,7 +46,7 @@ export const VERIFY_FLAGS: readonly FlagSpec[] = [
   { name: 'artifact', help: 'read bundle files from this workflow artifact of the run (GitHub Actions only)' },
   { name: 'attestations-api', help: 'auto | true | false: read GitHub\'s attestations API (needs --repository)' },
   { name: 'github-token', help: 'token for the GitHub API (default: $GITHUB_TOKEN)' },
-  { name: 'trusted-root', help: 'auto | public-good | github | path of a trusted root JSON (or JSON Lines)' },
+  { name: 'trusted-root', help: 'auto | public-good | public-good-offline | github | path of a trusted root JSON (or JSON Lines)' },
   { name: 'key', help: 'PEM public key, for bundles signed with a managed key' },
   { name: 'certificate-oidc-issuer', help: 'the certificate\'s OIDC issuer (default GitHub Actions\')' },
   { name: 'repository', help: 'source repository OWNER/REPO, exact' },

@@ -32,7 +32,7 @@ export interface VerifySettings {
   /** Read GitHub's attestations API for each artifact (`auto`: when a github-token is given). */
   attestationsApi: 'auto' | 'true' | 'false';
   githubToken: string;
-  /** public-good, github, auto, or the path of a trusted root JSON (JSON Lines for several). */
+  /** public-good, public-good-offline, github, auto, or the path of a trusted root JSON (JSON Lines for several). */
   trustedRoot: string;
   /** Path of a PEM public key, for bundles signed with a managed key instead of a certificate. */
   key: string | undefined;

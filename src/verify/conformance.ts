@@ -4,6 +4,9 @@
 //   verify-bundle [--staging] --bundle FILE --key PATH_TO_KEY [--trusted-root FILE] FILE_OR_DIGEST
 // Arguments come in exactly this order. Exit 0 when the bundle verifies; otherwise 1 and one line
 // on stderr naming the failed check (2 for a command line that does not follow the protocol).
+// Without --trusted-root the production instance's current root is fetched through TUF (the shipped
+// snapshot when it is out of reach); --trusted-root also takes verify mode's named roots, e.g.
+// public-good-offline for the snapshot without any request.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -29,7 +32,7 @@ const USAGE =
   'verify-bundle [--staging] --bundle FILE (--certificate-identity IDENTITY --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST';
 const DIGEST = /^sha256:([0-9a-fA-F]{64})$/;
 
-// The built-in root is parsed once per process, however many bundles are verified.
+// The public-good root is fetched and parsed once per process, however many bundles are verified.
 let publicGood: Promise<Trust> | undefined;
 
 export async function verifyBundleCommand(args: readonly string[], io: CommandIO = { stderr: (line) => process.stderr.write(`${line}\n`) }): Promise<number> {
@@ -41,7 +44,7 @@ export async function verifyBundleCommand(args: readonly string[], io: CommandIO
     return 2;
   }
   try {
-    await verifyInvocation(invocation);
+    await verifyInvocation(invocation, io);
     return 0;
   } catch (err) {
     io.stderr(`verify-bundle: ${err instanceof VerificationError ? failureText(err.failure) : errorLine(err)}`);
@@ -49,8 +52,8 @@ export async function verifyBundleCommand(args: readonly string[], io: CommandIO
   }
 }
 
-async function verifyInvocation(inv: Invocation): Promise<void> {
-  const trust = await trustFor(inv);
+async function verifyInvocation(inv: Invocation, io: CommandIO): Promise<void> {
+  const trust = await trustFor(inv, io);
   const bundle = await readInput(inv.bundle, 'bundle');
   const key = 'keyFile' in inv.signer ? (await readInput(inv.signer.keyFile, 'key')).toString('utf8') : undefined;
   const verified = verifyBundleCrypto(bundle, trust, { artifact: await artifactOf(inv.fileOrDigest), ...(key === undefined ? {} : { key }) });
@@ -67,12 +70,15 @@ async function verifyInvocation(inv: Invocation): Promise<void> {
   }
 }
 
-async function trustFor(inv: Invocation): Promise<Trust> {
-  if (inv.trustedRoot !== undefined) return createTrust(await loadTrustedRoots(inv.trustedRoot, process.cwd()));
+async function trustFor(inv: Invocation, io: CommandIO): Promise<Trust> {
+  // A fallback to the shipped public-good root is said on stderr; the exit code stays the verdict.
+  const options = { log: { warning: (message: string) => io.stderr(`verify-bundle: warning: ${message}`) } };
+  if (inv.trustedRoot !== undefined) return createTrust(await loadTrustedRoots(inv.trustedRoot, process.cwd(), options));
   if (inv.staging) {
     throw new ProvenanceError('INPUT_INVALID', "--staging needs a trusted root: the staging instance's is not built in", "Pass --trusted-root with the staging instance's trusted_root.json");
   }
-  publicGood ??= loadTrustedRoots('public-good', process.cwd()).then(createTrust);
+  // The protocol's default is the production instance: its current root, through TUF.
+  publicGood ??= loadTrustedRoots('public-good', process.cwd(), options).then(createTrust);
   return publicGood;
 }
 

@@ -27,7 +27,7 @@ import { buildReport, type VerifyReport } from './report.ts';
 import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
 import { requirePinnedImages } from './pinned-images.ts';
 import type { ImageUse } from './manifests.ts';
-import { createTrust, loadTrustedRoots, type Trust, type TrustedRootJSON } from './trust/index.ts';
+import { createTrust, loadTrustedRoots, NAMED_TRUSTED_ROOTS, tufTempDir, type LoadOptions, type Trust, type TrustedRootJSON } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 
 /** `workspace`, `outputRoots` and `confined` (PathRules): where paths from inputs may lead. */
@@ -37,6 +37,8 @@ export interface VerifyRuntime extends PathRules {
   defaultReportFile: string | undefined;
   log: Log;
   now: () => Date;
+  /** Tests only: other TUF repositories (and pinned roots) for the named trusted roots. */
+  trustedRootSources?: Pick<LoadOptions, 'publicGood' | 'github'>;
 }
 
 export interface VerifyOutcome {
@@ -58,7 +60,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
     );
   }
   const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, writeRoots(rt));
-  const trust = createTrust(await trustedRoots(settings.trustedRoot, rt.workspace, readRoots(rt)));
+  const trust = createTrust(await trustedRoots(settings.trustedRoot, rt.workspace, readRoots(rt), { ...rt.trustedRootSources, tempDir: tufTempDir(rt.env), log: rt.log }));
   // Many bundles: the pool's workers boot while this thread reads them.
   const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust), 'bundle-path', confined) : [];
   const uses = await imageUses(settings.images, settings.manifests, rt.workspace, confined);
@@ -175,23 +177,21 @@ function releaseTag(setting: string | undefined, env: NodeJS.ProcessEnv): string
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
-const NAMED_ROOTS: readonly string[] = ['auto', 'public-good', 'github'];
-
 /** A named root as is; a file only inside the workspace (the conformance command alone takes any path). */
 function trustedRootChoice(choice: string, workspace: string, roots: PathRoots): string {
-  return NAMED_ROOTS.includes(choice) ? choice : resolveInside('trusted-root', choice, workspace, roots);
+  return NAMED_TRUSTED_ROOTS.includes(choice) ? choice : resolveInside('trusted-root', choice, workspace, roots);
 }
 
 /** The roots to verify against; one that is unusable ends the run in one line naming the field, before any bundle is read. */
-async function trustedRoots(choice: string, workspace: string, roots: PathRoots): Promise<TrustedRootJSON[]> {
+async function trustedRoots(choice: string, workspace: string, roots: PathRoots, options: LoadOptions): Promise<TrustedRootJSON[]> {
   try {
-    return await loadTrustedRoots(trustedRootChoice(choice, workspace, roots), workspace);
+    return await loadTrustedRoots(trustedRootChoice(choice, workspace, roots), workspace, options);
   } catch (err) {
     if (!(err instanceof VerificationError)) throw err;
     throw new ProvenanceError(
       'TRUSTED_ROOT_UNAVAILABLE',
       `trusted-root: ${choice} is not a usable trusted root: expected ${untrusted(err.failure.expected, FAILURE_FIELD_MAX)}, found ${untrusted(err.failure.found, FAILURE_FIELD_MAX)}`,
-      'Use the trusted_root.json your Sigstore instance publishes, unedited (every key and certificate in it must say since when it is trusted), or public-good, github or auto',
+      'Use the trusted_root.json your Sigstore instance publishes, unedited (every key and certificate in it must say since when it is trusted), or public-good, public-good-offline, github or auto',
       { cause: err },
     );
   }

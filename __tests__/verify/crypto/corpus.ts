@@ -39,7 +39,7 @@ export function corpusDocuments(): unknown[] {
 
 let publicGood: Promise<Trust> | undefined;
 export function publicGoodTrust(): Promise<Trust> {
-  publicGood ??= loadTrustedRoots('public-good', REPO_ROOT).then(createTrust);
+  publicGood ??= loadTrustedRoots('public-good-offline', REPO_ROOT).then(createTrust);
   return publicGood;
 }
 

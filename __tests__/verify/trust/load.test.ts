@@ -1,27 +1,18 @@
-// Where trusted roots come from: files (JSON or JSON Lines), the built-in public-good root, and
-// GitHub's TUF repository, which is out of reach here and must say so clearly. Also checks that
-// the pinned GitHub TUF root is intact: its own keys sign it past its threshold.
+// Where trusted roots come from: files (JSON or JSON Lines), the public-good root (through TUF:
+// tuf.test.ts), and GitHub's TUF repository, which is out of reach here and must say so clearly.
+// Also checks that the pinned GitHub TUF root is intact: its own keys sign it past its threshold.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, verify } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ProvenanceError } from '../../../src/errors.ts';
 import { loadTrustedRoots } from '../../../src/verify/trust/index.ts';
 import { VerificationError } from '../../../src/verify/types.ts';
+import { closedPort } from '../../../testkit/http.ts';
+import { olpcCanonical } from '../../../testkit/tuf-repo.ts';
 import { casePath, REPO_ROOT } from '../crypto/corpus.ts';
-
-// A loopback port nothing listens on: connecting fails at once, like a machine without network.
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
-}
 
 void describe('loadTrustedRoots', () => {
   let dir: string;
@@ -81,26 +72,29 @@ void describe('loadTrustedRoots', () => {
   });
 
   void it('auto: public-good, and GitHub only when reachable', async () => {
-    const roots = await loadTrustedRoots('auto', REPO_ROOT, { github: { mirrorURL: offline } });
+    const warnings: string[] = [];
+    const roots = await loadTrustedRoots('auto', REPO_ROOT, { github: { mirrorURL: offline }, publicGood: { mirrorURL: offline, retries: 0 }, log: { warning: (m) => warnings.push(m) } });
     assert.equal(roots.length, 1);
     assert.ok(roots[0]?.tlogs.some((t) => t.baseUrl === 'https://rekor.sigstore.dev'));
+    // Public-good's repository was out of reach too: the shipped snapshot, said once; GitHub's absence is not a warning.
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] ?? '', /public-good TUF repository .* could not be reached/);
+  });
+
+  void it('public-good-offline: the snapshot shipped with the action, and it is the public-good instance', async () => {
+    const [root] = await loadTrustedRoots('public-good-offline', REPO_ROOT);
+    assert.ok(root?.tlogs.some((t) => t.baseUrl === 'https://rekor.sigstore.dev'));
+    assert.ok(root?.certificateAuthorities.some((ca) => ca.uri === 'https://fulcio.sigstore.dev'));
+  });
+
+  void it('lists every named choice in the hint for a trusted root that is neither a name nor a file', async () => {
+    await assert.rejects(loadTrustedRoots('public-good-ofline', dir), (err: unknown) => err instanceof ProvenanceError && err.hint.includes('public-good, public-good-offline, github, auto'));
   });
 });
 
 void describe("the pinned root of GitHub's TUF repository", () => {
-  // TUF signs the OLPC canonical JSON of `signed`: sorted keys, no whitespace, and strings with
-  // only `"` and `\` escaped (the PEM keys keep their raw newlines).
-  const canonical = (value: unknown): string => {
-    if (typeof value === 'string') return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-    if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-    if (value !== null && typeof value === 'object') {
-      return `{${Object.keys(value)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-        .join(',')}}`;
-    }
-    return JSON.stringify(value);
-  };
+  // TUF signs the OLPC canonical JSON of `signed` (the PEM keys keep their raw newlines).
+  const canonical = olpcCanonical;
 
   void it('is signed by at least its threshold of its own root keys', async () => {
     interface Root {

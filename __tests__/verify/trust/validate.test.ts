@@ -34,7 +34,7 @@ const first = <T>(list: T[]): T => {
 
 void describe('validateTrustedRoot', () => {
   void it('accepts the built-in public-good root and the corpus roots', async () => {
-    const [root] = await loadTrustedRoots('public-good', REPO_ROOT);
+    const [root] = await loadTrustedRoots('public-good-offline', REPO_ROOT);
     assert.ok(root && root.tlogs.length > 0 && root.certificateAuthorities.length > 0);
     for (const name of ['rekor2-happy-path', 'intoto-with-custom-trust-root', 'managed-key-and-trusted-root', 'bundle-with-sct-with-extensions']) {
       validateTrustedRoot(JSON.parse(readFileSync(casePath(name, 'trusted_root.json'), 'utf8')), name);

@@ -3,7 +3,7 @@
 // malformed times, and keys or certificates that do not parse. Everything a root trusts must say
 // since when; the conformance case trust-root-tlog-missing-validity-start_fail is this rule.
 
-import { exceedsDepth } from '../../json.ts';
+import { exceedsDepth, parseJSON } from '../../json.ts';
 import { VerificationError } from '../types.ts';
 import { trustMaterialOf } from './material.ts';
 import { TRUSTED_ROOT_MEDIA_TYPES } from './root-json.ts';
@@ -42,6 +42,13 @@ export function validateTrustedRoot(document: unknown, source: string): TrustedR
     throw err;
   }
   return root;
+}
+
+/** The same for the text of one trusted root document (a file's line, a TUF target). */
+export function trustedRootFromText(text: string, source: string): TrustedRootJSON {
+  const parsed = parseJSON(text);
+  if (!parsed.ok) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `invalid JSON (${parsed.reason}) in ${source}` });
+  return validateTrustedRoot(parsed.value, source);
 }
 
 type Fail = (field: string, expected: string, found: string) => never;
