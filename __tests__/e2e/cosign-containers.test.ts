@@ -2,7 +2,7 @@
 // container builder (releases v1.4.0, v1.9.0, v2.1.0; `cosign save` layouts from slsa-verifier's test
 // data, copied unchanged into __tests__/fixtures/corpus/cosign-containers) pushed byte for byte to
 // Debian's docker-registry, then verified by image digest with the bundled CLI, offline, against the
-// public-good root. The three span what changed over the years: legacy-only Fulcio extensions
+// public-good root (the snapshot shipped, public-good-offline). The three span what changed over the years: legacy-only Fulcio extensions
 // (v1.4.0), Rekor intoto 0.0.1 entries (v1.4.0, v1.9.0) and dsse 0.0.1 (v2.1.0).
 
 import assert from 'node:assert/strict';
@@ -47,7 +47,7 @@ interface Report {
 async function verify(image: string, policy: string[] = ['--repository', REPOSITORY, '--signer-workflow', SIGNER, '--predicate-type', PREDICATE]) {
   const run = await runProcess(
     process.execPath,
-    [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--images', image, ...policy, '--trusted-root', 'public-good', '--attestations-api', 'false', '--format', 'json'],
+    [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--images', image, ...policy, '--trusted-root', 'public-good-offline', '--attestations-api', 'false', '--format', 'json'],
     { PATH: process.env['PATH'], HOME: ws },
     ws,
   );
@@ -157,7 +157,7 @@ describe("slsa-github-generator's bare DSSE envelope (generic workflow v1.9.0)",
     const name = 'binary-linux-amd64-workflow_dispatch';
     const run = await runProcess(
       process.execPath,
-      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--subject-path', name, '--bundle-path', `${name}.intoto.jsonl`, '--repository', REPOSITORY, '--predicate-type', PREDICATE, '--trusted-root', 'public-good', '--attestations-api', 'false'],
+      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--subject-path', name, '--bundle-path', `${name}.intoto.jsonl`, '--repository', REPOSITORY, '--predicate-type', PREDICATE, '--trusted-root', 'public-good-offline', '--attestations-api', 'false'],
       { PATH: process.env['PATH'], HOME: ws },
       SLSA_GENERATOR_DSSE,
     );

@@ -11,7 +11,7 @@ import { cosignLayerBundle } from '../../src/registry/cosign-bundle.ts';
 import { runCryptoJob, type CryptoJob, type CryptoResult } from '../../src/verify/crypto-jobs.ts';
 import { runCryptoJobs } from '../../src/verify/crypto-pool.ts';
 import { certificateFacts } from '../../src/verify/crypto/certificate-facts.ts';
-import { publicGoodTrustedRoot } from '../../src/verify/trust/public-good.ts';
+import { publicGoodSnapshotDocument } from '../../src/verify/trust/public-good.ts';
 import { createTrust, validateTrustedRoot, type Trust } from '../../src/verify/trust/index.ts';
 import type { CheckName } from '../../src/verify/types.ts';
 import { layerMutants, LAYER_OPERATOR_NAMES, type CosignLayer, type LayerPart } from '../../testkit/tamper/cosign-layer.ts';
@@ -71,7 +71,7 @@ describe('cosign .att layers as bundles', () => {
   it('refuses an intoto 0.0.1 entry that no trusted log signed', () => {
     const base = BASES[1];
     assert.ok(base);
-    const noLogs = createTrust([validateTrustedRoot({ ...(publicGoodTrustedRoot() as Record<string, unknown>), tlogs: [] }, 'public-good without its logs')]);
+    const noLogs = createTrust([validateTrustedRoot({ ...(publicGoodSnapshotDocument() as Record<string, unknown>), tlogs: [] }, 'public-good without its logs')]);
     const result = run(jobOf(base, base.name), noLogs);
     assert.equal(result.failure?.check, 'tlog');
     assert.match(result.failure?.expected ?? '', /inclusion promise \(or proof\) for the intoto 0\.0\.1 entry from a trusted Rekor log/);
