@@ -440,12 +440,12 @@ describe('chainMarkdown', () => {
     assert.equal(
       rows[1],
       '| 2. `SBOM` | ❌ rejected<br>' +
-        '`signature`: expected `stage 2 "sbom" (dist/sbom.json): a valid DSSE signature`, found `a signature that does not verify`<br>' +
-        '`signer-workflow`: expected `acme/app/.github/workflows/sbom.yml`, found `evil/app/.github/workflows/sbom.yml`<br>' +
-        '`max-age`: expected `at most 30 days`, found `41 days` | <details><summary>`sbom.yml@v1.0.0`</summary>`https://github.com/acme/app/.github/workflows/sbom.yml@refs/tags/v1.0.0`</details> | `dist/sbom.sigstore.json` |',
+        '`signature`<details><summary>expected, found</summary>expected `stage 2 "sbom" (dist/sbom.json): a valid DSSE signature`, found `a signature that does not verify`</details><br>' +
+        '`signer-workflow`<details><summary>expected, found</summary>expected `acme/app/.github/workflows/sbom.yml`, found `evil/app/.github/workflows/sbom.yml`</details><br>' +
+        '`max-age`<details><summary>expected, found</summary>expected `at most 30 days`, found `41 days`</details> | <details><summary>`sbom.yml@v1.0.0`</summary>`https://github.com/acme/app/.github/workflows/sbom.yml@refs/tags/v1.0.0`</details> | `dist/sbom.sigstore.json` |',
     );
     assert.equal(rows[2]?.split(' | ')[1], '⚪ not checked: stage 2 failed');
-    assert.match(rows[7] ?? '', /^\| 3\. `vulnerability scan` \| ❌ missing<br>`chain-stage`: .* \| {2}\| {2}\|$/);
+    assert.match(rows[7] ?? '', /^\| 3\. `vulnerability scan` \| ❌ missing<br>`chain-stage`<details><summary>expected, found<\/summary>.* \| {2}\| {2}\|$/);
     // The passing artifact comes last, folded.
     const fold = lines.indexOf('<details><summary>1 artifact(s) passed every stage</summary>');
     assert.ok(fold > lines.indexOf(rows[9] ?? ''), 'after the failing rows');

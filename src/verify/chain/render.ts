@@ -84,6 +84,11 @@ const code = (s: string): string => markdownCode(s, CELL_VALUE_MAX);
 /** One failed check: its name, and what was expected and found. */
 const checkText = (f: CheckFailure): string => `${code(f.check)}: expected ${code(f.expected)}, found ${code(f.found)}`;
 
+// In the table the check's name, with what was expected and found one click away: those are long
+// unbreakable values (URIs) that would widen the table past GitHub's column, and the failure lines
+// above the table give them in full.
+const checkCell = (f: CheckFailure): string => `${code(f.check)}<details><summary>expected, found</summary>expected ${code(f.expected)}, found ${code(f.found)}</details>`;
+
 /**
  * Where an attestation was read from, without the runner's absolute paths (they mean nothing
  * once the job is gone, and they are long): a local file by its name.
@@ -112,7 +117,7 @@ function resultCell(v: ChainVerdict, s: StageResult): string {
     case 'missing':
     case 'rejected':
     case 'unlinked': {
-      const shown = s.failures.slice(0, CHECKS_PER_CELL).map(checkText);
+      const shown = s.failures.slice(0, CHECKS_PER_CELL).map(checkCell);
       const more = s.failures.length - shown.length;
       return [`❌ ${s.status === 'unlinked' ? 'broken link' : s.status}`, ...shown, ...(more > 0 ? [`+${more} more in the JSON report`] : [])].join('<br>');
     }
