@@ -142,6 +142,7 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
       logEntries: facts.flatMap((f) => f.logIndexes).map((index) => ({ index, url: plan.searchURL?.(index) })),
       timestamps: facts.flatMap((f) => f.timestamps),
       links,
+      warnings: built?.warnings ?? [],
     },
   };
 }

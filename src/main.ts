@@ -10,7 +10,8 @@ import { errorLine } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
 import { untrusted } from './output/untrusted.ts';
-import { failureLine, failureText, reportMarkdown } from './verify/report.ts';
+import { verifyAnnotations } from './verify/annotations.ts';
+import { reportMarkdown } from './verify/report-markdown.ts';
 
 interface Places {
   workspace: string;
@@ -54,7 +55,7 @@ async function runAttest(get: InputReader): Promise<void> {
   if (published.attestationUrls[0] !== undefined) core.setOutput('attestation-url', published.attestationUrls[0]);
   if (published.releaseAssets.length > 0) core.setOutput('release-assets', published.releaseAssets.join('\n'));
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
-    await core.summary.addRaw(attestSummaryMarkdown(outcome.report)).write();
+    await core.summary.addRaw(attestSummaryMarkdown(outcome.report, { workspace: places(process.env).workspace, attestationUrls: published.attestationUrls })).write();
   }
 }
 
@@ -80,20 +81,11 @@ async function runVerify(get: InputReader): Promise<void> {
     if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);
   }
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(reportMarkdown(report)).write();
-  for (const artifact of report.artifacts) {
-    if (artifact.result === 'PASS') {
-      core.info(`PASS ${untrusted(artifact.name)}`);
-      continue;
-    }
-    // Names, sources and what was found come from the bundles: one line each, through untrusted();
-    // @actions/core then escapes the annotation's message and properties as the runner expects.
-    const reasons = artifact.bundles.flatMap((b) => b.failures.map((f) => `${untrusted(b.source)}: ${failureText(f)}`));
-    const title = `Provenance verification failed: ${untrusted(artifact.name)}`;
-    core.error(reasons.join('\n'), { title });
-    // An image a manifest deploys is also annotated on the manifest line that names it.
-    for (const use of imageUses.filter((u) => u.image === artifact.name && u.file !== '')) core.error(reasons.join('\n'), { title, file: use.file, startLine: use.line });
-  }
-  if (!report.verified) core.setFailed(failureLine(report));
+  // The failure line first: GitHub shows 10 error annotations per step, and this one holds the fix.
+  const annotations = verifyAnnotations(report, imageUses);
+  if (annotations !== undefined) core.setFailed(annotations.failure);
+  for (const a of annotations?.artifacts ?? []) core.error(a.message, { ...(a.title !== undefined && { title: a.title }), ...(a.file !== undefined && { file: a.file }), ...(a.startLine !== undefined && { startLine: a.startLine }) });
+  for (const artifact of report.artifacts) if (artifact.result === 'PASS') core.info(`PASS ${untrusted(artifact.name)}`);
 }
 
 export async function run(): Promise<void> {

@@ -68,11 +68,15 @@ function assertRunInert(run: ActionRun | { stdout: string; stderr: string }, wha
  * has as many cells as its header.
  */
 function assertSummaryInert(summary: string, what: string): void {
+  // Within GitHub's 1 MiB limit, however much hostile text there was.
+  assert.ok(Buffer.byteLength(summary) < 1024 * 1024, `${what} summary: over 1 MiB`);
   assertInert(`${what} summary`, summary, false);
   let cells: number | undefined;
   for (const line of summary.split('\n')) {
     const outside = line.replace(/`[^`]*`/g, '');
-    assert.ok(!/<(?!br>)/.test(outside), `${what} summary: markup outside a code span: ${line}`);
+    // Only our own tags: line breaks, and <details> folds (their text is code spans too).
+    assert.ok(!/<(?!br>|\/?details>|\/?summary>)/.test(outside), `${what} summary: markup outside a code span: ${line}`);
+    for (const [, target] of outside.matchAll(/\]\(([^)]*)\)/g)) assert.match(target ?? '', /^https:\/\/[A-Za-z0-9.:/?=_-]+$/, `${what} summary: a link of our own making only: ${line}`);
     if (!line.startsWith('|')) {
       cells = undefined;
       continue;
@@ -163,10 +167,12 @@ describe('hostile text in verified bundles (verify)', () => {
   it('the action: log lines, annotations, failure line and summary stay inert', async () => {
     const run = await runAction(services, { scratch, workspace: ws, env: { GITHUB_API_URL: services.github.url }, inputs: { mode: 'verify', 'subject-path': 'app*', 'attestations-api': 'true', ...policy() } });
     assert.equal(run.code, 1, run.stdout);
-    // The failures were reached (so their text was printed), each one through the paths under test.
-    assert.match(run.stdout, /predicate-matches-certificate/);
-    assert.match(run.stdout, /predicate-type/);
-    assert.match(run.stdout, /source-ref/);
+    // The failures were reached (so their text was printed), each one through the paths under test
+    // (an annotation quotes at most 3 reasons; the summary has them all).
+    const shown = `${run.stdout}\n${run.summary}`;
+    assert.match(shown, /predicate-matches-certificate/);
+    assert.match(shown, /predicate-type/);
+    assert.match(shown, /source-ref/);
     // Annotations (one per failing artifact, titled with its name) and the step's failure line.
     assert.ok(run.stdout.split('\n').filter((l) => l.startsWith('::error')).length >= 3, run.stdout);
     assertRunInert(run, 'verify action');

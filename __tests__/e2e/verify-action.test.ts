@@ -52,7 +52,7 @@ describe('verify mode in a workflow step', () => {
     assert.equal(run.outputs['verified'], 'true');
     const report = JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as VerifyReport;
     assert.deepEqual(report.artifacts.map((a) => [a.name, a.result]), [['app-darwin', 'PASS'], ['app-linux', 'PASS']]);
-    assert.match(run.summary, /^## Provenance verified: 2 artifact\(s\) passed/m);
+    assert.match(run.summary, /^## ✅ Provenance verified: 2 artifact\(s\) passed/m);
     assert.match(run.stdout, /PASS app-linux/);
   });
 
@@ -62,8 +62,11 @@ describe('verify mode in a workflow step', () => {
     assert.equal(run.outputs['verified'], 'false');
     const annotation = run.stdout.split('\n').find((l) => l.startsWith('::error title=Provenance verification failed%3A unattested::'));
     assert.ok(annotation, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', /^::error::provenance verification failed for 1 of 3 artifact\(s\): unattested \(subject-digest: expected a bundle whose statement lists sha256:[0-9a-f]{64}, found none of the 1 bundle\(s\) read lists it\)\. To fix: no bundle read lists this artifact/);
-    assert.match(run.summary, /\| `unattested` \| ❌ FAIL \|/);
+    assert.match(run.errors.at(-1) ?? '', /^::error::provenance verification failed for 1 of 3 artifact\(s\): unattested \(subject-digest: expected a bundle whose statement lists sha256:[0-9a-f]{64}, found none of the 1 bundle\(s\) read lists it\)\. To fix: attest this exact file or image/);
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    assert.equal(errors[0], run.errors.at(-1), 'the failure line is the first error annotation');
+    const fix = run.summary.indexOf('- `unattested`: **no bundle read attests this artifact**.');
+    assert.ok(fix > 0 && fix < run.summary.indexOf('| `unattested` | ❌ no bundle read attests this artifact'), run.summary);
   });
 
   it('fails when the policy names another signer workflow, with expected and found', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeArtifacts, sameArtifact, unusedBundles, type BundleOutcome } from '../../src/verify/judge.ts';
-import { buildReport, failureLine, reportMarkdown, reportText } from '../../src/verify/report.ts';
+import { buildReport, failureLine, reportText } from '../../src/verify/report.ts';
+import { reportMarkdown } from '../../src/verify/report-markdown.ts';
 import { parseBundleText, claimedSubjects } from '../../src/verify/bundle-files.ts';
 import type { CheckFailure, VerifiedBundle } from '../../src/verify/types.ts';
 import type { Subject } from '../../src/subjects/index.ts';
@@ -43,7 +44,8 @@ describe('judgeArtifacts', () => {
     const verdicts = judgeArtifacts([...artifacts, B], outcomes, () => (calls++, []));
     assert.equal(calls, 1);
     assert.deepEqual(verdicts.map((v) => v.passed), [...artifacts.map(() => true), false]);
-    assert.deepEqual(verdicts.at(-1)?.attempts.map((a) => a.source), ['(no bundle)']);
+    // lib is listed by name with another digest: changed after signing, not "no bundle".
+    assert.deepEqual(verdicts.at(-1)?.attempts.map((a) => [a.source, a.failures[0]?.check]), [['other.jsonl:1', 'artifact-changed']]);
   });
 
   it('fails with every failure of every bundle tried, not only the last', () => {
@@ -95,18 +97,26 @@ describe('report', () => {
     assert.match(text, /^ {2}b\.json: signer-workflow: expected o\/r\/\.github\/workflows\/release\.yml, found o\/r\/\.github\/workflows\/other\.yml$/m);
     assert.match(text, /verification FAILED for 1 of 2 artifact\(s\)\n$/);
   });
-  it('renders a summary table with failures first', () => {
+  it('renders the summary with the failure and its fix first, the reason second, passing rows folded', () => {
     const md = reportMarkdown(report);
-    assert.match(md, /^## Provenance verification failed: 1 of 2 artifact\(s\)/);
+    assert.match(md, /^## ❌ Provenance verification failed: 1 of 2 artifact\(s\)/);
+    const fixLine = md.indexOf('- `lib`: **the artifact was signed by another workflow than the policy names**.');
+    assert.ok(fixLine > 0 && fixLine < md.indexOf('| Artifact |'), 'the failure and its fix come before any table');
+    assert.ok(md.includes('**Fix:** use the artifact built by the workflow the policy names'));
     const rows = md.split('\n').filter((l) => l.startsWith('| `'));
-    assert.match(rows[0] ?? '', /^\| `lib` \| ❌ FAIL \| `b\.json` \|.*`signer-workflow`: expected `o\/r/);
-    assert.match(rows[1] ?? '', /^\| `app` \| ✅ PASS \|/);
+    assert.match(rows[0] ?? '', /^\| `lib` \| ❌ the artifact was signed by another workflow than the policy names<details><summary>`signer-workflow`<\/summary>`signer-workflow`: expected `o\/r/);
+    assert.match(rows[1] ?? '', /^\| `app` \| `a\.json` \|/);
+    assert.ok(md.indexOf('<details><summary>✅ 1 artifact(s) passed</summary>') < md.indexOf('| `app` |'), 'passing rows are folded');
   });
   it('gives one failure line naming artifact and check', () => {
     assert.equal(
       failureLine(report),
-      'provenance verification failed for 1 of 2 artifact(s): lib (signer-workflow: expected o/r/.github/workflows/release.yml, found o/r/.github/workflows/other.yml). To fix: the artifact was built somewhere the policy does not allow: use the artifact from the allowed workflow and ref, or change the policy if this origin is intended [VERIFICATION_FAILED]',
+      'provenance verification failed for 1 of 2 artifact(s): lib (signer-workflow: expected o/r/.github/workflows/release.yml, found o/r/.github/workflows/other.yml). To fix: use the artifact built by the workflow the policy names; if the workflow shown is the intended one (for a reusable workflow, the called one), name it in signer-workflow [VERIFICATION_FAILED]',
     );
+  });
+  it('prints what failed and its fix first in the CLI text', () => {
+    const text = reportText(report);
+    assert.ok(text.startsWith('What failed, and how to fix it:\n  lib: the artifact was signed by another workflow than the policy names. Fix: use the artifact built by the workflow'));
   });
 });
 

@@ -29,6 +29,9 @@ export interface Attempt {
   attestation?: string;
   /** The verified statement's predicate type (undefined for a bundle that was not verified, or signs no statement). */
   predicateType: string | undefined;
+  /** A verified bundle's log entry and the run that signed it (the certificate's Run Invocation URI): links in the report. */
+  logEntry?: { logIndex: string; logId: string };
+  runInvocationURI?: string;
   failures: CheckFailure[];
 }
 
@@ -125,6 +128,7 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
     }
     return failures;
   };
+  const namesakes = namesakeFinder(outcomes);
   return artifacts.map((artifact) => {
     const attempts: Attempt[] = [];
     for (const i of candidates(artifact.digest)) {
@@ -139,6 +143,8 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
           runnerEnvironment: verified.certificate?.runnerEnvironment,
           predicateType: verified.statement?.predicateType,
           ...(verified.statementDigest !== undefined && { attestation: verified.statementDigest }),
+          ...(verified.logEntry !== undefined && { logEntry: verified.logEntry }),
+          ...(verified.certificate?.runInvocationURI !== undefined && { runInvocationURI: verified.certificate.runInvocationURI }),
           failures: policyOf(verified),
         });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
@@ -148,23 +154,71 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
       }
     }
     if (attempts.length === 0) {
+      const namesake = namesakes(artifact);
       attempts.push({
-        source: '(no bundle)',
+        source: namesake?.source ?? '(no bundle)',
         signer: undefined,
         runnerEnvironment: undefined,
         predicateType: undefined,
         failures: [
-          {
-            check: 'subject-digest',
-            expected: `a bundle whose statement lists ${digestText(artifact.digest)}`,
-            found: outcomes.length === 0 ? 'no bundles' : `none of the ${outcomes.length} bundle(s) read lists it`,
-          },
+          namesake === undefined
+            ? {
+                check: 'subject-digest',
+                expected: `a bundle whose statement lists ${digestText(artifact.digest)}`,
+                found: outcomes.length === 0 ? 'no bundles' : `none of the ${outcomes.length} bundle(s) read lists it`,
+              }
+            : {
+                check: 'artifact-changed',
+                expected: `a bundle whose statement lists ${artifact.name} with ${digestText(artifact.digest)}`,
+                found: `${namesake.source} attests ${namesake.name} with ${digestText(namesake.digest)}${namesake.verified ? '' : ' (a bundle that was not verified)'}`,
+              },
         ],
       });
     }
     return { artifact, passed: attempts.some((a) => a.failures.length === 0), attempts };
   });
 }
+
+interface Namesake {
+  source: string;
+  name: string;
+  digest: Record<string, string>;
+  verified: boolean;
+}
+
+/**
+ * For an artifact no bundle covers: a bundle that lists a subject of the same name (or, for a
+ * path, the same file name) with another digest. That is a file changed after it was signed (or
+ * another build of it), which wants another fix than a file never attested. Verified bundles are
+ * preferred; a claim is still worth naming, marked as unverified. Indexed once, by name, and
+ * only when some artifact needs it.
+ */
+function namesakeFinder(outcomes: readonly BundleOutcome[]): (artifact: Subject) => Namesake | undefined {
+  let index: Map<string, Namesake> | undefined;
+  const build = (): Map<string, Namesake> => {
+    const found = new Map<string, Namesake>();
+    // Verified bundles first: a name they list is never replaced by a mere claim.
+    const ordered = [...outcomes.filter((o) => o.verified), ...outcomes.filter((o) => !o.verified)];
+    for (const o of ordered) {
+      const subjects = o.verified ? (o.verified.statement?.subject ?? []) : o.claimed;
+      for (const s of subjects) {
+        if (typeof s.name !== 'string' || s.name === '') continue;
+        const entry = { source: o.source, name: s.name, digest: s.digest, verified: o.verified !== undefined };
+        for (const key of new Set([s.name, baseName(s.name)])) if (!found.has(key)) found.set(key, entry);
+      }
+    }
+    return found;
+  };
+  return (artifact) => {
+    if (artifact.name === '') return undefined;
+    index ??= build();
+    const hit = index.get(artifact.name) ?? index.get(baseName(artifact.name));
+    // The same digest would have covered the artifact; a namesake must differ to mean "changed".
+    return hit !== undefined && !sameArtifact(hit.digest, artifact.digest) ? hit : undefined;
+  };
+}
+
+const baseName = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
 
 /** Bundles that cover no artifact at all: worth a line in the report, never a pass. */
 export function unusedBundles(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[]): BundleOutcome[] {

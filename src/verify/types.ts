@@ -14,6 +14,7 @@ export type CheckName =
   | 'tlog' // log entry body, inclusion promise, inclusion proof or checkpoint does not verify
   | 'timestamp' // an RFC 3161 timestamp does not verify, or no trusted time at all
   | 'subject-digest' // the artifact's digest is not a subject of the statement
+  | 'artifact-changed' // no bundle lists the artifact's digest, but one lists its name with another digest
   | 'predicate-type'
   | 'certificate-identity' // SAN (exact or anchored regexp)
   | 'certificate-oidc-issuer'
@@ -90,4 +91,6 @@ export interface VerifiedBundle {
   messageDigest: { algorithm: string; hex: string } | undefined;
   /** For in-toto DSSE bundles: sha256 hex of the signed payload, what links name (src/stages/links.ts). */
   statementDigest?: string;
+  /** The bundle's (first) transparency-log entry, for a link to it: the index as written, the log's id as hex. */
+  logEntry?: { logIndex: string; logId: string };
 }

@@ -109,6 +109,8 @@ export function verifyBundleFast(input: unknown, trust: Trust, options: FastOpti
       statement,
       messageDigest: undefined,
       statementDigest: payloadDigest.toString('hex'),
+      // As the full path writes it (logEntryOf in verify-bundle.ts): the index in canonical decimal.
+      logEntry: { logIndex: BigInt(entry.logIndex).toString(), logId: entry.keyId.toString('hex') },
     };
   } catch {
     // Whatever throws here (a certificate field that is not there, a check's own failure) throws

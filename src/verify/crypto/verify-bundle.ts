@@ -90,7 +90,18 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
     statement,
     messageDigest,
     ...(statement && content.$case === 'dsseEnvelope' ? { statementDigest: createHash('sha256').update(content.dsseEnvelope.payload).digest('hex') } : {}),
+    ...logEntryOf(parsed),
   };
+}
+
+/**
+ * The bundle's first log entry, for the report's link to it (search.sigstore.dev for public-good):
+ * the index in canonical decimal (a protobuf int64 may arrive as "007"), the log id as hex.
+ */
+function logEntryOf(bundle: Bundle): Pick<VerifiedBundle, 'logEntry'> {
+  const entry = bundle.verificationMaterial.tlogEntries[0];
+  if (entry?.logId === undefined || !/^\d+$/.test(entry.logIndex)) return {};
+  return { logEntry: { logIndex: BigInt(entry.logIndex).toString(), logId: Buffer.from(entry.logId.keyId).toString('hex') } };
 }
 
 function leafDER(bundle: Bundle): Uint8Array | undefined {
