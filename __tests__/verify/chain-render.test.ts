@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ARTIFACTS_PER_GRAPH, CHART_MAX_ARTIFACTS, chainCharts, chainMermaid, LABEL_CHARS, MERMAID_MAX_SOURCE, mermaidLabelText } from '../../src/verify/chain/chart.ts';
 import { chainMarkdown, chainText, FAILURES_LISTED } from '../../src/verify/chain/render.ts';
-import { remedy } from '../../src/verify/report.ts';
+import { ADVICE } from '../../src/verify/advice.ts';
+
+const remedy = (check: keyof typeof ADVICE): string => ADVICE[check].fix;
 import type { ChainVerdict, StageResult, StageStatus } from '../../src/verify/chain/types.ts';
 import type { CheckFailure } from '../../src/verify/types.ts';
 import { mermaidInstance, parseFlowchart, validateMermaid, type Flowchart } from '../../testkit/mermaid.ts';

@@ -171,7 +171,8 @@ export function reportMarkdown(r: VerifyReport, options: MarkdownOptions = {}): 
     ? `## ✅ Provenance verified: ${r.artifacts.length} artifact(s) passed`
     : `## ❌ Provenance verification failed: ${failedCount} of ${r.artifacts.length} artifact(s)`;
   budget.force(`${title}\n\n`);
-  const { lines: headLines, cut } = head(r, failing, budget);
+  // A chain's section lists its failing stages first itself (render.ts), per stage; here only the trusted root line.
+  const { lines: headLines, cut } = head(r, r.chains === undefined ? failing : [], budget);
   const out: string[] = [];
   const left: string[] = [];
   if (cut > 0) left.push(`the reasons of ${cut} failing artifact(s)`);

@@ -11,7 +11,8 @@
 import { shortSigner } from '../../output/short-signer.ts';
 import { markdownCode, untrusted } from '../../output/untrusted.ts';
 import type { CheckFailure } from '../types.ts';
-import { failureText, remedy } from '../report.ts';
+import { adviceFor } from '../advice.ts';
+import { failureText } from '../report.ts';
 import { chainCharts, linkLabel } from './chart.ts';
 import type { ChainVerdict, StageResult } from './types.ts';
 
@@ -34,7 +35,7 @@ const stageName = (s: StageResult): string => (s.label !== s.title ? `${s.title}
 const failingFirst = (verdicts: readonly ChainVerdict[]): ChainVerdict[] => [...verdicts.filter((v) => !v.passed), ...verdicts.filter((v) => v.passed)];
 
 /** What to do about a stage's failures: each distinct piece of advice once, in the order of its checks. */
-const fixes = (failures: readonly CheckFailure[]): string[] => [...new Set(failures.map((f) => remedy(f.check)))];
+const fixes = (failures: readonly CheckFailure[]): string[] => [...new Set(failures.map((f) => adviceFor(f).fix))];
 
 /** Whether a stage failed in its own right (an unreached stage was only not checked). */
 const failedItself = (s: StageResult): boolean => s.status !== 'pass' && s.status !== 'unreached';
