@@ -1,6 +1,6 @@
 // The vocabulary of chain verification (require-chain): the stages a policy asks for, and what
 // was found for each artifact. Shared by the evaluation (chain.ts), which is pure, and the
-// renderers (render.ts: text for the CLI, Markdown with a Mermaid graph for the job summary).
+// renderers (render.ts: text for the CLI and Markdown for the job summary; chart.ts: its Mermaid graphs).
 
 import type { Policy } from '../policy/policy.ts';
 import type { CheckFailure } from '../types.ts';
