@@ -12,7 +12,9 @@ import { attestSummaryMarkdown, type AttestReport } from '../src/output/summary.
 import { chainArtifactVerdict } from '../src/verify/chain/report.ts';
 import type { ChainVerdict, StageResult, StageStatus } from '../src/verify/chain/types.ts';
 import type { ArtifactVerdict, Attempt } from '../src/verify/judge.ts';
-import { buildReport, remedy, reportMarkdown } from '../src/verify/report.ts';
+import { adviceFor } from '../src/verify/advice.ts';
+import { buildReport } from '../src/verify/report.ts';
+import { reportMarkdown } from '../src/verify/report-markdown.ts';
 import type { CheckFailure, CheckName } from '../src/verify/types.ts';
 import type { Probes } from './summary-render.ts';
 
@@ -95,6 +97,8 @@ function failureOf(check: CheckName, i: number): CheckFailure {
       return { check, expected: 'a trusted signing time', found: 'none' };
     case 'subject-digest':
       return { check, expected: `a bundle whose statement lists sha256:${hex(name)}`, found: 'none of the 14 bundle(s) read lists it' };
+    case 'artifact-changed':
+      return changedAfterSigning(i);
     case 'predicate-type':
       return { check, expected: 'https://slsa.dev/provenance/v1', found: 'https://spdx.dev/Document/v2.3' };
     case 'certificate-identity':
@@ -150,7 +154,8 @@ function verifyMarkdown(verdicts: ArtifactVerdict[]): string {
 /** A file changed after signing: its bundle lists the name with the digest it had when signed. */
 function changedAfterSigning(i: number): CheckFailure {
   const name = artifactName(i);
-  return { check: 'subject-digest', expected: `the artifact (sha256:${hex(name)}) among the statement's subjects`, found: `${name} sha256:${hex(`${name} as signed`)}` };
+  // As judge.ts words it when a bundle lists the artifact's name with another digest.
+  return { check: 'artifact-changed', expected: `a bundle whose statement lists ${name} with sha256:${hex(name)}`, found: `dist/multiple.intoto.jsonl attests ${name} with sha256:${hex(`${name} as signed`)}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,7 +209,7 @@ function chainMarkdownOf(chains: ChainVerdict[]): string {
  * to be unmistakable, short enough to survive rewording of its tail).
  */
 export function fixFor(failure: CheckFailure): string {
-  const advice = remedy(failure.check);
+  const advice = adviceFor(failure).fix;
   const cut = advice.slice(0, 48);
   return cut.length < advice.length ? cut.slice(0, cut.lastIndexOf(' ')) : cut;
 }
