@@ -433,9 +433,9 @@ describe('chainMarkdown', () => {
     const fence = lines.indexOf('```mermaid');
     const failures = lines.slice(1, fence).filter((l) => l.startsWith('- '));
     assert.deepEqual(failures, [
-      '- ❌ `app.tar.gz`, stage 2 `SBOM` rejected: `signature`: expected `stage 2 "sbom" (dist/sbom.json): a valid DSSE signature`, found `a signature that does not verify` (and 2 more).' +
+      `- ❌ \`app.tar.gz\`, stage 2 \`SBOM\` rejected: **${ADVICE.signature.what}** (\`signature\`: expected \`stage 2 "sbom" (dist/sbom.json): a valid DSSE signature\`, found \`a signature that does not verify\`, and 2 more).` +
         ` **To fix:** ${remedy('signature')}; ${remedy('signer-workflow')}; ${remedy('max-age')}.`,
-      `- ❌ \`app.tar.gz\`, stage 3 \`vulnerability scan\` missing: \`chain-stage\`: expected \`${missingFailure.expected}\`, found \`${missingFailure.found}\`. **To fix:** ${remedy('chain-stage')}.`,
+      `- ❌ \`app.tar.gz\`, stage 3 \`vulnerability scan\` missing: **${ADVICE['chain-stage'].what}** (\`chain-stage\`: expected \`${missingFailure.expected}\`, found \`${missingFailure.found}\`). **To fix:** ${remedy('chain-stage')}.`,
     ]);
     const rows = lines.filter(isRow);
     assert.equal(rows.length, 15);
@@ -460,7 +460,7 @@ describe('chainMarkdown', () => {
     const md = chainMarkdown([wrongSigner]);
     const lines = md.split('\n');
     assert.equal(lines.filter((l) => l.startsWith('- ❌')).length, 1);
-    assert.match(lines.find((l) => l.startsWith('- ❌')) ?? '', /stage 1 `SLSA provenance` rejected: `signer-workflow`: .* \*\*To fix:\*\* the artifact was built somewhere the policy does not allow/);
+    assert.match(lines.find((l) => l.startsWith('- ❌')) ?? '', /stage 1 `SLSA provenance` rejected: \*\*the artifact was signed by another workflow than the policy names\*\* \(`signer-workflow`: .*\)\. \*\*To fix:\*\* use the artifact built by the workflow the policy names/);
     const rows = lines.filter(isRow);
     assert.equal(rows.filter((r) => r.includes('❌')).length, 1);
     assert.deepEqual(rows.slice(1).map((r) => r.split(' | ')[1]), [1, 2, 3, 4].map(() => '⚪ not checked: stage 1 failed'));

@@ -193,7 +193,8 @@ describe('chains', () => {
     const r = chain([stage('provenance', 'pass', []), stage('sbom', 'missing', [{ check: 'chain-stage', expected: 'stage 2 "sbom": an attestation', found: 'none' }]), stage('vex', 'unreached', [unreached])]);
     assert.match(failureLine(r), /To fix: run that stage's attest step for this exact artifact/);
     const md = reportMarkdown(r);
-    assert.ok(md.includes("- `app` (stage `sbom`): **a stage of the release chain has no attestation for this artifact**."), md);
+    assert.ok(md.includes('- ❌ `app`, stage 2 `sbom` missing: **a stage of the release chain has no attestation for this artifact** (`chain-stage`: '), md);
+    assert.match(md, /\*\*To fix:\*\* run that stage's attest step for this exact artifact/);
     assert.doesNotMatch(md, /signed by another workflow/);
   });
 

@@ -144,7 +144,8 @@ function failureLines(failed: readonly ChainVerdict[]): string[] {
       if (!failedItself(s)) return;
       const first = s.failures[0];
       const others = s.failures.length - 1;
-      const why = first ? `: ${checkText(first)}${others > 0 ? ` (and ${others} more)` : ''}` : '';
+      // What failed in words first, then the check's own expected and found.
+      const why = first ? `: **${adviceFor(first).what}** (${checkText(first)}${others > 0 ? `, and ${others} more` : ''})` : '';
       const fix = fixes(s.failures).join('; ');
       lines.push(`- ❌ ${code(v.artifact.name)}, stage ${i + 1} ${code(s.title)} ${s.status === 'unlinked' ? 'has a broken link' : s.status}${why}.${fix ? ` **To fix:** ${fix}.` : ''}`);
     });
