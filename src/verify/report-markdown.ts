@@ -6,6 +6,7 @@
 // registry or API is shown through markdownCode/markdownText (src/output/untrusted.ts); links are
 // only those report-links.ts builds from strict patterns.
 
+import { sourceName } from '../output/source-name.ts';
 import { ByteBudget, byteLength, SUMMARY_MAX_BYTES } from '../output/byte-budget.ts';
 import { FAILURE_FIELD_MAX, markdownCode, markdownText } from '../output/untrusted.ts';
 import { adviceFor } from './advice.ts';
@@ -67,7 +68,7 @@ function whyCell(b: ReportBundle): string {
 
 function bundleCell(b: ReportBundle): string {
   const links = linksMarkdown(bundleLinks(b));
-  return `${code(b.source)}${links === '' ? '' : `<br>${links}`}`;
+  return `${code(sourceName(b.source))}${links === '' ? '' : `<br>${links}`}`;
 }
 
 /** A failing artifact's rows: its closest bundles first (as failingArtifacts chose), then "+N more". */
@@ -81,7 +82,7 @@ function failingRows(a: ReportArtifact): string[] {
 function passingRow(a: ReportArtifact): string {
   const b = a.bundles.find((x) => x.result === 'PASS');
   if (b === undefined) return `| ${code(a.name)} | | | |`;
-  return `| ${code(a.name)} | ${code(b.source)} | ${signerCell(b.signer)} | ${linksMarkdown(bundleLinks(b))} |`;
+  return `| ${code(a.name)} | ${code(sourceName(b.source))} | ${signerCell(b.signer)} | ${linksMarkdown(bundleLinks(b))} |`;
 }
 
 /** The failing-first lines; a title line and the trusted root. */

@@ -11,6 +11,7 @@
 import { shortSigner } from '../../output/short-signer.ts';
 import { markdownCode, untrusted } from '../../output/untrusted.ts';
 import type { CheckFailure } from '../types.ts';
+import { sourceName } from '../../output/source-name.ts';
 import { adviceFor } from '../advice.ts';
 import { failureText } from '../report.ts';
 import { chainCharts, linkLabel } from './chart.ts';
@@ -90,15 +91,6 @@ const checkText = (f: CheckFailure): string => `${code(f.check)}: expected ${cod
 // above the table give them in full.
 const checkCell = (f: CheckFailure): string => `${code(f.check)}<details><summary>expected, found</summary>expected ${code(f.expected)}, found ${code(f.found)}</details>`;
 
-/**
- * Where an attestation was read from, without the runner's absolute paths (they mean nothing
- * once the job is gone, and they are long): a local file by its name.
- */
-function sourceText(source: string): string {
-  const absolute = /^(?:\/|[A-Za-z]:[\\/])/.test(source);
-  return absolute ? (source.split(/[\\/]/).pop() ?? source) : source;
-}
-
 /** The signer as release.yml@v1.2.0, the full identity one click away. */
 function signerCell(s: StageResult): string {
   const signer = s.attestation?.signer;
@@ -130,7 +122,7 @@ function artifactRows(v: ChainVerdict): string[] {
   if (v.stages.length === 0) return [`| ${code(v.artifact.name)} | ${v.passed ? '✅ pass' : '❌ FAIL'} | | |`];
   return v.stages.map((s, i) => {
     const stage = `${i === 0 ? `${code(v.artifact.name)}<br>` : ''}${i + 1}. ${code(s.title)}`;
-    return `| ${stage} | ${resultCell(v, s)} | ${signerCell(s)} | ${code(sourceText(s.attestation?.source ?? ''))} |`;
+    return `| ${stage} | ${resultCell(v, s)} | ${signerCell(s)} | ${code(sourceName(s.attestation?.source ?? ''))} |`;
   });
 }
 
