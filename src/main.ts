@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { Runtime } from './attest.ts';
-import { errorLine } from './errors.ts';
+import { errorLine, ProvenanceError } from './errors.ts';
 import { attestSettings, type InputReader } from './inputs/settings.ts';
 import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
+import { artifactMarkdown, type UploadedArtifact } from './output/artifact-link.ts';
 import { untrusted } from './output/untrusted.ts';
 import { verifyAnnotations } from './verify/annotations.ts';
 import { reportMarkdown } from './verify/report-markdown.ts';
@@ -55,7 +56,8 @@ async function runAttest(get: InputReader): Promise<void> {
   if (published.attestationUrls[0] !== undefined) core.setOutput('attestation-url', published.attestationUrls[0]);
   if (published.releaseAssets.length > 0) core.setOutput('release-assets', published.releaseAssets.join('\n'));
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
-    await core.summary.addRaw(attestSummaryMarkdown(outcome.report, { workspace: places(process.env).workspace, attestationUrls: published.attestationUrls })).write();
+    const uploadedTo = published.artifact === undefined ? {} : { uploadedTo: artifactMarkdown(process.env, published.artifact) };
+    await core.summary.addRaw(attestSummaryMarkdown(outcome.report, { workspace: places(process.env).workspace, attestationUrls: published.attestationUrls, ...uploadedTo })).write();
   }
 }
 
@@ -80,12 +82,34 @@ async function runVerify(get: InputReader): Promise<void> {
     const vsaFile = await writeSummaryAttestations(report, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, actionRuntime(process.env));
     if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);
   }
-  if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(reportMarkdown(report)).write();
+  const uploaded = settings.uploadArtifact === undefined ? undefined : await uploadReport(settings.uploadArtifact, reportFile, report);
+  if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
+    const full = uploaded === undefined ? {} : { fullReport: `the JSON report in the ${artifactMarkdown(process.env, uploaded)}` };
+    await core.summary.addRaw(reportMarkdown(report, full)).write();
+  }
   // The failure line first: GitHub shows 10 error annotations per step, and this one holds the fix.
   const annotations = verifyAnnotations(report, imageUses);
   if (annotations !== undefined) core.setFailed(annotations.failure);
   for (const a of annotations?.artifacts ?? []) core.error(a.message, { ...(a.title !== undefined && { title: a.title }), ...(a.file !== undefined && { file: a.file }), ...(a.startLine !== undefined && { startLine: a.startLine }) });
   for (const artifact of report.artifacts) if (artifact.result === 'PASS') core.info(`PASS ${untrusted(artifact.name)}`);
+}
+
+/**
+ * The JSON report as a workflow artifact (verify's upload-artifact), so the reader of the summary
+ * can download it after the job. A failed upload is a warning: the gate's verdict stands either way.
+ */
+async function uploadReport(name: string, reportFile: string | undefined, report: object): Promise<UploadedArtifact | undefined> {
+  const { uploadBundlesArtifact } = await import('./publish/artifact.ts');
+  const file = { name: reportFile === undefined ? 'provenance-verify.json' : path.basename(reportFile), content: `${JSON.stringify(report, null, 2)}\n` };
+  try {
+    const artifact = await uploadBundlesArtifact(name, [file], process.env);
+    log.info(`uploaded ${file.name} as workflow artifact "${artifact.name}"`);
+    return artifact;
+  } catch (err) {
+    if (!(err instanceof ProvenanceError)) throw err;
+    log.warning(`upload-artifact: the report was not uploaded: ${err.message}`);
+    return undefined;
+  }
 }
 
 export async function run(): Promise<void> {

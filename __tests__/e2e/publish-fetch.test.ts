@@ -136,6 +136,24 @@ describe('workflow artifact: attest uploads the bundle file, a later job verifie
     assert.match(verify.stdout, /PASS app-linux/);
   });
 
+  it('links the uploaded bundle from the attest summary, and verify uploads its report and links it from its summary', async () => {
+    const runEnv = { ...env(), ...artifacts.env, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_RUN_ID: '4242' };
+    const attest = await runAction(services, { scratch, workspace: ws, env: runEnv, inputs: { ...signing, 'subject-path': 'app-linux', 'upload-artifact': 'linked-provenance' } });
+    assert.equal(attest.code, 0, attest.stdout);
+    const bundleArtifact = artifacts.artifacts.find((a) => a.name === 'linked-provenance');
+    assert.ok(bundleArtifact);
+    assert.match(attest.summary, new RegExp(`uploaded as workflow artifact \\[\`linked-provenance\`\\]\\(https://github\\.com/octo-org/octo-repo/actions/runs/4242/artifacts/\\d+\\)`));
+    const verify = await runAction(services, { scratch, workspace: ws, env: runEnv, inputs: { mode: 'verify', 'subject-path': 'app-linux', artifact: 'linked-provenance', 'upload-artifact': 'verify-report', ...policy() } });
+    assert.equal(verify.code, 0, verify.stdout);
+    assert.ok(artifacts.artifacts.some((a) => a.name === 'verify-report'), 'the report was uploaded');
+    const reportLink = (name: string): RegExp => new RegExp(`the JSON report in the workflow artifact \\[\`${name}\`\\]\\(https://github\\.com/octo-org/octo-repo/actions/runs/4242/artifacts/\\d+\\)`);
+    assert.match(verify.summary, reportLink('verify-report'));
+    const failing = await runAction(services, { scratch, workspace: ws, env: runEnv, inputs: { mode: 'verify', 'subject-path': 'app-linux', artifact: 'linked-provenance', 'upload-artifact': 'verify-report-2', ...policy(), repository: 'octo-org/other' } });
+    assert.equal(failing.code, 1);
+    assert.ok(artifacts.artifacts.some((a) => a.name === 'verify-report-2'));
+    assert.match(failing.summary, reportLink('verify-report-2'));
+  });
+
   it('outside GitHub Actions (no runtime token) ends in one line saying so', async () => {
     const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { ...signing, 'subject-path': 'app-linux', 'upload-artifact': 'provenance' } });
     assert.equal(run.code, 1);

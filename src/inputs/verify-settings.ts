@@ -29,6 +29,8 @@ export interface VerifySettings {
   release: string | undefined;
   /** A workflow artifact of this run holding bundle files (what attest mode's upload-artifact made). */
   artifact: string | undefined;
+  /** Upload the JSON report as a workflow artifact of this name (GitHub Actions only). */
+  uploadArtifact?: string;
   /** Read GitHub's attestations API for each artifact (`auto`: when a github-token is given). */
   attestationsApi: 'auto' | 'true' | 'false';
   githubToken: string;
@@ -87,6 +89,7 @@ export function verifySettings(get: InputReader): VerifySettings {
     bundlePath,
     release,
     artifact,
+    ...(get('upload-artifact').trim() !== '' && { uploadArtifact: get('upload-artifact').trim() }),
     attestationsApi: api,
     githubToken,
     trustedRoot: get('trusted-root').trim() || 'auto',

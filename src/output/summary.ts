@@ -32,6 +32,8 @@ export interface SummaryPlaces {
   workspace?: string;
   /** The attestation pages GitHub made (the attestation-url output and the rest). */
   attestationUrls?: readonly string[];
+  /** The workflow artifact the bundle was uploaded to (upload-artifact), as Markdown (artifact-link.ts). */
+  uploadedTo?: string;
 }
 
 /** GitHub caps a step summary at 1 MiB; a release of thousands of files lists the first ones. */
@@ -104,7 +106,7 @@ export function attestSummaryMarkdown(r: AttestReport, places: SummaryPlaces = {
     `- **OIDC issuer:** ${r.issuer ? code(r.issuer) : 'unknown'}`,
     `- **Sigstore instance:** ${markdownText(r.instance)}`,
     `- **Anchored by:** ${anchors.length > 0 ? anchors.join(', ') : 'none'}`,
-    `- **Bundle:** ${bundlePlace(r.bundleFile, places.workspace)}`,
+    `- **Bundle:** ${bundlePlace(r.bundleFile, places.workspace)}${places.uploadedTo === undefined ? '' : `, uploaded as ${places.uploadedTo}`}`,
     ...(linkItems.length > 0 ? [`- **Builds on:** ${linkItems.join('; ')}`] : []),
     '',
     '| Subject | Digest |',

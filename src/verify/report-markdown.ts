@@ -187,5 +187,7 @@ export function reportMarkdown(r: VerifyReport, options: MarkdownOptions = {}): 
     left.push(...body.left);
   }
   if (left.length > 0) out.push(`_Left out of this summary (GitHub shows at most 1 MiB): ${left.join('; ')}. Every artifact, bundle and reason is in ${options.fullReport ?? DEFAULT_FULL_REPORT}._`, '');
+  // A report the reader can download (upload-artifact) is linked whatever the summary holds.
+  else if (options.fullReport !== undefined) out.push(`Every artifact, bundle and reason: ${options.fullReport}.`, '');
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
