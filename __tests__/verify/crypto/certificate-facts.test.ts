@@ -66,6 +66,21 @@ void describe('certificateFacts', () => {
     assert.equal(facts.sourceRepositoryRef, 'refs/tags/v1.2.0');
   });
 
+  void it('reads the repository from legacy .5 as the URI .12 would hold, on the host of a workflow SAN only', async () => {
+    const mock = await mockInstance();
+    const legacy = [{ oid: `${FULCIO}.5`, value: 'octo-org/octo-repo', legacy: true }];
+    const onWorkflow = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { extensions: legacy })));
+    assert.equal(onWorkflow.sourceRepositoryURI, 'https://github.com/octo-org/octo-repo');
+    // A v2 .12 wins where both exist, as Fulcio writes the same claim into both.
+    const both = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { extensions: [...legacy, { oid: `${FULCIO}.12`, value: 'https://github.com/octo-org/other' }] })));
+    assert.equal(both.sourceRepositoryURI, 'https://github.com/octo-org/other');
+    // No workflow URI to take the host from (an email SAN), or a value that is not OWNER/REPO: nothing is made up.
+    const onEmail = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { san: 'someone@example.com', extensions: legacy })));
+    assert.equal(onEmail.sourceRepositoryURI, undefined);
+    const odd = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { extensions: [{ oid: `${FULCIO}.5`, value: 'octo-org/octo-repo/extra', legacy: true }] })));
+    assert.equal(odd.sourceRepositoryURI, undefined);
+  });
+
   void it('comes out of verifyBundleCrypto for a verified bundle, as written', async () => {
     const mock = await mockInstance();
     const trust = createTrust([validateTrustedRoot(JSON.parse(JSON.stringify(mock.trustedRoot)), 'mock')]);
