@@ -10,7 +10,7 @@
 import { GITHUB_APPROVAL_FIELD, HUMAN_REVIEW_V01 } from './presets.ts';
 import { describe, invalid, isTimestamp, own, quote, runURL } from './checks.ts';
 import { isObject } from '../json.ts';
-import type { StageContext, StagePredicate } from './index.ts';
+import type { StageContext, StagePredicate } from './stage.types.ts';
 
 const KEYS = new Set(['result', 'reviewLink', 'timestamp']);
 const HINT = 'The approval document may set only "result" ("pass" or "fail"), "reviewLink" (an https URL) and "timestamp" (RFC 3339)';

@@ -12,20 +12,9 @@ import { vulnsPredicate } from './vulns.ts';
 import { vexPredicate } from './vex.ts';
 import { policyPredicate } from './policy-result.ts';
 import { approvalPredicate } from './approval.ts';
+import type { StageContext, StagePredicate } from './stage.types.ts';
 
-export interface StageContext {
-  now: Date;
-  /** From the verified OIDC token of a GitHub Actions job; undefined for other identities. */
-  github:
-    | { serverURL: string; repository: string; runId: string; runAttempt: string; actor: string | undefined; environment: string | undefined }
-    | undefined;
-}
-
-export interface StagePredicate {
-  predicateType: string;
-  predicate: Record<string, unknown>;
-  warnings: string[];
-}
+export type { StageContext, StagePredicate } from './stage.types.ts';
 
 const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval'>, string>> = {
   sbom: 'the SBOM file (SPDX or CycloneDX JSON)',

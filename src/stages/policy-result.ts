@@ -11,7 +11,7 @@
 import { TEST_RESULT_V01, VSA_V1 } from './presets.ts';
 import { describe, invalid, isTimestamp, own, quote, requireStringArray, runURL } from './checks.ts';
 import { isObject } from '../json.ts';
-import type { StageContext, StagePredicate } from './index.ts';
+import type { StageContext, StagePredicate } from './stage.types.ts';
 
 const ACCEPTED = 'a SLSA verification summary (VSA v1), an in-toto test-result predicate, or conftest JSON (`conftest test -o json`)';
 const HINT = 'Give predicate-path the policy result, e.g. the output of `conftest test -o json`, or a VSA / test-result predicate';

@@ -7,7 +7,7 @@
 import { CYCLONEDX_BOM, SPDX_2_2, SPDX_2_3, SPDX_3 } from './presets.ts';
 import { describe, invalid, own, ownString, quote } from './checks.ts';
 import { isObject } from '../json.ts';
-import type { StagePredicate } from './index.ts';
+import type { StagePredicate } from './stage.types.ts';
 
 const ACCEPTED = 'SPDX 2.2 or 2.3 JSON, SPDX 3 JSON-LD, or CycloneDX JSON';
 const HINT = 'Give predicate-path an SBOM in SPDX JSON (e.g. `syft -o spdx-json`) or CycloneDX JSON (e.g. `syft -o cyclonedx-json`)';

@@ -7,7 +7,7 @@
 import { OPENVEX, OPENVEX_V02 } from './presets.ts';
 import { describe, invalid, own, ownString, quote } from './checks.ts';
 import { isObject } from '../json.ts';
-import type { StagePredicate } from './index.ts';
+import type { StagePredicate } from './stage.types.ts';
 
 const VERSIONED_CONTEXT = /^https:\/\/openvex\.dev\/ns\/v\d+\.\d+\.\d+$/;
 const STATUSES = new Set(['not_affected', 'affected', 'fixed', 'under_investigation']);

@@ -10,7 +10,7 @@
 import { VULNS_V02 } from './presets.ts';
 import { describe, invalid, isTimestamp, own, ownObject, ownString, utc } from './checks.ts';
 import { isObject } from '../json.ts';
-import type { StagePredicate } from './index.ts';
+import type { StagePredicate } from './stage.types.ts';
 
 interface Severity {
   method: string;

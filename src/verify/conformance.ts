@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { errorLine, ProvenanceError } from '../errors.ts';
 import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
-import { failureText } from './report.ts';
+import { failureText } from './report-failure-text.ts';
 import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 

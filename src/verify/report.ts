@@ -6,11 +6,12 @@
 // names, sources, signers and what was found come from whoever made the bundles.
 
 import { oneLine, type ErrorCode } from '../errors.ts';
-import { FAILURE_FIELD_MAX, untrusted } from '../output/untrusted.ts';
+import { untrusted } from '../output/untrusted.ts';
 import { chainText } from './chain/render.ts';
 import { chainFailure } from './chain/report.ts';
 import type { ChainVerdict } from './chain/types.ts';
 import type { ArtifactVerdict } from './judge.ts';
+import { failureText } from './report-failure-text.ts';
 import { failingArtifacts, FAILURES_FIRST_MAX, primaryFailure } from './report-failures.ts';
 import type { VerifyReport } from './report.types.ts';
 import type { CheckFailure } from './types.ts';
@@ -47,9 +48,6 @@ export function buildReport(
     ...(context.chains && { chains: context.chains }),
   };
 }
-
-/** One failed check on one line: expected and found are shown through untrusted() (found is often quoted from the bundle). */
-export const failureText = (f: CheckFailure): string => `${f.check}: expected ${untrusted(f.expected, FAILURE_FIELD_MAX)}, found ${untrusted(f.found, FAILURE_FIELD_MAX)}`;
 
 const firstDigest = (d: Record<string, string>): string => {
   const [alg, hex] = Object.entries(d)[0] ?? ['', ''];

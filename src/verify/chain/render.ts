@@ -13,7 +13,7 @@ import { markdownCode, untrusted } from '../../output/untrusted.ts';
 import type { CheckFailure } from '../types.ts';
 import { sourceName } from '../../output/source-name.ts';
 import { adviceFor } from '../advice.ts';
-import { failureText } from '../report.ts';
+import { failureText } from '../report-failure-text.ts';
 import { chainCharts, linkLabel } from './chart.ts';
 import type { ChainVerdict, StageResult } from './types.ts';
 

@@ -18,8 +18,7 @@
 
 import { ProvenanceError } from '../../errors.ts';
 import { HUMAN_REVIEW_V01, isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
-import type { RuleParser } from '../policy/inputs.ts';
-import { namesSigner, type Policy } from '../policy/policy.ts';
+import { namesSigner, type Policy, type RuleParser } from '../policy/policy.ts';
 import { requireSourceRule } from '../policy/source-rules.ts';
 import type { ChainStageSpec } from './types.ts';
 

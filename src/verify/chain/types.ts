@@ -2,25 +2,11 @@
 // was found for each artifact. Shared by the evaluation (chain.ts), which is pure, and the
 // renderers (render.ts: text for the CLI and Markdown for the job summary; chart.ts: its Mermaid graphs).
 
-import type { Policy } from '../policy/policy.ts';
 import type { CheckFailure } from '../types.ts';
 
-/** One stage of require-chain, in order from the first (e.g. the build) to the last (e.g. approval). */
-export interface ChainStageSpec {
-  /** As the user wrote it: a preset name (sbom) or a predicate type URI. */
-  label: string;
-  /** What the stage records, for people: "SBOM", or the URI itself. */
-  title: string;
-  /** Predicate types any of which records this stage. */
-  predicateTypes: readonly string[];
-  /** The rules the stage's attestation must pass: the top-level policy with the stage's own rules over it. */
-  policy: Policy;
-  /**
-   * Approval stages only (environment=NAME, repeatable): the deployment environments whose
-   * approval counts, any one of them; compared ignoring case, as GitHub names environments.
-   */
-  environments?: readonly string[];
-}
+// A stage's spec holds its Policy and a Policy holds its chain's specs, so the two types are defined
+// together, in policy/policy.ts; the chain modules import it from here, with the rest of their vocabulary.
+export type { ChainStageSpec } from '../policy/policy.ts';
 
 /**
  * - pass: an attestation of this stage covers the artifact, passes every check and its policy,

@@ -5,7 +5,7 @@
 
 import { ProvenanceError } from '../../errors.ts';
 import { parseChainStages, REQUIRE_CHAIN } from '../chain/spec.ts';
-import type { Policy } from './policy.ts';
+import type { Policy, RuleParser } from './policy.ts';
 import { parsePolicyFile, type RawRule } from './policy-file.ts';
 import { requireSourceRule } from './source-rules.ts';
 import {
@@ -22,8 +22,6 @@ import {
   repositoryValue,
   signerWorkflowValue,
 } from './rule-values.ts';
-
-export type RuleParser = (values: readonly string[], origin: string) => Partial<Policy>;
 
 /** A rule that takes exactly one value. */
 function one(parse: (value: string, origin: string) => Partial<Policy>): RuleParser {

@@ -2,9 +2,8 @@
 // source, with which builder, and how long ago. Every rule is optional and every rule given must
 // hold. Values here are already validated and normalised (by rule-values.ts); evaluate.ts judges a
 // bundle against them. Two rules have defaults, applied at evaluation so a Policy built in code
-// is as strict as one read from inputs.
-
-import type { ChainStageSpec } from '../chain/types.ts';
+// is as strict as one read from inputs. A require-chain stage (ChainStageSpec) is defined here
+// beside Policy because each holds the other; chain/types.ts re-exports it for the chain modules.
 
 export const DEFAULT_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -47,6 +46,26 @@ export interface Policy {
    */
   requireChain?: readonly ChainStageSpec[];
 }
+
+/** One stage of require-chain, in order from the first (e.g. the build) to the last (e.g. approval). */
+export interface ChainStageSpec {
+  /** As the user wrote it: a preset name (sbom) or a predicate type URI. */
+  label: string;
+  /** What the stage records, for people: "SBOM", or the URI itself. */
+  title: string;
+  /** Predicate types any of which records this stage. */
+  predicateTypes: readonly string[];
+  /** The rules the stage's attestation must pass: the top-level policy with the stage's own rules over it. */
+  policy: Policy;
+  /**
+   * Approval stages only (environment=NAME, repeatable): the deployment environments whose
+   * approval counts, any one of them; compared ignoring case, as GitHub names environments.
+   */
+  environments?: readonly string[];
+}
+
+/** Parses one rule's values (from an input, a policy file or a require-chain stage line) into the part of a Policy it sets. */
+export type RuleParser = (values: readonly string[], origin: string) => Partial<Policy>;
 
 /** Rules that say who signed: without one, any GitHub repository's bundle would pass. */
 export function namesSigner(policy: Policy): boolean {
