@@ -15,6 +15,7 @@ import { ASN1Obj, crypto, X509Certificate } from '@sigstore/core';
 import type { KeyObject } from 'node:crypto';
 import { shapeProblem } from './certificate-shape.ts';
 import { readDER } from './der.ts';
+import { replaceFindExtension } from './sigstore-internals.ts';
 
 /**
  * A certificate from its DER bytes, as X509Certificate.parse reads it (and failing with its error
@@ -55,9 +56,8 @@ class ReadCertificate extends X509Certificate {
   constructor(root: ASN1Obj) {
     super(root);
     const index = extensionIndex(this);
-    // Own property over the (TypeScript-private) method: the first extension with the OID, as
-    // its linear search finds it.
-    if (index) Object.defineProperty(this, 'findExtension', { value: (oid: string): ASN1Obj | undefined => index.get(oid) });
+    // The first extension with the OID, as its linear search finds it.
+    if (index) replaceFindExtension(this, (oid) => index.get(oid));
   }
 
   // Validity is checked per trusted certificate per bundle; each read parses the time text again.

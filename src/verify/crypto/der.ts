@@ -8,13 +8,10 @@
 // caller hands to @sigstore/core's parser, so a malformed input fails with its error, as before.
 
 import { ASN1Obj } from '@sigstore/core';
+import { ASN1TagClass as TagClass, type ASN1Tag as Tag } from './sigstore-internals.ts';
 
-type Tag = ASN1Obj['tag'];
-
-// @sigstore/core does not export its tag class; one instance of it gives the constructor. Tags are
-// never modified, so one per tag byte is shared by all objects.
-const TagClass = ASN1Obj.parseBuffer(Buffer.from([0x05, 0x00])).tag.constructor as new (byte: number) => Tag;
-// The bytes ASN1Tag refuses: long-form tag numbers (0x1f) and universal tag 0.
+// One tag per tag byte, shared by all objects (tags are never modified); undefined for the bytes
+// ASN1Tag refuses: long-form tag numbers (0x1f) and universal tag 0.
 const TAGS: readonly (Tag | undefined)[] = Array.from({ length: 256 }, (_, byte) => ((byte & 0x1f) === 0x1f || (byte >> 6 === 0 && (byte & 0x1f) === 0) ? undefined : new TagClass(byte)));
 const OCTET_STRING = 0x04;
 // @sigstore/core's nesting limit (its parser refuses objects deeper than this).

@@ -12,22 +12,14 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { crypto, EXTENSION_OID_SCT, X509SCTExtension, type X509Certificate } from '@sigstore/core';
 import type { SignedEntity, Signer, TrustMaterial, Verifier } from '@sigstore/verify';
-// Not exported at the package's root; the Verifier calls these for the same checks.
-import { verifyCertificateChain } from '@sigstore/verify/dist/key/certificate.js';
-import { filterTLogAuthorities } from '@sigstore/verify/dist/trust/filter.js';
+import { filterTLogAuthorities, replaceSigningKeyStage, verifyCertificateChain, type SigningKeyStage } from './sigstore-internals.ts';
 
 const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 
-// The stage as the Verifier calls it (a TypeScript-private method, so typed here).
-type SigningKeyStage = (entity: SignedEntity, timestamps: Date[]) => Signer;
-
 /** `verifier`, its signing-key stage made faster for certificate-signed bundles. */
 export function withFastSigningKey(verifier: Verifier, material: TrustMaterial, ctlogThreshold: number): Verifier {
-  const stage = (verifier as unknown as { verifySigningKey: SigningKeyStage }).verifySigningKey.bind(verifier);
-  const fast: SigningKeyStage = (entity, timestamps) => certificateSigner(entity, timestamps, material, ctlogThreshold) ?? stage(entity, timestamps);
-  Object.defineProperty(verifier, 'verifySigningKey', { value: fast });
-  return verifier;
+  return replaceSigningKeyStage(verifier, (stage): SigningKeyStage => (entity, timestamps) => certificateSigner(entity, timestamps, material, ctlogThreshold) ?? stage(entity, timestamps));
 }
 
 function certificateSigner(entity: SignedEntity, timestamps: Date[], material: TrustMaterial, ctlogThreshold: number): Signer | undefined {

@@ -4,7 +4,7 @@
 // `public-good-offline` uses, and `public-good` when the repository cannot be reached). Imported
 // as JSON so the bundler inlines it and dist/ needs no file beside it.
 
-import seeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
+import { tufSeeds as seeds } from '../crypto/sigstore-internals.ts';
 import type { TrustedRootJSON } from './root-json.ts';
 import { validateTrustedRoot } from './validate.ts';
 
