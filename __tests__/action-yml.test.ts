@@ -26,19 +26,30 @@ describe('GitHub loads action.yml', () => {
   const broken: [string, string, RegExp][] = [
     ['a quote opened and never closed', text.replace(/(description: '[^'\n]*)'\n/, '$1\n'), /Missing closing 'quote/],
     ['a tab for indentation', text.replace(/\n {2}mode:/, '\n\tmode:'), /tab|indent/i],
-    ['an input key twice', text.replace(/\n {2}mode:/, '\n  owner:\n    description: x\n  mode:'), /already defined|duplicate/i],
+    [
+      'an input key twice',
+      text.replace(/\n {2}mode:/, '\n  owner:\n    description: x\n  mode:'),
+      /already defined|duplicate/i,
+    ],
     ['an unknown top-level key', `${text}\nmain: dist/index.js\n`, /Unexpected value 'main'/],
     ['runs.using that does not exist', text.replace(/using: 'node24'/, "using: 'node99'"), /node99/],
     ['a Marketplace icon outside the list', text.replace(/icon: '[^']+'/, "icon: 'key'"), /Unexpected value 'key'/],
     ['a colour outside the list', text.replace(/color: '[^']+'/, "color: 'pink'"), /Unexpected value 'pink'/],
-    ['a description over 125 characters', text.replace(/^description: '[^']*'/m, `description: '${'x'.repeat(MARKETPLACE_DESCRIPTION_MAX + 1)}'`), /126 characters/],
+    [
+      'a description over 125 characters',
+      text.replace(/^description: '[^']*'/m, `description: '${'x'.repeat(MARKETPLACE_DESCRIPTION_MAX + 1)}'`),
+      /126 characters/,
+    ],
     ['no branding', text.replace(/^branding:\n( {2}.*\n)+/m, ''), /branding needs an icon/],
   ];
   for (const [what, copy, expected] of broken) {
     it(`refuses a copy with ${what}`, () => {
       assert.notEqual(copy, text, 'the mutation applies to the current action.yml');
       const problems = actionProblems(copy);
-      assert.ok(problems.some((p) => expected.test(p)), `${what}: ${JSON.stringify(problems)}`);
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `${what}: ${JSON.stringify(problems)}`,
+      );
     });
   }
 });
@@ -77,6 +88,17 @@ describe('the contract between action.yml and the code', () => {
     assert.equal(action.using, 'node24');
     assert.equal(action.main, `${REPO_ROOT}/dist/index.js`);
     const outputs = (action.template.outputs ?? []).map((o) => o.id).sort();
-    assert.deepEqual(outputs, ['attestation-id', 'attestation-url', 'bundle-path', 'release-assets', 'report-path', 'statement-digest', 'statement-digests', 'subject-count', 'verified', 'vsa-path']);
+    assert.deepEqual(outputs, [
+      'attestation-id',
+      'attestation-url',
+      'bundle-path',
+      'release-assets',
+      'report-path',
+      'statement-digest',
+      'statement-digests',
+      'subject-count',
+      'verified',
+      'vsa-path',
+    ]);
   });
 });

@@ -61,7 +61,8 @@ function outsideReferences(): string[] {
       .split('\n')
       .forEach((line, i) => {
         const patterns = isComment(line) ? ANYWHERE : [...ANYWHERE, ...IN_CODE];
-        if (patterns.some((p) => p.test(line))) found.push(`${path.relative(REPO_ROOT, file)}:${i + 1}: ${line.trim()}`);
+        if (patterns.some((p) => p.test(line)))
+          found.push(`${path.relative(REPO_ROOT, file)}:${i + 1}: ${line.trim()}`);
       });
   }
   return found;
@@ -77,7 +78,10 @@ void describe('the repository is self-contained', () => {
     const line = `export const CORPUS = path.resolve(REPO_ROOT, '${['..', 'shared', 'corpus'].join('/')}');`;
     assert.ok(ANYWHERE.some((p) => p.test(line)));
     assert.ok(IN_CODE.some((p) => p.test(`const dir = '${['', 'work', 'shared'].join('/')}';`)));
-    assert.ok(!IN_CODE.some((p) => p.test("example: 'in /home/runner/work/app/app'")), "a runner's workspace in an example is no reference");
+    assert.ok(
+      !IN_CODE.some((p) => p.test("example: 'in /home/runner/work/app/app'")),
+      "a runner's workspace in an example is no reference",
+    );
     assert.equal(isComment(`  // see ${['', 'work', 'shared', 'notes'].join('/')}`), true);
   });
 
@@ -91,7 +95,10 @@ void describe('the repository is self-contained', () => {
     for (const name of ['sigstore-conformance/', 'cosign-containers/', 'slsa-generator-dsse/', 'Apache', 'unchanged']) {
       assert.ok(readme.includes(name), `the corpus README does not mention ${name}`);
     }
-    assert.match(readFileSync(path.join(CORPORA, 'LICENSE-Apache-2.0.txt'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
+    assert.match(
+      readFileSync(path.join(CORPORA, 'LICENSE-Apache-2.0.txt'), 'utf8'),
+      /Apache License\s+Version 2\.0, January 2004/,
+    );
   });
 });
 
@@ -100,9 +107,13 @@ void describe('the copied corpora are whole', () => {
     const cases = readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory());
     assert.equal(cases.length, 70);
     assert.equal(cases.filter((d) => d.name.endsWith('_fail')).length > 0, true);
-    for (const d of cases) assert.ok(existsSync(path.join(CORPUS, d.name, 'bundle.sigstore.json')), `${d.name} has no bundle`);
+    for (const d of cases)
+      assert.ok(existsSync(path.join(CORPUS, d.name, 'bundle.sigstore.json')), `${d.name} has no bundle`);
     assert.ok(statSync(path.join(CORPUS, 'a.txt')).isFile());
-    assert.match(readFileSync(path.join(CORPORA, 'sigstore-conformance/docs/cli_protocol.md'), 'utf8'), /verify-bundle/);
+    assert.match(
+      readFileSync(path.join(CORPORA, 'sigstore-conformance/docs/cli_protocol.md'), 'utf8'),
+      /verify-bundle/,
+    );
   });
 
   const releases = ['v1.4.0', 'v1.9.0', 'v2.1.0'];
@@ -113,30 +124,45 @@ void describe('the copied corpora are whole', () => {
       const blobs = path.join(layout, 'blobs', 'sha256');
       const names = readdirSync(blobs);
       assert.ok(names.length >= 5, `${release}: only ${names.length} blobs`);
-      for (const name of names) assert.equal(sha256(readFileSync(path.join(blobs, name))), name, `${release}: blob ${name} changed`);
+      for (const name of names)
+        assert.equal(sha256(readFileSync(path.join(blobs, name))), name, `${release}: blob ${name} changed`);
 
       const blob = (digest: string): Buffer => readFileSync(path.join(blobs, digest.replace(/^sha256:/, '')));
-      const manifests = list(record(readJSON(path.join(layout, 'index.json')), 'index.json')['manifests'], 'index.json manifests');
+      const manifests = list(
+        record(readJSON(path.join(layout, 'index.json')), 'index.json')['manifests'],
+        'index.json manifests',
+      );
       const byKind = new Map<string, Record<string, unknown>>();
       for (const [i, m] of manifests.entries()) {
         const descriptor = record(m, `manifests[${i}]`);
         const digest = text(descriptor['digest'], `manifests[${i}].digest`);
-        assert.equal(blob(digest).length, descriptor['size'], `${release}: ${digest} has another size than index.json says`);
+        assert.equal(
+          blob(digest).length,
+          descriptor['size'],
+          `${release}: ${digest} has another size than index.json says`,
+        );
         byKind.set(text(record(descriptor['annotations'], 'annotations')['kind'], 'kind'), descriptor);
       }
       const image = byKind.get('dev.cosignproject.cosign/imageIndex') ?? byKind.get('dev.cosignproject.cosign/image');
-      const imageDigest = readFileSync(path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch.digest'), 'utf8').trim();
+      const imageDigest = readFileSync(
+        path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch.digest'),
+        'utf8',
+      ).trim();
       assert.equal(image?.['digest'], imageDigest, `${release}: the .digest file names the image the layout lists`);
 
       const atts = byKind.get('dev.cosignproject.cosign/atts');
       assert.ok(atts, `${release}: no attestation manifest`);
-      const layers = list(record(JSON.parse(blob(text(atts['digest'], 'atts digest')).toString('utf8')), 'atts manifest')['layers'], 'layers');
+      const layers = list(
+        record(JSON.parse(blob(text(atts['digest'], 'atts digest')).toString('utf8')), 'atts manifest')['layers'],
+        'layers',
+      );
       assert.ok(layers.length > 0);
       for (const [i, l] of layers.entries()) {
         const layer = record(l, `layers[${i}]`);
         assert.equal(layer['mediaType'], 'application/vnd.dsse.envelope.v1+json');
         const annotations = record(layer['annotations'], `layers[${i}].annotations`);
-        for (const key of ['dev.sigstore.cosign/certificate', 'dev.sigstore.cosign/bundle']) assert.equal(typeof annotations[key], 'string', `${release}: ${key}`);
+        for (const key of ['dev.sigstore.cosign/certificate', 'dev.sigstore.cosign/bundle'])
+          assert.equal(typeof annotations[key], 'string', `${release}: ${key}`);
         const envelope = record(JSON.parse(blob(text(layer['digest'], 'layer digest')).toString('utf8')), 'envelope');
         assert.equal(envelope['payloadType'], 'application/vnd.in-toto+json');
       }
@@ -145,11 +171,16 @@ void describe('the copied corpora are whole', () => {
 
   void it('slsa-generator-dsse: the envelope is one JSON line whose statement names the artifact beside it by its SHA-256', () => {
     const artifact = path.join(SLSA_GENERATOR_DSSE, 'binary-linux-amd64-workflow_dispatch');
-    const lines = readFileSync(`${artifact}.intoto.jsonl`, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(`${artifact}.intoto.jsonl`, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     assert.equal(lines.length, 1);
     const envelope = record(JSON.parse(lines[0] ?? ''), 'envelope');
     assert.equal(envelope['payloadType'], 'application/vnd.in-toto+json');
-    const statement = record(JSON.parse(Buffer.from(text(envelope['payload'], 'payload'), 'base64').toString('utf8')), 'statement');
+    const statement = record(
+      JSON.parse(Buffer.from(text(envelope['payload'], 'payload'), 'base64').toString('utf8')),
+      'statement',
+    );
     const subjects = list(statement['subject'], 'subject').map((s, i) => record(s, `subject[${i}]`));
     assert.equal(subjects.length, 1);
     const digest = record(subjects[0]?.['digest'], 'subject digest');

@@ -31,14 +31,20 @@ describe('resolveInside', () => {
     assert.equal(resolveInside('bundle-path', 'new/dir/b.jsonl', ws), path.join(ws, 'new/dir/b.jsonl'));
   });
   it('refuses ../ and absolute paths outside, naming the input', () => {
-    assert.throws(() => resolveInside('bundle-path', '../x.jsonl', ws), /^ProvenanceError: bundle-path: "\.\.\/x\.jsonl" resolves to .* outside the workspace/);
+    assert.throws(
+      () => resolveInside('bundle-path', '../x.jsonl', ws),
+      /^ProvenanceError: bundle-path: "\.\.\/x\.jsonl" resolves to .* outside the workspace/,
+    );
     assert.throws(() => resolveInside('predicate-path', '/etc/passwd', ws), /predicate-path/);
   });
   it('refuses a symlink that leads outside, even for a file yet to be written', () => {
     assert.throws(() => resolveInside('bundle-path', 'escape/b.jsonl', ws), /PATH_OUTSIDE_WORKSPACE|outside/);
   });
   it('accepts another allowed root (the runner temp dir)', () => {
-    assert.equal(resolveInside('bundle-path', path.join(outside, 'b.jsonl'), ws, [ws, outside]), path.join(outside, 'b.jsonl'));
+    assert.equal(
+      resolveInside('bundle-path', path.join(outside, 'b.jsonl'), ws, [ws, outside]),
+      path.join(outside, 'b.jsonl'),
+    );
   });
 });
 
@@ -57,11 +63,17 @@ describe('resolveInside refuses dangling symlinks', () => {
   after(() => Promise.all([rm(ws, { recursive: true, force: true }), rm(outside, { recursive: true, force: true })]));
 
   it('refuses a dangling link to a file outside, naming the input, the link and its target', () => {
-    assert.throws(() => resolveInside('report-path', 'report.json', ws), (err: Error) => {
-      assert.match(err.message, /^report-path: "report\.json" leads through the dangling symlink .*report\.json \(to .*later\.json, which does not exist\)/);
-      assert.equal((err as { code?: string }).code, 'PATH_OUTSIDE_WORKSPACE');
-      return true;
-    });
+    assert.throws(
+      () => resolveInside('report-path', 'report.json', ws),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /^report-path: "report\.json" leads through the dangling symlink .*report\.json \(to .*later\.json, which does not exist\)/,
+        );
+        assert.equal((err as { code?: string }).code, 'PATH_OUTSIDE_WORKSPACE');
+        return true;
+      },
+    );
   });
   it('refuses a dangling link even when its target would be inside', () => {
     assert.throws(() => resolveInside('vsa-path', 'inside-later.json', ws), /dangling symlink/);

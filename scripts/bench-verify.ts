@@ -10,9 +10,13 @@ import { verificationRows } from './bench/verify.ts';
 
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 const keep = process.env['BENCH_KEEP'] === '1';
-const dir = keep ? path.resolve(import.meta.dirname, '..', '.bench') : await mkdtemp(path.join(os.tmpdir(), 'provenance-bench-'));
+const dir = keep
+  ? path.resolve(import.meta.dirname, '..', '.bench')
+  : await mkdtemp(path.join(os.tmpdir(), 'provenance-bench-'));
 try {
-  console.log(`data in ${dir}; node ${process.version}, ${os.availableParallelism()} cores; wall time, best of ${runs}; every bench bundle verified`);
+  console.log(
+    `data in ${dir}; node ${process.version}, ${os.availableParallelism()} cores; wall time, best of ${runs}; every bench bundle verified`,
+  );
   console.log(renderTable(await verificationRows(dir, runs)));
 } finally {
   if (!keep) await rm(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 import type { BuildOptions } from 'esbuild';
 
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
-const requireShim = "import { createRequire as __provenanceCreateRequire } from 'node:module';\nconst require = __provenanceCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __provenanceCreateRequire } from 'node:module';\nconst require = __provenanceCreateRequire(import.meta.url);";
 
 export const bundleOptions = {
   bundle: true,

@@ -32,8 +32,13 @@ async function main(): Promise<number> {
   const services = await startLocalServices();
   try {
     await writeFile(path.join(out, 'trusted_root.json'), `${JSON.stringify(services.sigstore.trustedRoot, null, 2)}\n`);
-    await writeFile(path.join(out, 'signing_config.json'), `${JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: true }), null, 2)}\n`);
-    say(`local Fulcio ${services.sigstore.fulcioURL}, Rekor ${services.sigstore.rekorURL}, TSA ${services.sigstore.tsaURL}, OIDC issuer ${services.issuer.issuer}`);
+    await writeFile(
+      path.join(out, 'signing_config.json'),
+      `${JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: true }), null, 2)}\n`,
+    );
+    say(
+      `local Fulcio ${services.sigstore.fulcioURL}, Rekor ${services.sigstore.rekorURL}, TSA ${services.sigstore.tsaURL}, OIDC issuer ${services.issuer.issuer}`,
+    );
     say('running node dist/index.js with subject-path: artifacts/* ...');
 
     const run = await runAction(services, {
@@ -41,7 +46,13 @@ async function main(): Promise<number> {
       inputs: { 'subject-path': 'artifacts/*', sigstore: 'signing_config.json', 'bundle-path': 'bundles' },
     });
     // ::debug:: lines are hidden on a runner unless debug logging is on; hide them here too.
-    process.stdout.write(run.stdout.split('\n').filter((l) => l && !l.startsWith('::debug::')).map((l) => `  | ${l}\n`).join(''));
+    process.stdout.write(
+      run.stdout
+        .split('\n')
+        .filter((l) => l && !l.startsWith('::debug::'))
+        .map((l) => `  | ${l}\n`)
+        .join(''),
+    );
     if (run.code !== 0) {
       say(`the action failed (exit ${run.code}): ${run.errors.join(' ')}`);
       return 1;
@@ -51,7 +62,10 @@ async function main(): Promise<number> {
 
     const bundleFile = run.outputs['bundle-path'] ?? '';
     const bundles = readBundles(await readFile(bundleFile, 'utf8'));
-    const identity = { san: `https://github.com/${services.issuer.claims.job_workflow_ref}`, issuer: services.issuer.issuer };
+    const identity = {
+      san: `https://github.com/${services.issuer.claims.job_workflow_ref}`,
+      issuer: services.issuer.issuer,
+    };
     say('--- offline verification ---');
     // Verified against the file left on disk, exactly what a third-party verifier would be given.
     const trustedRoot = JSON.parse(await readFile(path.join(out, 'trusted_root.json'), 'utf8')) as TrustedRootJSON;
@@ -61,13 +75,16 @@ async function main(): Promise<number> {
       say(`@sigstore/verify: OK against demo-output/trusted_root.json for ${identity.san}`);
       say(`openssl: ${await verifyDSSEWithOpenSSL(bundle)}`);
       const statement = statementOf(bundle);
-      const buildType = (statement.predicate as { buildDefinition?: { buildType?: unknown } }).buildDefinition?.buildType;
+      const buildType = (statement.predicate as { buildDefinition?: { buildType?: unknown } }).buildDefinition
+        ?.buildType;
       if (statement.predicateType !== SLSA_PROVENANCE_V1 || buildType !== GITHUB_WORKFLOW_BUILD_TYPE) {
         throw new Error(`unexpected predicate ${statement.predicateType} / ${String(buildType)}`);
       }
       say(`predicate: ${statement.predicateType}, buildType ${buildType}`);
       for (const subject of statement.subject) {
-        const actual = createHash('sha256').update(await readFile(path.join(out, 'artifacts', subject.name))).digest('hex');
+        const actual = createHash('sha256')
+          .update(await readFile(path.join(out, 'artifacts', subject.name)))
+          .digest('hex');
         if (actual !== subject.digest['sha256']) throw new Error(`digest mismatch for ${subject.name}`);
         listed.add(subject.name);
         say(`subject ${subject.name}: sha256 ${actual} matches the file`);
@@ -75,7 +92,9 @@ async function main(): Promise<number> {
     }
     const missing = Object.keys(ARTIFACTS).filter((name) => !listed.has(name));
     if (missing.length > 0) throw new Error(`sample files missing from the statement: ${missing.join(', ')}`);
-    say(`\ndemo-output/: artifacts/, ${path.relative(out, bundleFile)}, trusted_root.json, signing_config.json (${Date.now() - started} ms)`);
+    say(
+      `\ndemo-output/: artifacts/, ${path.relative(out, bundleFile)}, trusted_root.json, signing_config.json (${Date.now() - started} ms)`,
+    );
     return 0;
   } finally {
     await services.stop();

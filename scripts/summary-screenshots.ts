@@ -7,7 +7,12 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { summaryCases, type SummaryCase } from '../testkit/summary-cases.ts';
-import { measureSummaries, screenshotSummary, SUMMARY_COLUMN_PX, type SummaryMeasurement } from '../testkit/summary-render.ts';
+import {
+  measureSummaries,
+  screenshotSummary,
+  SUMMARY_COLUMN_PX,
+  type SummaryMeasurement,
+} from '../testkit/summary-render.ts';
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'summaries');
 /** A summary of hundreds of rows is shown from the top: what a reader sees first. */
@@ -19,8 +24,16 @@ function row(c: SummaryCase, m: SummaryMeasurement): string {
   const widest = Math.max(0, ...m.tables.map((t) => t.scrollWidth));
   const chart = m.charts.length > 0 ? `${Math.min(...m.charts.map((x) => x.minFontPx))} px` : '—';
   const reason = m.probes['reason'];
-  const shown = reason === undefined ? '—' : reason.visible ? 'in view' : reason.rendered ? `at ${reason.left} px (scroll)` : 'not shown';
-  const height = m.pageHeight > MAX_HEIGHT_PX ? `${m.pageHeight} px (top ${MAX_HEIGHT_PX} shown)` : `${m.pageHeight} px`;
+  const shown =
+    reason === undefined
+      ? '—'
+      : reason.visible
+        ? 'in view'
+        : reason.rendered
+          ? `at ${reason.left} px (scroll)`
+          : 'not shown';
+  const height =
+    m.pageHeight > MAX_HEIGHT_PX ? `${m.pageHeight} px (top ${MAX_HEIGHT_PX} shown)` : `${m.pageHeight} px`;
   return `| [${c.title}](${c.id}.png) | ${(m.markdownBytes / 1024).toFixed(1)} KiB | ${widest > 0 ? `${widest} px` : '—'} | ${shown} | ${chart} | ${height} |`;
 }
 
@@ -49,7 +62,8 @@ async function main(): Promise<void> {
   const cases = summaryCases();
   const only = process.argv.slice(2);
   const chosen = only.length > 0 ? cases.filter((c) => only.includes(c.id)) : cases;
-  if (chosen.length === 0) throw new Error(`no case is named ${only.join(', ')}; the cases are: ${cases.map((c) => c.id).join(', ')}`);
+  if (chosen.length === 0)
+    throw new Error(`no case is named ${only.join(', ')}; the cases are: ${cases.map((c) => c.id).join(', ')}`);
   await mkdir(OUT, { recursive: true });
   const measured = await measureSummaries(chosen);
   let next = 0;
@@ -69,7 +83,8 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: PARALLEL }, worker));
   } finally {
     // A failed screenshot leaves its temporary file; nothing else starts with a dot here.
-    for (const f of await readdir(OUT)) if (f.startsWith('.') && f.endsWith('.png')) await rm(path.join(OUT, f), { force: true });
+    for (const f of await readdir(OUT))
+      if (f.startsWith('.') && f.endsWith('.png')) await rm(path.join(OUT, f), { force: true });
   }
   // The index lists the whole set only when the whole set was drawn.
   if (chosen.length === cases.length) {

@@ -24,11 +24,19 @@ export interface StagedFile {
  * leaves no file behind.
  */
 export async function stageFileAtomic(file: string, content: string): Promise<StagedFile> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const failed = async (err: unknown): Promise<never> => {
     await rm(temp, { force: true });
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError('OUTPUT_FAILED', `could not write ${file}: ${reason}`, 'Check that bundle-path names a writable location', { cause: err });
+    throw new ProvenanceError(
+      'OUTPUT_FAILED',
+      `could not write ${file}: ${reason}`,
+      'Check that bundle-path names a writable location',
+      { cause: err },
+    );
   };
   try {
     await mkdir(path.dirname(file), { recursive: true });

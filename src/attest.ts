@@ -25,7 +25,13 @@ import type { AttestReport } from './output/summary.ts';
 import { parseDocument, parsePredicate, readPredicateFile } from './provenance/custom-predicate.ts';
 import { assertEventSupported, githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
 import { buildStatements, statementBytes, type Statement } from './provenance/statement.ts';
-import { MAX_SIGNING_CONFIG_BYTES, planForChoice, planFromSigningConfig, type InstanceChoice, type SigningPlan } from './signing/instance.ts';
+import {
+  MAX_SIGNING_CONFIG_BYTES,
+  planForChoice,
+  planFromSigningConfig,
+  type InstanceChoice,
+  type SigningPlan,
+} from './signing/instance.ts';
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { stagePredicate, type StageContext } from './stages/index.ts';
 import { withLinks, type LinkTarget } from './stages/links.ts';
@@ -76,7 +82,10 @@ export async function openSigningSession(setting: SigstoreSetting, rt: Runtime):
 }
 
 /** Signs each statement; returns the bundles and the sha256 of each signed statement, in order. */
-export async function signStatements(session: SigningSession, statements: readonly Statement[]): Promise<{ bundles: SerializedBundle[]; digests: string[] }> {
+export async function signStatements(
+  session: SigningSession,
+  statements: readonly Statement[],
+): Promise<{ bundles: SerializedBundle[]; digests: string[] }> {
   const bundles: SerializedBundle[] = [];
   const digests: string[] = [];
   for (const statement of statements) {
@@ -90,14 +99,25 @@ export async function signStatements(session: SigningSession, statements: readon
 export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
   // Documents are read and parsed before any token is requested, so a bad file fails first.
   const custom = await customPredicate(settings.predicate, rt);
-  const stageDocument = settings.predicate.kind === 'stage' ? await readStageDocument(settings.predicate.document, rt) : undefined;
+  const stageDocument =
+    settings.predicate.kind === 'stage' ? await readStageDocument(settings.predicate.document, rt) : undefined;
   const session = await openSigningSession(settings.sigstore, rt);
   const { token, plan } = session;
   const built =
-    settings.predicate.kind === 'stage' ? stagePredicate(settings.predicate.stage, stageDocument?.value, stageDocument?.origin ?? 'the approval', stageContext(token)) : undefined;
+    settings.predicate.kind === 'stage'
+      ? stagePredicate(
+          settings.predicate.stage,
+          stageDocument?.value,
+          stageDocument?.origin ?? 'the approval',
+          stageContext(token),
+        )
+      : undefined;
   for (const warning of built?.warnings ?? []) rt.log.warning(warning);
   const { predicateType, predicate } = built ?? custom ?? (await provenancePredicate(token, rt.env));
-  const requestedBundlePath = settings.bundlePath === undefined ? undefined : resolveInside('bundle-path', settings.bundlePath, rt.workspace, writeRoots(rt));
+  const requestedBundlePath =
+    settings.bundlePath === undefined
+      ? undefined
+      : resolveInside('bundle-path', settings.bundlePath, rt.workspace, writeRoots(rt));
 
   const subjects = await collectSubjects(settings.subjects, {
     workspace: rt.workspace,
@@ -105,16 +125,27 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
     onProgress: (p) => rt.log.info(progressLine(p)),
   });
   const links = await attestLinks(settings, subjects, token, rt);
-  const statements = buildStatements(subjects, predicateType, withLinks(predicateType, predicate as Record<string, unknown>, links));
+  const statements = buildStatements(
+    subjects,
+    predicateType,
+    withLinks(predicateType, predicate as Record<string, unknown>, links),
+  );
 
   // Every input is checked before anything irreversible: after this line a signature exists and,
   // on a public instance, a log entry no later failure can withdraw.
-  const target = bundleTarget(requestedBundlePath, rt.defaultBundleDir, subjects.map((s) => s.name), statements.length);
+  const target = bundleTarget(
+    requestedBundlePath,
+    rt.defaultBundleDir,
+    subjects.map((s) => s.name),
+    statements.length,
+  );
   await checkWritable(target.file, settings.bundlePath === undefined ? 'bundle directory' : 'bundle-path');
   const identity = githubRun(token);
   await checkPublishing(settings, { ...identity, subjects }, rt.env);
 
-  rt.log.info(`signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`);
+  rt.log.info(
+    `signing ${statements.length} statement(s) for ${subjects.length} subject(s) with Sigstore ${plan.instance} (${plan.fulcioURL})`,
+  );
   const { bundles, digests: statementDigests } = await signStatements(session, statements);
 
   const bundleText = serializeBundles(bundles, target.format);
@@ -149,14 +180,23 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
 
 /** Source repository and ref of a verified GitHub identity (undefined for other identities). */
 function githubRun(token: IdentityToken): { repository: string | undefined; ref: string | undefined } {
-  const claim = (name: string): string | undefined => (token.github !== undefined && typeof token.payload[name] === 'string' ? token.payload[name] : undefined);
+  const claim = (name: string): string | undefined =>
+    token.github !== undefined && typeof token.payload[name] === 'string' ? token.payload[name] : undefined;
   return { repository: claim('repository'), ref: claim('ref') };
 }
 
-async function attestLinks(settings: AttestSettings, subjects: readonly Subject[], token: IdentityToken, rt: Runtime): Promise<LinkTarget[]> {
+async function attestLinks(
+  settings: AttestSettings,
+  subjects: readonly Subject[],
+  token: IdentityToken,
+  rt: Runtime,
+): Promise<LinkTarget[]> {
   if (settings.links.patterns === '' && !settings.links.published) return [];
   const { resolveLinks } = await import('./stages/link-sources.ts');
-  const repository = token.github !== undefined && typeof token.payload['repository'] === 'string' ? token.payload['repository'] : undefined;
+  const repository =
+    token.github !== undefined && typeof token.payload['repository'] === 'string'
+      ? token.payload['repository']
+      : undefined;
   const release = settings.github.uploadToRelease === 'auto' ? autoReleaseTag(rt.env) : settings.github.uploadToRelease;
   const links = await resolveLinks(settings.links, subjects, {
     workspace: rt.workspace,
@@ -168,7 +208,9 @@ async function attestLinks(settings: AttestSettings, subjects: readonly Subject[
     imageNames: settings.subjects.names,
     log: rt.log,
   });
-  rt.log.info(`linking ${links.length} attestation(s): ${links.map((l) => `${untrusted(l.source)} (${untrusted(l.predicateType)})`).join(', ')}`);
+  rt.log.info(
+    `linking ${links.length} attestation(s): ${links.map((l) => `${untrusted(l.source)} (${untrusted(l.predicateType)})`).join(', ')}`,
+  );
   return links;
 }
 
@@ -190,32 +232,54 @@ function stageContext(token: IdentityToken): StageContext {
     now: new Date(),
     github:
       token.github !== undefined && repository !== undefined && runId !== undefined && runAttempt !== undefined
-        ? { serverURL: token.github.serverURL, repository, runId, runAttempt, actor: claim('actor'), environment: claim('environment') }
+        ? {
+            serverURL: token.github.serverURL,
+            repository,
+            runId,
+            runAttempt,
+            actor: claim('actor'),
+            environment: claim('environment'),
+          }
         : undefined,
   };
 }
 
 /** A stage's document: JSON (an object, or a list for conftest's output), at most MAX_PREDICATE_BYTES. */
-async function readStageDocument(document: { inline: string } | { path: string } | undefined, rules: PathRules): Promise<{ value: object; origin: string } | undefined> {
+async function readStageDocument(
+  document: { inline: string } | { path: string } | undefined,
+  rules: PathRules,
+): Promise<{ value: object; origin: string } | undefined> {
   if (document === undefined) return undefined;
   if ('inline' in document) return { value: parseDocument(document.inline, 'predicate'), origin: 'predicate' };
-  return { value: await readPredicateFile(document.path, rules.workspace, { allowList: true, roots: readRoots(rules) }), origin: `predicate-path "${document.path}"` };
+  return {
+    value: await readPredicateFile(document.path, rules.workspace, { allowList: true, roots: readRoots(rules) }),
+    origin: `predicate-path "${document.path}"`,
+  };
 }
 
-async function customPredicate(source: PredicateSource, rules: PathRules): Promise<{ predicateType: string; predicate: object } | undefined> {
+async function customPredicate(
+  source: PredicateSource,
+  rules: PathRules,
+): Promise<{ predicateType: string; predicate: object } | undefined> {
   switch (source.kind) {
     case 'provenance':
       return undefined;
     case 'inline':
       return { predicateType: source.type, predicate: parsePredicate(source.json, 'predicate') };
     case 'file':
-      return { predicateType: source.type, predicate: await readPredicateFile(source.path, rules.workspace, { roots: readRoots(rules) }) };
+      return {
+        predicateType: source.type,
+        predicate: await readPredicateFile(source.path, rules.workspace, { roots: readRoots(rules) }),
+      };
     case 'stage':
       return undefined;
   }
 }
 
-async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv): Promise<{ predicateType: string; predicate: object }> {
+async function provenancePredicate(
+  token: IdentityToken,
+  env: NodeJS.ProcessEnv,
+): Promise<{ predicateType: string; predicate: object }> {
   if (!token.github) {
     throw new ProvenanceError(
       'OIDC_TOKEN_INVALID',
@@ -225,7 +289,11 @@ async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv)
   }
   const claims = githubClaimsFrom(token.payload);
   assertEventSupported(claims.event_name);
-  const predicate = githubWorkflowPredicate({ claims, serverURL: token.github.serverURL, dispatchInputs: await dispatchInputs(claims, env) });
+  const predicate = githubWorkflowPredicate({
+    claims,
+    serverURL: token.github.serverURL,
+    dispatchInputs: await dispatchInputs(claims, env),
+  });
   return { predicateType: SLSA_PROVENANCE_V1, predicate };
 }
 
@@ -233,7 +301,10 @@ async function provenancePredicate(token: IdentityToken, env: NodeJS.ProcessEnv)
  * How the plan is made once the token is there: a SigningConfig is read and checked now, with no
  * token involved; a choice waits for the token, since `auto` follows its repository visibility.
  */
-async function signingPlanner(setting: SigstoreSetting, rules: PathRules): Promise<(token: IdentityToken) => SigningPlan> {
+async function signingPlanner(
+  setting: SigstoreSetting,
+  rules: PathRules,
+): Promise<(token: IdentityToken) => SigningPlan> {
   if (setting.kind === 'signing-config') {
     const plan = await signingConfigPlan(setting.path, rules);
     return () => plan;
@@ -266,7 +337,11 @@ async function signingConfigPlan(configPath: string, rules: PathRules): Promise<
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError('SIGSTORE_CONFIG_INVALID', `sigstore: cannot read SigningConfig ${configPath}: ${reason}`, 'Give the path of a SigningConfig JSON file inside the workspace');
+    throw new ProvenanceError(
+      'SIGSTORE_CONFIG_INVALID',
+      `sigstore: cannot read SigningConfig ${configPath}: ${reason}`,
+      'Give the path of a SigningConfig JSON file inside the workspace',
+    );
   }
   return planFromSigningConfig(json, path.basename(file));
 }

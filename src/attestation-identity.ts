@@ -24,7 +24,13 @@ export function bundlesOfText(text: string): unknown[] | undefined {
     return parsed.ok ? parsed.value : undefined;
   };
   const whole = parse(text);
-  const bundles = whole !== undefined ? [whole] : text.split('\n').filter((l) => l.trim() !== '').map(parse);
+  const bundles =
+    whole !== undefined
+      ? [whole]
+      : text
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map(parse);
   return bundles.every((b) => b !== undefined) ? bundles : undefined;
 }
 
@@ -38,7 +44,9 @@ export function statementsOfText(text: string): string[] | undefined {
 export function sameStatements(a: string, b: string): boolean {
   const left = statementsOfText(a);
   const right = statementsOfText(b);
-  return left !== undefined && right !== undefined && left.length === right.length && left.every((s, i) => s === right[i]);
+  return (
+    left !== undefined && right !== undefined && left.length === right.length && left.every((s, i) => s === right[i])
+  );
 }
 
 /**

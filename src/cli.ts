@@ -52,8 +52,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // As in a workflow, the GitHub token defaults to the job's; a laptop usually has none, and publishing is then skipped.
-  const settings = attestSettings((name) => flags.get(name) ?? (name === 'github-token' ? (process.env['GITHUB_TOKEN'] ?? '') : ''));
-  const [{ attest }, { attestSummaryText }, { publish }] = await Promise.all([import('./attest.ts'), import('./output/summary.ts'), import('./publish/index.ts')]);
+  const settings = attestSettings(
+    (name) => flags.get(name) ?? (name === 'github-token' ? (process.env['GITHUB_TOKEN'] ?? '') : ''),
+  );
+  const [{ attest }, { attestSummaryText }, { publish }] = await Promise.all([
+    import('./attest.ts'),
+    import('./output/summary.ts'),
+    import('./publish/index.ts'),
+  ]);
   const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
   const outcome = await attest(settings, cliRuntime(log));
   const published = await publish(outcome, settings, process.env, log).catch(async (err: unknown) => {
@@ -77,11 +83,21 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   const get = (name: string): string => flags.get(name) ?? '';
   const format = get('format') || 'text';
   if (format !== 'text' && format !== 'json') {
-    throw new ProvenanceError('INPUT_INVALID', `--format: "${format}" is neither text nor json`, 'Use --format text (default) or --format json');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `--format: "${format}" is neither text nor json`,
+      'Use --format text (default) or --format json',
+    );
   }
-  const settings = verifySettings((name) => (name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name)));
+  const settings = verifySettings((name) =>
+    name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name),
+  );
   // The policy loads here, not at start-up: reading a policy file needs the YAML parser.
-  const [{ verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts'), import('./verify/policy/index.ts')]);
+  const [{ verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([
+    import('./verify/verify.ts'),
+    import('./summary-attestation.ts'),
+    import('./verify/policy/index.ts'),
+  ]);
   const runtime = cliRuntime({ info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined });
   const policy = policyFromInputs(get, workspaceFileReader(runtime.workspace, runtime));
   // The report goes to stdout; a file only when --report-path asks for one.
@@ -93,7 +109,11 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
   });
   process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
   if (settings.vsaPath !== undefined) {
-    const vsaFile = await writeSummaryAttestations(report, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, runtime);
+    const vsaFile = await writeSummaryAttestations(
+      report,
+      { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile },
+      runtime,
+    );
     if (vsaFile !== undefined) stderr(`verification summary attestations: ${vsaFile}`);
   }
   return report.verified ? 0 : 1;

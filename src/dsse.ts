@@ -4,5 +4,10 @@
 /** PAE: "DSSEv1 <len(type)> <type> <len(payload)> <payload>", lengths in bytes. */
 export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
   const type = Buffer.from(payloadType, 'utf-8');
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `, 'ascii'), type, Buffer.from(` ${payload.length} `, 'ascii'), payload]);
+  return Buffer.concat([
+    Buffer.from(`DSSEv1 ${type.length} `, 'ascii'),
+    type,
+    Buffer.from(` ${payload.length} `, 'ascii'),
+    payload,
+  ]);
 }

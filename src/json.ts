@@ -7,7 +7,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 export function parseJSON(input: string | Uint8Array): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
-    return { ok: true, value: JSON.parse(typeof input === 'string' ? input : Buffer.from(input).toString('utf8')) as unknown };
+    return {
+      ok: true,
+      value: JSON.parse(typeof input === 'string' ? input : Buffer.from(input).toString('utf8')) as unknown,
+    };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }

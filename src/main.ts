@@ -38,7 +38,11 @@ export function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
 // publishing (registry, GitHub, the artifact service) and verification stay out of start-up.
 async function runAttest(get: InputReader): Promise<void> {
   const settings = attestSettings(get);
-  const [{ attest }, { attestSummaryMarkdown }, { publish }] = await Promise.all([import('./attest.ts'), import('./output/summary.ts'), import('./publish/index.ts')]);
+  const [{ attest }, { attestSummaryMarkdown }, { publish }] = await Promise.all([
+    import('./attest.ts'),
+    import('./output/summary.ts'),
+    import('./publish/index.ts'),
+  ]);
   const outcome = await attest(settings, actionRuntime(process.env));
   // The bundle file and the outputs appear only once every sink has its copy: a step that fails
   // leaves no bundle file and sets no output (see docs/retries.md).
@@ -56,15 +60,29 @@ async function runAttest(get: InputReader): Promise<void> {
   if (published.attestationUrls[0] !== undefined) core.setOutput('attestation-url', published.attestationUrls[0]);
   if (published.releaseAssets.length > 0) core.setOutput('release-assets', published.releaseAssets.join('\n'));
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
-    const uploadedTo = published.artifact === undefined ? {} : { uploadedTo: artifactMarkdown(process.env, published.artifact) };
-    await core.summary.addRaw(attestSummaryMarkdown(outcome.report, { workspace: places(process.env).workspace, attestationUrls: published.attestationUrls, ...uploadedTo })).write();
+    const uploadedTo =
+      published.artifact === undefined ? {} : { uploadedTo: artifactMarkdown(process.env, published.artifact) };
+    await core.summary
+      .addRaw(
+        attestSummaryMarkdown(outcome.report, {
+          workspace: places(process.env).workspace,
+          attestationUrls: published.attestationUrls,
+          ...uploadedTo,
+        }),
+      )
+      .write();
   }
 }
 
 async function runVerify(get: InputReader): Promise<void> {
   const settings = verifySettings(get);
   // The policy loads here, not at start-up: reading a policy file needs the YAML parser.
-  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([import('./verify/verify.ts'), import('./summary-attestation.ts'), import('./verify/policy/index.ts')]);
+  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] =
+    await Promise.all([
+      import('./verify/verify.ts'),
+      import('./summary-attestation.ts'),
+      import('./verify/policy/index.ts'),
+    ]);
   const { workspace, temp } = places(process.env);
   const policy = policyFromInputs(get, workspaceFileReader(workspace));
   const { report, reportFile, imageUses } = await verify(settings, policy, {
@@ -79,28 +97,47 @@ async function runVerify(get: InputReader): Promise<void> {
   core.setOutput('verified', String(report.verified));
   core.setOutput('report-path', reportFile ?? '');
   if (settings.vsaPath !== undefined) {
-    const vsaFile = await writeSummaryAttestations(report, { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile }, actionRuntime(process.env));
+    const vsaFile = await writeSummaryAttestations(
+      report,
+      { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile },
+      actionRuntime(process.env),
+    );
     if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);
   }
-  const uploaded = settings.uploadArtifact === undefined ? undefined : await uploadReport(settings.uploadArtifact, reportFile, report);
+  const uploaded =
+    settings.uploadArtifact === undefined ? undefined : await uploadReport(settings.uploadArtifact, reportFile, report);
   if (settings.showSummary && process.env['GITHUB_STEP_SUMMARY']) {
-    const full = uploaded === undefined ? {} : { fullReport: `the JSON report in the ${artifactMarkdown(process.env, uploaded)}` };
+    const full =
+      uploaded === undefined ? {} : { fullReport: `the JSON report in the ${artifactMarkdown(process.env, uploaded)}` };
     await core.summary.addRaw(reportMarkdown(report, full)).write();
   }
   // The failure line first: GitHub shows 10 error annotations per step, and this one holds the fix.
   const annotations = verifyAnnotations(report, imageUses);
   if (annotations !== undefined) core.setFailed(annotations.failure);
-  for (const a of annotations?.artifacts ?? []) core.error(a.message, { ...(a.title !== undefined && { title: a.title }), ...(a.file !== undefined && { file: a.file }), ...(a.startLine !== undefined && { startLine: a.startLine }) });
-  for (const artifact of report.artifacts) if (artifact.result === 'PASS') core.info(`PASS ${untrusted(artifact.name)}`);
+  for (const a of annotations?.artifacts ?? [])
+    core.error(a.message, {
+      ...(a.title !== undefined && { title: a.title }),
+      ...(a.file !== undefined && { file: a.file }),
+      ...(a.startLine !== undefined && { startLine: a.startLine }),
+    });
+  for (const artifact of report.artifacts)
+    if (artifact.result === 'PASS') core.info(`PASS ${untrusted(artifact.name)}`);
 }
 
 /**
  * The JSON report as a workflow artifact (verify's upload-artifact), so the reader of the summary
  * can download it after the job. A failed upload is a warning: the gate's verdict stands either way.
  */
-async function uploadReport(name: string, reportFile: string | undefined, report: object): Promise<UploadedArtifact | undefined> {
+async function uploadReport(
+  name: string,
+  reportFile: string | undefined,
+  report: object,
+): Promise<UploadedArtifact | undefined> {
   const { uploadBundlesArtifact } = await import('./publish/artifact.ts');
-  const file = { name: reportFile === undefined ? 'provenance-verify.json' : path.basename(reportFile), content: `${JSON.stringify(report, null, 2)}\n` };
+  const file = {
+    name: reportFile === undefined ? 'provenance-verify.json' : path.basename(reportFile),
+    content: `${JSON.stringify(report, null, 2)}\n`,
+  };
   try {
     const artifact = await uploadBundlesArtifact(name, [file], process.env);
     log.info(`uploaded ${file.name} as workflow artifact "${artifact.name}"`);

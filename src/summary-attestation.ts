@@ -27,7 +27,11 @@ export function verifierId(env: NodeJS.ProcessEnv): string {
 }
 
 /** Signs one VSA per passing artifact into a JSON Lines file; returns its path, or undefined when nothing passed. */
-export async function writeSummaryAttestations(report: VerifyReport, request: VsaRequest, rt: Runtime): Promise<string | undefined> {
+export async function writeSummaryAttestations(
+  report: VerifyReport,
+  request: VsaRequest,
+  rt: Runtime,
+): Promise<string | undefined> {
   const file = resolveInside('vsa-path', request.vsaPath, rt.workspace, writeRoots(rt));
   const statements = vsaStatements(report, {
     verifierId: verifierId(rt.env),

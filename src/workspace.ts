@@ -68,7 +68,8 @@ export interface PathRules {
 /** Where inputs read from may lie. */
 export const readRoots = (rules: PathRules): PathRoots => (rules.confined === false ? ANYWHERE : [rules.workspace]);
 /** Where outputs may be written. */
-export const writeRoots = (rules: PathRules): PathRoots => (rules.confined === false ? ANYWHERE : [rules.workspace, ...rules.outputRoots]);
+export const writeRoots = (rules: PathRules): PathRoots =>
+  rules.confined === false ? ANYWHERE : [rules.workspace, ...rules.outputRoots];
 
 /**
  * Resolves an input path against the workspace and checks that it (after symlinks) lies inside

@@ -45,7 +45,8 @@ export async function loadActionManifest(dir: string): Promise<ActionManifest> {
   if (!parsed.template) throw new ActionLoadError(`GitHub's parser refuses ${file}:\n${parsed.errors.join('\n')}`);
   const { template } = parsed;
   const runs = template.runs;
-  if (runs.using === 'composite' || runs.using === 'docker') throw new ActionLoadError(`${file}: runs.using is ${runs.using}; this harness runs JavaScript actions`);
+  if (runs.using === 'composite' || runs.using === 'docker')
+    throw new ActionLoadError(`${file}: runs.using is ${runs.using}; this harness runs JavaScript actions`);
   const inputs = (template.inputs ?? []).map((input): ActionInput => {
     const d = input.default;
     let value: ActionInput['default'] = { literal: '' };
@@ -65,18 +66,28 @@ export function inputVariable(id: string): string {
  * The INPUT_* variables a runner sets for a step with this `with:` block. Values in `with:` and defaults
  * may hold `${{ }}` expressions, evaluated over `contexts` as the runner does.
  */
-export function inputEnvironment(manifest: ActionManifest, withBlock: Record<string, string>, contexts: ExpressionContexts): Record<string, string> {
+export function inputEnvironment(
+  manifest: ActionManifest,
+  withBlock: Record<string, string>,
+  contexts: ExpressionContexts,
+): Record<string, string> {
   const declared = new Map(manifest.inputs.map((i) => [i.id.toLowerCase(), i]));
   const unknown = Object.keys(withBlock).filter((key) => !declared.has(key.toLowerCase()));
   if (unknown.length > 0) {
-    throw new ActionLoadError(`Unexpected input(s) ${unknown.map((k) => `'${k}'`).join(', ')}, valid inputs are [${manifest.inputs.map((i) => `'${i.id}'`).join(', ')}]`);
+    throw new ActionLoadError(
+      `Unexpected input(s) ${unknown.map((k) => `'${k}'`).join(', ')}, valid inputs are [${manifest.inputs.map((i) => `'${i.id}'`).join(', ')}]`,
+    );
   }
   const given = new Map(Object.entries(withBlock).map(([k, v]) => [k.toLowerCase(), v]));
   const env: Record<string, string> = {};
   for (const input of manifest.inputs) {
     const value = given.get(input.id.toLowerCase());
     env[inputVariable(input.id)] =
-      value !== undefined ? interpolate(value, contexts) : 'expression' in input.default ? evaluate(input.default.expression, contexts) : input.default.literal;
+      value !== undefined
+        ? interpolate(value, contexts)
+        : 'expression' in input.default
+          ? evaluate(input.default.expression, contexts)
+          : input.default.literal;
   }
   return env;
 }
@@ -94,7 +105,8 @@ export function evaluate(expression: string, contexts: ExpressionContexts): stri
   const dictionary = new data.Dictionary();
   for (const [name, value] of Object.entries(contexts)) dictionary.add(name, toData(value));
   const result = new Evaluator(tree, dictionary).evaluate();
-  if (result.kind === data.Kind.Null) throw new ActionLoadError(`\${{ ${expression} }} has no value in this job's contexts (${names.join(', ')})`);
+  if (result.kind === data.Kind.Null)
+    throw new ActionLoadError(`\${{ ${expression} }} has no value in this job's contexts (${names.join(', ')})`);
   return result.coerceString();
 }
 
@@ -134,7 +146,9 @@ export function actionProblems(text: string): string[] {
   const problems = [...parsed.errors];
   const { description, branding } = parsed.template;
   if ([...description].length > MARKETPLACE_DESCRIPTION_MAX) {
-    problems.push(`description is ${[...description].length} characters; the Marketplace takes at most ${MARKETPLACE_DESCRIPTION_MAX}`);
+    problems.push(
+      `description is ${[...description].length} characters; the Marketplace takes at most ${MARKETPLACE_DESCRIPTION_MAX}`,
+    );
   }
   if (!branding?.icon || !branding.color) problems.push('branding needs an icon and a color for the Marketplace badge');
   return problems;

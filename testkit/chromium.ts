@@ -92,7 +92,8 @@ async function runChromium(args: readonly string[], run: PageRun): Promise<{ std
     }).finally(() => clearTimeout(timer));
     // The browser is gone; a helper process it forked may not be yet.
     killGroup(pid);
-    if (timedOut) throw new Error(`chromium did not finish within ${RUN_TIMEOUT_MS} ms (${args.join(' ')}): ${lastLines(stderr)}`);
+    if (timedOut)
+      throw new Error(`chromium did not finish within ${RUN_TIMEOUT_MS} ms (${args.join(' ')}): ${lastLines(stderr)}`);
     if (code !== 0) throw new Error(`chromium exited with ${code} (${args.join(' ')}): ${lastLines(stderr)}`);
     return { stdout: Buffer.concat(stdout).toString('utf8') };
   } finally {

@@ -17,13 +17,22 @@ import type { AddressInfo } from 'node:net';
 // - 'timeout': accept the request and never answer, until the client gives up (or the server stops);
 // - 'garbage': answer 200 with a body that is not what the protocol says (an HTML page labelled JSON),
 //   without serving the request.
-export type Fault = number | { status: number; retryAfter?: number; headers?: Record<string, string> } | 'reset' | 'lost-response' | 'slow' | { delayMs: number } | 'timeout' | 'garbage';
+export type Fault =
+  | number
+  | { status: number; retryAfter?: number; headers?: Record<string, string> }
+  | 'reset'
+  | 'lost-response'
+  | 'slow'
+  | { delayMs: number }
+  | 'timeout'
+  | 'garbage';
 
 /** How long a 'slow' fault delays an answer: far below any client timeout, production or shortened. */
 export const SLOW_MS = 250;
 
 /** The body a 'garbage' fault answers with. */
-export const GARBAGE_BODY = '<html><body><h1>200 OK</h1><p>injected garbage: not what the protocol says</p></body></html>';
+export const GARBAGE_BODY =
+  '<html><body><h1>200 OK</h1><p>injected garbage: not what the protocol says</p></body></html>';
 
 /** The wait a fault asks for before the request is served as usual, or undefined. */
 export function faultDelay(fault: Fault | undefined): number | undefined {
@@ -53,7 +62,12 @@ export interface ServeOptions {
   onRequest?: (req: IncomingMessage) => void;
 }
 
-export function sendJSON(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJSON(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
@@ -61,14 +75,25 @@ export function sendJSON(res: ServerResponse, status: number, value: unknown, he
 
 // Error bodies follow the `{code, message}` shape Fulcio and Rekor use, so clients that read `message`
 // from a JSON error report something useful.
-export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJSON(res, status, { code: status, message }, headers);
 }
 
 // Answers with the queued fault if there is one; returns whether the request was consumed. 'slow' and
 // 'lost-response' are acted out by the caller (see serve), so they do not consume it.
 export function applyFault(fault: Fault | undefined, req: IncomingMessage, res: ServerResponse): boolean {
-  if (fault === undefined || fault === 'lost-response' || fault === 'slow' || (typeof fault === 'object' && 'delayMs' in fault)) return false;
+  if (
+    fault === undefined ||
+    fault === 'lost-response' ||
+    fault === 'slow' ||
+    (typeof fault === 'object' && 'delayMs' in fault)
+  )
+    return false;
   if (fault === 'reset') {
     req.socket.destroy();
     return true;
@@ -85,7 +110,11 @@ export function applyFault(fault: Fault | undefined, req: IncomingMessage, res: 
   }
   const status = typeof fault === 'number' ? fault : fault.status;
   const headers: Record<string, string> =
-    typeof fault === 'number' ? (fault === 429 ? { 'retry-after': '0' } : {}) : { ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }), ...fault.headers };
+    typeof fault === 'number'
+      ? fault === 429
+        ? { 'retry-after': '0' }
+        : {}
+      : { ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }), ...fault.headers };
   sendError(res, status, `injected fault ${describeFault(fault)}`, headers);
   return true;
 }

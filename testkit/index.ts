@@ -67,7 +67,10 @@ export interface ActionEnvExtra {
 
 // The environment a GitHub-hosted runner gives an action step, consistent with the issuer's current claims.
 // It holds only these variables: merge it over process.env (for PATH and the like) when spawning the action.
-export function actionEnv(services: Pick<LocalServices, 'issuer'> & Partial<Pick<LocalServices, 'github'>>, extra: ActionEnvExtra): Record<string, string> {
+export function actionEnv(
+  services: Pick<LocalServices, 'issuer'> & Partial<Pick<LocalServices, 'github'>>,
+  extra: ActionEnvExtra,
+): Record<string, string> {
   const { issuer } = services;
   const c = issuer.claims;
   const ref = String(c.ref);

@@ -92,7 +92,9 @@ const strings = (x: unknown): string[] => (Array.isArray(x) ? x.map(str) : []);
  * this decodes the numeric ones, so a label can be compared with the text it was made from.
  */
 export function decodeMermaidEntities(text: string): string {
-  return text.replace(/\ufb02\u00b0\u00b0(\d+)\u00b6\u00df/g, (_m, n: string) => String.fromCodePoint(Number(n))).replace(/\ufb02\u00b0(\w+)\u00b6\u00df/g, '&$1;');
+  return text
+    .replace(/\ufb02\u00b0\u00b0(\d+)\u00b6\u00df/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/\ufb02\u00b0(\w+)\u00b6\u00df/g, '&$1;');
 }
 
 /**
@@ -107,17 +109,33 @@ export async function parseFlowchart(source: string): Promise<Flowchart> {
   const mermaid = await mermaidInstance();
   const diagram = await mermaid.mermaidAPI.getDiagramFromText(source);
   const db: unknown = diagram.db;
-  if (!isRecord(db) || typeof db.getVertices !== 'function' || typeof db.getEdges !== 'function' || typeof db.getClasses !== 'function') {
+  if (
+    !isRecord(db) ||
+    typeof db.getVertices !== 'function' ||
+    typeof db.getEdges !== 'function' ||
+    typeof db.getClasses !== 'function'
+  ) {
     throw new Error(`not a flowchart: ${diagram.type}`);
   }
   const vertices: unknown = db.getVertices.call(db);
   const edges: unknown = db.getEdges.call(db);
   const classDefs: unknown = db.getClasses.call(db);
-  if (!(vertices instanceof Map) || !Array.isArray(edges) || !(classDefs instanceof Map)) throw new Error('unexpected flowchart database');
+  if (!(vertices instanceof Map) || !Array.isArray(edges) || !(classDefs instanceof Map))
+    throw new Error('unexpected flowchart database');
   return {
     diagramType: diagram.type,
-    nodes: [...vertices.values()].filter(isRecord).map((v) => ({ id: str(v.id), text: decodeMermaidEntities(str(v.text)), classes: strings(v.classes), styles: strings(v.styles) })),
-    edges: edges.filter(isRecord).map((e) => ({ start: str(e.start), end: str(e.end), text: decodeMermaidEntities(str(e.text)), stroke: str(e.stroke) })),
+    nodes: [...vertices.values()].filter(isRecord).map((v) => ({
+      id: str(v.id),
+      text: decodeMermaidEntities(str(v.text)),
+      classes: strings(v.classes),
+      styles: strings(v.styles),
+    })),
+    edges: edges.filter(isRecord).map((e) => ({
+      start: str(e.start),
+      end: str(e.end),
+      text: decodeMermaidEntities(str(e.text)),
+      stroke: str(e.stroke),
+    })),
     classDefs: [...classDefs.keys()].map(str),
     config: parsed.config,
   };

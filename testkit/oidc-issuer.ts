@@ -131,7 +131,11 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   // The object is created before the server so the route reads the live `claims` and `faults`.
   const state: { claims: GitHubJobClaims; faults: Fault[] } = { claims: defaultClaims(''), faults: [] };
 
-  const mint = async (overrides: ClaimOverrides = {}, audience?: string, mintOptions: MintOptions = {}): Promise<string> => {
+  const mint = async (
+    overrides: ClaimOverrides = {},
+    audience?: string,
+    mintOptions: MintOptions = {},
+  ): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
     const iat = mintOptions.expired ? now - 3600 : now;
     const exp = mintOptions.expired ? now - 600 : now + TOKEN_LIFETIME_S;

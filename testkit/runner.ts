@@ -8,7 +8,13 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ActionLoadError, inputEnvironment, loadActionManifest, nodeMajorFor, type ExpressionContexts } from './action-manifest.ts';
+import {
+  ActionLoadError,
+  inputEnvironment,
+  loadActionManifest,
+  nodeMajorFor,
+  type ExpressionContexts,
+} from './action-manifest.ts';
 import { STAND_IN_TOKEN } from './github-api/index.ts';
 import { actionEnv, type LocalServices } from './index.ts';
 
@@ -28,7 +34,12 @@ export interface ActionRun {
   runnerTemp: string;
 }
 
-export async function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -70,14 +81,22 @@ export interface RunActionOptions {
   actionDir?: string;
 }
 
-export async function runAction(services: Pick<LocalServices, 'issuer'> & Partial<Pick<LocalServices, 'github'>>, options: RunActionOptions): Promise<ActionRun> {
+export async function runAction(
+  services: Pick<LocalServices, 'issuer'> & Partial<Pick<LocalServices, 'github'>>,
+  options: RunActionOptions,
+): Promise<ActionRun> {
   const manifest = await loadActionManifest(options.actionDir ?? REPO_ROOT);
   const major = nodeMajorFor(manifest.using);
   if (Number(process.versions.node.split('.')[0]) !== major) {
-    throw new ActionLoadError(`action.yml runs.using is ${manifest.using}, and this harness runs on Node ${process.versions.node}: run the tests with Node ${major}`);
+    throw new ActionLoadError(
+      `action.yml runs.using is ${manifest.using}, and this harness runs on Node ${process.versions.node}: run the tests with Node ${major}`,
+    );
   }
   const handEnv = Object.keys(options.env ?? {}).filter((k) => k.startsWith('INPUT_'));
-  if (handEnv.length > 0) throw new ActionLoadError(`${handEnv.join(', ')}: give inputs as the with: block (inputs), which action.yml declares`);
+  if (handEnv.length > 0)
+    throw new ActionLoadError(
+      `${handEnv.join(', ')}: give inputs as the with: block (inputs), which action.yml declares`,
+    );
   const runner = await mkdtemp(path.join(options.scratch ?? os.tmpdir(), 'runner-'));
   const runnerTemp = path.join(runner, 'temp');
   await mkdir(runnerTemp);
@@ -112,6 +131,7 @@ export async function runAction(services: Pick<LocalServices, 'issuer'> & Partia
 /** The `github` context of the job: its token, and the values the runner also exports as GITHUB_* variables. */
 function githubContext(job: Record<string, string>, token: string): Record<string, unknown> {
   const context: Record<string, unknown> = { token, event: {} };
-  for (const [name, value] of Object.entries(job)) if (name.startsWith('GITHUB_')) context[name.slice('GITHUB_'.length).toLowerCase()] = value;
+  for (const [name, value] of Object.entries(job))
+    if (name.startsWith('GITHUB_')) context[name.slice('GITHUB_'.length).toLowerCase()] = value;
   return context;
 }

@@ -81,7 +81,11 @@ function pemCertificate(der: ArrayBufferView): string {
 const ecKeyPair = (namedCurve: 'P-256' | 'P-384'): KeyPairKeyObjectResult => generateKeyPairSync('ec', { namedCurve });
 
 // Adapts a mock handler (`(body: string) => {statusCode, response}`) to our HTTP route.
-function routeFor(path: string, fn: (body: string) => Promise<HandlerFnResult>, before?: (body: string) => Promise<void>): Route {
+function routeFor(
+  path: string,
+  fn: (body: string) => Promise<HandlerFnResult>,
+  before?: (body: string) => Promise<void>,
+): Route {
   return async (req, body, res) => {
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== path) {
       return sendError(res, 404, `no route for ${req.method ?? '?'} ${req.url ?? ''}`);
@@ -95,7 +99,10 @@ function routeFor(path: string, fn: (body: string) => Promise<HandlerFnResult>, 
       }
     }
     const { statusCode, response, contentType } = await fn(text);
-    const bytes = typeof response === 'string' ? Buffer.from(response) : Buffer.from(response.buffer, response.byteOffset, response.byteLength);
+    const bytes =
+      typeof response === 'string'
+        ? Buffer.from(response)
+        : Buffer.from(response.buffer, response.byteOffset, response.byteLength);
     res.writeHead(statusCode, { 'content-type': contentType ?? 'text/plain', 'content-length': bytes.length });
     res.end(bytes);
   };
@@ -116,12 +123,15 @@ function tokenVerifier(trustedIssuers: string[]): (body: string) => Promise<void
     return keys;
   };
   return async (body) => {
-    const token = (JSON.parse(body) as { credentials?: { oidcIdentityToken?: unknown } }).credentials?.oidcIdentityToken;
+    const token = (JSON.parse(body) as { credentials?: { oidcIdentityToken?: unknown } }).credentials
+      ?.oidcIdentityToken;
     if (typeof token !== 'string') throw new Error('missing credentials.oidcIdentityToken');
     const { iss } = decodeJwt(token);
     if (iss === undefined || !trustedIssuers.includes(iss)) throw new Error(`untrusted issuer ${String(iss)}`);
     await jwtVerify(token, await keysFor(iss), { issuer: iss, audience: 'sigstore' }).catch((err: unknown) => {
-      throw new Error(`There was an error processing the identity token: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(
+        `There was an error processing the identity token: ${err instanceof Error ? err.message : String(err)}`,
+      );
     });
   };
 }
@@ -170,7 +180,9 @@ export async function startSigstoreStack(options: SigstoreStackOptions = {}): Pr
     // root that issues every leaf, so its chain is that root alone.
     const trustBundle = { chains: [{ certificates: [pemCertificate(ca.rootCertificate)] }] };
     const fulcioRoute: Route = (req, body, res) =>
-      req.method === 'GET' && new URL(req.url ?? '/', 'http://x').pathname === '/api/v2/trustBundle' ? sendJSON(res, 200, trustBundle) : signingRoute(req, body, res);
+      req.method === 'GET' && new URL(req.url ?? '/', 'http://x').pathname === '/api/v2/trustBundle'
+        ? sendJSON(res, 200, trustBundle)
+        : signingRoute(req, body, res);
     const fulcioServer = await serve(fulcioRoute, {
       faults: () => faults.fulcio,
       onRequest: () => void requests.fulcio++,
@@ -196,7 +208,12 @@ export async function startSigstoreStack(options: SigstoreStackOptions = {}): Pr
       mediaType: TRUSTED_ROOT_MEDIA_TYPE,
       tlogs: [transparencyLog(rekorServer.url, rekor.publicKey, validFor)],
       certificateAuthorities: [
-        certificateAuthority({ organization: 'sigstore.mock', commonName: 'sigstore' }, fulcioServer.url, [ca.rootCertificate], validFor),
+        certificateAuthority(
+          { organization: 'sigstore.mock', commonName: 'sigstore' },
+          fulcioServer.url,
+          [ca.rootCertificate],
+          validFor,
+        ),
       ],
       // The CT log lives inside Fulcio here; its log ID is the one the mock writes into every SCT.
       ctlogs: [

@@ -62,15 +62,27 @@ export interface SummaryMeasurement {
   tables: { index: number; header: string; rows: number; scrollWidth: number; clientWidth: number }[];
   probes: Record<string, ProbeResult>;
   firstRowSecondCell: (Visibility & { text: string }) | null;
-  charts: { index: number; intrinsicWidth: number; renderedWidth: number; renderedHeight: number; scale: number; texts: number; minFontPx: number; minText: string }[];
+  charts: {
+    index: number;
+    intrinsicWidth: number;
+    renderedWidth: number;
+    renderedHeight: number;
+    scale: number;
+    texts: number;
+    minFontPx: number;
+    minText: string;
+  }[];
   /** Script errors and Mermaid parse errors: any is a failure of the page, not of the summary's layout. */
   errors: string[];
 }
 
 const require = createRequire(import.meta.url);
-const MERMAID_JS = pathToFileURL(path.join(path.dirname(require.resolve('mermaid/package.json')), 'dist', 'mermaid.min.js')).href;
+const MERMAID_JS = pathToFileURL(
+  path.join(path.dirname(require.resolve('mermaid/package.json')), 'dist', 'mermaid.min.js'),
+).href;
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 // GitHub writes a fenced block as <pre lang="x"><code>; the page finds ```mermaid by that attribute.
 const markdown = new Marked({
@@ -149,9 +161,11 @@ export async function measureSummaries(summaries: readonly SummaryInput[]): Prom
   return withPage(summaries, async (file) => {
     const dom = await dumpDom(file, { width: SUMMARY_COLUMN_PX, height: 1000 });
     const json = /<pre id="measure"[^>]*>([^<]*)<\/pre>/.exec(dom)?.[1];
-    if (json === undefined || json === '') throw new Error(`the summary page wrote no measurements; its DOM began: ${dom.slice(0, 500)}`);
+    if (json === undefined || json === '')
+      throw new Error(`the summary page wrote no measurements; its DOM began: ${dom.slice(0, 500)}`);
     const parsed = JSON.parse(json) as Omit<SummaryMeasurement, 'markdownBytes'>[];
-    if (parsed.length !== summaries.length) throw new Error(`the summary page measured ${parsed.length} of ${summaries.length} summaries`);
+    if (parsed.length !== summaries.length)
+      throw new Error(`the summary page measured ${parsed.length} of ${summaries.length} summaries`);
     return parsed.map((m, i) => ({ markdownBytes: Buffer.byteLength(summaries[i]?.markdown ?? '', 'utf8'), ...m }));
   });
 }
@@ -168,10 +182,16 @@ export async function measureSummary(summaryMarkdown: string, probes: Probes = {
  * `maxHeight` px (a summary of hundreds of rows is read from the top). `height` is the summary's
  * height when known (from measureSummaries), which saves a run.
  */
-export async function screenshotSummary(summaryMarkdown: string, pngFile: string, options: { maxHeight?: number; height?: number } = {}): Promise<void> {
+export async function screenshotSummary(
+  summaryMarkdown: string,
+  pngFile: string,
+  options: { maxHeight?: number; height?: number } = {},
+): Promise<void> {
   const height = options.height ?? (await measureSummary(summaryMarkdown)).pageHeight;
   const shown = Math.min(options.maxHeight ?? 2400, Math.max(200, height));
-  await withPage([{ markdown: summaryMarkdown }], (file) => screenshot(file, pngFile, { width: SUMMARY_COLUMN_PX, height: shown }));
+  await withPage([{ markdown: summaryMarkdown }], (file) =>
+    screenshot(file, pngFile, { width: SUMMARY_COLUMN_PX, height: shown }),
+  );
 }
 
 async function withPage<T>(summaries: readonly SummaryInput[], use: (file: string) => Promise<T>): Promise<T> {

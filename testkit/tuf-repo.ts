@@ -15,7 +15,8 @@ import { sendError, serve, type LoopbackServer } from './http.ts';
  */
 export function olpcCanonical(value: unknown): string {
   if (typeof value === 'string') return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-  if (typeof value === 'number' && !Number.isInteger(value)) throw new TypeError(`canonical JSON has no floats: ${value}`);
+  if (typeof value === 'number' && !Number.isInteger(value))
+    throw new TypeError(`canonical JSON has no floats: ${value}`);
   if (Array.isArray(value)) return `[${value.map(olpcCanonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
@@ -80,7 +81,9 @@ export async function startTufRepo(trustedRoot: string): Promise<TufRepo> {
 
   const publishRoot = (signers: readonly RoleKey[]): void => {
     versions.root++;
-    const roles = Object.fromEntries((Object.keys(keys) as Role[]).map((role) => [role, { keyids: [keys[role].id], threshold: 1 }]));
+    const roles = Object.fromEntries(
+      (Object.keys(keys) as Role[]).map((role) => [role, { keyids: [keys[role].id], threshold: 1 }]),
+    );
     const body = {
       _type: 'root',
       spec_version: SPEC_VERSION,
@@ -98,11 +101,26 @@ export async function startTufRepo(trustedRoot: string): Promise<TufRepo> {
     const sha256 = createHash('sha256').update(content).digest('hex');
     files.set(`/targets/${sha256}.trusted_root.json`, content);
     const common = { spec_version: SPEC_VERSION, expires: EXPIRES };
-    const targets = { _type: 'targets', ...common, version: ++versions.targets, targets: { 'trusted_root.json': { length: content.length, hashes: { sha256 } } } };
+    const targets = {
+      _type: 'targets',
+      ...common,
+      version: ++versions.targets,
+      targets: { 'trusted_root.json': { length: content.length, hashes: { sha256 } } },
+    };
     files.set(`/${versions.targets}.targets.json`, signed(targets, [targetsSigner]));
-    const snapshot = { _type: 'snapshot', ...common, version: ++versions.snapshot, meta: { 'targets.json': { version: versions.targets } } };
+    const snapshot = {
+      _type: 'snapshot',
+      ...common,
+      version: ++versions.snapshot,
+      meta: { 'targets.json': { version: versions.targets } },
+    };
     files.set(`/${versions.snapshot}.snapshot.json`, signed(snapshot, [keys.snapshot]));
-    const timestamp = { _type: 'timestamp', ...common, version: ++versions.timestamp, meta: { 'snapshot.json': { version: versions.snapshot } } };
+    const timestamp = {
+      _type: 'timestamp',
+      ...common,
+      version: ++versions.timestamp,
+      meta: { 'snapshot.json': { version: versions.snapshot } },
+    };
     files.set('/timestamp.json', signed(timestamp, [keys.timestamp]));
   };
 

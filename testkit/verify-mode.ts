@@ -8,7 +8,11 @@ import type { VerifyReport } from '../src/verify/report.ts';
 import { verify, workspaceFileReader, type VerifyRuntime } from '../src/verify/verify.ts';
 
 /** `runtime`: a log to read warnings from, or other TUF repositories for the named trusted roots. */
-export async function verifyWithInputs(workspace: string, inputs: Readonly<Record<string, string>>, runtime: Partial<Pick<VerifyRuntime, 'log' | 'trustedRootSources'>> = {}): Promise<VerifyReport> {
+export async function verifyWithInputs(
+  workspace: string,
+  inputs: Readonly<Record<string, string>>,
+  runtime: Partial<Pick<VerifyRuntime, 'log' | 'trustedRootSources'>> = {},
+): Promise<VerifyReport> {
   const get = (name: string): string => inputs[name] ?? '';
   const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(workspace)), {
     env: {},
@@ -23,4 +27,5 @@ export async function verifyWithInputs(workspace: string, inputs: Readonly<Recor
 }
 
 /** The failed checks of the (first) artifact's bundles, in order. */
-export const failedChecks = (r: VerifyReport): string[] => (r.artifacts[0]?.bundles ?? []).flatMap((b) => b.failures.map((f) => f.check));
+export const failedChecks = (r: VerifyReport): string[] =>
+  (r.artifacts[0]?.bundles ?? []).flatMap((b) => b.failures.map((f) => f.check));

@@ -11,13 +11,24 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import type { TrustedRootJSON } from './index.ts';
 
-export function verifyWithSigstoreJs(bundle: SerializedBundle, trustedRoot: TrustedRootJSON, policy: { san: string; issuer: string }): void {
+export function verifyWithSigstoreJs(
+  bundle: SerializedBundle,
+  trustedRoot: TrustedRootJSON,
+  policy: { san: string; issuer: string },
+): void {
   const material = toTrustMaterial(TrustedRoot.fromJSON(trustedRoot));
   // Protobuf-JSON omits empty lists: a bundle without timestamps has `timestampVerificationData: {}`.
   const logged = (bundle.verificationMaterial.tlogEntries ?? []).length > 0;
   const stamped = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).length > 0;
-  const verifier = new Verifier(material, { tlogThreshold: logged ? 1 : 0, ctlogThreshold: 1, tsaThreshold: stamped ? 1 : 0 });
-  verifier.verify(toSignedEntity(bundleFromJSON(bundle)), { subjectAlternativeName: policy.san, extensions: { issuer: policy.issuer } });
+  const verifier = new Verifier(material, {
+    tlogThreshold: logged ? 1 : 0,
+    ctlogThreshold: 1,
+    tsaThreshold: stamped ? 1 : 0,
+  });
+  verifier.verify(toSignedEntity(bundleFromJSON(bundle)), {
+    subjectAlternativeName: policy.san,
+    extensions: { issuer: policy.issuer },
+  });
 }
 
 /** Bundles from a `.sigstore.json` file (one, maybe pretty-printed) or a JSON Lines file (one per line). */
@@ -64,7 +75,10 @@ export async function verifyDSSEWithOpenSSL(bundle: SerializedBundle): Promise<s
     await writeFile(path.join(dir, 'pae.bin'), pae);
     await writeFile(path.join(dir, 'sig.der'), Buffer.from(envelope.signatures[0]?.sig ?? '', 'base64'));
     execFileSync('openssl', ['x509', '-in', 'cert.pem', '-pubkey', '-noout', '-out', 'pub.pem'], { cwd: dir });
-    return execFileSync('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'sig.der', 'pae.bin'], { cwd: dir, encoding: 'utf8' }).trim();
+    return execFileSync('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'sig.der', 'pae.bin'], {
+      cwd: dir,
+      encoding: 'utf8',
+    }).trim();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -53,7 +53,10 @@ export async function parseWorkflowText(name: string, content: string): Promise<
   const errors = result.context.errors.getErrors().map((e) => e.message);
   if (result.value === undefined || errors.length > 0) return { errors, template: undefined, document: undefined };
   const template = await workflows.convertWorkflowTemplate(result.context, result.value);
-  const converted = [...result.context.errors.getErrors().map((e) => e.message), ...(template.errors ?? []).map((e) => e.Message)];
+  const converted = [
+    ...result.context.errors.getErrors().map((e) => e.message),
+    ...(template.errors ?? []).map((e) => e.Message),
+  ];
   return { errors: converted, template, document: plainValue(result.value) };
 }
 

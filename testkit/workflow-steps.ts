@@ -12,7 +12,8 @@ export interface WorkflowStep {
   with: Record<string, string>;
 }
 
-const asRecord = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** Every step of every job, in order. */
 export function workflowSteps(parsed: ParsedWorkflow): WorkflowStep[] {
@@ -41,11 +42,21 @@ export function yamlBlocks(markdown: string): { line: number; text: string }[] {
   return blocks;
 }
 
-const indent = (text: string, by: number): string => text.split('\n').map((l) => (l.trim() === '' ? l : ' '.repeat(by) + l)).join('\n');
+const indent = (text: string, by: number): string =>
+  text
+    .split('\n')
+    .map((l) => (l.trim() === '' ? l : ' '.repeat(by) + l))
+    .join('\n');
 const dedent = (text: string): string => {
-  const widths = text.split('\n').filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
+  const widths = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => /^ */.exec(l)?.[0].length ?? 0);
   const by = Math.min(...widths);
-  return text.split('\n').map((l) => l.slice(by)).join('\n');
+  return text
+    .split('\n')
+    .map((l) => l.slice(by))
+    .join('\n');
 };
 
 /**
@@ -56,7 +67,8 @@ export async function parseSnippet(text: string): Promise<ParsedWorkflow> {
   const body = dedent(text);
   let whole: string;
   if (/^(on|jobs):/m.test(body)) whole = body;
-  else if (/^- /m.test(body)) whole = `on: push\njobs:\n  snippet:\n    runs-on: ubuntu-latest\n    steps:\n${indent(body, 6)}\n`;
+  else if (/^- /m.test(body))
+    whole = `on: push\njobs:\n  snippet:\n    runs-on: ubuntu-latest\n    steps:\n${indent(body, 6)}\n`;
   else whole = `on: push\njobs:\n  snippet:\n    runs-on: ubuntu-latest\n${indent(body, 4)}\n`;
   return parseWorkflowText('README snippet', whole);
 }

@@ -23,7 +23,9 @@ const workflow = (file: string): string => `octo-org/octo-repo/.github/workflows
 
 // The policy stage's documents, as the tools write them.
 const CONFTEST_PASSED = [{ filename: 'deploy.yaml', namespace: 'main', successes: 4 }];
-const CONFTEST_FAILED = [{ filename: 'deploy.yaml', namespace: 'main', successes: 3, failures: [{ msg: 'containers must not run as root' }] }];
+const CONFTEST_FAILED = [
+  { filename: 'deploy.yaml', namespace: 'main', successes: 3, failures: [{ msg: 'containers must not run as root' }] },
+];
 const VSA_FAILED = {
   verifier: { id: 'https://example.com/policy-engine' },
   timeVerified: '2026-11-01T00:00:00Z',
@@ -52,7 +54,14 @@ async function attest(step: Attest): Promise<void> {
     run = await runAction(services, {
       scratch,
       workspace: ws,
-      inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': step.bundle, links: step.links ?? '', 'attestations-api': 'false', ...step.inputs },
+      inputs: {
+        'subject-path': 'app.tar.gz',
+        sigstore: 'signing.json',
+        'bundle-path': step.bundle,
+        links: step.links ?? '',
+        'attestations-api': 'false',
+        ...step.inputs,
+      },
     });
   } finally {
     services.issuer.claims = defaults;
@@ -62,7 +71,11 @@ async function attest(step: Attest): Promise<void> {
 
 const PROVENANCE = 'provenance.sigstore.json';
 const chain = (approvalOptions = ''): string =>
-  [`provenance signer-workflow=${workflow('release.yml')}`, `policy signer-workflow=${workflow('policy.yml')}`, `approval signer-workflow=${workflow('deploy.yml')}${approvalOptions}`].join('\n');
+  [
+    `provenance signer-workflow=${workflow('release.yml')}`,
+    `policy signer-workflow=${workflow('policy.yml')}`,
+    `approval signer-workflow=${workflow('deploy.yml')}${approvalOptions}`,
+  ].join('\n');
 
 async function gate(policy: string, approval: string, approvalOptions = ''): Promise<ActionRun> {
   return runAction(services, {
@@ -93,7 +106,10 @@ before(async () => {
   ws = await mkdtemp(path.join(scratch, 'ws-'));
   await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   await writeFile(path.join(ws, 'conftest-passed.json'), JSON.stringify(CONFTEST_PASSED));
   await writeFile(path.join(ws, 'conftest-failed.json'), JSON.stringify(CONFTEST_FAILED));
   await writeFile(path.join(ws, 'vsa-failed.json'), JSON.stringify(VSA_FAILED));
@@ -101,18 +117,63 @@ before(async () => {
 
   await attest({ bundle: PROVENANCE, signer: 'release.yml', inputs: {} });
   // Policy evaluations, each linking to the build.
-  for (const [bundle, document] of [['policy-passed.sigstore.json', 'conftest-passed.json'], ['policy-conftest-failed.sigstore.json', 'conftest-failed.json'], ['policy-vsa-failed.sigstore.json', 'vsa-failed.json']]) {
-    await attest({ bundle: bundle ?? '', signer: 'policy.yml', inputs: { stage: 'policy', 'predicate-path': document ?? '' }, links: PROVENANCE });
+  for (const [bundle, document] of [
+    ['policy-passed.sigstore.json', 'conftest-passed.json'],
+    ['policy-conftest-failed.sigstore.json', 'conftest-failed.json'],
+    ['policy-vsa-failed.sigstore.json', 'vsa-failed.json'],
+  ]) {
+    await attest({
+      bundle: bundle ?? '',
+      signer: 'policy.yml',
+      inputs: { stage: 'policy', 'predicate-path': document ?? '' },
+      links: PROVENANCE,
+    });
   }
   // Approvals in the production environment that link to the failed evaluations: the gate must not let them through.
   const production = { environment: 'production' };
-  await attest({ bundle: 'approval-after-conftest-failed.sigstore.json', signer: 'deploy.yml', inputs: { stage: 'approval' }, links: 'policy-conftest-failed.sigstore.json', claims: production });
-  await attest({ bundle: 'approval-after-vsa-failed.sigstore.json', signer: 'deploy.yml', inputs: { stage: 'approval' }, links: 'policy-vsa-failed.sigstore.json', claims: production });
+  await attest({
+    bundle: 'approval-after-conftest-failed.sigstore.json',
+    signer: 'deploy.yml',
+    inputs: { stage: 'approval' },
+    links: 'policy-conftest-failed.sigstore.json',
+    claims: production,
+  });
+  await attest({
+    bundle: 'approval-after-vsa-failed.sigstore.json',
+    signer: 'deploy.yml',
+    inputs: { stage: 'approval' },
+    links: 'policy-vsa-failed.sigstore.json',
+    claims: production,
+  });
   // Approvals of the passing evaluation: honest, failed, in no environment, in another environment.
-  await attest({ bundle: 'approval.sigstore.json', signer: 'deploy.yml', inputs: { stage: 'approval' }, links: 'policy-passed.sigstore.json', claims: production });
-  await attest({ bundle: 'approval-fail.sigstore.json', signer: 'deploy.yml', inputs: { stage: 'approval', 'predicate-path': 'approval-fail.json' }, links: 'policy-passed.sigstore.json', claims: production });
-  await attest({ bundle: 'approval-no-environment.sigstore.json', signer: 'deploy.yml', inputs: { stage: 'approval' }, links: 'policy-passed.sigstore.json', claims: { environment: undefined } });
-  await attest({ bundle: 'approval-staging.sigstore.json', signer: 'deploy.yml', inputs: { stage: 'approval' }, links: 'policy-passed.sigstore.json', claims: { environment: 'staging' } });
+  await attest({
+    bundle: 'approval.sigstore.json',
+    signer: 'deploy.yml',
+    inputs: { stage: 'approval' },
+    links: 'policy-passed.sigstore.json',
+    claims: production,
+  });
+  await attest({
+    bundle: 'approval-fail.sigstore.json',
+    signer: 'deploy.yml',
+    inputs: { stage: 'approval', 'predicate-path': 'approval-fail.json' },
+    links: 'policy-passed.sigstore.json',
+    claims: production,
+  });
+  await attest({
+    bundle: 'approval-no-environment.sigstore.json',
+    signer: 'deploy.yml',
+    inputs: { stage: 'approval' },
+    links: 'policy-passed.sigstore.json',
+    claims: { environment: undefined },
+  });
+  await attest({
+    bundle: 'approval-staging.sigstore.json',
+    signer: 'deploy.yml',
+    inputs: { stage: 'approval' },
+    links: 'policy-passed.sigstore.json',
+    claims: { environment: 'staging' },
+  });
 });
 after(async () => {
   await services.stop();
@@ -130,20 +191,41 @@ describe('require-chain reads what each stage says (issue #14, item 1)', () => {
     const run = await gate('policy-conftest-failed.sigstore.json', 'approval-after-conftest-failed.sigstore.json');
     assert.equal(run.code, 1, run.stdout);
     assert.equal(run.outputs['verified'], 'false');
-    assert.match(run.errors.at(-1) ?? '', rejected('policy', 2, 'policy-conftest-failed.sigstore.json', 'a test result "PASSED" or "WARNED" with no failed tests', 'result "FAILED" with 1 failed test\\(s\\)'));
+    assert.match(
+      run.errors.at(-1) ?? '',
+      rejected(
+        'policy',
+        2,
+        'policy-conftest-failed.sigstore.json',
+        'a test result "PASSED" or "WARNED" with no failed tests',
+        'result "FAILED" with 1 failed test\\(s\\)',
+      ),
+    );
     assert.equal(run.errors.length, 1, run.errors.join('\n'));
   });
 
   it('fails a policy stage whose VSA says verificationResult FAILED', async () => {
     const run = await gate('policy-vsa-failed.sigstore.json', 'approval-after-vsa-failed.sigstore.json');
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', rejected('policy', 2, 'policy-vsa-failed.sigstore.json', 'a VSA whose verificationResult is "PASSED"', 'verificationResult "FAILED"'));
+    assert.match(
+      run.errors.at(-1) ?? '',
+      rejected(
+        'policy',
+        2,
+        'policy-vsa-failed.sigstore.json',
+        'a VSA whose verificationResult is "PASSED"',
+        'verificationResult "FAILED"',
+      ),
+    );
   });
 
   it('fails an approval whose result is fail', async () => {
     const run = await gate('policy-passed.sigstore.json', 'approval-fail.sigstore.json');
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', rejected('approval', 3, 'approval-fail.sigstore.json', 'an approval whose result is "pass"', 'result "fail"'));
+    assert.match(
+      run.errors.at(-1) ?? '',
+      rejected('approval', 3, 'approval-fail.sigstore.json', 'an approval whose result is "pass"', 'result "fail"'),
+    );
   });
 
   it('fails an approval made by a job with no deployment environment: nobody approved anything', async () => {
@@ -151,7 +233,13 @@ describe('require-chain reads what each stage says (issue #14, item 1)', () => {
     assert.equal(run.code, 1, run.stdout);
     assert.match(
       run.errors.at(-1) ?? '',
-      rejected('approval', 3, 'approval-no-environment.sigstore.json', 'an approval made in a deployment environment \\(whose reviewers let the job run\\)', 'a job with no deployment environment, so nobody approved it'),
+      rejected(
+        'approval',
+        3,
+        'approval-no-environment.sigstore.json',
+        'an approval made in a deployment environment \\(whose reviewers let the job run\\)',
+        'a job with no deployment environment, so nobody approved it',
+      ),
     );
   });
 
@@ -164,16 +252,36 @@ describe('require-chain reads what each stage says (issue #14, item 1)', () => {
     // ... but not production's.
     const run = await gate('policy-passed.sigstore.json', 'approval-staging.sigstore.json', ' environment=production');
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', rejected('approval', 3, 'approval-staging.sigstore.json', 'an approval in deployment environment "production"', 'environment "staging"'));
+    assert.match(
+      run.errors.at(-1) ?? '',
+      rejected(
+        'approval',
+        3,
+        'approval-staging.sigstore.json',
+        'an approval in deployment environment "production"',
+        'environment "staging"',
+      ),
+    );
   });
 
   it('refuses environment= on a stage that is not an approval, naming the stage', async () => {
     const run = await runAction(services, {
       scratch,
       workspace: ws,
-      inputs: { mode: 'verify', 'subject-path': 'app.tar.gz', 'bundle-path': PROVENANCE, 'trusted-root': 'trusted_root.json', repository: 'octo-org/octo-repo', 'attestations-api': 'false', 'require-chain': `provenance signer-workflow=${workflow('release.yml')} environment=production` },
+      inputs: {
+        mode: 'verify',
+        'subject-path': 'app.tar.gz',
+        'bundle-path': PROVENANCE,
+        'trusted-root': 'trusted_root.json',
+        repository: 'octo-org/octo-repo',
+        'attestations-api': 'false',
+        'require-chain': `provenance signer-workflow=${workflow('release.yml')} environment=production`,
+      },
     });
     assert.equal(run.code, 1);
-    assert.match(run.errors.at(-1) ?? '', /^::error::require-chain, stage 1: "environment" applies only to an approval stage, not to "provenance"\. .*\[INPUT_INVALID\]$/);
+    assert.match(
+      run.errors.at(-1) ?? '',
+      /^::error::require-chain, stage 1: "environment" applies only to an approval stage, not to "provenance"\. .*\[INPUT_INVALID\]$/,
+    );
   });
 });

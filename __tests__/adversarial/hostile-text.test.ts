@@ -46,13 +46,28 @@ function assertInert(where: string, text: string, ownCommands: boolean): void {
     // A runner trims leading whitespace before looking for "::".
     const trimmed = line.trimStart();
     if (trimmed.startsWith('::')) {
-      assert.ok(ownCommands && OWN_COMMANDS.test(trimmed), `${where}: a line starts a workflow command: ${JSON.stringify(line)}`);
+      assert.ok(
+        ownCommands && OWN_COMMANDS.test(trimmed),
+        `${where}: a line starts a workflow command: ${JSON.stringify(line)}`,
+      );
       // Only the action's own error/warning lines: their data never names a command the bundle chose.
-      assert.ok(!/^::(add-mask|stop-commands|set-output|set-env|add-path)/.test(trimmed), `${where}: ${JSON.stringify(line)}`);
+      assert.ok(
+        !/^::(add-mask|stop-commands|set-output|set-env|add-path)/.test(trimmed),
+        `${where}: ${JSON.stringify(line)}`,
+      );
     }
-    assert.ok(!/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(line.replace(/\r$/, '')), `${where}: a raw control, separator or bidi character: ${JSON.stringify(line)}`);
-    assert.ok(!line.includes('##vso[') && !line.includes('##['), `${where}: an Azure or legacy runner command: ${JSON.stringify(line)}`);
-    assert.ok(!line.includes('add-mask::') && !line.includes('stop-commands::'), `${where}: a command a bundle chose: ${JSON.stringify(line)}`);
+    assert.ok(
+      !/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u.test(line.replace(/\r$/, '')),
+      `${where}: a raw control, separator or bidi character: ${JSON.stringify(line)}`,
+    );
+    assert.ok(
+      !line.includes('##vso[') && !line.includes('##['),
+      `${where}: an Azure or legacy runner command: ${JSON.stringify(line)}`,
+    );
+    assert.ok(
+      !line.includes('add-mask::') && !line.includes('stop-commands::'),
+      `${where}: a command a bundle chose: ${JSON.stringify(line)}`,
+    );
     assert.notEqual(trimmed, FORGED_VERDICT, `${where}: the forged verdict stands as a line`);
   }
 }
@@ -75,8 +90,16 @@ function assertSummaryInert(summary: string, what: string): void {
   for (const line of summary.split('\n')) {
     const outside = line.replace(/`[^`]*`/g, '');
     // Only our own tags: line breaks, and <details> folds (their text is code spans too).
-    assert.ok(!/<(?!br>|\/?details>|\/?summary>)/.test(outside), `${what} summary: markup outside a code span: ${line}`);
-    for (const [, target] of outside.matchAll(/\]\(([^)]*)\)/g)) assert.match(target ?? '', /^https:\/\/[A-Za-z0-9.:/?=_-]+$/, `${what} summary: a link of our own making only: ${line}`);
+    assert.ok(
+      !/<(?!br>|\/?details>|\/?summary>)/.test(outside),
+      `${what} summary: markup outside a code span: ${line}`,
+    );
+    for (const [, target] of outside.matchAll(/\]\(([^)]*)\)/g))
+      assert.match(
+        target ?? '',
+        /^https:\/\/[A-Za-z0-9.:/?=_-]+$/,
+        `${what} summary: a link of our own making only: ${line}`,
+      );
     if (!line.startsWith('|')) {
       cells = undefined;
       continue;
@@ -100,7 +123,10 @@ before(async () => {
   await writeFile(path.join(ws, HOSTILE_FILE), 'hostile name');
   await writeFile(path.join(ws, CONTROL_FILE), 'control characters');
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
 });
 after(async () => {
   await services?.stop();
@@ -109,16 +135,30 @@ after(async () => {
 
 describe('hostile text from a linked bundle (attest, links)', () => {
   it('the linked predicate type and file name reach the log and summary inert', async () => {
-    const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: HOSTILE, digest: { sha256: sha256('app') } }], predicateType: `https://example.com/${HOSTILE}<img src=x onerror=alert(1)>|x|`, predicate: { note: HOSTILE } };
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: HOSTILE, digest: { sha256: sha256('app') } }],
+      predicateType: `https://example.com/${HOSTILE}<img src=x onerror=alert(1)>|x|`,
+      predicate: { note: HOSTILE },
+    };
     const bundle = await signStatement(services, statement);
     await writeFile(path.join(ws, 'linked.sigstore.json'), JSON.stringify(bundle));
     const run = await runAction(services, {
       scratch,
       workspace: ws,
-      inputs: { 'subject-path': 'app.bin', sigstore: 'signing.json', 'bundle-path': 'with-link.sigstore.json', links: 'linked.sigstore.json', 'attestations-api': 'false' },
+      inputs: {
+        'subject-path': 'app.bin',
+        sigstore: 'signing.json',
+        'bundle-path': 'with-link.sigstore.json',
+        links: 'linked.sigstore.json',
+        'attestations-api': 'false',
+      },
     });
     assert.equal(run.code, 0, run.stdout);
-    assert.match(run.stdout, /^linking 1 attestation\(s\): linked\.sigstore\.json \(https:\/\/example\.com\/\\n:\\u003aadd-mask:\\u003ax/m);
+    assert.match(
+      run.stdout,
+      /^linking 1 attestation\(s\): linked\.sigstore\.json \(https:\/\/example\.com\/\\n:\\u003aadd-mask:\\u003ax/m,
+    );
     assertRunInert(run, 'attest with a hostile link');
     assert.match(run.summary, /Builds on/);
     assertSummaryInert(run.summary, 'attest with a hostile link');
@@ -127,8 +167,24 @@ describe('hostile text from a linked bundle (attest, links)', () => {
   it('the CLI prints the same link inert', async () => {
     const run = await runProcess(
       process.execPath,
-      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'attest', '--subject-path', 'app.bin', '--sigstore', 'signing.json', '--bundle-path', 'cli-link.sigstore.json', '--links', 'linked.sigstore.json'],
-      { PATH: process.env['PATH'], HOME: process.env['HOME'], SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'), PROVENANCE_TEST_OIDC_ISSUER: services.issuer.issuer },
+      [
+        path.join(REPO_ROOT, 'dist', 'cli.js'),
+        'attest',
+        '--subject-path',
+        'app.bin',
+        '--sigstore',
+        'signing.json',
+        '--bundle-path',
+        'cli-link.sigstore.json',
+        '--links',
+        'linked.sigstore.json',
+      ],
+      {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+        PROVENANCE_TEST_OIDC_ISSUER: services.issuer.issuer,
+      },
       ws,
     );
     assert.equal(run.code, 0, run.stderr);
@@ -141,15 +197,31 @@ describe('hostile text in verified bundles (verify)', () => {
   before(async () => {
     const digest = { sha256: sha256('app') };
     const ref = `refs/heads/${HOSTILE}`;
-    const hostileRef = { ref, workflow_ref: `${services.issuer.claims.repository}/.github/workflows/release.yml@${ref}` };
+    const hostileRef = {
+      ref,
+      workflow_ref: `${services.issuer.claims.repository}/.github/workflows/release.yml@${ref}`,
+    };
     // Signed by a token whose ref claim is hostile: the certificate's source-ref extension carries it.
-    const forged = provenanceStatement(services, [{ name: HOSTILE, digest }, { name: 'other', digest: { sha256: sha256('hostile name') } }]) as { predicate: { buildDefinition: { externalParameters: { workflow: { ref: string } } } } };
+    const forged = provenanceStatement(services, [
+      { name: HOSTILE, digest },
+      { name: 'other', digest: { sha256: sha256('hostile name') } },
+    ]) as { predicate: { buildDefinition: { externalParameters: { workflow: { ref: string } } } } };
     forged.predicate.buildDefinition.externalParameters.workflow.ref = `refs/tags/${HOSTILE}`;
     const lines = [
       await signStatement(services, forged),
-      await signStatement(services, provenanceStatement(services, [{ name: HOSTILE, digest }], hostileRef), { claims: hostileRef }),
-      await signStatement(services, { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: HOSTILE, digest }], predicateType: `https://example.com/${HOSTILE}`, predicate: {} }),
-      await signStatement(services, provenanceStatement(services, [{ name: HOSTILE, digest: { sha256: sha256('nothing here') } }])),
+      await signStatement(services, provenanceStatement(services, [{ name: HOSTILE, digest }], hostileRef), {
+        claims: hostileRef,
+      }),
+      await signStatement(services, {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: HOSTILE, digest }],
+        predicateType: `https://example.com/${HOSTILE}`,
+        predicate: {},
+      }),
+      await signStatement(
+        services,
+        provenanceStatement(services, [{ name: HOSTILE, digest: { sha256: sha256('nothing here') } }]),
+      ),
     ];
     await writeFile(path.join(ws, 'hostile.intoto.jsonl'), `${lines.map((b) => JSON.stringify(b)).join('\n')}\n`);
     await writeFile(path.join(ws, 'not-json.sigstore.json'), `${HOSTILE}\n`);
@@ -165,7 +237,12 @@ describe('hostile text in verified bundles (verify)', () => {
   });
 
   it('the action: log lines, annotations, failure line and summary stay inert', async () => {
-    const run = await runAction(services, { scratch, workspace: ws, env: { GITHUB_API_URL: services.github.url }, inputs: { mode: 'verify', 'subject-path': 'app*', 'attestations-api': 'true', ...policy() } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: { GITHUB_API_URL: services.github.url },
+      inputs: { mode: 'verify', 'subject-path': 'app*', 'attestations-api': 'true', ...policy() },
+    });
     assert.equal(run.code, 1, run.stdout);
     // The failures were reached (so their text was printed), each one through the paths under test
     // (an annotation quotes at most 3 reasons; the summary has them all).
@@ -181,9 +258,17 @@ describe('hostile text in verified bundles (verify)', () => {
 
   it('the CLI text report: PASS/FAIL lines, failed checks, unused-bundle notes', async () => {
     const flags = Object.entries({ ...policy(), 'subject-path': 'app*' }).flatMap(([k, v]) => [`--${k}`, v]);
-    const run = await runProcess(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', ...flags], { PATH: process.env['PATH'] }, ws);
+    const run = await runProcess(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', ...flags],
+      { PATH: process.env['PATH'] },
+      ws,
+    );
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, /^note: not-json\.sigstore\.json:\d+ lists none of the artifacts \(bundle-format: .*found invalid JSON/m);
+    assert.match(
+      run.stdout,
+      /^note: not-json\.sigstore\.json:\d+ lists none of the artifacts \(bundle-format: .*found invalid JSON/m,
+    );
     assert.match(run.stdout, /^note: hostile\.intoto\.jsonl:4 lists none of the artifacts/m);
     assert.match(run.stdout, /^FAIL app-:\\u003awarning:\\u003aforged #\\u0023vso/m);
     assertRunInert(run, 'CLI verify', false);
@@ -191,14 +276,23 @@ describe('hostile text in verified bundles (verify)', () => {
 
   it('an error message from the attestations API reaches the failure line inert', async () => {
     services.github.failFirst(1, { status: 400, message: HOSTILE }, ['list-attestations']);
-    const run = await runAction(services, { scratch, workspace: ws, env: { GITHUB_API_URL: services.github.url }, inputs: { mode: 'verify', 'subject-path': 'app.bin', ...policy(), 'bundle-path': '', 'attestations-api': 'true' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: { GITHUB_API_URL: services.github.url },
+      inputs: { mode: 'verify', 'subject-path': 'app.bin', ...policy(), 'bundle-path': '', 'attestations-api': 'true' },
+    });
     assert.equal(run.code, 1, run.stdout);
     assert.match(run.errors.at(-1) ?? '', /HTTP 400/);
     assertRunInert(run, 'verify with an API error');
   });
 
   it('a subject file named with control characters is refused in one inert line', async () => {
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { mode: 'verify', 'subject-path': 'ctl-*', ...policy() } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { mode: 'verify', 'subject-path': 'ctl-*', ...policy() },
+    });
     assert.equal(run.code, 1, run.stdout);
     assert.match(run.errors.at(-1) ?? '', /contains a control character.*\[INPUT_INVALID\]$/);
     assertRunInert(run, 'verify of a control-character file name');

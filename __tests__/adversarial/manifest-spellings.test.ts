@@ -31,14 +31,23 @@ before(async () => {
   dockerConfig = path.join(scratch, 'docker'); // the loopback registry needs no credentials
   await mkdir(dockerConfig);
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   const app = await pushTestImage(registry.url, 'octo/app', 'v1', 'octo/app');
   await pushTestImage(registry.url, 'octo/hidden', 'v1', 'octo/hidden'); // never attested
   const attest = await runAction(services, {
     scratch,
     workspace: ws,
     env: env(),
-    inputs: { sigstore: 'signing.json', 'attestations-api': 'false', 'subject-name': `${registry.host}/octo/app`, 'subject-digest': app.digest, 'push-to-registry': 'true' },
+    inputs: {
+      sigstore: 'signing.json',
+      'attestations-api': 'false',
+      'subject-name': `${registry.host}/octo/app`,
+      'subject-digest': app.digest,
+      'push-to-registry': 'true',
+    },
   });
   assert.equal(attest.code, 0, attest.stdout);
 });
@@ -57,7 +66,19 @@ const policy = () => ({
 const honest = () => `${registry.host}/octo/app:v1`;
 const hidden = () => `${registry.host}/octo/hidden:v1`;
 
-const deployment = (containers: string): string => ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:', containers, ''].join('\n');
+const deployment = (containers: string): string =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    containers,
+    '',
+  ].join('\n');
 const honestContainer = () => `        - name: app\n          image: ${honest()}`;
 
 interface Spelling {
@@ -68,22 +89,67 @@ interface Spelling {
 }
 
 const spellings: Spelling[] = [
-  { label: 'the value on the next line', file: 'next-line.yaml', text: () => deployment(`${honestContainer()}\n        - name: side\n          image:\n            ${hidden()}`), line: 13 },
-  { label: 'a flow mapping', file: 'flow.yaml', text: () => deployment(`${honestContainer()}\n        - {name: side, image: ${hidden()}}`), line: 11 },
-  { label: 'a !!str tag', file: 'tag.yaml', text: () => deployment(`${honestContainer()}\n        - name: side\n          image: !!str ${hidden()}`), line: 12 },
+  {
+    label: 'the value on the next line',
+    file: 'next-line.yaml',
+    text: () => deployment(`${honestContainer()}\n        - name: side\n          image:\n            ${hidden()}`),
+    line: 13,
+  },
+  {
+    label: 'a flow mapping',
+    file: 'flow.yaml',
+    text: () => deployment(`${honestContainer()}\n        - {name: side, image: ${hidden()}}`),
+    line: 11,
+  },
+  {
+    label: 'a !!str tag',
+    file: 'tag.yaml',
+    text: () => deployment(`${honestContainer()}\n        - name: side\n          image: !!str ${hidden()}`),
+    line: 12,
+  },
   {
     label: 'an anchor and an alias (Compose)',
     file: 'compose.yaml',
-    text: () => `x-side: &side\n  image: &hidden ${hidden()}\n  restart: always\nservices:\n  app:\n    image: ${honest()}\n  side: *side\n`,
+    text: () =>
+      `x-side: &side\n  image: &hidden ${hidden()}\n  restart: always\nservices:\n  app:\n    image: ${honest()}\n  side: *side\n`,
     line: 2,
   },
-  { label: 'a quoted key', file: 'quoted-key.yaml', text: () => deployment(`${honestContainer()}\n        - "name": side\n          "image": "${hidden()}"`), line: 12 },
+  {
+    label: 'a quoted key',
+    file: 'quoted-key.yaml',
+    text: () => deployment(`${honestContainer()}\n        - "name": side\n          "image": "${hidden()}"`),
+    line: 12,
+  },
   // CR breaks around the hidden container only: a line reader still sees the attested one.
-  { label: 'CR line breaks', file: 'cr.yaml', text: () => deployment(`${honestContainer()}\n        - name: side\r          image: ${hidden()}`), line: 12 },
+  {
+    label: 'CR line breaks',
+    file: 'cr.yaml',
+    text: () => deployment(`${honestContainer()}\n        - name: side\r          image: ${hidden()}`),
+    line: 12,
+  },
   {
     label: 'JSON',
     file: 'deploy.json',
-    text: () => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'app', image: honest() }, { name: 'side', image: hidden() }] } } } }, null, 2),
+    text: () =>
+      JSON.stringify(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web' },
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  { name: 'app', image: honest() },
+                  { name: 'side', image: hidden() },
+                ],
+              },
+            },
+          },
+        },
+        null,
+        2,
+      ),
     line: 17,
   },
 ];
@@ -92,16 +158,29 @@ describe('manifests: an unattested image hidden by a YAML spelling fails the gat
   for (const s of spellings) {
     it(s.label, async () => {
       const text = s.text();
-      assert.ok(text.split(/\r\n|\r|\n/)[s.line - 1]?.includes('octo/hidden'), `the fixture writes the hidden image on line ${s.line}`);
+      assert.ok(
+        text.split(/\r\n|\r|\n/)[s.line - 1]?.includes('octo/hidden'),
+        `the fixture writes the hidden image on line ${s.line}`,
+      );
       await writeFile(path.join(ws, s.file), text);
       // With a plainly written manifest of the attested image beside it, as a deployment has several files:
       // a reader that misses the hidden image passes the gate.
       await writeFile(path.join(ws, 'plain.yaml'), deployment(honestContainer()));
-      const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', manifests: `plain.yaml\n${s.file}`, ...policy() } });
+      const run = await runAction(services, {
+        scratch,
+        workspace: ws,
+        env: env(),
+        inputs: { mode: 'verify', manifests: `plain.yaml\n${s.file}`, ...policy() },
+      });
       assert.equal(run.code, 1, run.stdout);
       assert.equal(run.outputs['verified'], 'false');
-      const annotation = new RegExp(`^::error title=[^:]*octo/hidden[^:]*,file=${s.file.replace('.', '\\.')},line=${s.line}::`);
-      assert.ok(run.stdout.split('\n').some((l) => annotation.test(l)), run.stdout);
+      const annotation = new RegExp(
+        `^::error title=[^:]*octo/hidden[^:]*,file=${s.file.replace('.', '\\.')},line=${s.line}::`,
+      );
+      assert.ok(
+        run.stdout.split('\n').some((l) => annotation.test(l)),
+        run.stdout,
+      );
       assert.match(run.errors.at(-1) ?? '', /1 of 2 artifact\(s\): .*octo\/hidden:v1/);
     });
   }
@@ -126,16 +205,41 @@ describe('manifests: an honest deployment written in the same spellings passes',
       '',
     ].join('\r');
     await writeFile(path.join(ws, 'honest.yaml'), text);
-    await writeFile(path.join(ws, 'honest.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'app', image: honest() }] } }] }));
-    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', manifests: 'honest.yaml\nhonest.json', ...policy() } });
+    await writeFile(
+      path.join(ws, 'honest.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [{ apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'app', image: honest() }] } }],
+      }),
+    );
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: { mode: 'verify', manifests: 'honest.yaml\nhonest.json', ...policy() },
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['verified'], 'true');
   });
 
   it('a manifest this reader cannot be sure of fails closed, naming file and line', async () => {
-    await writeFile(path.join(ws, 'binary.yaml'), deployment(`${honestContainer()}\n        - name: side\n          image: !!binary ${Buffer.from(hidden()).toString('base64')}`));
-    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', manifests: 'binary.yaml', ...policy() } });
+    await writeFile(
+      path.join(ws, 'binary.yaml'),
+      deployment(
+        `${honestContainer()}\n        - name: side\n          image: !!binary ${Buffer.from(hidden()).toString('base64')}`,
+      ),
+    );
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: { mode: 'verify', manifests: 'binary.yaml', ...policy() },
+    });
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', /^::error::manifests: binary\.yaml:12: the tag tag:yaml\.org,2002:binary.*\[INPUT_INVALID\]$/);
+    assert.match(
+      run.errors.at(-1) ?? '',
+      /^::error::manifests: binary\.yaml:12: the tag tag:yaml\.org,2002:binary.*\[INPUT_INVALID\]$/,
+    );
   });
 });

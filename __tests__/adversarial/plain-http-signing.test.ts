@@ -27,11 +27,18 @@ function configWith(kind: Kind, url: string): SigningConfigJSON {
   return { ...config, [kind]: entries.map((e) => ({ ...e, url })) };
 }
 
-async function attestWith(config: SigningConfigJSON, extra: Record<string, string> = {}): Promise<{ run: ActionRun; tokens: number; fulcio: number }> {
+async function attestWith(
+  config: SigningConfigJSON,
+  extra: Record<string, string> = {},
+): Promise<{ run: ActionRun; tokens: number; fulcio: number }> {
   await writeFile(path.join(ws, 'signing.json'), JSON.stringify(config));
   const tokens = services.issuer.requests.token;
   const fulcio = services.sigstore.requests.fulcio;
-  const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'attestations-api': 'false', ...extra } });
+  const run = await runAction(services, {
+    scratch,
+    workspace: ws,
+    inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'attestations-api': 'false', ...extra },
+  });
   return { run, tokens: services.issuer.requests.token - tokens, fulcio: services.sigstore.requests.fulcio - fulcio };
 }
 
@@ -59,24 +66,44 @@ describe('a SigningConfig naming a signing service over plain http', () => {
       const { run, tokens, fulcio } = await attestWith(configWith(kind, url));
       assert.equal(run.code, 1);
       assert.equal(run.errors.length, 1, run.stdout);
-      assert.match(run.errors[0] ?? '', new RegExp(`^::error::sigstore: signing\\.json names ${kind}\\[0\\]\\.url "${url.replace(/[.]/g, '\\.')}", plain http to a host that is not loopback, where the job's OIDC token for Sigstore would be sent in cleartext\\. Give every Fulcio, Rekor and TSA URL .* as https .*\\[SIGSTORE_CONFIG_INVALID\\]$`));
+      assert.match(
+        run.errors[0] ?? '',
+        new RegExp(
+          `^::error::sigstore: signing\\.json names ${kind}\\[0\\]\\.url "${url.replace(/[.]/g, '\\.')}", plain http to a host that is not loopback, where the job's OIDC token for Sigstore would be sent in cleartext\\. Give every Fulcio, Rekor and TSA URL .* as https .*\\[SIGSTORE_CONFIG_INVALID\\]$`,
+        ),
+      );
       assert.equal(tokens, 0, 'the OIDC token endpoint was asked for a token');
       assert.equal(fulcio, 0);
     });
   }
 
   it('is refused the same way when verify mode would sign a summary attestation (vsa-path)', async () => {
-    const made = await attestWith(services.sigstore.signingConfig({ tlog: true, tsa: false }), { 'bundle-path': 'app.sigstore.json' });
+    const made = await attestWith(services.sigstore.signingConfig({ tlog: true, tsa: false }), {
+      'bundle-path': 'app.sigstore.json',
+    });
     assert.equal(made.run.code, 0, made.run.stdout);
     await writeFile(path.join(ws, 'signing.json'), JSON.stringify(configWith('caUrls', 'http://fulcio.example')));
     const tokens = services.issuer.requests.token;
     const run = await runAction(services, {
       scratch,
       workspace: ws,
-      inputs: { mode: 'verify', 'subject-path': 'app.tar.gz', 'bundle-path': 'app.sigstore.json', 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer, repository: 'octo-org/octo-repo', 'attestations-api': 'false', 'vsa-path': 'vsa.sigstore.json', sigstore: 'signing.json' },
+      inputs: {
+        mode: 'verify',
+        'subject-path': 'app.tar.gz',
+        'bundle-path': 'app.sigstore.json',
+        'trusted-root': 'trusted_root.json',
+        'certificate-oidc-issuer': services.issuer.issuer,
+        repository: 'octo-org/octo-repo',
+        'attestations-api': 'false',
+        'vsa-path': 'vsa.sigstore.json',
+        sigstore: 'signing.json',
+      },
     });
     assert.equal(run.code, 1);
-    assert.match(run.errors.at(-1) ?? '', /^::error::sigstore: signing\.json names caUrls\[0\]\.url "http:\/\/fulcio\.example", plain http .*\[SIGSTORE_CONFIG_INVALID\]$/);
+    assert.match(
+      run.errors.at(-1) ?? '',
+      /^::error::sigstore: signing\.json names caUrls\[0\]\.url "http:\/\/fulcio\.example", plain http .*\[SIGSTORE_CONFIG_INVALID\]$/,
+    );
     assert.equal(services.issuer.requests.token - tokens, 0);
   });
 

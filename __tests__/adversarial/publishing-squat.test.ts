@@ -41,7 +41,10 @@ before(async () => {
   await writeFile(path.join(ws, 'app.bin'), 'the real build');
   await writeFile(path.join(ws, 'tool.bin'), 'another build');
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
 });
 after(async () => {
   await Promise.all([services.stop(), github.stop(), registry.stop()]);
@@ -49,14 +52,28 @@ after(async () => {
 });
 
 const env = () => ({ GITHUB_API_URL: github.url, DOCKER_CONFIG: dockerConfig });
-const attestStep = (subject: string, extra: Record<string, string>) => ({ sigstore: 'signing.json', 'subject-path': subject, 'github-token': STAND_IN_TOKEN, ...extra });
+const attestStep = (subject: string, extra: Record<string, string>) => ({
+  sigstore: 'signing.json',
+  'subject-path': subject,
+  'github-token': STAND_IN_TOKEN,
+  ...extra,
+});
 
 /** What the squatter can make: a dry run's bundle (the statement this run will sign), its signature broken. */
-async function forgedCopy(subject: string | Record<string, string>, bundlePath: string): Promise<{ mediaType: string }> {
-  const step = typeof subject === 'string' ? attestStep(subject, { 'bundle-path': bundlePath, 'attestations-api': 'false' }) : { sigstore: 'signing.json', ...subject, 'bundle-path': bundlePath, 'attestations-api': 'false' };
+async function forgedCopy(
+  subject: string | Record<string, string>,
+  bundlePath: string,
+): Promise<{ mediaType: string }> {
+  const step =
+    typeof subject === 'string'
+      ? attestStep(subject, { 'bundle-path': bundlePath, 'attestations-api': 'false' })
+      : { sigstore: 'signing.json', ...subject, 'bundle-path': bundlePath, 'attestations-api': 'false' };
   const dry = await runAction(services, { scratch, workspace: ws, env: env(), inputs: step });
   assert.equal(dry.code, 0, dry.stdout);
-  const forged = JSON.parse(await readFile(path.join(ws, bundlePath), 'utf8')) as { mediaType: string; dsseEnvelope: { signatures: { sig: string }[] } };
+  const forged = JSON.parse(await readFile(path.join(ws, bundlePath), 'utf8')) as {
+    mediaType: string;
+    dsseEnvelope: { signatures: { sig: string }[] };
+  };
   const sig = forged.dsseEnvelope.signatures[0];
   assert.ok(sig);
   sig.sig = Buffer.from('not a signature').toString('base64');
@@ -68,19 +85,36 @@ function verifyStep(subject: string, source: Record<string, string>) {
     scratch,
     workspace: ws,
     env: env(),
-    inputs: { mode: 'verify', 'subject-path': subject, 'github-token': STAND_IN_TOKEN, ...source, 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer, repository: REPO },
+    inputs: {
+      mode: 'verify',
+      'subject-path': subject,
+      'github-token': STAND_IN_TOKEN,
+      ...source,
+      'trusted-root': 'trusted_root.json',
+      'certificate-oidc-issuer': services.issuer.issuer,
+      repository: REPO,
+    },
   });
 }
 
 describe('a squatted copy with our statement does not keep ours out', () => {
   it('the attestations API gets our bundle beside a copy whose signature does not verify; a re-run then stores nothing', async () => {
     const forged = await forgedCopy('app.bin', 'dry.sigstore.json');
-    const squat = await fetch(`${github.url}/repos/${REPO}/attestations`, { method: 'POST', headers: { authorization: `Bearer ${STAND_IN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ bundle: forged }) });
+    const squat = await fetch(`${github.url}/repos/${REPO}/attestations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAND_IN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ bundle: forged }),
+    });
     assert.equal(squat.status, 201);
     const before = verifyStep('app.bin', { 'attestations-api': 'true' });
     assert.equal((await before).code, 1, 'only the squatted copy is stored: nothing passes yet');
 
-    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: attestStep('app.bin', { 'attestations-api': 'true' }) });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: attestStep('app.bin', { 'attestations-api': 'true' }),
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(github.attestations(REPO).length, 2, 'ours was stored beside the squatted copy');
     const verify = await verifyStep('app.bin', { 'attestations-api': 'true' });
@@ -88,7 +122,12 @@ describe('a squatted copy with our statement does not keep ours out', () => {
 
     // Our stored copy is one we could have made (its CA is the local Fulcio's, from its trust bundle).
     const fulcio = services.sigstore.requests.fulcio;
-    const rerun = await runAction(services, { scratch, workspace: ws, env: env(), inputs: attestStep('app.bin', { 'attestations-api': 'true' }) });
+    const rerun = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: attestStep('app.bin', { 'attestations-api': 'true' }),
+    });
     assert.equal(rerun.code, 0, rerun.stdout);
     assert.equal(github.attestations(REPO).length, 2, 'a re-run stores no third copy');
     assert.equal(services.sigstore.requests.fulcio - fulcio, 2, 'one certificate, one trust bundle');
@@ -96,25 +135,47 @@ describe('a squatted copy with our statement does not keep ours out', () => {
 
   it('a release asset the squatter uploaded under our name fails in one line naming it, and is replaced when asked', async () => {
     const forged = await forgedCopy('tool.bin', 'tool.dry.sigstore.json');
-    const upload = await fetch(`${github.url}/uploads/repos/${REPO}/releases/${releaseId}/assets?name=tool.bin.sigstore.json`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${STAND_IN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(forged),
-    });
+    const upload = await fetch(
+      `${github.url}/uploads/repos/${REPO}/releases/${releaseId}/assets?name=tool.bin.sigstore.json`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${STAND_IN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(forged),
+      },
+    );
     assert.equal(upload.status, 201, await upload.text());
 
-    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: attestStep('tool.bin', { 'attestations-api': 'false', 'upload-to-release': 'v1.0.0' }) });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: attestStep('tool.bin', { 'attestations-api': 'false', 'upload-to-release': 'v1.0.0' }),
+    });
     assert.equal(run.code, 1, run.stdout);
     assert.equal(run.errors.length, 1);
     assert.match(run.errors[0] ?? '', /tool\.bin\.sigstore\.json/);
     assert.match(run.errors[0] ?? '', /RELEASE_ASSET_CONFLICT/);
 
-    const replaced = await runAction(services, { scratch, workspace: ws, env: env(), inputs: attestStep('tool.bin', { 'attestations-api': 'false', 'upload-to-release': 'v1.0.0', 'replace-release-assets': 'true' }) });
+    const replaced = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: attestStep('tool.bin', {
+        'attestations-api': 'false',
+        'upload-to-release': 'v1.0.0',
+        'replace-release-assets': 'true',
+      }),
+    });
     assert.equal(replaced.code, 0, replaced.stdout);
     const verify = await verifyStep('tool.bin', { release: 'v1.0.0' });
     assert.equal(verify.code, 0, verify.stdout);
     // Ours, now stored, is recognised: a re-run leaves it alone.
-    const rerun = await runAction(services, { scratch, workspace: ws, env: env(), inputs: attestStep('tool.bin', { 'attestations-api': 'false', 'upload-to-release': 'v1.0.0' }) });
+    const rerun = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: attestStep('tool.bin', { 'attestations-api': 'false', 'upload-to-release': 'v1.0.0' }),
+    });
     assert.equal(rerun.code, 0, rerun.stdout);
     assert.match(rerun.stdout, /tool\.bin\.sigstore\.json unchanged/);
   });
@@ -124,17 +185,52 @@ describe('a squatted copy with our statement does not keep ours out', () => {
     const image = { 'subject-name': `${registry.host}/octo/app`, 'subject-digest': digest };
     const forged = await forgedCopy(image, 'image.dry.sigstore.json');
     const referrers = createBundleRegistry({ env: { DOCKER_CONFIG: dockerConfig } });
-    await referrers.attachBundle(`${registry.host}/octo/app@${digest}`, forged, 'https://slsa.dev/provenance/v1', trustCopies);
-    const verifyImage = () => runAction(services, { scratch, workspace: ws, env: env(), inputs: { mode: 'verify', images: `${registry.host}/octo/app:v1`, 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer, repository: REPO } });
+    await referrers.attachBundle(
+      `${registry.host}/octo/app@${digest}`,
+      forged,
+      'https://slsa.dev/provenance/v1',
+      trustCopies,
+    );
+    const verifyImage = () =>
+      runAction(services, {
+        scratch,
+        workspace: ws,
+        env: env(),
+        inputs: {
+          mode: 'verify',
+          images: `${registry.host}/octo/app:v1`,
+          'trusted-root': 'trusted_root.json',
+          'certificate-oidc-issuer': services.issuer.issuer,
+          repository: REPO,
+        },
+      });
     assert.equal((await verifyImage()).code, 1, 'only the squatted referrer: nothing passes yet');
 
-    const run = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { sigstore: 'signing.json', ...image, 'push-to-registry': 'true', 'attestations-api': 'false' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: { sigstore: 'signing.json', ...image, 'push-to-registry': 'true', 'attestations-api': 'false' },
+    });
     assert.equal(run.code, 0, run.stdout);
-    assert.equal((await referrers.listBundles(`${registry.host}/octo/app@${digest}`)).length, 2, 'ours beside the squatted one');
+    assert.equal(
+      (await referrers.listBundles(`${registry.host}/octo/app@${digest}`)).length,
+      2,
+      'ours beside the squatted one',
+    );
     const verify = await verifyImage();
     assert.equal(verify.code, 0, verify.stdout);
-    const rerun = await runAction(services, { scratch, workspace: ws, env: env(), inputs: { sigstore: 'signing.json', ...image, 'push-to-registry': 'true', 'attestations-api': 'false' } });
+    const rerun = await runAction(services, {
+      scratch,
+      workspace: ws,
+      env: env(),
+      inputs: { sigstore: 'signing.json', ...image, 'push-to-registry': 'true', 'attestations-api': 'false' },
+    });
     assert.equal(rerun.code, 0, rerun.stdout);
-    assert.equal((await referrers.listBundles(`${registry.host}/octo/app@${digest}`)).length, 2, 'a re-run attaches no third');
+    assert.equal(
+      (await referrers.listBundles(`${registry.host}/octo/app@${digest}`)).length,
+      2,
+      'a re-run attaches no third',
+    );
   });
 });

@@ -10,7 +10,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MAX_BUNDLE_BYTES, MAX_REGISTRY_READ_BYTES, ReadBudget, READ_CAP_VARIABLE, readLimited } from '../../src/registry/limits.ts';
+import {
+  MAX_BUNDLE_BYTES,
+  MAX_REGISTRY_READ_BYTES,
+  ReadBudget,
+  READ_CAP_VARIABLE,
+  readLimited,
+} from '../../src/registry/limits.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { fakeBundle, pushBlob, pushTestImage, putManifest } from '../../testkit/registry/images.ts';
 import { startReferrersRegistry, type ReferrersRegistry } from '../../testkit/registry/referrers-registry.ts';
@@ -67,10 +73,17 @@ const verifyImage = (image: string) =>
     scratch,
     workspace: ws,
     env: { [READ_CAP_VARIABLE]: String(CAP) },
-    inputs: { mode: 'verify', images: image, 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer, repository: 'octo-org/octo-repo' },
+    inputs: {
+      mode: 'verify',
+      images: image,
+      'trusted-root': 'trusted_root.json',
+      'certificate-oidc-issuer': services.issuer.issuer,
+      repository: 'octo-org/octo-repo',
+    },
   });
 
-const blobReads = (repository: string): number => registry.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v2/${repository}/blobs/`)).length;
+const blobReads = (repository: string): number =>
+  registry.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v2/${repository}/blobs/`)).length;
 
 describe('one run reads at most MAX_REGISTRY_READ_BYTES from registries', () => {
   it('many referrers of 1 MiB each: the run stops at the cap, in one line', async () => {
@@ -78,8 +91,16 @@ describe('one run reads at most MAX_REGISTRY_READ_BYTES from registries', () => 
     const run = await verifyImage(`${registry.host}/hostile/referrers@${digest}`);
     assert.equal(run.code, 1, run.stdout);
     assert.equal(run.errors.length, 1, run.stdout);
-    assert.match(run.errors[0] ?? '', new RegExp(`GET /v2/hostile/referrers/blobs/sha256:[0-9a-f]{64} would take what was read from registries past ${CAP} bytes in total; expected .*\\[REGISTRY_CONTENT_INVALID\\]$`));
-    assert.ok(blobReads('hostile/referrers') <= CAP / MiB + 1, `stopped reading: ${blobReads('hostile/referrers')} downloads`);
+    assert.match(
+      run.errors[0] ?? '',
+      new RegExp(
+        `GET /v2/hostile/referrers/blobs/sha256:[0-9a-f]{64} would take what was read from registries past ${CAP} bytes in total; expected .*\\[REGISTRY_CONTENT_INVALID\\]$`,
+      ),
+    );
+    assert.ok(
+      blobReads('hostile/referrers') <= CAP / MiB + 1,
+      `stopped reading: ${blobReads('hostile/referrers')} downloads`,
+    );
   });
 
   it("many .att layers (cosign's layout) count against the same total", async () => {
@@ -88,8 +109,17 @@ describe('one run reads at most MAX_REGISTRY_READ_BYTES from registries', () => 
     const config = await pushBlob(registry.url, repository, Buffer.from('{}'));
     const layer = await bigLayer(repository);
     // Distinct descriptors (annotations) for one blob: cosign's manifest lists one layer per attestation.
-    const layers = Array.from({ length: 24 }, (_, i) => ({ ...layer, mediaType: 'application/vnd.dsse.envelope.v1+json', annotations: { n: String(i) } }));
-    await putManifest(registry.url, repository, `${image.digest.replace(':', '-')}.att`, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size }, layers });
+    const layers = Array.from({ length: 24 }, (_, i) => ({
+      ...layer,
+      mediaType: 'application/vnd.dsse.envelope.v1+json',
+      annotations: { n: String(i) },
+    }));
+    await putManifest(registry.url, repository, `${image.digest.replace(':', '-')}.att`, {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+      layers,
+    });
     const run = await verifyImage(`${registry.host}/${repository}@${image.digest}`);
     assert.equal(run.code, 1, run.stdout);
     assert.match(run.errors.at(-1) ?? '', /past 8388608 bytes in total/);
@@ -108,8 +138,14 @@ describe('one run reads at most MAX_REGISTRY_READ_BYTES from registries', () => 
     const budget = new ReadBudget(MAX_REGISTRY_READ_BYTES);
     budget.spend(MAX_REGISTRY_READ_BYTES - 100);
     const streamed = new Response(new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(200)), c.close()) }));
-    await assert.rejects(readLimited(streamed, MAX_BUNDLE_BYTES, 'GET /v2/x/blobs/y', budget), new RegExp(`past ${MAX_REGISTRY_READ_BYTES} bytes in total`));
+    await assert.rejects(
+      readLimited(streamed, MAX_BUNDLE_BYTES, 'GET /v2/x/blobs/y', budget),
+      new RegExp(`past ${MAX_REGISTRY_READ_BYTES} bytes in total`),
+    );
     const declared = new Response(new Uint8Array(200), { headers: { 'content-length': '200' } });
-    await assert.rejects(readLimited(declared, MAX_BUNDLE_BYTES, 'GET /v2/x/blobs/y', new ReadBudget(100)), /past 100 bytes in total/);
+    await assert.rejects(
+      readLimited(declared, MAX_BUNDLE_BYTES, 'GET /v2/x/blobs/y', new ReadBudget(100)),
+      /past 100 bytes in total/,
+    );
   });
 });

@@ -25,7 +25,10 @@ interface Seen {
 }
 
 /** A server on every interface that records what reaches it and hands out a token. */
-async function listen(handler: (req: IncomingMessage, body: string) => { status: number; headers?: Record<string, string>; json?: object }, host = '0.0.0.0'): Promise<{ server: Server; port: number; seen: Seen[] }> {
+async function listen(
+  handler: (req: IncomingMessage, body: string) => { status: number; headers?: Record<string, string>; json?: object },
+  host = '0.0.0.0',
+): Promise<{ server: Server; port: number; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -34,7 +37,9 @@ async function listen(handler: (req: IncomingMessage, body: string) => { status:
       const body = Buffer.concat(chunks).toString();
       seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
       const answer = handler(req, body);
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.json === undefined ? '' : JSON.stringify(answer.json));
+      res
+        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+        .end(answer.json === undefined ? '' : JSON.stringify(answer.json));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -73,23 +78,36 @@ const request = (identityToken?: string) => ({
   realm: `http://127.0.0.1:${tokenService.port}/token`,
   service: 'registry.test',
   scopes: ['repository:octo/app:pull'],
-  credentials: identityToken === undefined ? CREDENTIALS : { username: '<token>', password: '', identityToken, source: 'the test' },
+  credentials:
+    identityToken === undefined
+      ? CREDENTIALS
+      : { username: '<token>', password: '', identityToken, source: 'the test' },
   hint: 'Log in to registry.test',
 });
 
 describe('redirects of a token request get the checks of every registry request', () => {
   it('refuses a redirect to plain http off this machine, sending nothing there', async () => {
-    redirectTo = (req) => (req.url?.startsWith('/token') ? { status: 302, location: `http://${networkAddress}:${elsewhere.port}/steal` } : undefined);
+    redirectTo = (req) =>
+      req.url?.startsWith('/token')
+        ? { status: 302, location: `http://${networkAddress}:${elsewhere.port}/steal` }
+        : undefined;
     const before = elsewhere.seen.length;
-    await assert.rejects(fetchBearerToken(request(), RETRY), /token service 127\.0\.0\.1:\d+ of registry registry\.test sent us to http:\/\/.*\/steal for a redirect of GET \/token, which is not https/);
+    await assert.rejects(
+      fetchBearerToken(request(), RETRY),
+      /token service 127\.0\.0\.1:\d+ of registry registry\.test sent us to http:\/\/.*\/steal for a redirect of GET \/token, which is not https/,
+    );
     assert.equal(elsewhere.seen.length, before, 'the downgraded request was never made');
   });
 
   it('refuses to replay an identity token (a 307 of the POSTed form) to another origin', async () => {
-    redirectTo = (req) => (req.url?.startsWith('/token') ? { status: 307, location: `http://127.0.0.1:${elsewhere.port}/steal` } : undefined);
+    redirectTo = (req) =>
+      req.url?.startsWith('/token') ? { status: 307, location: `http://127.0.0.1:${elsewhere.port}/steal` } : undefined;
     const before = elsewhere.seen.length;
     await assert.rejects(fetchBearerToken(request('refresh-me'), RETRY), (err: Error) => {
-      assert.match(err.message, /redirected POST \/token \(which carries the login\) to another origin, http:\/\/127\.0\.0\.1:\d+; expected the token service to answer itself/);
+      assert.match(
+        err.message,
+        /redirected POST \/token \(which carries the login\) to another origin, http:\/\/127\.0\.0\.1:\d+; expected the token service to answer itself/,
+      );
       assert.equal((err as { code?: string }).code, 'REGISTRY_AUTH_FAILED');
       return true;
     });
@@ -97,10 +115,14 @@ describe('redirects of a token request get the checks of every registry request'
   });
 
   it('does not forward the Basic login to another origin', async () => {
-    redirectTo = (req) => (req.url?.startsWith('/token') ? { status: 302, location: `http://127.0.0.1:${elsewhere.port}/other` } : undefined);
+    redirectTo = (req) =>
+      req.url?.startsWith('/token') ? { status: 302, location: `http://127.0.0.1:${elsewhere.port}/other` } : undefined;
     const before = elsewhere.seen.length;
     assert.equal((await fetchBearerToken(request(), RETRY)).token, 'token-from-elsewhere');
-    assert.deepEqual(elsewhere.seen.slice(before).map((s) => s.authorization), [undefined]);
+    assert.deepEqual(
+      elsewhere.seen.slice(before).map((s) => s.authorization),
+      [undefined],
+    );
   });
 
   it('still follows redirects within the token service, login and form included', async () => {
@@ -113,12 +135,21 @@ describe('redirects of a token request get the checks of every registry request'
 describe('through the registry client', () => {
   it('a registry whose token service redirects to plain http off the machine fails in one line', async () => {
     // The registry names a token service that redirects to the network in clear text.
-    const hostile = await startReferrersRegistry({ auth: { scheme: 'bearer', ...LOGIN }, realm: `http://127.0.0.1:${tokenService.port}/token` });
+    const hostile = await startReferrersRegistry({
+      auth: { scheme: 'bearer', ...LOGIN },
+      realm: `http://127.0.0.1:${tokenService.port}/token`,
+    });
     try {
       await pushTestImage({ url: hostile.url, headers: hostile.adminHeaders }, 'octo/app', 'v1');
-      redirectTo = (req) => (req.url?.startsWith('/token') ? { status: 302, location: `http://${networkAddress}:${elsewhere.port}/steal` } : undefined);
+      redirectTo = (req) =>
+        req.url?.startsWith('/token')
+          ? { status: 302, location: `http://${networkAddress}:${elsewhere.port}/steal` }
+          : undefined;
       const before = elsewhere.seen.length;
-      const client = createBundleRegistry({ credentials: { forRegistry: () => Promise.resolve(CREDENTIALS), location: 'test' }, retry: RETRY });
+      const client = createBundleRegistry({
+        credentials: { forRegistry: () => Promise.resolve(CREDENTIALS), location: 'test' },
+        retry: RETRY,
+      });
       await assert.rejects(client.resolveDigest(`${hostile.host}/octo/app:v1`), /which is not https/);
       assert.equal(elsewhere.seen.length, before);
     } finally {

@@ -19,7 +19,10 @@ import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
 import { trustCopies } from '../../testkit/copies.ts';
 
 const REPO = 'octo-org/octo-repo';
-const ANONYMOUS = { forRegistry: () => Promise.resolve(undefined), location: 'nowhere (the test registry needs no login)' };
+const ANONYMOUS = {
+  forRegistry: () => Promise.resolve(undefined),
+  location: 'nowhere (the test registry needs no login)',
+};
 let services: LocalServices;
 let registry: ReferrersRegistry;
 let scratch: string;
@@ -35,25 +38,44 @@ before(async () => {
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
   signed = (await pushTestImage(registry.url, 'octo/app', 'v1', 'signed build')).digest;
   unsigned = (await pushTestImage(registry.url, 'octo/app', 'other', 'unsigned build')).digest;
-  const bundle = await signStatement(services, provenanceStatement(services, [{ name: `${registry.host}/octo/app`, digest: { sha256: signed.slice(7) } }]));
-  await createBundleRegistry({ credentials: ANONYMOUS }).attachBundle(`${registry.host}/octo/app@${signed}`, bundle, 'https://slsa.dev/provenance/v1', trustCopies);
+  const bundle = await signStatement(
+    services,
+    provenanceStatement(services, [{ name: `${registry.host}/octo/app`, digest: { sha256: signed.slice(7) } }]),
+  );
+  await createBundleRegistry({ credentials: ANONYMOUS }).attachBundle(
+    `${registry.host}/octo/app@${signed}`,
+    bundle,
+    'https://slsa.dev/provenance/v1',
+    trustCopies,
+  );
 });
 after(async () => {
   await Promise.all([services.stop(), registry.stop()]);
   await rm(scratch, { recursive: true, force: true });
 });
 
-const policy = () => ({ 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer, repository: REPO });
-const verify = (inputs: Record<string, string>) => runAction(services, { scratch, workspace: ws, inputs: { mode: 'verify', ...policy(), ...inputs } });
+const policy = () => ({
+  'trusted-root': 'trusted_root.json',
+  'certificate-oidc-issuer': services.issuer.issuer,
+  repository: REPO,
+});
+const verify = (inputs: Record<string, string>) =>
+  runAction(services, { scratch, workspace: ws, inputs: { mode: 'verify', ...policy(), ...inputs } });
 
 describe('tags are resolved twice: by the gate, then by the deployment', () => {
   it('confirmed: a tag that passes the gate can name an unverified image by the time it is deployed', async () => {
     const gate = await verify({ images: `${registry.host}/octo/app:v1` });
     assert.equal(gate.code, 0, gate.stdout);
     // Someone with push access moves the tag after the gate and before the deployment pulls it.
-    const manifest = await fetch(`${registry.url}/v2/octo/app/manifests/${unsigned}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const manifest = await fetch(`${registry.url}/v2/octo/app/manifests/${unsigned}`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
     await putManifest(registry.url, 'octo/app', 'v1', (await manifest.json()) as object);
-    assert.equal(await createBundleRegistry({ credentials: ANONYMOUS }).resolveDigest(`${registry.host}/octo/app:v1`), unsigned, 'what the deployment now pulls');
+    assert.equal(
+      await createBundleRegistry({ credentials: ANONYMOUS }).resolveDigest(`${registry.host}/octo/app:v1`),
+      unsigned,
+      'what the deployment now pulls',
+    );
     const again = await verify({ images: `${registry.host}/octo/app:v1` });
     assert.equal(again.code, 1, 'the image the tag names now has no provenance');
   });
@@ -65,26 +87,50 @@ describe('require-digest: true', () => {
     const run = await verify({ images: `${registry.host}/octo/app:v1`, 'require-digest': 'true' });
     assert.equal(run.code, 1, run.stdout);
     assert.equal(run.errors.length, 1, run.stdout);
-    assert.match(run.errors[0] ?? '', /require-digest: images names the image ".*\/octo\/app:v1", which is not pinned by digest .*expected registry\/repository\[:tag\]@sha256:<64 hex>\. Pin the image .*\[INPUT_INVALID\]$/);
+    assert.match(
+      run.errors[0] ?? '',
+      /require-digest: images names the image ".*\/octo\/app:v1", which is not pinned by digest .*expected registry\/repository\[:tag\]@sha256:<64 hex>\. Pin the image .*\[INPUT_INVALID\]$/,
+    );
     assert.equal(registry.requests.length, before, 'no registry request');
   });
 
   it('refuses a manifest line with a tag, naming the file and line', async () => {
-    await writeFile(path.join(ws, 'deploy.yaml'), `kind: Pod\nspec:\n  containers:\n    - name: pinned\n      image: ${registry.host}/octo/app@${signed}\n    - name: tagged\n      image: ${registry.host}/octo/app:v1\n`);
+    await writeFile(
+      path.join(ws, 'deploy.yaml'),
+      `kind: Pod\nspec:\n  containers:\n    - name: pinned\n      image: ${registry.host}/octo/app@${signed}\n    - name: tagged\n      image: ${registry.host}/octo/app:v1\n`,
+    );
     const run = await verify({ manifests: 'deploy.yaml', 'require-digest': 'true' });
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.errors.at(-1) ?? '', /require-digest: manifests: deploy\.yaml:7 names the image ".*\/octo\/app:v1"/);
+    assert.match(
+      run.errors.at(-1) ?? '',
+      /require-digest: manifests: deploy\.yaml:7 names the image ".*\/octo\/app:v1"/,
+    );
   });
 
   it('passes images pinned by digest (with or without a tag beside it)', async () => {
-    const run = await verify({ images: `${registry.host}/octo/app@${signed}\n${registry.host}/octo/app:v1@${signed}`, 'require-digest': 'true' });
+    const run = await verify({
+      images: `${registry.host}/octo/app@${signed}\n${registry.host}/octo/app:v1@${signed}`,
+      'require-digest': 'true',
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['verified'], 'true');
   });
 
   it('the CLI offers it as --require-digest', async () => {
     const { runProcess, REPO_ROOT } = await import('../../testkit/runner.ts');
-    const cli = await runProcess(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), 'verify', '--images', `${registry.host}/octo/app:v1`, '--require-digest', ...Object.entries(policy()).flatMap(([k, v]) => [`--${k}`, v])], { PATH: process.env['PATH'], HOME: process.env['HOME'] }, ws);
+    const cli = await runProcess(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'dist/cli.js'),
+        'verify',
+        '--images',
+        `${registry.host}/octo/app:v1`,
+        '--require-digest',
+        ...Object.entries(policy()).flatMap(([k, v]) => [`--${k}`, v]),
+      ],
+      { PATH: process.env['PATH'], HOME: process.env['HOME'] },
+      ws,
+    );
     assert.equal(cli.code, 1, cli.stderr);
     assert.match(cli.stderr, /provenance: require-digest: images names the image/);
   });

@@ -28,9 +28,25 @@ async function attestAs(repository: string, jobWorkflowRef: string, bundle: stri
   const defaults = services.issuer.claims;
   const [owner = ''] = repository.split('/');
   const workflowRef = `${repository}/.github/workflows/release.yml@refs/tags/v1.2.0`;
-  services.issuer.claims = { ...defaults, repository, repository_owner: owner, sub: `repo:${repository}:ref:refs/tags/v1.2.0`, workflow_ref: workflowRef, job_workflow_ref: jobWorkflowRef };
+  services.issuer.claims = {
+    ...defaults,
+    repository,
+    repository_owner: owner,
+    sub: `repo:${repository}:ref:refs/tags/v1.2.0`,
+    workflow_ref: workflowRef,
+    job_workflow_ref: jobWorkflowRef,
+  };
   try {
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': bundle, 'attestations-api': 'false' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: {
+        'subject-path': 'app.tar.gz',
+        sigstore: 'signing.json',
+        'bundle-path': bundle,
+        'attestations-api': 'false',
+      },
+    });
     assert.equal(run.code, 0, run.stdout);
   } finally {
     services.issuer.claims = defaults;
@@ -47,8 +63,10 @@ const gate = (rules: Record<string, string>, bundle = 'evil.sigstore.json'): Rec
   ...rules,
 });
 
-const verify = (rules: Record<string, string>, bundle?: string): Promise<ActionRun> => runAction(services, { scratch, workspace: ws, inputs: gate(rules, bundle) });
-const report = async (run: ActionRun): Promise<VerifyReport> => JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as VerifyReport;
+const verify = (rules: Record<string, string>, bundle?: string): Promise<ActionRun> =>
+  runAction(services, { scratch, workspace: ws, inputs: gate(rules, bundle) });
+const report = async (run: ActionRun): Promise<VerifyReport> =>
+  JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as VerifyReport;
 
 before(async () => {
   services = await startLocalServices();
@@ -56,7 +74,10 @@ before(async () => {
   ws = await mkdtemp(path.join(scratch, 'ws-'));
   await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   // The attack: evil/app calls octo-org/builder's reusable workflow.
   await attestAs('evil/app', BUILDER_REF, 'evil.sigstore.json');
   // The legitimate uses: octo-org/app calling the same builder, and octo-org/builder building itself.
@@ -77,7 +98,12 @@ describe('a policy that names the builder but not the source', () => {
       const run = await verify({ [name]: value });
       assert.equal(run.code, 1);
       assert.equal(run.errors.length, 1, run.stdout);
-      assert.match(run.errors[0] ?? '', new RegExp(`^::error::verify mode: ${name} "[^"]+" names the workflow that signs, not the repository it builds, and neither repository nor owner is set, .*Add "repository: OWNER/REPO" \\(or "owner: OWNER"\\).*\\[INPUT_CONFLICT\\]$`));
+      assert.match(
+        run.errors[0] ?? '',
+        new RegExp(
+          `^::error::verify mode: ${name} "[^"]+" names the workflow that signs, not the repository it builds, and neither repository nor owner is set, .*Add "repository: OWNER/REPO" \\(or "owner: OWNER"\\).*\\[INPUT_CONFLICT\\]$`,
+        ),
+      );
       assert.doesNotMatch(run.stdout, /read \d+ bundle/);
     });
 
@@ -86,14 +112,20 @@ describe('a policy that names the builder but not the source', () => {
       assert.equal(good.code, 0, good.stdout);
       const evil = await verify({ [name]: value, repository: 'octo-org/app' });
       assert.equal(evil.code, 1);
-      assert.match(evil.errors.at(-1) ?? '', /app\.tar\.gz \(repository: expected octo-org\/app, found https:\/\/github\.com\/evil\/app/);
+      assert.match(
+        evil.errors.at(-1) ?? '',
+        /app\.tar\.gz \(repository: expected octo-org\/app, found https:\/\/github\.com\/evil\/app/,
+      );
     });
   }
 
   it('reads signer-workflow alone as the workflow in its own repository: a caller from elsewhere fails', async () => {
     const evil = await verify({ 'signer-workflow': BUILDER });
     assert.equal(evil.code, 1);
-    assert.match(evil.errors.at(-1) ?? '', /app\.tar\.gz \(repository: expected octo-org\/builder, the signer workflow's own repository \(signer-workflow without repository or owner accepts no caller from another repository; set repository or owner to allow one\), found https:\/\/github\.com\/evil\/app\)/);
+    assert.match(
+      evil.errors.at(-1) ?? '',
+      /app\.tar\.gz \(repository: expected octo-org\/builder, the signer workflow's own repository \(signer-workflow without repository or owner accepts no caller from another repository; set repository or owner to allow one\), found https:\/\/github\.com\/evil\/app\)/,
+    );
     const own = await verify({ 'signer-workflow': BUILDER }, 'builder.sigstore.json');
     assert.equal(own.code, 0, own.stdout);
     assert.equal((await report(own)).artifacts[0]?.result, 'PASS');
@@ -109,16 +141,46 @@ describe('a policy that names the builder but not the source', () => {
     const run = await verify({ 'require-chain': `provenance builder-id=https://github.com/${BUILDER_REF}` });
     assert.equal(run.code, 1);
     assert.equal(run.errors.length, 1, run.stdout);
-    assert.match(run.errors[0] ?? '', /^::error::require-chain, stage 1 \("provenance"\): builder-id "https:\/\/github\.com\/octo-org\/builder\/[^"]+" names the workflow that signs, not the repository it builds.*\[INPUT_CONFLICT\]$/);
-    const pinned = await verify({ repository: 'octo-org/app', 'require-chain': `provenance builder-id=https://github.com/${BUILDER_REF}` });
+    assert.match(
+      run.errors[0] ?? '',
+      /^::error::require-chain, stage 1 \("provenance"\): builder-id "https:\/\/github\.com\/octo-org\/builder\/[^"]+" names the workflow that signs, not the repository it builds.*\[INPUT_CONFLICT\]$/,
+    );
+    const pinned = await verify({
+      repository: 'octo-org/app',
+      'require-chain': `provenance builder-id=https://github.com/${BUILDER_REF}`,
+    });
     assert.equal(pinned.code, 1);
-    assert.match(pinned.errors.at(-1) ?? '', /stage "provenance" rejected \(repository: expected stage 1 "provenance" \(evil\.sigstore\.json\): octo-org\/app/);
+    assert.match(
+      pinned.errors.at(-1) ?? '',
+      /stage "provenance" rejected \(repository: expected stage 1 "provenance" \(evil\.sigstore\.json\): octo-org\/app/,
+    );
   });
 
   it('the CLI refuses builder-id alone with the same line', async () => {
     const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
-    const run = await runProcess(process.execPath, [cli, 'verify', '--subject-path', 'app.tar.gz', '--bundle-path', 'evil.sigstore.json', '--trusted-root', 'trusted_root.json', '--certificate-oidc-issuer', services.issuer.issuer, '--builder-id', `https://github.com/${BUILDER_REF}`], { PATH: process.env['PATH'] ?? '' }, ws);
+    const run = await runProcess(
+      process.execPath,
+      [
+        cli,
+        'verify',
+        '--subject-path',
+        'app.tar.gz',
+        '--bundle-path',
+        'evil.sigstore.json',
+        '--trusted-root',
+        'trusted_root.json',
+        '--certificate-oidc-issuer',
+        services.issuer.issuer,
+        '--builder-id',
+        `https://github.com/${BUILDER_REF}`,
+      ],
+      { PATH: process.env['PATH'] ?? '' },
+      ws,
+    );
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.stderr, /^provenance: verify mode: builder-id "[^"]+" names the workflow that signs, not the repository it builds/m);
+    assert.match(
+      run.stderr,
+      /^provenance: verify mode: builder-id "[^"]+" names the workflow that signs, not the repository it builds/m,
+    );
   });
 });

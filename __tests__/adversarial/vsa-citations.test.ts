@@ -21,22 +21,32 @@ let ws: string;
 const statementDigest: Record<string, string> = {}; // artifact → sha256 hex of its bundle's statement
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-const payloadOf = (bundle: SerializedBundle): Buffer => Buffer.from('dsseEnvelope' in bundle && bundle.dsseEnvelope ? bundle.dsseEnvelope.payload : '', 'base64');
+const payloadOf = (bundle: SerializedBundle): Buffer =>
+  Buffer.from('dsseEnvelope' in bundle && bundle.dsseEnvelope ? bundle.dsseEnvelope.payload : '', 'base64');
 
 before(async () => {
   services = await startLocalServices();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'vsa-citations-'));
   ws = await mkdtemp(path.join(scratch, 'ws-'));
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   const bundles: Record<string, SerializedBundle> = {};
   for (const name of ['a.bin', 'b.bin', 'other.bin']) {
     await writeFile(path.join(ws, name), `contents of ${name}`);
-    bundles[name] = await signStatement(services, provenanceStatement(services, [{ name, digest: { sha256: sha256(`contents of ${name}`) } }]));
+    bundles[name] = await signStatement(
+      services,
+      provenanceStatement(services, [{ name, digest: { sha256: sha256(`contents of ${name}`) } }]),
+    );
     statementDigest[name] = sha256(payloadOf(bundles[name]));
   }
   // Line 2 of x.jsonl covers a.bin; the file named "x.jsonl:2" covers b.bin: both read as source "x.jsonl:2".
-  await writeFile(path.join(ws, 'x.jsonl'), `${JSON.stringify(bundles['other.bin'])}\n${JSON.stringify(bundles['a.bin'])}\n`);
+  await writeFile(
+    path.join(ws, 'x.jsonl'),
+    `${JSON.stringify(bundles['other.bin'])}\n${JSON.stringify(bundles['a.bin'])}\n`,
+  );
   await writeFile(path.join(ws, 'x.jsonl:2'), JSON.stringify(bundles['b.bin']));
 });
 after(async () => {
@@ -64,11 +74,21 @@ describe('a summary attestation cites the statement that passed, by digest', () 
     const vsas = (await readFile(path.join(ws, 'vsa.jsonl'), 'utf8'))
       .split('\n')
       .filter((l) => l !== '')
-      .map((l) => JSON.parse(payloadOf(JSON.parse(l) as SerializedBundle).toString('utf8')) as { subject: { name: string }[]; predicate: { inputAttestations: { uri: string; digest: { sha256: string } }[] } });
+      .map(
+        (l) =>
+          JSON.parse(payloadOf(JSON.parse(l) as SerializedBundle).toString('utf8')) as {
+            subject: { name: string }[];
+            predicate: { inputAttestations: { uri: string; digest: { sha256: string } }[] };
+          },
+      );
     assert.equal(vsas.length, 2);
     for (const vsa of vsas) {
       const name = vsa.subject[0]?.name ?? '';
-      assert.deepEqual(vsa.predicate.inputAttestations.map((a) => [a.uri, a.digest.sha256]), [['x.jsonl:2', statementDigest[name]]], `${name} cites its own statement`);
+      assert.deepEqual(
+        vsa.predicate.inputAttestations.map((a) => [a.uri, a.digest.sha256]),
+        [['x.jsonl:2', statementDigest[name]]],
+        `${name} cites its own statement`,
+      );
     }
   });
 });

@@ -24,13 +24,28 @@ const workflow = (file: string): string => `octo-org/octo-repo/.github/workflows
 const LINT = 'https://example.com/attestation/lint/v1';
 const GATE = `${workflow('deploy.yml')}@refs/tags/v1.2.0`;
 
-async function attest(bundle: string, signer: string, inputs: Record<string, string>, claims: Record<string, string> = {}): Promise<void> {
+async function attest(
+  bundle: string,
+  signer: string,
+  inputs: Record<string, string>,
+  claims: Record<string, string> = {},
+): Promise<void> {
   const ref = `${workflow(signer)}@refs/tags/v1.2.0`;
   const defaults = services.issuer.claims;
   services.issuer.claims = { ...defaults, workflow_ref: ref, job_workflow_ref: ref, ...claims };
   let run: ActionRun;
   try {
-    run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app.tar.gz', sigstore: 'signing.json', 'bundle-path': bundle, 'attestations-api': 'false', ...inputs } });
+    run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: {
+        'subject-path': 'app.tar.gz',
+        sigstore: 'signing.json',
+        'bundle-path': bundle,
+        'attestations-api': 'false',
+        ...inputs,
+      },
+    });
   } finally {
     services.issuer.claims = defaults;
   }
@@ -64,7 +79,10 @@ async function gateVsa(inputs: Record<string, string>): Promise<Record<string, u
   }
   assert.equal(run.code, 0, run.stdout);
   const [vsa = assert.fail('no VSA')] = readBundles(await readFile(path.join(ws, file), 'utf8'));
-  verifyWithSigstoreJs(vsa, services.sigstore.trustedRoot, { san: `https://github.com/${GATE}`, issuer: services.issuer.issuer });
+  verifyWithSigstoreJs(vsa, services.sigstore.trustedRoot, {
+    san: `https://github.com/${GATE}`,
+    issuer: services.issuer.issuer,
+  });
   const statement = statementOf(vsa);
   assert.equal(statement.predicate['verificationResult'], 'PASSED');
   return statement.predicate;
@@ -76,12 +94,23 @@ before(async () => {
   ws = await mkdtemp(path.join(scratch, 'ws-'));
   await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   // "lint ok", from a GitHub-hosted job: no provenance at all.
-  await attest('lint.sigstore.json', 'lint.yml', { 'predicate-type': LINT, predicate: JSON.stringify({ linter: 'eslint', result: 'ok' }) });
+  await attest('lint.sigstore.json', 'lint.yml', {
+    'predicate-type': LINT,
+    predicate: JSON.stringify({ linter: 'eslint', result: 'ok' }),
+  });
   // Honest build provenance from a GitHub-hosted runner, and one built on a self-hosted runner that links to the lint.
   await attest('provenance.sigstore.json', 'release.yml', {});
-  await attest('provenance-self-hosted.sigstore.json', 'release.yml', { links: 'lint.sigstore.json' }, { runner_environment: 'self-hosted' });
+  await attest(
+    'provenance-self-hosted.sigstore.json',
+    'release.yml',
+    { links: 'lint.sigstore.json' },
+    { runner_environment: 'self-hosted' },
+  );
 });
 after(async () => {
   await services.stop();
@@ -90,23 +119,39 @@ after(async () => {
 
 describe('a VSA claims only the build level verified provenance earned (issue #14, item 5)', () => {
   it('gives an artifact that passed on a "lint ok" attestation alone no build level', async () => {
-    const vsa = await gateVsa({ 'bundle-path': 'lint.sigstore.json', 'predicate-type': LINT, 'signer-workflow': workflow('lint.yml') });
+    const vsa = await gateVsa({
+      'bundle-path': 'lint.sigstore.json',
+      'predicate-type': LINT,
+      'signer-workflow': workflow('lint.yml'),
+    });
     assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_0']);
   });
 
   it('gives a chain with no provenance stage no build level', async () => {
-    const vsa = await gateVsa({ 'bundle-path': 'lint.sigstore.json', 'require-chain': `${LINT} signer-workflow=${workflow('lint.yml')}` });
+    const vsa = await gateVsa({
+      'bundle-path': 'lint.sigstore.json',
+      'require-chain': `${LINT} signer-workflow=${workflow('lint.yml')}`,
+    });
     assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_0']);
   });
 
-  it('takes a chain\'s level from its provenance stage, not from the runner of the stage before it', async () => {
-    const chain = [`${LINT} signer-workflow=${workflow('lint.yml')}`, `provenance signer-workflow=${workflow('release.yml')}`].join('\n');
-    const vsa = await gateVsa({ 'bundle-path': 'lint.sigstore.json\nprovenance-self-hosted.sigstore.json', 'require-chain': chain });
+  it("takes a chain's level from its provenance stage, not from the runner of the stage before it", async () => {
+    const chain = [
+      `${LINT} signer-workflow=${workflow('lint.yml')}`,
+      `provenance signer-workflow=${workflow('release.yml')}`,
+    ].join('\n');
+    const vsa = await gateVsa({
+      'bundle-path': 'lint.sigstore.json\nprovenance-self-hosted.sigstore.json',
+      'require-chain': chain,
+    });
     assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_1']);
   });
 
   it('still gives Build L2 to provenance from a GitHub-hosted runner', async () => {
-    const vsa = await gateVsa({ 'bundle-path': 'provenance.sigstore.json', 'signer-workflow': workflow('release.yml') });
+    const vsa = await gateVsa({
+      'bundle-path': 'provenance.sigstore.json',
+      'signer-workflow': workflow('release.yml'),
+    });
     assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_2']);
   });
 });

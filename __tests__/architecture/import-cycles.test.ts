@@ -31,7 +31,11 @@ function specifiers(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
@@ -49,7 +53,12 @@ function importGraph(root: string): Map<string, string[]> {
   for (const file of sourceFiles(root).sort()) {
     const edges = specifiers(file)
       .filter((specifier) => specifier.startsWith('.') && specifier.endsWith('.ts'))
-      .map((specifier) => path.relative(root, path.resolve(path.dirname(file), specifier)).split(path.sep).join('/'));
+      .map((specifier) =>
+        path
+          .relative(root, path.resolve(path.dirname(file), specifier))
+          .split(path.sep)
+          .join('/'),
+      );
     graph.set(path.relative(root, file).split(path.sep).join('/'), [...new Set(edges)]);
   }
   return graph;
@@ -145,7 +154,15 @@ describe('import cycles', () => {
       ['y.ts', ['x.ts', 'e.ts']],
     ]);
     assert.deepEqual(importCycles(graph), ['a.ts → b.ts → c.ts → a.ts', 'self.ts → self.ts', 'x.ts → y.ts → x.ts']);
-    assert.deepEqual(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]])), []);
+    assert.deepEqual(
+      importCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+      [],
+    );
   });
 
   it('the graph reader sees type-only imports, re-exports and dynamic imports', () => {
@@ -159,6 +176,10 @@ describe('import cycles', () => {
 
   it('src/ has no import cycles', () => {
     const cycles = importCycles(importGraph(SRC));
-    assert.deepEqual(cycles, [], `${cycles.length} import cycle(s) under src/ — move the shared piece into a module both import:\n${cycles.join('\n')}`);
+    assert.deepEqual(
+      cycles,
+      [],
+      `${cycles.length} import cycle(s) under src/ — move the shared piece into a module both import:\n${cycles.join('\n')}`,
+    );
   });
 });

@@ -28,7 +28,8 @@ const FENCE = 'src/verify/crypto/sigstore-internals.ts';
 // half of the same release train, as issue 17 asks).
 const PINNED = ['@sigstore/verify', '@sigstore/core', '@sigstore/sign', '@sigstore/tuf'] as const;
 
-const readJSON = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, unknown>;
+const readJSON = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, unknown>;
 
 function recheck(pkg: string): string {
   const internals = SIGSTORE_INTERNALS.filter((i) => i.package === pkg);
@@ -45,15 +46,28 @@ describe('sigstore-js versions are pinned', () => {
   for (const pkg of PINNED) {
     it(`${pkg}: exact pin, installed and locked at it`, () => {
       const pin = dependencies[pkg];
-      assert.ok(pin !== undefined && /^\d+\.\d+\.\d+$/.test(pin), `${pkg} must be pinned to an exact version in package.json, found ${pin ?? 'none'}; ${recheck(pkg)}`);
+      assert.ok(
+        pin !== undefined && /^\d+\.\d+\.\d+$/.test(pin),
+        `${pkg} must be pinned to an exact version in package.json, found ${pin ?? 'none'}; ${recheck(pkg)}`,
+      );
       const installed = (readJSON(`node_modules/${pkg}/package.json`)['version'] as string | undefined) ?? 'none';
       assert.equal(installed, pin, `${pkg} installed at ${installed}, pinned at ${pin}; ${recheck(pkg)}`);
-      assert.equal(lockPackages[`node_modules/${pkg}`]?.version, pin, `package-lock.json has ${pkg} at ${lockPackages[`node_modules/${pkg}`]?.version ?? 'none'}, package.json pins ${pin}; run npm install`);
+      assert.equal(
+        lockPackages[`node_modules/${pkg}`]?.version,
+        pin,
+        `package-lock.json has ${pkg} at ${lockPackages[`node_modules/${pkg}`]?.version ?? 'none'}, package.json pins ${pin}; run npm install`,
+      );
     });
 
     it(`${pkg}: one copy (no package nests its own at another version)`, () => {
-      const nested = Object.keys(lockPackages).filter((key) => key.endsWith(`/node_modules/${pkg}`) && key !== `node_modules/${pkg}`);
-      assert.deepEqual(nested, [], `a second copy of ${pkg} would not be the one the fence's internals were checked against; ${recheck(pkg)}`);
+      const nested = Object.keys(lockPackages).filter(
+        (key) => key.endsWith(`/node_modules/${pkg}`) && key !== `node_modules/${pkg}`,
+      );
+      assert.deepEqual(
+        nested,
+        [],
+        `a second copy of ${pkg} would not be the one the fence's internals were checked against; ${recheck(pkg)}`,
+      );
     });
   }
 
@@ -88,14 +102,22 @@ const checks: Record<string, () => void> = {
   'Verifier.verifySigningKey': () => {
     // verify() calls the stage after the timestamps, with (entity, timestamps), and uses its Signer.
     const calls: unknown[][] = [];
-    const verifier = replaceSigningKeyStage(new Verifier(material(), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }), (original) => {
-      assert.equal(typeof original, 'function');
-      return (...args) => {
-        calls.push(args);
-        throw new Error('stage reached');
-      };
-    });
-    const entity = { timestamps: [], key: { $case: 'public-key', hint: '' }, tlogEntries: [], signature: {} } as unknown as SignedEntity;
+    const verifier = replaceSigningKeyStage(
+      new Verifier(material(), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }),
+      (original) => {
+        assert.equal(typeof original, 'function');
+        return (...args) => {
+          calls.push(args);
+          throw new Error('stage reached');
+        };
+      },
+    );
+    const entity = {
+      timestamps: [],
+      key: { $case: 'public-key', hint: '' },
+      tlogEntries: [],
+      signature: {},
+    } as unknown as SignedEntity;
     assert.throws(() => verifier.verify(entity), /stage reached/);
     assert.deepEqual(calls, [[entity, []]]);
   },
@@ -136,7 +158,10 @@ describe('each internal the fence relies on still has its shape', () => {
       try {
         check();
       } catch (err) {
-        throw new Error(`${internal.package} ${internal.name} changed; it is used by ${internal.usedBy.join(', ')} because ${internal.why}`, { cause: err });
+        throw new Error(
+          `${internal.package} ${internal.name} changed; it is used by ${internal.usedBy.join(', ')} because ${internal.why}`,
+          { cause: err },
+        );
       }
     });
   }
@@ -157,17 +182,33 @@ interface Reach {
 // imports, re-exports, import(), require() and import =; and the names of the private members the
 // fence reaches (as properties or strings), wherever they appear.
 function reachesIn(file: string, privateMembers: ReadonlySet<string>): Reach[] {
-  const source = ts.createSourceFile(file, readFileSync(path.join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(path.join(REPO_ROOT, file), 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+  );
   const found: Reach[] = [];
   const specifier = (node: ts.Node | undefined): void => {
-    if (node && ts.isStringLiteralLike(node) && /^@sigstore\/[^/]+\/./.test(node.text)) found.push({ file, what: node.text });
+    if (node && ts.isStringLiteralLike(node) && /^@sigstore\/[^/]+\/./.test(node.text))
+      found.push({ file, what: node.text });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) specifier(node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) specifier(node.moduleReference.expression);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) specifier(node.arguments[0]);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
+      specifier(node.moduleReference.expression);
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    )
+      specifier(node.arguments[0]);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) specifier(node.argument.literal);
-    if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node) || ts.isStringLiteralLike(node)) && privateMembers.has(node.text)) found.push({ file, what: node.text });
+    if (
+      (ts.isIdentifier(node) || ts.isPrivateIdentifier(node) || ts.isStringLiteralLike(node)) &&
+      privateMembers.has(node.text)
+    )
+      found.push({ file, what: node.text });
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -187,7 +228,9 @@ describe('only the fence reaches into sigstore-js', () => {
   });
 
   it('the fence itself reaches exactly the deep paths it lists', () => {
-    const listed = SIGSTORE_INTERNALS.filter((i) => i.kind === 'deep import').map((i) => `${i.package}/${i.name.split('#')[0] ?? ''}`);
+    const listed = SIGSTORE_INTERNALS.filter((i) => i.kind === 'deep import').map(
+      (i) => `${i.package}/${i.name.split('#')[0] ?? ''}`,
+    );
     const imported = reachesIn(FENCE, new Set()).map((r) => r.what);
     assert.deepEqual([...new Set(imported)].sort(), [...new Set(listed)].sort());
   });

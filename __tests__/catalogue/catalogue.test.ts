@@ -12,7 +12,12 @@ import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/pro
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startGitHubApi, STAND_IN_TOKEN, type Endpoint, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
+import {
+  startGitHubApi,
+  STAND_IN_TOKEN,
+  type Endpoint,
+  type GitHubApiStandIn,
+} from '../../testkit/github-api/index.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { REPO_ROOT, runAction, runProcess } from '../../testkit/runner.ts';
 import { provenanceStatement } from '../../testkit/sign.ts';
@@ -37,9 +42,16 @@ before(async () => {
   await mkdir(template);
   await writeFile(path.join(template, 'x.bin'), 'x');
   await writeFile(path.join(template, 'app.bin'), 'app');
-  await writeFile(path.join(template, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(template, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   await writeFile(path.join(template, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  const attest = await runAction(services, { scratch, workspace: template, inputs: { 'subject-path': 'app.bin', sigstore: 'signing.json', 'bundle-path': 'app.bin.sigstore.json' } });
+  const attest = await runAction(services, {
+    scratch,
+    workspace: template,
+    inputs: { 'subject-path': 'app.bin', sigstore: 'signing.json', 'bundle-path': 'app.bin.sigstore.json' },
+  });
   assert.equal(attest.code, 0, attest.stdout);
   signedAt = Date.now();
   // A bundle whose timestamp lies 20 minutes after its 10-minute certificate was issued.
@@ -56,9 +68,13 @@ after(async () => {
 });
 
 function substitute(text: string): string {
-  return text.replaceAll('{issuer}', services.issuer.issuer).replaceAll('{github}', github.url).replaceAll('{token}', STAND_IN_TOKEN);
+  return text
+    .replaceAll('{issuer}', services.issuer.issuer)
+    .replaceAll('{github}', github.url)
+    .replaceAll('{token}', STAND_IN_TOKEN);
 }
-const substituted = (record: Record<string, string> = {}): Record<string, string> => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, substitute(v)]));
+const substituted = (record: Record<string, string> = {}): Record<string, string> =>
+  Object.fromEntries(Object.entries(record).map(([k, v]) => [k, substitute(v)]));
 function envOf(c: CatalogueCase): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, v === null ? undefined : substitute(v)]));
 }
@@ -74,7 +90,9 @@ async function writeSpec(ws: string, name: string, spec: FileSpec): Promise<void
   if ('bytes' in spec) return writeFile(file, Buffer.alloc(spec.bytes, 0x20));
   const root = structuredClone(services.sigstore.trustedRoot) as unknown as Record<string, unknown>;
   const keys = spec.trustedRootWithout.split('.');
-  const parent = keys.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root) as Record<string, unknown>;
+  const parent = keys
+    .slice(0, -1)
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root) as Record<string, unknown>;
   delete parent[keys.at(-1) ?? ''];
   return writeFile(file, JSON.stringify(root));
 }
@@ -82,7 +100,10 @@ async function writeSpec(ws: string, name: string, spec: FileSpec): Promise<void
 /** Every file and symlink under `dir`, relative, sorted (directories only when empty). */
 async function listing(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => !e.isDirectory()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 interface Seen {
@@ -105,15 +126,29 @@ async function runCase(c: CatalogueCase, ws: string): Promise<Seen> {
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], TMPDIR: tmp, ...envOf(c) };
     if (c.idToken) env['SIGSTORE_ID_TOKEN'] = await services.issuer.mint({}, c.idToken.audience);
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const run = await runProcess(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...(c.argv ?? []).map(substitute)], env, ws);
+    const run = await runProcess(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'cli.js'), ...(c.argv ?? []).map(substitute)],
+      env,
+      ws,
+    );
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('provenance: '));
     assert.equal(run.stdout, '', 'a failing command prints no result');
     assert.equal(run.stderr.trimEnd().split('\n').at(-1), lines.at(-1), 'the error line is the last line on stderr');
-    return { code: run.code, line: (lines.at(-1) ?? '').slice('provenance: '.length), errorLines: lines.length, annotations: 0, noise: run.stdout + run.stderr, leftInTemp: await listing(tmp), outputs: {} };
+    return {
+      code: run.code,
+      line: (lines.at(-1) ?? '').slice('provenance: '.length),
+      errorLines: lines.length,
+      annotations: 0,
+      noise: run.stdout + run.stderr,
+      leftInTemp: await listing(tmp),
+      outputs: {},
+    };
   }
   const saved = services.issuer.claims;
   if (c.claims) services.issuer.claims = { ...saved, ...c.claims };
-  for (const [endpoint, faults] of Object.entries(c.githubFaults ?? {})) github.faults[endpoint as Endpoint].push(...faults);
+  for (const [endpoint, faults] of Object.entries(c.githubFaults ?? {}))
+    github.faults[endpoint as Endpoint].push(...faults);
   try {
     const inputs = substituted({ ...(c.mode === 'attest' ? { sigstore: 'signing.json' } : {}), ...c.inputs });
     const run = await runAction(services, { scratch, workspace: ws, inputs, env: envOf(c) });
@@ -126,7 +161,15 @@ async function runCase(c: CatalogueCase, ws: string): Promise<Seen> {
       .split('\n')
       .filter((l) => !l.startsWith('::debug::'))
       .join('\n');
-    return { code: run.code, line: last.slice('::error::'.length).replaceAll('%25', '%'), errorLines: run.errors.length, annotations: errorish.length - 1, noise: noise + run.stderr, leftInTemp: await listing(run.runnerTemp), outputs: run.outputs };
+    return {
+      code: run.code,
+      line: last.slice('::error::'.length).replaceAll('%25', '%'),
+      errorLines: run.errors.length,
+      annotations: errorish.length - 1,
+      noise: noise + run.stderr,
+      leftInTemp: await listing(run.runnerTemp),
+      outputs: run.outputs,
+    };
   } finally {
     services.issuer.claims = saved;
     for (const endpoint of Object.keys(c.githubFaults ?? {})) github.faults[endpoint as Endpoint].length = 0;
@@ -188,7 +231,8 @@ describe('the bad-input catalogue', () => {
       assert.equal(seen.code, c.exit, `exit code of ${c.id}: ${seen.line}`);
       assert.equal(seen.errorLines, 1, `exactly one error line, got ${seen.errorLines}`);
       if (c.kind === 'input') assert.equal(seen.annotations, 0, 'no other annotation');
-      else if (c.mode !== 'cli') assert.ok(seen.annotations >= 1, 'each failing artifact is annotated after the failure line');
+      else if (c.mode !== 'cli')
+        assert.ok(seen.annotations >= 1, 'each failing artifact is annotated after the failure line');
       assert.match(seen.line, c.message);
       assert.ok(seen.line.endsWith(` [${c.code}]`), `ends with [${c.code}]: ${seen.line}`);
       assert.doesNotMatch(seen.noise, /\n\s+at .*:\d+:\d+\)?\n/, 'no stack trace');
@@ -208,7 +252,11 @@ describe('the bad-input catalogue', () => {
   it('is a catalogue: unique ids, every area covered, examples that match their case', (t) => {
     assert.ok(CASES.length >= 35, `${CASES.length} cases`);
     assert.equal(new Set(CASES.map((c) => c.id)).size, CASES.length, 'unique ids');
-    for (const { area } of AREAS) assert.ok(CASES.some((c) => c.area === area), `a case for ${area}`);
+    for (const { area } of AREAS)
+      assert.ok(
+        CASES.some((c) => c.area === area),
+        `a case for ${area}`,
+      );
     for (const c of CASES) {
       assert.match(c.example, c.message, `${c.id}: the documented example matches the case`);
       assert.ok(c.example.endsWith(` [${c.code}]`), `${c.id}: the example ends with its code`);

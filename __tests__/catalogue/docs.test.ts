@@ -17,13 +17,23 @@ describe('docs/troubleshooting.md', () => {
   it('lists every catalogued error with its line, cause and fix', async () => {
     const page = await readFile(PAGE, 'utf8');
     for (const c of CASES) {
-      for (const text of [`<a id="${c.id}"></a>`, `### ${c.title}`, c.example, `**Cause.** ${c.cause}`, `**Fix.** ${c.fix}`, `\`${c.code}\``]) {
+      for (const text of [
+        `<a id="${c.id}"></a>`,
+        `### ${c.title}`,
+        c.example,
+        `**Cause.** ${c.cause}`,
+        `**Fix.** ${c.fix}`,
+        `\`${c.code}\``,
+      ]) {
         assert.ok(page.includes(text), `${c.id}: ${text}`);
       }
     }
   });
 
   it('is linked from the README', async () => {
-    assert.match(await readFile(new URL('../../README.md', import.meta.url), 'utf8'), /\]\(docs\/troubleshooting\.md\)/);
+    assert.match(
+      await readFile(new URL('../../README.md', import.meta.url), 'utf8'),
+      /\]\(docs\/troubleshooting\.md\)/,
+    );
   });
 });

@@ -13,8 +13,18 @@ describe('inputsFromPayload', () => {
     assert.deepEqual(inputsFromPayload(payload, dispatch), { env: 'prod' });
   });
   it('refuses a payload for another ref or repository', () => {
-    assert.throws(() => inputsFromPayload({ ref: 'refs/heads/evil', repository: { full_name: dispatch.repository }, inputs: {} }, dispatch), /event payload .* describes/);
-    assert.throws(() => inputsFromPayload({ ref: dispatch.ref, repository: { full_name: 'evil/repo' }, inputs: {} }, dispatch), /evil\/repo/);
+    assert.throws(
+      () =>
+        inputsFromPayload(
+          { ref: 'refs/heads/evil', repository: { full_name: dispatch.repository }, inputs: {} },
+          dispatch,
+        ),
+      /event payload .* describes/,
+    );
+    assert.throws(
+      () => inputsFromPayload({ ref: dispatch.ref, repository: { full_name: 'evil/repo' }, inputs: {} }, dispatch),
+      /evil\/repo/,
+    );
   });
 });
 
@@ -36,8 +46,14 @@ describe('trustedIssuer', () => {
   it('trusts nothing else, and a test issuer only on loopback when named', () => {
     assert.equal(trustedIssuer('https://token.actions.githubusercontent.com.evil.com', {}), undefined);
     assert.equal(trustedIssuer('https://gitlab.com', {}), undefined);
-    assert.equal(trustedIssuer('https://evil.example', { PROVENANCE_TEST_OIDC_ISSUER: 'https://evil.example' }), undefined);
-    assert.equal(trustedIssuer('http://127.0.0.1:4000', { PROVENANCE_TEST_OIDC_ISSUER: 'http://127.0.0.1:4000' })?.serverURL, 'https://github.com');
+    assert.equal(
+      trustedIssuer('https://evil.example', { PROVENANCE_TEST_OIDC_ISSUER: 'https://evil.example' }),
+      undefined,
+    );
+    assert.equal(
+      trustedIssuer('http://127.0.0.1:4000', { PROVENANCE_TEST_OIDC_ISSUER: 'http://127.0.0.1:4000' })?.serverURL,
+      'https://github.com',
+    );
     assert.equal(trustedIssuer('http://127.0.0.1:4000', {}), undefined);
   });
 });
@@ -54,9 +70,26 @@ describe('dispatchInputs reads the event file an earlier step can rewrite', () =
     try {
       const file = path.join(dir, 'event.json');
       // What the runner wrote, then what an earlier step of the same job put there instead.
-      await writeFile(file, JSON.stringify({ ref: dispatch.ref, repository: { full_name: dispatch.repository }, inputs: { env: 'staging' } }));
-      await writeFile(file, JSON.stringify({ ref: dispatch.ref, repository: { full_name: dispatch.repository }, inputs: { env: 'prod', injected: 'by an earlier step' } }));
-      assert.deepEqual(await dispatchInputs(githubClaimsFrom(dispatch), { GITHUB_EVENT_PATH: file }), { env: 'prod', injected: 'by an earlier step' });
+      await writeFile(
+        file,
+        JSON.stringify({
+          ref: dispatch.ref,
+          repository: { full_name: dispatch.repository },
+          inputs: { env: 'staging' },
+        }),
+      );
+      await writeFile(
+        file,
+        JSON.stringify({
+          ref: dispatch.ref,
+          repository: { full_name: dispatch.repository },
+          inputs: { env: 'prod', injected: 'by an earlier step' },
+        }),
+      );
+      assert.deepEqual(await dispatchInputs(githubClaimsFrom(dispatch), { GITHUB_EVENT_PATH: file }), {
+        env: 'prod',
+        injected: 'by an earlier step',
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -57,7 +57,11 @@ describe('attest mode, end to end', () => {
   it('signs provenance for every file; sigstore-js verifies it; the statement is exact', async () => {
     const files = { 'dist/app-linux': 'linux binary', 'dist/app-darwin': 'darwin binary', 'dist/notes.txt': 'n' };
     const ws = await workspaceWith(files);
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'dist/app-*', sigstore: 'signing.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'dist/app-*', sigstore: 'signing.json' },
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
 
     const bundlePath = run.outputs['bundle-path'] ?? '';
@@ -80,15 +84,30 @@ describe('attest mode, end to end', () => {
     assert.deepEqual(statement.predicate, {
       buildDefinition: {
         buildType: 'https://actions.github.io/buildtypes/workflow/v1',
-        externalParameters: { workflow: { ref: claims.ref, repository: `https://github.com/${claims.repository}`, path: '.github/workflows/release.yml' } },
-        internalParameters: {
-          github: { event_name: 'push', repository_id: claims.repository_id, repository_owner_id: claims.repository_owner_id, runner_environment: 'github-hosted' },
+        externalParameters: {
+          workflow: {
+            ref: claims.ref,
+            repository: `https://github.com/${claims.repository}`,
+            path: '.github/workflows/release.yml',
+          },
         },
-        resolvedDependencies: [{ uri: `git+https://github.com/${claims.repository}@${claims.ref}`, digest: { gitCommit: claims.sha } }],
+        internalParameters: {
+          github: {
+            event_name: 'push',
+            repository_id: claims.repository_id,
+            repository_owner_id: claims.repository_owner_id,
+            runner_environment: 'github-hosted',
+          },
+        },
+        resolvedDependencies: [
+          { uri: `git+https://github.com/${claims.repository}@${claims.ref}`, digest: { gitCommit: claims.sha } },
+        ],
       },
       runDetails: {
         builder: { id: san() },
-        metadata: { invocationId: `https://github.com/${claims.repository}/actions/runs/${claims.run_id}/attempts/${claims.run_attempt}` },
+        metadata: {
+          invocationId: `https://github.com/${claims.repository}/actions/runs/${claims.run_id}/attempts/${claims.run_attempt}`,
+        },
       },
     });
 
@@ -101,19 +120,36 @@ describe('attest mode, end to end', () => {
     assert.match(run.summary, /\| `app-linux` \| `sha256:[0-9a-f]{64}` \|/);
 
     // No secret leaves the process: not the runner's bearer token, not the job's JWT.
-    const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), await readFile(bundlePath, 'utf8')].join('\n');
+    const everything = [
+      run.stdout,
+      run.stderr,
+      run.summary,
+      JSON.stringify(run.outputs),
+      await readFile(bundlePath, 'utf8'),
+    ].join('\n');
     assert.ok(!everything.includes(services.issuer.requestToken), 'the token-request bearer is never printed');
     assert.doesNotMatch(everything, /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./, 'no JWT is printed or written');
   });
 
   it('signs with an RFC 3161 timestamp and no log on a TSA-only instance (GitHub-style)', async () => {
-    const ws = await workspaceWith({ 'app.tgz': 'tarball' }, JSON.stringify(services.sigstore.signingConfig({ tlog: false, tsa: true })));
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'app.tgz', sigstore: 'signing.json', 'bundle-path': 'out' } });
+    const ws = await workspaceWith(
+      { 'app.tgz': 'tarball' },
+      JSON.stringify(services.sigstore.signingConfig({ tlog: false, tsa: true })),
+    );
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'app.tgz', sigstore: 'signing.json', 'bundle-path': 'out' },
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['bundle-path'], path.join(ws, 'out', 'app.tgz.sigstore.json'));
     const [bundle] = readBundles(await readFile(path.join(ws, 'out', 'app.tgz.sigstore.json'), 'utf8'));
     assert.ok(bundle);
-    assert.equal((bundle.verificationMaterial.tlogEntries ?? []).length, 0, 'no log entry: protobuf-JSON omits the empty list');
+    assert.equal(
+      (bundle.verificationMaterial.tlogEntries ?? []).length,
+      0,
+      'no log entry: protobuf-JSON omits the empty list',
+    );
     assert.equal(bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length, 1);
     verifyWithSigstoreJs(bundle, services.sigstore.trustedRoot, { san: san(), issuer: services.issuer.issuer });
     assert.match(run.summary, /RFC 3161 timestamp \d{4}-/);
@@ -123,7 +159,11 @@ describe('attest mode, end to end', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 2000; i++) files[`many/f${String(i).padStart(4, '0')}.bin`] = `content ${i}`;
     const ws = await workspaceWith(files);
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'many/*.bin', sigstore: 'signing.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'many/*.bin', sigstore: 'signing.json' },
+    });
     assert.equal(run.code, 0, run.stdout);
     const bundles = readBundles(await readFile(run.outputs['bundle-path'] ?? '', 'utf8'));
     assert.equal(bundles.length, 2);
@@ -131,15 +171,25 @@ describe('attest mode, end to end', () => {
       verifyWithSigstoreJs(b, services.sigstore.trustedRoot, { san: san(), issuer: services.issuer.issuer });
       return statementOf(b).subject;
     });
-    assert.deepEqual(bundles.map((b) => statementOf(b).subject.length), [1024, 976]);
-    const expected = Object.entries(files).map(([name, content]) => ({ name: path.basename(name), digest: { sha256: sha256(content) } }));
+    assert.deepEqual(
+      bundles.map((b) => statementOf(b).subject.length),
+      [1024, 976],
+    );
+    const expected = Object.entries(files).map(([name, content]) => ({
+      name: path.basename(name),
+      digest: { sha256: sha256(content) },
+    }));
     assert.deepEqual(subjects, expected);
     assert.equal(run.outputs['statement-digests']?.split('\n').length, 2);
   });
 
   it('checks a sample of digests against sha256sum', async () => {
     const ws = await workspaceWith({ 'a.bin': 'alpha', 'b.bin': Buffer.alloc(3_000_000, 7).toString('latin1') });
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': '*.bin', sigstore: 'signing.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': '*.bin', sigstore: 'signing.json' },
+    });
     assert.equal(run.code, 0, run.stdout);
     const [bundle] = readBundles(await readFile(run.outputs['bundle-path'] ?? '', 'utf8'));
     assert.ok(bundle);
@@ -154,16 +204,27 @@ describe('attest mode, end to end', () => {
     services.sigstore.faults.fulcio.push(503, 503);
     services.sigstore.faults.rekor.push(503, 'reset');
     services.issuer.faults.push(503, 429);
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' },
+    });
     assert.equal(run.code, 0, run.stdout);
-    assert.equal(services.sigstore.faults.fulcio.length + services.sigstore.faults.rekor.length + services.issuer.faults.length, 0);
+    assert.equal(
+      services.sigstore.faults.fulcio.length + services.sigstore.faults.rekor.length + services.issuer.faults.length,
+      0,
+    );
   });
 
-  it('treats Rekor\'s 409 after a lost response as success, using the entry already logged', async () => {
+  it("treats Rekor's 409 after a lost response as success, using the entry already logged", async () => {
     const ws = await workspaceWith({ 'x.bin': 'x' });
     const before = services.sigstore.requests.rekor;
     services.sigstore.faults.rekor.push('lost-response');
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' },
+    });
     assert.equal(run.code, 0, run.stdout);
     // POST (logged, answer lost) → POST (409) → GET of the existing entry.
     assert.equal(services.sigstore.requests.rekor - before, 3);
@@ -176,15 +237,25 @@ describe('attest mode, end to end', () => {
     const ws = await workspaceWith({ 'x.bin': 'x' });
     const claims = services.issuer.claims;
     const event = path.join(ws, 'event.json');
-    await writeFile(event, JSON.stringify({ ref: claims.ref, repository: { full_name: claims.repository }, inputs: { channel: 'beta' } }));
+    await writeFile(
+      event,
+      JSON.stringify({ ref: claims.ref, repository: { full_name: claims.repository }, inputs: { channel: 'beta' } }),
+    );
     const saved = claims.event_name;
     claims.event_name = 'workflow_dispatch';
     try {
-      const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' }, env: { GITHUB_EVENT_PATH: event } });
+      const run = await runAction(services, {
+        scratch,
+        workspace: ws,
+        inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' },
+        env: { GITHUB_EVENT_PATH: event },
+      });
       assert.equal(run.code, 0, run.stdout);
       const [bundle] = readBundles(await readFile(run.outputs['bundle-path'] ?? '', 'utf8'));
       assert.ok(bundle);
-      const predicate = statementOf(bundle).predicate as { buildDefinition: { externalParameters: { inputs?: unknown } } };
+      const predicate = statementOf(bundle).predicate as {
+        buildDefinition: { externalParameters: { inputs?: unknown } };
+      };
       assert.deepEqual(predicate.buildDefinition.externalParameters.inputs, { channel: 'beta' });
     } finally {
       claims.event_name = saved;
@@ -196,11 +267,28 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
   const cases: [string, Record<string, string>, RegExp, Record<string, string | undefined>?][] = [
     ['no subject input', {}, /no subjects: one of subject-path/],
     ['a glob matching nothing', { 'subject-path': 'dist/*.zip' }, /subject-path.*dist\/\*\.zip/],
-    ['a path outside the workspace', { 'subject-path': '../../etc/passwd' }, /outside the workspace|PATH_OUTSIDE_WORKSPACE/],
+    [
+      'a path outside the workspace',
+      { 'subject-path': '../../etc/passwd' },
+      /outside the workspace|PATH_OUTSIDE_WORKSPACE/,
+    ],
     ['a malformed digest', { 'subject-name': 'img', 'subject-digest': 'sha256:abc' }, /subject-digest.*sha256:abc/],
-    ['a bad checksums line', { 'subject-checksums': `${'a'.repeat(64)}  x.bin\nnot a checksum line` }, /subject-checksums.*line 2/],
-    ['invalid predicate JSON', { 'subject-path': 'x.bin', 'predicate-type': 'https://example.com/p', predicate: '{nope' }, /predicate is not valid JSON/],
-    ['a missing id-token permission', { 'subject-path': 'x.bin' }, /no id-token permission.*id-token: write/, { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined }],
+    [
+      'a bad checksums line',
+      { 'subject-checksums': `${'a'.repeat(64)}  x.bin\nnot a checksum line` },
+      /subject-checksums.*line 2/,
+    ],
+    [
+      'invalid predicate JSON',
+      { 'subject-path': 'x.bin', 'predicate-type': 'https://example.com/p', predicate: '{nope' },
+      /predicate is not valid JSON/,
+    ],
+    [
+      'a missing id-token permission',
+      { 'subject-path': 'x.bin' },
+      /no id-token permission.*id-token: write/,
+      { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
+    ],
     ['a pull_request event', { 'subject-path': 'x.bin' }, /"pull_request" events/, { PULL_REQUEST: '1' }],
     ['an unknown sigstore value', { 'subject-path': 'x.bin', sigstore: 'staging' }, /sigstore: "staging"/],
   ];
@@ -210,7 +298,12 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
       const saved = services.issuer.claims.event_name;
       if (env?.['PULL_REQUEST']) services.issuer.claims.event_name = 'pull_request';
       try {
-        const run = await runAction(services, { scratch, workspace: ws, inputs: { sigstore: 'signing.json', ...inputs }, ...(env ? { env } : {}) });
+        const run = await runAction(services, {
+          scratch,
+          workspace: ws,
+          inputs: { sigstore: 'signing.json', ...inputs },
+          ...(env ? { env } : {}),
+        });
         assertFailedWith(run, pattern);
         assert.deepEqual(await bundleFilesIn(run.runnerTemp), []);
         assert.deepEqual(await bundleFilesIn(ws), []);
@@ -224,12 +317,16 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
     const config = services.sigstore.signingConfig({ tlog: true, tsa: false });
     const down = JSON.stringify(config).replaceAll(services.sigstore.fulcioURL, 'http://127.0.0.1:1');
     const ws = await workspaceWith({ 'x.bin': 'x' }, down);
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' },
+    });
     assertFailedWith(run, /Fulcio .*http:\/\/127\.0\.0\.1:1.*FULCIO_FAILED/);
     assert.deepEqual(await bundleFilesIn(run.runnerTemp), []);
   });
 
-  it('sigstore: auto signs with GitHub\'s instance when the token has no repository_visibility claim, never the public log', async () => {
+  it("sigstore: auto signs with GitHub's instance when the token has no repository_visibility claim, never the public log", async () => {
     // No network here: the instance picked shows in the line logged before signing and in the
     // Fulcio named by the failure; the public-good plan would have named fulcio.sigstore.dev.
     const ws = await workspaceWith({ 'x.bin': 'x' });
@@ -237,7 +334,12 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
     const saved = claims['repository_visibility'];
     delete claims['repository_visibility'];
     try {
-      const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'auto' }, env: { PROVENANCE_TEST_BACKOFF_SCALE: '0', PROVENANCE_TEST_TIMEOUT_MS: '2000' } });
+      const run = await runAction(services, {
+        scratch,
+        workspace: ws,
+        inputs: { 'subject-path': 'x.bin', sigstore: 'auto' },
+        env: { PROVENANCE_TEST_BACKOFF_SCALE: '0', PROVENANCE_TEST_TIMEOUT_MS: '2000' },
+      });
       assert.match(run.stdout, /with Sigstore github \(https:\/\/fulcio\.githubapp\.com\)/);
       assert.doesNotMatch(run.stdout + run.stderr, /sigstore\.dev/);
       assertFailedWith(run, /fulcio\.githubapp\.com.*\[FULCIO_FAILED\]/);
@@ -254,7 +356,11 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
       scratch,
       workspace: ws,
       inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json' },
-      env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, SIGSTORE_ID_TOKEN: forged },
+      env: {
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+        SIGSTORE_ID_TOKEN: forged,
+      },
     });
     assertFailedWith(run, /does not verify against/);
     assert.equal(services.sigstore.requests.fulcio, before, 'Fulcio was never asked');
@@ -264,23 +370,67 @@ describe('attest mode refuses, in one line, with exit 1 and no bundle written', 
 describe('attest mode checks every input before signing: a refused run leaves no certificate and no log entry', () => {
   const image = { 'subject-name': 'ghcr.io/Octo-Org/App', 'subject-digest': `sha256:${'a'.repeat(64)}` };
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['a github-token with a line break', { 'github-token': 'ghs_secretpart1\nghs_secretpart2' }, /^::error::github-token contains a line break, .*\[INPUT_INVALID\]$/],
-    ['a github-token with a character no HTTP header carries', { 'github-token': 'ghs_sécrétpart' }, /^::error::github-token contains a character outside visible ASCII, .*\[INPUT_INVALID\]$/],
-    ['a github-token with a "Bearer " prefix', { 'github-token': 'Bearer ghs_secretpart' }, /^::error::github-token contains white space .*\[INPUT_INVALID\]$/],
-    ['an empty github-token when attestations-api is true', { 'github-token': '', 'attestations-api': 'true' }, /^::error::github-token is empty, but attestations-api: true needs it\. .*\[INPUT_CONFLICT\]$/],
-    ['an empty github-token when uploading to a release', { 'github-token': '', 'upload-to-release': 'v1.2.0' }, /^::error::github-token is empty, but upload-to-release \(tag "v1\.2\.0"\) needs it\. .*\[INPUT_CONFLICT\]$/],
-    ['a release tag git refuses', { 'upload-to-release': 'v1.2.0:final' }, /^::error::upload-to-release: "v1\.2\.0:final" is not a tag name git accepts.*\[INPUT_INVALID\]$/],
-    ['an image name that is no registry reference', { ...image, 'subject-path': '', 'push-to-registry': 'true', 'attestations-api': 'false' }, /^::error::subject-name: "ghcr\.io\/Octo-Org\/App" is not an image reference.*\[INPUT_INVALID\]$/],
-    ['upload-artifact outside an Actions runtime', { 'upload-artifact': 'bundles' }, /^::error::GitHub Actions artifact service is not available: .*\[ARTIFACTS_UNAVAILABLE\]$/],
-    ['a bundle-path under a regular file', { 'bundle-path': 'x.bin/out.sigstore.json' }, /^::error::bundle-path: cannot write .*x\.bin is not a directory.*\[OUTPUT_FAILED\]$/],
+    [
+      'a github-token with a line break',
+      { 'github-token': 'ghs_secretpart1\nghs_secretpart2' },
+      /^::error::github-token contains a line break, .*\[INPUT_INVALID\]$/,
+    ],
+    [
+      'a github-token with a character no HTTP header carries',
+      { 'github-token': 'ghs_sécrétpart' },
+      /^::error::github-token contains a character outside visible ASCII, .*\[INPUT_INVALID\]$/,
+    ],
+    [
+      'a github-token with a "Bearer " prefix',
+      { 'github-token': 'Bearer ghs_secretpart' },
+      /^::error::github-token contains white space .*\[INPUT_INVALID\]$/,
+    ],
+    [
+      'an empty github-token when attestations-api is true',
+      { 'github-token': '', 'attestations-api': 'true' },
+      /^::error::github-token is empty, but attestations-api: true needs it\. .*\[INPUT_CONFLICT\]$/,
+    ],
+    [
+      'an empty github-token when uploading to a release',
+      { 'github-token': '', 'upload-to-release': 'v1.2.0' },
+      /^::error::github-token is empty, but upload-to-release \(tag "v1\.2\.0"\) needs it\. .*\[INPUT_CONFLICT\]$/,
+    ],
+    [
+      'a release tag git refuses',
+      { 'upload-to-release': 'v1.2.0:final' },
+      /^::error::upload-to-release: "v1\.2\.0:final" is not a tag name git accepts.*\[INPUT_INVALID\]$/,
+    ],
+    [
+      'an image name that is no registry reference',
+      { ...image, 'subject-path': '', 'push-to-registry': 'true', 'attestations-api': 'false' },
+      /^::error::subject-name: "ghcr\.io\/Octo-Org\/App" is not an image reference.*\[INPUT_INVALID\]$/,
+    ],
+    [
+      'upload-artifact outside an Actions runtime',
+      { 'upload-artifact': 'bundles' },
+      /^::error::GitHub Actions artifact service is not available: .*\[ARTIFACTS_UNAVAILABLE\]$/,
+    ],
+    [
+      'a bundle-path under a regular file',
+      { 'bundle-path': 'x.bin/out.sigstore.json' },
+      /^::error::bundle-path: cannot write .*x\.bin is not a directory.*\[OUTPUT_FAILED\]$/,
+    ],
   ];
   for (const [label, inputs, pattern] of cases) {
     it(label, async () => {
       const ws = await workspaceWith({ 'x.bin': 'x' });
       const before = { ...services.sigstore.requests };
-      const run = await runAction(services, { scratch, workspace: ws, inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json', ...inputs } });
+      const run = await runAction(services, {
+        scratch,
+        workspace: ws,
+        inputs: { 'subject-path': 'x.bin', sigstore: 'signing.json', ...inputs },
+      });
       assertFailedWith(run, pattern);
-      assert.deepEqual(services.sigstore.requests, before, 'neither Fulcio nor Rekor was asked: no certificate, no log entry');
+      assert.deepEqual(
+        services.sigstore.requests,
+        before,
+        'neither Fulcio nor Rekor was asked: no certificate, no log entry',
+      );
       assert.doesNotMatch(run.stdout + run.stderr, /secretpart/, 'no part of the token is printed');
       assert.deepEqual(await bundleFilesIn(run.runnerTemp), []);
     });

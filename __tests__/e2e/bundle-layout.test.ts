@@ -23,7 +23,10 @@ for (const name of ['hash-worker', 'verify-worker']) {
 }
 
 it('a missing worker file ends in a message saying dist/ is incomplete', () => {
-  assert.throws(() => workerUrl('no-such-worker', pathToFileURL(path.join(dist, 'index.js')).href), /no-such-worker not found beside .*dist\/ is incomplete, rebuild it/);
+  assert.throws(
+    () => workerUrl('no-such-worker', pathToFileURL(path.join(dist, 'index.js')).href),
+    /no-such-worker not found beside .*dist\/ is incomplete, rebuild it/,
+  );
 });
 
 it('keeps dist/index.js small: the modes and sinks load their code on demand', () => {
@@ -34,18 +37,29 @@ it('keeps dist/index.js small: the modes and sinks load their code on demand', (
 function startupFiles(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const m of readFileSync(file, 'utf8').matchAll(/(?:^|[;}\n])\s*import\s*(?:[^"'()]*?from\s*)?["'](\.[^"']+)["']/g)) {
+  for (const m of readFileSync(file, 'utf8').matchAll(
+    /(?:^|[;}\n])\s*import\s*(?:[^"'()]*?from\s*)?["'](\.[^"']+)["']/g,
+  )) {
     startupFiles(path.resolve(path.dirname(file), m[1] ?? ''), seen);
   }
   return seen;
 }
 
 it('keeps the YAML parser out of start-up: only verify mode loads it, with the policy and manifests', () => {
-  const yamlChunks = (files: Iterable<string>): string[] => [...files].filter((f) => readFileSync(f, 'utf8').includes('Nested mappings are not allowed in compact mappings'));
+  const yamlChunks = (files: Iterable<string>): string[] =>
+    [...files].filter((f) => readFileSync(f, 'utf8').includes('Nested mappings are not allowed in compact mappings'));
   for (const entry of ['index.js', 'cli.js']) {
     const files = startupFiles(path.join(dist, entry));
     assert.ok(files.size > 1, `${entry} imports its shared chunks`);
     assert.deepEqual(yamlChunks(files), [], `${entry} loads no YAML parser at start-up`);
   }
-  assert.equal(yamlChunks(readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => path.join(dist, 'chunks', f))).length, 1, 'the parser is bundled, once');
+  assert.equal(
+    yamlChunks(
+      readdirSync(path.join(dist, 'chunks'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => path.join(dist, 'chunks', f)),
+    ).length,
+    1,
+    'the parser is bundled, once',
+  );
 });

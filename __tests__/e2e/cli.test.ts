@@ -17,7 +17,10 @@ before(async () => {
   ws = await mkdtemp(path.join(os.tmpdir(), 'cli-'));
   await writeFile(path.join(ws, 'app.bin'), 'app');
   await writeFile(path.join(ws, 'sbom.json'), JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
 });
 after(async () => {
   await services.stop();
@@ -25,7 +28,12 @@ after(async () => {
 });
 
 async function cli(args: string[], env: Record<string, string>) {
-  return runProcess(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, ws);
+  return runProcess(
+    process.execPath,
+    [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args],
+    { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+    ws,
+  );
 }
 
 describe('provenance attest (CLI)', () => {
@@ -41,7 +49,10 @@ describe('provenance attest (CLI)', () => {
     assert.ok(!run.stdout.includes(token) && !run.stderr.includes(token), 'the token is never printed');
     const [bundle] = readBundles(await readFile(path.join(ws, 'app.bin.sigstore.json'), 'utf8'));
     assert.ok(bundle);
-    verifyWithSigstoreJs(bundle, services.sigstore.trustedRoot, { san: `https://github.com/${services.issuer.claims.job_workflow_ref}`, issuer: services.issuer.issuer });
+    verifyWithSigstoreJs(bundle, services.sigstore.trustedRoot, {
+      san: `https://github.com/${services.issuer.claims.job_workflow_ref}`,
+      issuer: services.issuer.issuer,
+    });
     assert.equal(statementOf(bundle).predicateType, 'https://slsa.dev/provenance/v1');
   });
 
@@ -49,7 +60,18 @@ describe('provenance attest (CLI)', () => {
     // Without PROVENANCE_TEST_OIDC_ISSUER the local issuer is just "some OIDC issuer" to the action.
     const token = await services.issuer.mint({}, 'sigstore');
     const run = await cli(
-      ['attest', '--subject-path=app.bin', '--predicate-type', 'https://spdx.dev/Document/v2.3', '--predicate-path', 'sbom.json', '--sigstore', 'signing.json', '--bundle-path', 'sbom.sigstore.json'],
+      [
+        'attest',
+        '--subject-path=app.bin',
+        '--predicate-type',
+        'https://spdx.dev/Document/v2.3',
+        '--predicate-path',
+        'sbom.json',
+        '--sigstore',
+        'signing.json',
+        '--bundle-path',
+        'sbom.sigstore.json',
+      ],
       { SIGSTORE_ID_TOKEN: token },
     );
     assert.equal(run.code, 0, run.stderr);
@@ -61,9 +83,12 @@ describe('provenance attest (CLI)', () => {
   });
 
   it('refuses SLSA provenance for a non-GitHub identity, in one line, exit 1', async () => {
-    const run = await cli(['attest', '--subject-path', 'app.bin', '--sigstore', 'signing.json', '--bundle-path', 'refused.jsonl'], {
-      SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
-    });
+    const run = await cli(
+      ['attest', '--subject-path', 'app.bin', '--sigstore', 'signing.json', '--bundle-path', 'refused.jsonl'],
+      {
+        SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+      },
+    );
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /^provenance: SLSA provenance needs a GitHub Actions identity.*\[OIDC_TOKEN_INVALID\]\n$/);
@@ -73,11 +98,27 @@ describe('provenance attest (CLI)', () => {
   it('refuses sigstore: auto for a non-GitHub identity before any signing service is asked', async () => {
     // auto reads the repository's visibility from a GitHub job token; this one cannot say it.
     const before = { ...services.sigstore.requests };
-    const run = await cli(['attest', '--subject-path', 'app.bin', '--predicate-type', 'https://spdx.dev/Document/v2.3', '--predicate-path', 'sbom.json', '--bundle-path', 'auto.sigstore.json'], {
-      SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
-    });
+    const run = await cli(
+      [
+        'attest',
+        '--subject-path',
+        'app.bin',
+        '--predicate-type',
+        'https://spdx.dev/Document/v2.3',
+        '--predicate-path',
+        'sbom.json',
+        '--bundle-path',
+        'auto.sigstore.json',
+      ],
+      {
+        SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+      },
+    );
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /^provenance: sigstore: auto picks the instance from a GitHub Actions token's repository_visibility.*public-good.*\[SIGSTORE_CONFIG_INVALID\]\n$/);
+    assert.match(
+      run.stderr,
+      /^provenance: sigstore: auto picks the instance from a GitHub Actions token's repository_visibility.*public-good.*\[SIGSTORE_CONFIG_INVALID\]\n$/,
+    );
     assert.deepEqual(services.sigstore.requests, before, 'neither Fulcio nor Rekor was asked');
     await assert.rejects(readFile(path.join(ws, 'auto.sigstore.json')));
   });
@@ -85,7 +126,10 @@ describe('provenance attest (CLI)', () => {
   it('names a missing token and how to supply one', async () => {
     const run = await cli(['attest', '--subject-path', 'app.bin'], {});
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /^provenance: cannot sign: no OIDC token is available.*SIGSTORE_ID_TOKEN.*\[OIDC_UNAVAILABLE\]\n$/);
+    assert.match(
+      run.stderr,
+      /^provenance: cannot sign: no OIDC token is available.*SIGSTORE_ID_TOKEN.*\[OIDC_UNAVAILABLE\]\n$/,
+    );
   });
 
   it('rejects an unknown flag and an unknown command', async () => {
@@ -105,19 +149,22 @@ describe('provenance attest (CLI)', () => {
     assert.match(run.stdout, /provenance verify --help/);
   });
 
-  it('prints only attest\'s help for attest --help, and only verify\'s for verify --help', async () => {
+  it("prints only attest's help for attest --help, and only verify's for verify --help", async () => {
     const attest = await cli(['attest', '--help'], {});
     assert.equal(attest.code, 0);
     assert.match(attest.stdout, /^usage: provenance attest \[flags\]\n/);
     assert.match(attest.stdout, /--upload-to-release/);
-    assert.doesNotMatch(attest.stdout, /--trusted-root|^verify:/m, 'none of verify\'s flags');
+    assert.doesNotMatch(attest.stdout, /--trusted-root|^verify:/m, "none of verify's flags");
 
-    for (const args of [['verify', '--help'], ['help', 'verify']]) {
+    for (const args of [
+      ['verify', '--help'],
+      ['help', 'verify'],
+    ]) {
       const verify = await cli(args, {});
       assert.equal(verify.code, 0, args.join(' '));
       assert.match(verify.stdout, /^usage: provenance verify \[flags\]\n/, args.join(' '));
       assert.match(verify.stdout, /--trusted-root/);
-      assert.doesNotMatch(verify.stdout, /--upload-to-release|^attest:|provenance attest/m, 'none of attest\'s help');
+      assert.doesNotMatch(verify.stdout, /--upload-to-release|^attest:|provenance attest/m, "none of attest's help");
     }
   });
 });
@@ -134,26 +181,50 @@ describe('the CLI reads and writes where it is told, outside the current directo
   after(() => rm(elsewhere, { recursive: true, force: true }));
 
   it('attests a file and a directory outside the current directory into a bundle-path there, then verifies them by absolute paths', async () => {
-    const env = { SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'), PROVENANCE_TEST_OIDC_ISSUER: services.issuer.issuer };
+    const env = {
+      SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+      PROVENANCE_TEST_OIDC_ISSUER: services.issuer.issuer,
+    };
     const bundle = path.join(elsewhere, 'x.sigstore.json');
-    const attest = await cli(['attest', '--subject-path', path.join(elsewhere, 'x.tgz'), '--subject-path', path.join(elsewhere, 'dist'), '--sigstore', 'signing.json', '--bundle-path', bundle], env);
+    const attest = await cli(
+      [
+        'attest',
+        '--subject-path',
+        path.join(elsewhere, 'x.tgz'),
+        '--subject-path',
+        path.join(elsewhere, 'dist'),
+        '--sigstore',
+        'signing.json',
+        '--bundle-path',
+        bundle,
+      ],
+      env,
+    );
     assert.equal(attest.code, 0, attest.stderr);
     assert.equal(attest.stdout, `${bundle}\n`);
     const [signed] = readBundles(await readFile(bundle, 'utf8'));
     assert.ok(signed);
     // Named as in a workspace: the file by its name, a file under a directory from that directory down.
-    assert.deepEqual(statementOf(signed).subject.map((s) => s.name), ['dist/a.bin', 'x.tgz']);
+    assert.deepEqual(
+      statementOf(signed).subject.map((s) => s.name),
+      ['dist/a.bin', 'x.tgz'],
+    );
 
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'cli-tmp-'));
     try {
       const verify = await cli(
         [
           'verify',
-          '--bundle-path', bundle,
-          '--subject-path', path.join(elsewhere, 'x.tgz'),
-          '--trusted-root', path.join(elsewhere, 'trusted_root.json'),
-          '--certificate-oidc-issuer', services.issuer.issuer,
-          '--repository', services.issuer.claims.repository,
+          '--bundle-path',
+          bundle,
+          '--subject-path',
+          path.join(elsewhere, 'x.tgz'),
+          '--trusted-root',
+          path.join(elsewhere, 'trusted_root.json'),
+          '--certificate-oidc-issuer',
+          services.issuer.issuer,
+          '--repository',
+          services.issuer.claims.repository,
         ],
         { TMPDIR: tmp },
       );
@@ -162,7 +233,24 @@ describe('the CLI reads and writes where it is told, outside the current directo
       assert.deepEqual(await readdir(tmp), [], 'no report file unless --report-path asks for one');
 
       const report = path.join(elsewhere, 'reports', 'verify.json');
-      const told = await cli(['verify', '--bundle-path', bundle, '--subject-path', path.join(elsewhere, 'x.tgz'), '--trusted-root', path.join(elsewhere, 'trusted_root.json'), '--certificate-oidc-issuer', services.issuer.issuer, '--repository', services.issuer.claims.repository, '--report-path', report], { TMPDIR: tmp });
+      const told = await cli(
+        [
+          'verify',
+          '--bundle-path',
+          bundle,
+          '--subject-path',
+          path.join(elsewhere, 'x.tgz'),
+          '--trusted-root',
+          path.join(elsewhere, 'trusted_root.json'),
+          '--certificate-oidc-issuer',
+          services.issuer.issuer,
+          '--repository',
+          services.issuer.claims.repository,
+          '--report-path',
+          report,
+        ],
+        { TMPDIR: tmp },
+      );
       assert.equal(told.code, 0, told.stderr);
       assert.equal((JSON.parse(await readFile(report, 'utf8')) as { verified: boolean }).verified, true);
     } finally {

@@ -32,7 +32,8 @@ const pushed = new Map<string, PushedLayout>();
 before(async () => {
   registry = await startDockerRegistry();
   ws = await mkdtemp(path.join(os.tmpdir(), 'cosign-containers-'));
-  for (const release of RELEASES) pushed.set(release, await pushCosignLayout(registry.url, 'example-package', layoutOf(release)));
+  for (const release of RELEASES)
+    pushed.set(release, await pushCosignLayout(registry.url, 'example-package', layoutOf(release)));
 });
 after(async () => {
   await registry.stop();
@@ -41,13 +42,32 @@ after(async () => {
 
 interface Report {
   verified: boolean;
-  artifacts: { name: string; result: 'PASS' | 'FAIL'; bundles: { source: string; result: 'PASS' | 'FAIL'; failures: { check: string; found: string }[] }[] }[];
+  artifacts: {
+    name: string;
+    result: 'PASS' | 'FAIL';
+    bundles: { source: string; result: 'PASS' | 'FAIL'; failures: { check: string; found: string }[] }[];
+  }[];
 }
 
-async function verify(image: string, policy: string[] = ['--repository', REPOSITORY, '--signer-workflow', SIGNER, '--predicate-type', PREDICATE]) {
+async function verify(
+  image: string,
+  policy: string[] = ['--repository', REPOSITORY, '--signer-workflow', SIGNER, '--predicate-type', PREDICATE],
+) {
   const run = await runProcess(
     process.execPath,
-    [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--images', image, ...policy, '--trusted-root', 'public-good-offline', '--attestations-api', 'false', '--format', 'json'],
+    [
+      path.join(REPO_ROOT, 'dist', 'cli.js'),
+      'verify',
+      '--images',
+      image,
+      ...policy,
+      '--trusted-root',
+      'public-good-offline',
+      '--attestations-api',
+      'false',
+      '--format',
+      'json',
+    ],
     { PATH: process.env['PATH'], HOME: ws },
     ws,
   );
@@ -55,7 +75,8 @@ async function verify(image: string, policy: string[] = ['--repository', REPOSIT
   return { ...run, report };
 }
 
-const failedChecks = (report: Report | undefined): string[] => (report?.artifacts ?? []).flatMap((a) => a.bundles.flatMap((b) => b.failures.map((f) => f.check)));
+const failedChecks = (report: Report | undefined): string[] =>
+  (report?.artifacts ?? []).flatMap((a) => a.bundles.flatMap((b) => b.failures.map((f) => f.check)));
 
 describe("cosign's attestations of slsa-github-generator's container builder, from Debian's registry", () => {
   it('holds each release byte for byte, as skopeo (another client) reads it back', async () => {
@@ -66,16 +87,30 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
         [p.imageDigest, p.imageDigest],
         [p.attestationTag, p.attestationDigest],
       ] as const) {
-        const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/example-package:${reference}`.replace(':sha256:', '@sha256:')], { encoding: 'buffer' });
+        const { stdout } = await promisify(execFile)(
+          'skopeo',
+          [
+            'inspect',
+            '--raw',
+            '--tls-verify=false',
+            `docker://${registry.host}/example-package:${reference}`.replace(':sha256:', '@sha256:'),
+          ],
+          { encoding: 'buffer' },
+        );
         assert.equal(sha256(stdout), digest, `${release} ${reference}`);
-        assert.deepEqual(stdout, await readFile(path.join(layoutOf(release), 'blobs', 'sha256', digest.slice('sha256:'.length))));
+        assert.deepEqual(
+          stdout,
+          await readFile(path.join(layoutOf(release), 'blobs', 'sha256', digest.slice('sha256:'.length))),
+        );
       }
     }
   });
 
   for (const release of RELEASES) {
     it(`verifies ${release}'s image by digest with the repository, signer workflow and predicate type`, async () => {
-      const digest = (await readFile(path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch.digest'), 'utf8')).trim();
+      const digest = (
+        await readFile(path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch.digest'), 'utf8')
+      ).trim();
       assert.equal(pushed.get(release)?.imageDigest, digest);
       const run = await verify(`${registry.host}/example-package@${digest}`);
       assert.equal(run.code, 0, run.stderr + run.stdout);
@@ -83,13 +118,23 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
       const [artifact] = run.report?.artifacts ?? [];
       assert.equal(artifact?.result, 'PASS');
       // Named as cosign's .att layer, by its index in the attestation manifest.
-      assert.deepEqual(artifact?.bundles.map((b) => [b.source, b.result]), [[`${registry.host}/example-package@${digest}(cosign .att layer 0)`, 'PASS']]);
+      assert.deepEqual(
+        artifact?.bundles.map((b) => [b.source, b.result]),
+        [[`${registry.host}/example-package@${digest}(cosign .att layer 0)`, 'PASS']],
+      );
     });
   }
 
   it('fails a wrong repository as repository, on every release (v1.4.0 names it only in the legacy extension)', async () => {
     for (const release of RELEASES) {
-      const run = await verify(`${registry.host}/example-package@${pushed.get(release)?.imageDigest ?? ''}`, ['--repository', 'slsa-framework/other-package', '--signer-workflow', SIGNER, '--predicate-type', PREDICATE]);
+      const run = await verify(`${registry.host}/example-package@${pushed.get(release)?.imageDigest ?? ''}`, [
+        '--repository',
+        'slsa-framework/other-package',
+        '--signer-workflow',
+        SIGNER,
+        '--predicate-type',
+        PREDICATE,
+      ]);
       assert.equal(run.code, 1, release);
       assert.deepEqual(failedChecks(run.report), ['repository'], `${release}: ${run.stdout}`);
     }
@@ -97,7 +142,16 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
 
   it('applies owner and source-ref rules to v1.4.0, whose certificate has only the legacy extensions', async () => {
     const image = `${registry.host}/example-package@${pushed.get('v1.4.0')?.imageDigest ?? ''}`;
-    const rules = (owner: string, ref: string): string[] => ['--owner', owner, '--source-ref', ref, '--signer-workflow', SIGNER, '--predicate-type', PREDICATE];
+    const rules = (owner: string, ref: string): string[] => [
+      '--owner',
+      owner,
+      '--source-ref',
+      ref,
+      '--signer-workflow',
+      SIGNER,
+      '--predicate-type',
+      PREDICATE,
+    ];
     const pass = await verify(image, rules('slsa-framework', 'refs/heads/main'));
     assert.equal(pass.code, 0, pass.stdout);
     const wrongOwner = await verify(image, rules('octo-org', 'refs/heads/main'));
@@ -114,17 +168,27 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
       await pushCosignLayout(registry.url, repo, layoutOf(release));
       // The statement's first "example-package" gets one bit flipped; the envelope stays valid JSON.
       const blobs = path.join(layoutOf(release), 'blobs', 'sha256');
-      const manifest = JSON.parse(await readFile(path.join(blobs, p.attestationDigest.slice(7)), 'utf8')) as { layers: { digest: string; size: number }[] };
+      const manifest = JSON.parse(await readFile(path.join(blobs, p.attestationDigest.slice(7)), 'utf8')) as {
+        layers: { digest: string; size: number }[];
+      };
       const layer = manifest.layers[0];
       assert.ok(layer);
-      const envelope = JSON.parse(await readFile(path.join(blobs, layer.digest.slice(7)), 'utf8')) as { payload: string };
+      const envelope = JSON.parse(await readFile(path.join(blobs, layer.digest.slice(7)), 'utf8')) as {
+        payload: string;
+      };
       const payload = Buffer.from(envelope.payload, 'base64');
       const at = payload.indexOf('example-package');
       payload[at] = (payload[at] ?? 0) ^ 0x01;
       const tampered = Buffer.from(JSON.stringify({ ...envelope, payload: payload.toString('base64') }));
       const blob = await pushBlob(registry.url, repo, tampered);
       const changed = { ...manifest, layers: [{ ...layer, digest: blob.digest, size: blob.size }] };
-      await putRawManifest(registry.url, repo, p.attestationTag, Buffer.from(JSON.stringify(changed)), 'application/vnd.oci.image.manifest.v1+json');
+      await putRawManifest(
+        registry.url,
+        repo,
+        p.attestationTag,
+        Buffer.from(JSON.stringify(changed)),
+        'application/vnd.oci.image.manifest.v1+json',
+      );
       const run = await verify(`${registry.host}/${repo}@${p.imageDigest}`);
       assert.equal(run.code, 1, release);
       assert.deepEqual(failedChecks(run.report), ['signature'], `${release}: ${run.stdout}`);
@@ -143,7 +207,13 @@ describe("cosign's attestations of slsa-github-generator's container builder, fr
     ]) {
       await pushBlob(registry.url, 'unattested', await readFile(path.join(blobs, name)));
     }
-    await putRawManifest(registry.url, 'unattested', p.imageDigest, await readFile(path.join(blobs, p.imageDigest.slice(7))), 'application/vnd.docker.distribution.manifest.v2+json');
+    await putRawManifest(
+      registry.url,
+      'unattested',
+      p.imageDigest,
+      await readFile(path.join(blobs, p.imageDigest.slice(7))),
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
     const run = await verify(`${registry.host}/unattested@${p.imageDigest}`);
     assert.equal(run.code, 1);
     const [artifact] = run.report?.artifacts ?? [];
@@ -157,13 +227,31 @@ describe("slsa-github-generator's bare DSSE envelope (generic workflow v1.9.0)",
     const name = 'binary-linux-amd64-workflow_dispatch';
     const run = await runProcess(
       process.execPath,
-      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'verify', '--subject-path', name, '--bundle-path', `${name}.intoto.jsonl`, '--repository', REPOSITORY, '--predicate-type', PREDICATE, '--trusted-root', 'public-good-offline', '--attestations-api', 'false'],
+      [
+        path.join(REPO_ROOT, 'dist', 'cli.js'),
+        'verify',
+        '--subject-path',
+        name,
+        '--bundle-path',
+        `${name}.intoto.jsonl`,
+        '--repository',
+        REPOSITORY,
+        '--predicate-type',
+        PREDICATE,
+        '--trusted-root',
+        'public-good-offline',
+        '--attestations-api',
+        'false',
+      ],
       { PATH: process.env['PATH'], HOME: ws },
       SLSA_GENERATOR_DSSE,
     );
     assert.equal(run.code, 1);
     const lines = run.stdout.split('\n').filter((l) => l.includes('bare DSSE envelope'));
     assert.equal(lines.length, 1, run.stdout);
-    assert.match(lines[0] ?? '', /needs an online Rekor search, which offline verification cannot do\. Get a bundle instead: release with slsa-github-generator v2\.1\.0 or later/);
+    assert.match(
+      lines[0] ?? '',
+      /needs an online Rekor search, which offline verification cannot do\. Get a bundle instead: release with slsa-github-generator v2\.1\.0 or later/,
+    );
   });
 });

@@ -11,7 +11,12 @@ const out = await mkdtemp(path.join(os.tmpdir(), 'demo-'));
 after(() => rm(out, { recursive: true, force: true }));
 
 it('runs the bundled action, verifies offline three ways, and leaves artifacts, bundles and trusted_root.json', async () => {
-  const run = await runProcess(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo.ts')], { PATH: process.env['PATH'], DEMO_OUTPUT: out }, REPO_ROOT);
+  const run = await runProcess(
+    process.execPath,
+    [path.join(REPO_ROOT, 'scripts', 'demo.ts')],
+    { PATH: process.env['PATH'], DEMO_OUTPUT: out },
+    REPO_ROOT,
+  );
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /@sigstore\/verify: OK/);
   assert.match(run.stdout, /openssl: Verified OK/);

@@ -32,18 +32,28 @@ after(async () => {
 async function workspace(): Promise<string> {
   const ws = await mkdtemp(path.join(scratch, 'ws-'));
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   return ws;
 }
 const localSigning = { sigstore: 'signing.json' };
-const localTrust = (): Record<string, string> => ({ 'trusted-root': 'trusted_root.json', 'certificate-oidc-issuer': services.issuer.issuer });
+const localTrust = (): Record<string, string> => ({
+  'trusted-root': 'trusted_root.json',
+  'certificate-oidc-issuer': services.issuer.issuer,
+});
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
-const step = (steps: WorkflowStep[], job: string, uses: string): WorkflowStep => steps.find((s) => s.job === job && s.uses === uses) ?? assert.fail(`no ${uses} step in job ${job}`);
+const step = (steps: WorkflowStep[], job: string, uses: string): WorkflowStep =>
+  steps.find((s) => s.job === job && s.uses === uses) ?? assert.fail(`no ${uses} step in job ${job}`);
 
 describe('.github/workflows/release.yml, its attest and verify steps run as written', () => {
   let steps: WorkflowStep[];
@@ -52,7 +62,10 @@ describe('.github/workflows/release.yml, its attest and verify steps run as writ
   let shipped: string[];
 
   before(async () => {
-    const parsed = await parseWorkflowText('release.yml', await readFile(path.join(REPO_ROOT, '.github', 'workflows', 'release.yml'), 'utf8'));
+    const parsed = await parseWorkflowText(
+      'release.yml',
+      await readFile(path.join(REPO_ROOT, '.github', 'workflows', 'release.yml'), 'utf8'),
+    );
     assert.deepEqual(parsed.errors, []);
     steps = workflowSteps(parsed);
     ws = await workspace();
@@ -62,7 +75,11 @@ describe('.github/workflows/release.yml, its attest and verify steps run as writ
     shipped = [...(await filesUnder(path.join(ws, 'dist'))).map((f) => `dist/${f}`), 'action.yml'];
     // What `gh release create "$GITHUB_REF_NAME"` did before the attest step.
     services.github.createRelease(DEFAULT_REPOSITORY, DEFAULT_REF.replace('refs/tags/', ''));
-    attest = await runAction(services, { scratch, workspace: ws, inputs: { ...step(steps, 'release', './').with, ...localSigning } });
+    attest = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { ...step(steps, 'release', './').with, ...localSigning },
+    });
   });
 
   it('attests every file the action runs: all of dist/ (chunks included) and action.yml', async () => {
@@ -74,13 +91,26 @@ describe('.github/workflows/release.yml, its attest and verify steps run as writ
   });
 
   it('publishes the bundle as the release asset and through the attestations API', () => {
-    assert.deepEqual(services.github.assets(DEFAULT_REPOSITORY, 'v1.2.0').map((a) => a.name), ['provenance-action.intoto.jsonl']);
-    assert.equal(services.github.attestations(DEFAULT_REPOSITORY).length, attest.outputs['statement-digests']?.split('\n').length);
-    assert.match(attest.outputs['attestation-url'] ?? '', /^https:\/\/github\.com\/octo-org\/octo-repo\/attestations\/\d+$/);
+    assert.deepEqual(
+      services.github.assets(DEFAULT_REPOSITORY, 'v1.2.0').map((a) => a.name),
+      ['provenance-action.intoto.jsonl'],
+    );
+    assert.equal(
+      services.github.attestations(DEFAULT_REPOSITORY).length,
+      attest.outputs['statement-digests']?.split('\n').length,
+    );
+    assert.match(
+      attest.outputs['attestation-url'] ?? '',
+      /^https:\/\/github\.com\/octo-org\/octo-repo\/attestations\/\d+$/,
+    );
   });
 
   it('the verify job passes the published release, reading the release asset and the attestations API', async () => {
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { ...step(steps, 'verify', './').with, ...localTrust(), 'report-path': 'report.json' } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { ...step(steps, 'verify', './').with, ...localTrust(), 'report-path': 'report.json' },
+    });
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.outputs['verified'], 'true');
     const report = JSON.parse(await readFile(path.join(ws, 'report.json'), 'utf8')) as VerifyReport;
@@ -90,7 +120,11 @@ describe('.github/workflows/release.yml, its attest and verify steps run as writ
 
   it('the verify job fails when a shipped file differs from what was attested', async () => {
     await appendFile(path.join(ws, 'dist', 'index.js'), '\n// changed after the release\n');
-    const run = await runAction(services, { scratch, workspace: ws, inputs: { ...step(steps, 'verify', './').with, ...localTrust() } });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: { ...step(steps, 'verify', './').with, ...localTrust() },
+    });
     assert.equal(run.code, 1);
     assert.equal(run.outputs['verified'], 'false');
     assert.match(run.errors.at(-1) ?? '', /verification failed for 1 of \d+ artifact\(s\): index\.js/);
@@ -105,7 +139,10 @@ describe('the first workflow of the README, as written', () => {
     assert.deepEqual(parsed.errors, []);
     const steps = workflowSteps(parsed);
     const provenance = step(steps, 'build', 'OWNER/provenance-action@v1');
-    assert.ok(steps.some((s) => s.run === 'make dist'), 'the README builds with make dist');
+    assert.ok(
+      steps.some((s) => s.run === 'make dist'),
+      'the README builds with make dist',
+    );
 
     const ws = await workspace();
     await mkdir(path.join(ws, 'dist'));
@@ -117,16 +154,27 @@ describe('the first workflow of the README, as written', () => {
 
     // The upload step reads ${{ steps.provenance.outputs.bundle-path }}: it must name the bundle file.
     const upload = step(steps, 'build', 'actions/upload-artifact@v4');
-    const bundlePath = interpolate(upload.with['path'] ?? '', { steps: { [provenance.id ?? '']: { outputs: run.outputs } } });
+    const bundlePath = interpolate(upload.with['path'] ?? '', {
+      steps: { [provenance.id ?? '']: { outputs: run.outputs } },
+    });
     const bundles = readBundles(await readFile(bundlePath, 'utf8'));
-    assert.deepEqual(bundles.flatMap((b) => statementOf(b).subject.map((s) => s.name)).sort(), ['app-darwin', 'app-linux']);
+    assert.deepEqual(bundles.flatMap((b) => statementOf(b).subject.map((s) => s.name)).sort(), [
+      'app-darwin',
+      'app-linux',
+    ]);
 
     // A later job downloads the artifact into its workspace and verifies, as the README's gate does.
     await cp(bundlePath, path.join(ws, 'provenance', path.basename(bundlePath)), { recursive: true });
     const verify = await runAction(services, {
       scratch,
       workspace: ws,
-      inputs: { mode: 'verify', 'subject-path': 'dist/*', 'bundle-path': `provenance/${path.basename(bundlePath)}`, repository: DEFAULT_REPOSITORY, ...localTrust() },
+      inputs: {
+        mode: 'verify',
+        'subject-path': 'dist/*',
+        'bundle-path': `provenance/${path.basename(bundlePath)}`,
+        repository: DEFAULT_REPOSITORY,
+        ...localTrust(),
+      },
     });
     assert.equal(verify.code, 0, verify.stdout);
   });

@@ -21,7 +21,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { safeFileStem } from '../../src/output/bundle-files.ts';
 import { SIGSTORE_BUNDLE_ARTIFACT } from '../../src/registry/index.ts';
-import { startGitHubApi, STAND_IN_TOKEN, type Endpoint, type GitHubApiStandIn, type GitHubFault } from '../../testkit/github-api/index.ts';
+import {
+  startGitHubApi,
+  STAND_IN_TOKEN,
+  type Endpoint,
+  type GitHubApiStandIn,
+  type GitHubFault,
+} from '../../testkit/github-api/index.ts';
 import type { Fault } from '../../testkit/http.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { pushTestImage } from '../../testkit/registry/images.ts';
@@ -40,8 +46,22 @@ const EVERY_REQUEST = 40; // more faults than any permanent run can meet; the re
 const KINDS = ['503', '429', 'reset', 'slow', 'timeout', 'garbage'] as const;
 type Kind = (typeof KINDS)[number];
 
-const LOOPBACK_FAULT: Record<Kind, Fault> = { '503': 503, '429': { status: 429, retryAfter: 1 }, reset: 'reset', slow: 'slow', timeout: 'timeout', garbage: 'garbage' };
-const GITHUB_FAULT: Record<Kind, GitHubFault> = { '503': 503, '429': { status: 429, headers: { 'retry-after': '1' } }, reset: 'reset', slow: 'slow', timeout: 'timeout', garbage: 'garbage' };
+const LOOPBACK_FAULT: Record<Kind, Fault> = {
+  '503': 503,
+  '429': { status: 429, retryAfter: 1 },
+  reset: 'reset',
+  slow: 'slow',
+  timeout: 'timeout',
+  garbage: 'garbage',
+};
+const GITHUB_FAULT: Record<Kind, GitHubFault> = {
+  '503': 503,
+  '429': { status: 429, headers: { 'retry-after': '1' } },
+  reset: 'reset',
+  slow: 'slow',
+  timeout: 'timeout',
+  garbage: 'garbage',
+};
 
 /** One set of stand-ins and a workspace; cells in a lane run one after another. */
 interface Lane {
@@ -63,9 +83,19 @@ async function startLane(root: string): Promise<Lane> {
   const docker = path.join(scratch, 'docker'); // no credentials: the loopback registry needs none
   await mkdir(ws);
   await mkdir(docker);
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: true })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: true })),
+  );
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  return { services, registry, github, scratch, ws, env: { DOCKER_CONFIG: docker, GITHUB_API_URL: github.url, ...HOOK } };
+  return {
+    services,
+    registry,
+    github,
+    scratch,
+    ws,
+    env: { DOCKER_CONFIG: docker, GITHUB_API_URL: github.url, ...HOOK },
+  };
 }
 
 /** A service under fault: where its faults queue, and how its error line must name it. */
@@ -80,14 +110,15 @@ interface Target {
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const repeat = <T,>(value: T, count: number): T[] => Array.from({ length: count }, () => value);
+const repeat = <T>(value: T, count: number): T[] => Array.from({ length: count }, () => value);
 const drain = (queue: unknown[]): number => queue.splice(0).length;
 
 const SIGSTORE = (service: 'fulcio' | 'rekor' | 'tsa', label: string, name: RegExp): Target => ({
   service: label,
   mode: 'attest',
   named: () => name,
-  inject: (lane, kind, count) => void lane.services.sigstore.faults[service].push(...repeat(LOOPBACK_FAULT[kind], count)),
+  inject: (lane, kind, count) =>
+    void lane.services.sigstore.faults[service].push(...repeat(LOOPBACK_FAULT[kind], count)),
   clear: (lane) => drain(lane.services.sigstore.faults[service]),
 });
 
@@ -118,7 +149,8 @@ const githubTarget = (mode: 'attest' | 'verify'): Target => ({
   service: 'GitHub API',
   mode,
   named: () => /GitHub API/,
-  inject: (lane, kind, count) => lane.github.failFirst(count, GITHUB_FAULT[kind], count > 1 ? undefined : GITHUB_FIRST[mode]),
+  inject: (lane, kind, count) =>
+    lane.github.failFirst(count, GITHUB_FAULT[kind], count > 1 ? undefined : GITHUB_FIRST[mode]),
   clear: (lane) => Object.values(lane.github.faults).reduce((n, queue) => n + drain(queue), 0),
 });
 
@@ -174,7 +206,13 @@ async function newCell(lane: Lane, target: Target, kind: Kind | 'published'): Pr
   const repository = `cells/${target.service.toLowerCase().replace(/[^a-z]+/g, '-')}-${target.mode}-${kind}`;
   const { digest } = await pushTestImage(lane.registry.url, repository, 'v1', `${repository}-${Math.random()}`);
   const subject = `${lane.registry.host}/${repository}`;
-  return { repository, subject, digest, assetName: `${safeFileStem(subject)}.sigstore.json`, hex: digest.slice('sha256:'.length) };
+  return {
+    repository,
+    subject,
+    digest,
+    assetName: `${safeFileStem(subject)}.sigstore.json`,
+    hex: digest.slice('sha256:'.length),
+  };
 }
 
 const attestInputs = (cell: Cell): Record<string, string> => ({
@@ -194,14 +232,19 @@ const verifyInputs = (lane: Lane, cell: Cell, target: Target): Record<string, st
   'certificate-oidc-issuer': lane.services.issuer.issuer,
   repository: REPO,
   'signer-workflow': `${REPO}/.github/workflows/release.yml`,
-  ...(target.service === 'GitHub API' ? { release: TAG, 'attestations-api': 'true', 'github-token': STAND_IN_TOKEN } : { 'attestations-api': 'false' }),
+  ...(target.service === 'GitHub API'
+    ? { release: TAG, 'attestations-api': 'true', 'github-token': STAND_IN_TOKEN }
+    : { 'attestations-api': 'false' }),
 });
 
-const run = (lane: Lane, inputs: Record<string, string>): Promise<ActionRun> => runAction(lane.services, { scratch: lane.scratch, workspace: lane.ws, inputs, env: lane.env });
+const run = (lane: Lane, inputs: Record<string, string>): Promise<ActionRun> =>
+  runAction(lane.services, { scratch: lane.scratch, workspace: lane.ws, inputs, env: lane.env });
 
 /** What the sinks hold for the cell's subject. */
 async function copies(lane: Lane, cell: Cell): Promise<{ referrers: number; assets: number; attestations: number }> {
-  const listed = await fetch(`${lane.registry.url}/v2/${cell.repository}/referrers/${cell.digest}`, { headers: lane.registry.adminHeaders });
+  const listed = await fetch(`${lane.registry.url}/v2/${cell.repository}/referrers/${cell.digest}`, {
+    headers: lane.registry.adminHeaders,
+  });
   const index = (await listed.json()) as { manifests: { artifactType?: string }[] };
   return {
     referrers: index.manifests.filter((m) => m.artifactType === SIGSTORE_BUNDLE_ARTIFACT).length,
@@ -236,22 +279,33 @@ function assertOneLineFailure(r: ActionRun, named: RegExp): string {
 
 async function assertCompleteAttest(lane: Lane, cell: Cell, r: ActionRun): Promise<void> {
   assert.equal(r.code, 0, describeRun(r));
-  for (const output of ['bundle-path', 'statement-digest', 'attestation-id', 'attestation-url', 'release-assets']) assert.ok(r.outputs[output], `output ${output} set`);
+  for (const output of ['bundle-path', 'statement-digest', 'attestation-id', 'attestation-url', 'release-assets'])
+    assert.ok(r.outputs[output], `output ${output} set`);
   const bundles = readBundles(await readFile(r.outputs['bundle-path'] ?? '', 'utf8'));
   assert.equal(bundles.length, 1);
   const [bundle] = bundles;
   assert.ok(bundle);
-  verifyWithSigstoreJs(bundle, lane.services.sigstore.trustedRoot, { san: `https://github.com/${lane.services.issuer.claims.job_workflow_ref}`, issuer: lane.services.issuer.issuer });
-  assert.deepEqual(await copies(lane, cell), { referrers: 1, assets: 1, attestations: 1 }, 'exactly one copy in every sink');
+  verifyWithSigstoreJs(bundle, lane.services.sigstore.trustedRoot, {
+    san: `https://github.com/${lane.services.issuer.claims.job_workflow_ref}`,
+    issuer: lane.services.issuer.issuer,
+  });
+  assert.deepEqual(
+    await copies(lane, cell),
+    { referrers: 1, assets: 1, attestations: 1 },
+    'exactly one copy in every sink',
+  );
   assert.deepEqual(await filesUnder(r.runnerTemp, /\.tmp$/), [], 'no staged file left');
 }
 
 /** The gist of an error line for the table: what the service answered, and the error code. */
 function gist(line: string): string {
   const code = /\[([A-Z_]+)\]$/.exec(line)?.[1] ?? '?';
-  const message = line.slice(0, line.indexOf('. ') < 0 ? line.length : line.indexOf('. ')).replace(/http:\/\/127\.0\.0\.1:\d+/g, '');
+  const message = line
+    .slice(0, line.indexOf('. ') < 0 ? line.length : line.indexOf('. '))
+    .replace(/http:\/\/127\.0\.0\.1:\d+/g, '');
   const marker = [' answered ', ' served '].find((m) => message.includes(m));
-  const what = marker === undefined ? message.slice(message.indexOf(': ') + 2) : message.slice(message.lastIndexOf(marker) + 1);
+  const what =
+    marker === undefined ? message.slice(message.indexOf(': ') + 2) : message.slice(message.lastIndexOf(marker) + 1);
   return `${what.replace(/sha256:[0-9a-f]{64}/g, 'sha256:…').slice(0, 72)} [${code}]`;
 }
 
@@ -268,14 +322,25 @@ async function attestCell(lane: Lane, target: Target, kind: Kind): Promise<Row> 
     await assertCompleteAttest(lane, cell, down);
     const again = await run(lane, inputs);
     await assertCompleteAttest(lane, cell, again);
-    return { service: target.service, mode: 'attest', kind, permanent: 'success (every answer slow)', transient: 're-run: success, 1 copy each', ms: Date.now() - started };
+    return {
+      service: target.service,
+      mode: 'attest',
+      kind,
+      permanent: 'success (every answer slow)',
+      transient: 're-run: success, 1 copy each',
+      ms: Date.now() - started,
+    };
   }
   const line = assertOneLineFailure(down, target.named(lane));
   if (kind === 'garbage') assert.match(line, GARBAGE_WORDS, 'garbage is reported as such');
   assert.deepEqual(Object.keys(down.outputs), [], 'no output at all');
   assert.deepEqual(await filesUnder(down.runnerTemp, BUNDLE_FILES), [], 'no bundle file in the runner temp');
   assert.deepEqual(await filesUnder(lane.ws, BUNDLE_FILES), [], 'no bundle file in the workspace');
-  assert.deepEqual(await copies(lane, cell), { referrers: 0, assets: 0, attestations: 0 }, 'nothing published anywhere');
+  assert.deepEqual(
+    await copies(lane, cell),
+    { referrers: 0, assets: 0, attestations: 0 },
+    'nothing published anywhere',
+  );
 
   // The re-run after the permanent fault meets the fault once more, on its first request (of each kind,
   // for the GitHub API): it succeeds, complete, with exactly one copy in every sink.
@@ -283,7 +348,14 @@ async function attestCell(lane: Lane, target: Target, kind: Kind): Promise<Row> 
   const rerun = await run(lane, inputs);
   assert.equal(target.clear(lane), 0, 'the transient fault was met');
   await assertCompleteAttest(lane, cell, rerun);
-  return { service: target.service, mode: 'attest', kind, permanent: `exit 1: ${gist(line)}`, transient: 'success, complete, 1 copy each', ms: Date.now() - started };
+  return {
+    service: target.service,
+    mode: 'attest',
+    kind,
+    permanent: `exit 1: ${gist(line)}`,
+    transient: 'success, complete, 1 copy each',
+    ms: Date.now() - started,
+  };
 }
 
 // Verify mode reads an image the lane signed and published without faults.
@@ -298,7 +370,14 @@ async function verifyCell(lane: Lane, target: Target, kind: Kind, cell: Cell): P
   if (kind === 'slow') {
     assert.equal(down.code, 0, describeRun(down));
     assert.equal(down.outputs['verified'], 'true');
-    return { service: target.service, mode: 'verify', kind, permanent: 'verified (every answer slow)', transient: '-', ms: Date.now() - started };
+    return {
+      service: target.service,
+      mode: 'verify',
+      kind,
+      permanent: 'verified (every answer slow)',
+      transient: '-',
+      ms: Date.now() - started,
+    };
   }
   const line = assertOneLineFailure(down, target.named(lane));
   if (kind === 'garbage') assert.match(line, GARBAGE_WORDS, 'garbage is reported as such');
@@ -311,35 +390,60 @@ async function verifyCell(lane: Lane, target: Target, kind: Kind, cell: Cell): P
   assert.equal(flaky.code, 0, describeRun(flaky));
   assert.equal(flaky.outputs['verified'], 'true');
   assert.match(flaky.stdout, /PASS /);
-  return { service: target.service, mode: 'verify', kind, permanent: `exit 1: ${gist(line)}`, transient: 'verified', ms: Date.now() - started };
+  return {
+    service: target.service,
+    mode: 'verify',
+    kind,
+    permanent: `exit 1: ${gist(line)}`,
+    transient: 'verified',
+    ms: Date.now() - started,
+  };
 }
 
 function printMatrix(): void {
-  const order = (r: Row): number => LANES.flat().findIndex((t) => t.service === r.service && t.mode === r.mode) * 10 + KINDS.indexOf(r.kind);
+  const order = (r: Row): number =>
+    LANES.flat().findIndex((t) => t.service === r.service && t.mode === r.mode) * 10 + KINDS.indexOf(r.kind);
   const sorted = [...rows].sort((a, b) => order(a) - order(b));
-  const header = ['service', 'mode', 'fault', 'permanent (every request)', 'then a re-run, fault on its first request', 'ms'];
+  const header = [
+    'service',
+    'mode',
+    'fault',
+    'permanent (every request)',
+    'then a re-run, fault on its first request',
+    'ms',
+  ];
   const table = [header, ...sorted.map((r) => [r.service, r.mode, r.kind, r.permanent, r.transient, String(r.ms)])];
   const widths = header.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
   const lines = table.map((row) => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`);
   lines.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  console.log(`\nfault matrix (permanent: every request faulted; then a re-run with the fault on its first request only, of each GitHub endpoint used; per-request timeouts ${TIMEOUT_MS} ms, backoff × ${HOOK.PROVENANCE_TEST_BACKOFF_SCALE})\n${lines.join('\n')}`);
+  console.log(
+    `\nfault matrix (permanent: every request faulted; then a re-run with the fault on its first request only, of each GitHub endpoint used; per-request timeouts ${TIMEOUT_MS} ms, backoff × ${HOOK.PROVENANCE_TEST_BACKOFF_SCALE})\n${lines.join('\n')}`,
+  );
 }
 
 // MATRIX_ONLY=Fulcio:503 runs one cell (while working on it); the full matrix otherwise.
 const only = process.env['MATRIX_ONLY']?.split(':');
-const selected = (target: Target, kind: Kind): boolean => only === undefined || (target.service === only[0] && (only[1] === undefined || kind === only[1]));
+const selected = (target: Target, kind: Kind): boolean =>
+  only === undefined || (target.service === only[0] && (only[1] === undefined || kind === only[1]));
 
 describe('faults at every remote service', () => {
   it('transient faults end in success, permanent ones in one line naming the service, with nothing partial and no duplicates', async () => {
     // Every cell runs even when one fails, so the printed matrix shows all failures at once.
     const failures: string[] = [];
-    const attempt = async <T,>(target: Target, kind: Kind, fn: () => Promise<T>): Promise<T | undefined> => {
+    const attempt = async <T>(target: Target, kind: Kind, fn: () => Promise<T>): Promise<T | undefined> => {
       try {
         return await fn();
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         failures.push(`${target.service} (${target.mode}) × ${kind}: ${message}`);
-        rows.push({ service: target.service, mode: target.mode, kind, permanent: 'FAILED', transient: message.split('\n')[0]?.slice(0, 60) ?? '', ms: 0 });
+        rows.push({
+          service: target.service,
+          mode: target.mode,
+          kind,
+          permanent: 'FAILED',
+          transient: message.split('\n')[0]?.slice(0, 60) ?? '',
+          ms: 0,
+        });
         return undefined;
       }
     };

@@ -32,9 +32,17 @@ export interface FuzzOptions {
 const SEED_OVERRIDE = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
 const SCALE = Number(process.env['FUZZ_SCALE'] ?? 1) || 1;
 
-function parameters(options: FuzzOptions): { seed: number; numRuns: number; plugins: [ReturnType<typeof fc.interruptAfterTimeLimit>] } {
+function parameters(options: FuzzOptions): {
+  seed: number;
+  numRuns: number;
+  plugins: [ReturnType<typeof fc.interruptAfterTimeLimit>];
+} {
   const seed = SEED_OVERRIDE ?? options.seed;
-  return { seed, numRuns: Math.round(options.numRuns * SCALE), plugins: [fc.interruptAfterTimeLimit((options.timeLimitMs ?? 4_000) * SCALE)] };
+  return {
+    seed,
+    numRuns: Math.round(options.numRuns * SCALE),
+    plugins: [fc.interruptAfterTimeLimit((options.timeLimitMs ?? 4_000) * SCALE)],
+  };
 }
 
 function isAllowed(err: unknown, allow: readonly ErrorClass[]): boolean {
@@ -84,7 +92,12 @@ class Tally {
 }
 
 /** Runs `target` on `numRuns` inputs of `arb`; prints and returns the summary line. */
-export function fuzz<T>(name: string, arb: fc.Arbitrary<T>, target: (input: T) => unknown, options: FuzzOptions): string {
+export function fuzz<T>(
+  name: string,
+  arb: fc.Arbitrary<T>,
+  target: (input: T) => unknown,
+  options: FuzzOptions,
+): string {
   const tally = new Tally(options.allow ?? []);
   const property = fc.property(arb, (input) => {
     const started = tally.start();
@@ -101,7 +114,12 @@ export function fuzz<T>(name: string, arb: fc.Arbitrary<T>, target: (input: T) =
 }
 
 /** fuzz for async targets (HTTP clients over a stubbed fetch). */
-export async function fuzzAsync<T>(name: string, arb: fc.Arbitrary<T>, target: (input: T) => Promise<unknown>, options: FuzzOptions): Promise<string> {
+export async function fuzzAsync<T>(
+  name: string,
+  arb: fc.Arbitrary<T>,
+  target: (input: T) => Promise<unknown>,
+  options: FuzzOptions,
+): Promise<string> {
   const tally = new Tally(options.allow ?? []);
   const property = fc.asyncProperty(arb, async (input) => {
     const started = tally.start();
@@ -118,7 +136,12 @@ export async function fuzzAsync<T>(name: string, arb: fc.Arbitrary<T>, target: (
 }
 
 /** Asserts `fn` throws one of `classes` within `maxMs`, and returns the error. */
-export function refusesQuickly<E extends Error>(fn: () => unknown, cls: abstract new (...args: never[]) => E, maxMs: number, says?: RegExp): E {
+export function refusesQuickly<E extends Error>(
+  fn: () => unknown,
+  cls: abstract new (...args: never[]) => E,
+  maxMs: number,
+  says?: RegExp,
+): E {
   const started = performance.now();
   let caught: unknown;
   try {
@@ -127,7 +150,10 @@ export function refusesQuickly<E extends Error>(fn: () => unknown, cls: abstract
     caught = err;
   }
   const ms = performance.now() - started;
-  assert.ok(caught instanceof cls, `expected a ${cls.name}, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+  assert.ok(
+    caught instanceof cls,
+    `expected a ${cls.name}, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`,
+  );
   if (says) assert.match(caught.message, says);
   assert.ok(ms < maxMs, `took ${ms.toFixed(0)} ms to refuse, more than ${maxMs}`);
   return caught;
@@ -136,7 +162,35 @@ export function refusesQuickly<E extends Error>(fn: () => unknown, cls: abstract
 // ---- generators ----
 
 /** Characters that break naive parsers: controls, quotes, separators, lone surrogates, line separators. */
-const NASTY = ['\u0000', '\t', '\n', '\r', ' ', '"', "'", '\\', ':', '#', '-', '=', '/', '@', '{', '[', ',', ';', '<', '>', '%', '\uD800', '\uDFFF', '\u2028', '\uFEFF', '\u00e9', '\u{1F600}'];
+const NASTY = [
+  '\u0000',
+  '\t',
+  '\n',
+  '\r',
+  ' ',
+  '"',
+  "'",
+  '\\',
+  ':',
+  '#',
+  '-',
+  '=',
+  '/',
+  '@',
+  '{',
+  '[',
+  ',',
+  ';',
+  '<',
+  '>',
+  '%',
+  '\uD800',
+  '\uDFFF',
+  '\u2028',
+  '\uFEFF',
+  '\u00e9',
+  '\u{1F600}',
+];
 
 export const nastyChar: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), weight: 5 },
@@ -168,7 +222,9 @@ export function withOwnKey(value: Record<string, unknown>, key: string, item: un
 
 /** Text with lines: many parsers here are line-based. */
 export const linesOf = (line: fc.Arbitrary<string>, maxLines = 12): fc.Arbitrary<string> =>
-  fc.tuple(fc.array(line, { maxLength: maxLines }), fc.constantFrom('\n', '\r\n')).map(([lines, eol]) => lines.join(eol));
+  fc
+    .tuple(fc.array(line, { maxLength: maxLines }), fc.constantFrom('\n', '\r\n'))
+    .map(([lines, eol]) => lines.join(eol));
 
 type Path = (string | number)[];
 
@@ -208,10 +264,21 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.integer({ min: 1, max: 200 }).map((depth): Mutation => ({ kind: 'nest', depth })),
   fc.integer({ min: 2, max: 50 }).map((times): Mutation => ({ kind: 'grow', times })),
   fc.constant<Mutation>({ kind: 'null' }),
-  fc.oneof(nastyString(), fc.constantFrom('', '0', '-1', 'true', 'null', '1e999', 'x'.repeat(5000), 'sha256:', '__proto__')).map((value): Mutation => ({ kind: 'string', value })),
-  fc.tuple(fc.nat(), fc.string({ unit: nastyChar, minLength: 1, maxLength: 3 })).map(([at, insert]): Mutation => ({ kind: 'tweak', at, insert })),
-  fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, 2 ** 53, Number.MAX_VALUE, -0)).map((value): Mutation => ({ kind: 'number', value })),
-  fc.tuple(fc.oneof(nastyString(12), prototypeKey), anyJson).map(([key, value]): Mutation => ({ kind: 'addKey', key, value })),
+  fc
+    .oneof(
+      nastyString(),
+      fc.constantFrom('', '0', '-1', 'true', 'null', '1e999', 'x'.repeat(5000), 'sha256:', '__proto__'),
+    )
+    .map((value): Mutation => ({ kind: 'string', value })),
+  fc
+    .tuple(fc.nat(), fc.string({ unit: nastyChar, minLength: 1, maxLength: 3 }))
+    .map(([at, insert]): Mutation => ({ kind: 'tweak', at, insert })),
+  fc
+    .oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, 2 ** 53, Number.MAX_VALUE, -0))
+    .map((value): Mutation => ({ kind: 'number', value })),
+  fc
+    .tuple(fc.oneof(nastyString(12), prototypeKey), anyJson)
+    .map(([key, value]): Mutation => ({ kind: 'addKey', key, value })),
   // Weighted like the others, but always a prototype name, and aimed at objects (see mutated()).
   fc.tuple(prototypeKey, prototypeKeyValue).map(([key, value]): Mutation => ({ kind: 'addKey', key, value })),
 );
@@ -242,7 +309,11 @@ function applyAt(root: unknown, path: Path, m: Mutation): unknown {
         return v;
       }
       case 'grow':
-        if (Array.isArray(value)) return Array.from({ length: value.length * m.times }, (_, i) => value[i % Math.max(1, value.length)] as unknown);
+        if (Array.isArray(value))
+          return Array.from(
+            { length: value.length * m.times },
+            (_, i) => value[i % Math.max(1, value.length)] as unknown,
+          );
         if (typeof value === 'string') return value.repeat(m.times);
         return value;
       case 'null':
@@ -257,7 +328,8 @@ function applyAt(root: unknown, path: Path, m: Mutation): unknown {
       case 'number':
         return m.value;
       case 'addKey':
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) return withOwnKey(value as Record<string, unknown>, m.key, m.value);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value))
+          return withOwnKey(value as Record<string, unknown>, m.key, m.value);
         return value;
     }
   };
@@ -294,7 +366,10 @@ function valueAt(root: unknown, path: Path): unknown {
  */
 export function mutated(bases: readonly unknown[], maxMutations = 4): fc.Arbitrary<unknown> {
   return fc
-    .tuple(fc.nat({ max: bases.length - 1 }), fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: maxMutations }))
+    .tuple(
+      fc.nat({ max: bases.length - 1 }),
+      fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: maxMutations }),
+    )
     .map(([which, mutations]) => {
       let value = clone(bases[which]);
       for (const [at, m] of mutations) {
@@ -304,7 +379,12 @@ export function mutated(bases: readonly unknown[], maxMutations = 4): fc.Arbitra
           const v = valueAt(value, p);
           return typeof v === 'object' && v !== null && !Array.isArray(v);
         };
-        const aimed = m.kind === 'string' || m.kind === 'tweak' ? all.filter((p) => typeof valueAt(value, p) === 'string') : m.kind === 'addKey' ? all.filter(isObjectAt) : [];
+        const aimed =
+          m.kind === 'string' || m.kind === 'tweak'
+            ? all.filter((p) => typeof valueAt(value, p) === 'string')
+            : m.kind === 'addKey'
+              ? all.filter(isObjectAt)
+              : [];
         const paths = aimed.length > 0 ? aimed : all;
         const path = paths[at % paths.length] ?? [];
         value = applyAt(value, path, m);
@@ -315,18 +395,26 @@ export function mutated(bases: readonly unknown[], maxMutations = 4): fc.Arbitra
 
 /** Text-level mutations of a valid text: cut, duplicate, splice in nasty characters, flip bytes. */
 export function mutatedText(bases: readonly string[]): fc.Arbitrary<string> {
-  const edit = fc.tuple(fc.nat(), fc.nat({ max: 64 }), fc.oneof(nastyString(8), fc.constantFrom('', '\n', '{', '}', '[', ']', '"', ',', ':', '\\u0000', 'null')));
-  return fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 })).map(([which, edits]) => {
-    let text = bases[which] ?? '';
-    for (const [at, cut, insert] of edits) {
-      const i = text.length === 0 ? 0 : at % (text.length + 1);
-      text = text.slice(0, i) + insert + text.slice(i + cut);
-    }
-    return text;
-  });
+  const edit = fc.tuple(
+    fc.nat(),
+    fc.nat({ max: 64 }),
+    fc.oneof(nastyString(8), fc.constantFrom('', '\n', '{', '}', '[', ']', '"', ',', ':', '\\u0000', 'null')),
+  );
+  return fc
+    .tuple(fc.nat({ max: bases.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 }))
+    .map(([which, edits]) => {
+      let text = bases[which] ?? '';
+      for (const [at, cut, insert] of edits) {
+        const i = text.length === 0 ? 0 : at % (text.length + 1);
+        text = text.slice(0, i) + insert + text.slice(i + cut);
+      }
+      return text;
+    });
 }
 
 /** `[[[…]]]` / `{"a":{"a":…}}` `depth` deep, as JSON text. */
 export function deepJSON(depth: number, kind: 'array' | 'object' = 'array'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }

@@ -34,14 +34,30 @@ import { VerificationError } from '../../src/verify/types.ts';
 import { anyJson, fuzz, fuzzAsync, linesOf, mutated, mutatedText, nastyString, refusesQuickly } from './harness.ts';
 
 const FIXTURES = path.join(REPO_ROOT, '__tests__/fixtures');
-const hex = (n: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: n, maxLength: n });
+const hex = (n: number): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: n, maxLength: n });
 
 void describe('fuzz: checksums files', () => {
   const real = readFileSync(path.join(FIXTURES, 'real-world/artifacts/checksums.txt'), 'utf8');
   const name = nastyString(30);
   const line = fc.oneof(
-    fc.tuple(fc.constantFrom('', '\\'), fc.oneof(hex(64), hex(96), hex(128), hex(63), hex(65)), fc.constantFrom(' ', '*', '  '), name).map(([e, h, sep, n]) => `${e}${h} ${sep}${n}`),
-    fc.tuple(fc.constantFrom('', '\\'), fc.constantFrom('SHA256', 'SHA384', 'SHA512', 'SHA2-256', 'SHA1'), fc.constantFrom(' ', ''), name, fc.oneof(hex(64), hex(96), hex(128), hex(10))).map(([e, a, s, n, h]) => `${e}${a}${s}(${n})${s}= ${h}`),
+    fc
+      .tuple(
+        fc.constantFrom('', '\\'),
+        fc.oneof(hex(64), hex(96), hex(128), hex(63), hex(65)),
+        fc.constantFrom(' ', '*', '  '),
+        name,
+      )
+      .map(([e, h, sep, n]) => `${e}${h} ${sep}${n}`),
+    fc
+      .tuple(
+        fc.constantFrom('', '\\'),
+        fc.constantFrom('SHA256', 'SHA384', 'SHA512', 'SHA2-256', 'SHA1'),
+        fc.constantFrom(' ', ''),
+        name,
+        fc.oneof(hex(64), hex(96), hex(128), hex(10)),
+      )
+      .map(([e, a, s, n, h]) => `${e}${a}${s}(${n})${s}= ${h}`),
     nastyString(80),
     fc.constantFrom('# comment', '', '   ', `${'a'.repeat(64)}  ${'\\'.repeat(20)}n`),
   );
@@ -58,27 +74,92 @@ void describe('fuzz: checksums files', () => {
     );
   });
   void it(`refuses a listing over ${MAX_CHECKSUMS_BYTES} bytes before splitting it`, () => {
-    refusesQuickly(() => parseChecksums('x'.repeat(MAX_CHECKSUMS_BYTES + 1), 'subject-checksums'), ProvenanceError, 1_000, /larger than/);
+    refusesQuickly(
+      () => parseChecksums('x'.repeat(MAX_CHECKSUMS_BYTES + 1), 'subject-checksums'),
+      ProvenanceError,
+      1_000,
+      /larger than/,
+    );
   });
 });
 
 void describe('fuzz: policy files', () => {
-  const ruleNames = [...Object.keys(POLICY_RULES), 'require-chain', 'policy', 'unknown-rule', '__proto__', 'constructor'];
+  const ruleNames = [
+    ...Object.keys(POLICY_RULES),
+    'require-chain',
+    'policy',
+    'unknown-rule',
+    '__proto__',
+    'constructor',
+  ];
   const scalar = fc.oneof(
     nastyString(30),
     nastyString(20).map((s) => `"${s}"`),
     nastyString(20).map((s) => `'${s}'`),
-    fc.constantFrom('true', 'no', '~', 'null', '[a, b]', '{a: b}', '|', '&anchor', '*alias', '!tag', '"\\u12"', '"\\x41"', "'it''s'", 'octo-org/octo-repo', '30d', '^https://github\\.com/.*$', '(', 'a)|(b'),
+    fc.constantFrom(
+      'true',
+      'no',
+      '~',
+      'null',
+      '[a, b]',
+      '{a: b}',
+      '|',
+      '&anchor',
+      '*alias',
+      '!tag',
+      '"\\u12"',
+      '"\\x41"',
+      "'it''s'",
+      'octo-org/octo-repo',
+      '30d',
+      '^https://github\\.com/.*$',
+      '(',
+      'a)|(b',
+    ),
   );
   const yamlLine = fc.oneof(
-    { arbitrary: fc.tuple(fc.constantFrom(...ruleNames), scalar, fc.constantFrom('', ' # c')).map(([k, v, c]) => `${k}: ${v}${c}`), weight: 4 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...ruleNames), scalar, fc.constantFrom('', ' # c'))
+        .map(([k, v, c]) => `${k}: ${v}${c}`),
+      weight: 4,
+    },
     { arbitrary: fc.constantFrom(...ruleNames).map((k) => `${k}:`), weight: 1 },
     { arbitrary: fc.tuple(fc.constantFrom('  ', '', '\t', '    '), scalar).map(([i, v]) => `${i}- ${v}`), weight: 3 },
-    { arbitrary: fc.constantFrom('---', '...', '%YAML 1.2', '# comment', '', '\uFEFFrepository: a/b', '? key', 'a b: c'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        '---',
+        '...',
+        '%YAML 1.2',
+        '# comment',
+        '',
+        '\uFEFFrepository: a/b',
+        '? key',
+        'a b: c',
+      ),
+      weight: 1,
+    },
     { arbitrary: nastyString(40), weight: 1 },
   );
-  const sampleYaml = ['# policy', 'repository: octo-org/octo-repo', "signer-workflow:", '  - octo-org/octo-repo/.github/workflows/release.yml', "source-ref: 'refs/tags/v*'", 'max-age: 30d', 'deny-self-hosted-runners: true', 'require-chain:', '  - provenance signer-workflow=octo-org/octo-repo/.github/workflows/release.yml', '  - sbom'].join('\n');
-  const sampleJson = { repository: 'octo-org/octo-repo', 'signer-workflow': ['octo-org/octo-repo/.github/workflows/release.yml'], 'max-age': 3600, 'deny-self-hosted-runners': true, 'source-ref': 'refs/heads/main' };
+  const sampleYaml = [
+    '# policy',
+    'repository: octo-org/octo-repo',
+    'signer-workflow:',
+    '  - octo-org/octo-repo/.github/workflows/release.yml',
+    "source-ref: 'refs/tags/v*'",
+    'max-age: 30d',
+    'deny-self-hosted-runners: true',
+    'require-chain:',
+    '  - provenance signer-workflow=octo-org/octo-repo/.github/workflows/release.yml',
+    '  - sbom',
+  ].join('\n');
+  const sampleJson = {
+    repository: 'octo-org/octo-repo',
+    'signer-workflow': ['octo-org/octo-repo/.github/workflows/release.yml'],
+    'max-age': 3600,
+    'deny-self-hosted-runners': true,
+    'source-ref': 'refs/heads/main',
+  };
   const text = fc.oneof(
     { arbitrary: linesOf(yamlLine, 14), weight: 5 },
     { arbitrary: mutatedText([sampleYaml, JSON.stringify(sampleJson)]), weight: 2 },
@@ -88,35 +169,112 @@ void describe('fuzz: policy files', () => {
   const file = fc.tuple(fc.constantFrom('policy.yml', 'policy.json', 'POLICY.JSON', 'p'), text);
 
   void it('parsePolicyYaml: generated YAML-ish lines', () => {
-    fuzz('parsePolicyYaml', linesOf(yamlLine, 14), (t) => parsePolicyYaml(t), { seed: 7202, numRuns: 1500, allow: [PolicyYamlError] });
+    fuzz('parsePolicyYaml', linesOf(yamlLine, 14), (t) => parsePolicyYaml(t), {
+      seed: 7202,
+      numRuns: 1500,
+      allow: [PolicyYamlError],
+    });
   });
   void it('parsePolicyFile, and policyFromInputs over it (every rule parser, require-chain included)', () => {
     fuzz('parsePolicyFile', file, ([p, t]) => parsePolicyFile(p, t), { seed: 7203, numRuns: 1000 });
-    fuzz('policyFromInputs', file, ([p, t]) => policyFromInputs((name) => (name === 'policy' ? p : ''), () => t), { seed: 7204, numRuns: 800 });
+    fuzz(
+      'policyFromInputs',
+      file,
+      ([p, t]) =>
+        policyFromInputs(
+          (name) => (name === 'policy' ? p : ''),
+          () => t,
+        ),
+      { seed: 7204, numRuns: 800 },
+    );
   });
   void it('parseChainStages: require-chain lines', () => {
     const token = fc.oneof(
-      fc.tuple(fc.constantFrom(...Object.keys(POLICY_RULES), 'predicate-type', 'require-chain', 'nope'), fc.oneof(nastyString(20), fc.constantFrom('octo-org/app/.github/workflows/x.yml', 'octo-org/app', 'refs/tags/v*', '(', '30d'))).map(([k, v]) => `${k}=${v}`),
+      fc
+        .tuple(
+          fc.constantFrom(...Object.keys(POLICY_RULES), 'predicate-type', 'require-chain', 'nope'),
+          fc.oneof(
+            nastyString(20),
+            fc.constantFrom('octo-org/app/.github/workflows/x.yml', 'octo-org/app', 'refs/tags/v*', '(', '30d'),
+          ),
+        )
+        .map(([k, v]) => `${k}=${v}`),
       nastyString(12),
     );
-    const stageLine = fc.tuple(fc.oneof(fc.constantFrom(...STAGE_NAMES), fc.constantFrom('https://example.com/x/v1', 'urn:x', 'x:', '#'), nastyString(10)), fc.array(token, { maxLength: 4 })).map(([s, t]) => [s, ...t].join(' '));
+    const stageLine = fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom(...STAGE_NAMES),
+          fc.constantFrom('https://example.com/x/v1', 'urn:x', 'x:', '#'),
+          nastyString(10),
+        ),
+        fc.array(token, { maxLength: 4 }),
+      )
+      .map(([s, t]) => [s, ...t].join(' '));
     const lines = fc.array(stageLine, { maxLength: MAX_CHAIN_STAGES + 3 });
-    fuzz('parseChainStages', fc.tuple(lines, fc.boolean()), ([l, hasKey]) => parseChainStages(l, 'require-chain', { repository: 'octo-org/app' }, POLICY_RULES, hasKey), { seed: 7205, numRuns: 1500 });
+    fuzz(
+      'parseChainStages',
+      fc.tuple(lines, fc.boolean()),
+      ([l, hasKey]) => parseChainStages(l, 'require-chain', { repository: 'octo-org/app' }, POLICY_RULES, hasKey),
+      { seed: 7205, numRuns: 1500 },
+    );
   });
   void it(`refuses a policy file over ${MAX_POLICY_FILE_BYTES} bytes`, () => {
-    refusesQuickly(() => parsePolicyFile('p.yml', 'x'.repeat(100 * 1024 * 1024)), ProvenanceError, 1_000, /larger than/);
+    refusesQuickly(
+      () => parsePolicyFile('p.yml', 'x'.repeat(100 * 1024 * 1024)),
+      ProvenanceError,
+      1_000,
+      /larger than/,
+    );
     // Multi-byte text is measured in UTF-8 bytes, not characters.
-    refusesQuickly(() => parsePolicyFile('p.json', `{"a":"${'é'.repeat(MAX_POLICY_FILE_BYTES / 2)}"}`), ProvenanceError, 1_000, /larger than/);
+    refusesQuickly(
+      () => parsePolicyFile('p.json', `{"a":"${'é'.repeat(MAX_POLICY_FILE_BYTES / 2)}"}`),
+      ProvenanceError,
+      1_000,
+      /larger than/,
+    );
   });
 });
 
 void describe('fuzz: manifests and image references', () => {
   const ref = fc.oneof(
-    fc.tuple(fc.constantFrom('', 'ghcr.io/', 'localhost:5000/', 'Registry/', '[::1]:5000/', 'index.docker.io/', 'a.b:99999999999/'), fc.constantFrom('app', 'org/app', 'a__b', 'a--b', 'A', '', 'a/'.repeat(200)), fc.constantFrom('', ':1.2', ':latest', ':-x', `@sha256:${'a'.repeat(64)}`, '@sha256:abc', `:${'t'.repeat(130)}`)).map(([r, n, t]) => `${r}${n}${t}`),
+    fc
+      .tuple(
+        fc.constantFrom(
+          '',
+          'ghcr.io/',
+          'localhost:5000/',
+          'Registry/',
+          '[::1]:5000/',
+          'index.docker.io/',
+          'a.b:99999999999/',
+        ),
+        fc.constantFrom('app', 'org/app', 'a__b', 'a--b', 'A', '', 'a/'.repeat(200)),
+        fc.constantFrom(
+          '',
+          ':1.2',
+          ':latest',
+          ':-x',
+          `@sha256:${'a'.repeat(64)}`,
+          '@sha256:abc',
+          `:${'t'.repeat(130)}`,
+        ),
+      )
+      .map(([r, n, t]) => `${r}${n}${t}`),
     nastyString(40),
   );
   const manifestLine = fc.oneof(
-    fc.tuple(fc.constantFrom('', '  ', '- ', '    - '), fc.oneof(ref, ref.map((r) => `"${r}"`), ref.map((r) => `'${r}'`)), fc.constantFrom('', ' # pinned', '  ')).map(([i, r, c]) => `${i}image: ${r}${c}`),
+    fc
+      .tuple(
+        fc.constantFrom('', '  ', '- ', '    - '),
+        fc.oneof(
+          ref,
+          ref.map((r) => `"${r}"`),
+          ref.map((r) => `'${r}'`),
+        ),
+        fc.constantFrom('', ' # pinned', '  '),
+      )
+      .map(([i, r, c]) => `${i}image: ${r}${c}`),
     nastyString(60),
     fc.constantFrom('---', 'kind: Deployment', 'image:', 'image: ${TAG}', 'image: {{ .Values.image }}'),
   );
@@ -138,7 +296,12 @@ void describe('fuzz: manifests and image references', () => {
     fuzz('parseImageReference', ref, (r) => parseImageReference(r), { seed: 7207, numRuns: 2000 });
   });
   void it(`refuses a manifest file over ${MAX_MANIFEST_FILE_BYTES} bytes`, () => {
-    refusesQuickly(() => imagesInManifest(`image: a\n${'x'.repeat(MAX_MANIFEST_FILE_BYTES)}`, 'big.yaml'), ProvenanceError, 1_000, /larger than/);
+    refusesQuickly(
+      () => imagesInManifest(`image: a\n${'x'.repeat(MAX_MANIFEST_FILE_BYTES)}`, 'big.yaml'),
+      ProvenanceError,
+      1_000,
+      /larger than/,
+    );
   });
   void it('a long line of spaces is linear, not a backtracking hang', () => {
     const started = performance.now();
@@ -154,24 +317,76 @@ void describe('fuzz: stage documents and links', () => {
   // The fixtures as tools wrote them, and minimal documents of each format (few paths, so every
   // mutation lands on a field the converter reads).
   const minimal: unknown[] = [
-    { version: '2.1.0', runs: [{ tool: { driver: { name: 'trivy', version: '1', rules: [{ id: 'CVE-1', properties: { 'security-severity': '7.5' }, defaultConfiguration: { level: 'error' } }] } }, results: [{ ruleId: 'CVE-1', ruleIndex: 0, level: 'error' }], invocations: [{ startTimeUtc: '2024-01-01T00:00:00Z' }] }] },
-    { matches: [{ vulnerability: { id: 'CVE-1', severity: 'High', cvss: [{ version: '3.1', metrics: { baseScore: 7.5 } }] } }], descriptor: { name: 'grype', version: '0.80.0', timestamp: '2024-01-01T00:00:00Z', db: { built: '2024-01-01T00:00:00Z', schemaVersion: 5 } } },
-    { SchemaVersion: 2, CreatedAt: '2024-01-01T00:00:00Z', Trivy: { Version: '0.50' }, Results: [{ Vulnerabilities: [{ VulnerabilityID: 'CVE-1', Severity: 'HIGH' }] }] },
-    { '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-1' }, status: 'fixed' }] },
+    {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'trivy',
+              version: '1',
+              rules: [
+                { id: 'CVE-1', properties: { 'security-severity': '7.5' }, defaultConfiguration: { level: 'error' } },
+              ],
+            },
+          },
+          results: [{ ruleId: 'CVE-1', ruleIndex: 0, level: 'error' }],
+          invocations: [{ startTimeUtc: '2024-01-01T00:00:00Z' }],
+        },
+      ],
+    },
+    {
+      matches: [
+        { vulnerability: { id: 'CVE-1', severity: 'High', cvss: [{ version: '3.1', metrics: { baseScore: 7.5 } }] } },
+      ],
+      descriptor: {
+        name: 'grype',
+        version: '0.80.0',
+        timestamp: '2024-01-01T00:00:00Z',
+        db: { built: '2024-01-01T00:00:00Z', schemaVersion: 5 },
+      },
+    },
+    {
+      SchemaVersion: 2,
+      CreatedAt: '2024-01-01T00:00:00Z',
+      Trivy: { Version: '0.50' },
+      Results: [{ Vulnerabilities: [{ VulnerabilityID: 'CVE-1', Severity: 'HIGH' }] }],
+    },
+    {
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      statements: [{ vulnerability: { name: 'CVE-1' }, status: 'fixed' }],
+    },
     { spdxVersion: 'SPDX-2.3' },
     { bomFormat: 'CycloneDX', specVersion: '1.6' },
     [{ filename: 'a.yaml', namespace: 'main', successes: 1, failures: [{ msg: 'no' }], warnings: [] }],
     { result: 'pass', reviewLink: 'https://example.com', timestamp: '2024-01-01T00:00:00Z' },
   ];
-  const documents = [...readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown), ...minimal];
-  const ctx = { now: new Date('2025-01-01T00:00:00Z'), github: { serverURL: 'https://github.com', repository: 'o/r', runId: '1', runAttempt: '1', actor: 'a', environment: undefined } };
+  const documents = [
+    ...readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown),
+    ...minimal,
+  ];
+  const ctx = {
+    now: new Date('2025-01-01T00:00:00Z'),
+    github: {
+      serverURL: 'https://github.com',
+      repository: 'o/r',
+      runId: '1',
+      runAttempt: '1',
+      actor: 'a',
+      environment: undefined,
+    },
+  };
   const stages = STAGE_NAMES.filter((s): s is Exclude<StageName, 'provenance'> => s !== 'provenance');
 
   // Each stage with the documents it takes; other pairings test the refusals.
   const formatOf = (d: unknown): Exclude<StageName, 'provenance'> => {
     const keys = Array.isArray(d) ? ['conftest'] : typeof d === 'object' && d !== null ? Object.keys(d) : [];
     if (keys.some((k) => ['runs', 'matches', 'SchemaVersion', 'scanner'].includes(k))) return 'vulns';
-    if (keys.some((k) => ['spdxVersion', 'bomFormat', '@graph'].includes(k)) || (keys.includes('@context') && !keys.includes('statements'))) return 'sbom';
+    if (
+      keys.some((k) => ['spdxVersion', 'bomFormat', '@graph'].includes(k)) ||
+      (keys.includes('@context') && !keys.includes('statements'))
+    )
+      return 'sbom';
     if (keys.includes('statements')) return 'vex';
     if (keys.includes('reviewLink')) return 'approval';
     return 'policy';
@@ -185,10 +400,17 @@ void describe('fuzz: stage documents and links', () => {
   void it('stagePredicate: every stage on mutated SBOMs, scanner reports, VEX, policy results', () => {
     fuzz(
       'stagePredicate',
-      fc.tuple(fc.oneof({ arbitrary: paired, weight: 4 }, { arbitrary: unpaired, weight: 1 }), fc.boolean()).map(([[stage, doc], inGitHub]) => [stage, doc, inGitHub] as const),
+      fc
+        .tuple(fc.oneof({ arbitrary: paired, weight: 4 }, { arbitrary: unpaired, weight: 1 }), fc.boolean())
+        .map(([[stage, doc], inGitHub]) => [stage, doc, inGitHub] as const),
       ([stage, d, inGitHub]) => {
         const document = typeof d === 'object' && d !== null ? d : undefined;
-        stagePredicate(stage, document, 'predicate-path "doc.json"', inGitHub ? ctx : { now: ctx.now, github: undefined });
+        stagePredicate(
+          stage,
+          document,
+          'predicate-path "doc.json"',
+          inGitHub ? ctx : { now: ctx.now, github: undefined },
+        );
       },
       { seed: 7208, numRuns: 1500 },
     );
@@ -198,18 +420,29 @@ void describe('fuzz: stage documents and links', () => {
     const sarif = { version: '2.1.0', runs: [{ tool: { driver: { name: 'scan\uD800' } }, results: [] }] };
     const grype = { matches: [], descriptor: { name: 'grype', version: '0.1\uDFFF' } };
     for (const doc of [sarif, grype]) {
-      assert.throws(() => stagePredicate('vulns', doc, 'doc', ctx), (err: unknown) => err instanceof ProvenanceError && /surrogate|Unicode/.test(err.message));
+      assert.throws(
+        () => stagePredicate('vulns', doc, 'doc', ctx),
+        (err: unknown) => err instanceof ProvenanceError && /surrogate|Unicode/.test(err.message),
+      );
     }
   });
 
   void it('linkedDigests and withLinks: mutated predicates', () => {
     const digest = 'a'.repeat(64);
     const predicate = {
-      buildDefinition: { resolvedDependencies: [{ uri: 'git+https://x', digest: { gitCommit: 'b'.repeat(40) } }, { name: 'x', digest: { sha256: digest }, mediaType: 'application/vnd.in-toto+json' }] },
+      buildDefinition: {
+        resolvedDependencies: [
+          { uri: 'git+https://x', digest: { gitCommit: 'b'.repeat(40) } },
+          { name: 'x', digest: { sha256: digest }, mediaType: 'application/vnd.in-toto+json' },
+        ],
+      },
       inputAttestations: [{ digest: { sha256: digest } }],
       [LINKS_FIELD]: [{ digest: { sha256: digest } }],
     };
-    const input = fc.tuple(fc.oneof(mutated([predicate, ...documents]), anyJson), fc.constantFrom(SLSA_PROVENANCE_V1, VSA_V1, 'https://example.com/x'));
+    const input = fc.tuple(
+      fc.oneof(mutated([predicate, ...documents]), anyJson),
+      fc.constantFrom(SLSA_PROVENANCE_V1, VSA_V1, 'https://example.com/x'),
+    );
     fuzz(
       'linkedDigests',
       input,
@@ -225,7 +458,11 @@ void describe('fuzz: stage documents and links', () => {
 });
 
 void describe('fuzz: SigningConfig, Docker config, credential helpers, OIDC claims', () => {
-  const service = (url: string): Record<string, unknown> => ({ url, majorApiVersion: 1, validFor: { start: '2024-01-01T00:00:00Z' } });
+  const service = (url: string): Record<string, unknown> => ({
+    url,
+    majorApiVersion: 1,
+    validFor: { start: '2024-01-01T00:00:00Z' },
+  });
   const signingConfig = {
     mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
     caUrls: [service('https://fulcio.example')],
@@ -234,27 +471,58 @@ void describe('fuzz: SigningConfig, Docker config, credential helpers, OIDC clai
     rekorTlogConfig: { selector: 'ANY' },
   };
   void it('planFromSigningConfig: mutated SigningConfigs', () => {
-    fuzz('planFromSigningConfig', fc.oneof(mutated([signingConfig]), anyJson), (c) => planFromSigningConfig(c, 'signing.json', Date.parse('2025-01-01T00:00:00Z')), { seed: 7210, numRuns: 1500 });
+    fuzz(
+      'planFromSigningConfig',
+      fc.oneof(mutated([signingConfig]), anyJson),
+      (c) => planFromSigningConfig(c, 'signing.json', Date.parse('2025-01-01T00:00:00Z')),
+      { seed: 7210, numRuns: 1500 },
+    );
   });
 
   const dockerConfig = {
-    auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('user:pass').toString('base64') }, 'ghcr.io': { username: 'u', password: 'p', identitytoken: 't' } },
+    auths: {
+      'https://index.docker.io/v1/': { auth: Buffer.from('user:pass').toString('base64') },
+      'ghcr.io': { username: 'u', password: 'p', identitytoken: 't' },
+    },
     credHelpers: { 'gcr.io': 'gcloud' },
     credsStore: 'desktop',
     proxies: { default: { httpProxy: 'http://proxy' } },
   };
   void it('parseDockerConfig and helperCredentials: mutated configs and helper answers', () => {
-    const text = fc.oneof(mutated([dockerConfig]).map((v) => JSON.stringify(v) ?? ''), mutatedText([JSON.stringify(dockerConfig)]), nastyString(60));
-    fuzz('parseDockerConfig', text, (t) => parseDockerConfig(t, '/home/u/.docker/config.json'), { seed: 7211, numRuns: 1500 });
-    const fail = (why: string): ProvenanceError => new ProvenanceError('REGISTRY_AUTH_FAILED', `credential helper ${why}`, 'fix it');
+    const text = fc.oneof(
+      mutated([dockerConfig]).map((v) => JSON.stringify(v) ?? ''),
+      mutatedText([JSON.stringify(dockerConfig)]),
+      nastyString(60),
+    );
+    fuzz('parseDockerConfig', text, (t) => parseDockerConfig(t, '/home/u/.docker/config.json'), {
+      seed: 7211,
+      numRuns: 1500,
+    });
+    const fail = (why: string): ProvenanceError =>
+      new ProvenanceError('REGISTRY_AUTH_FAILED', `credential helper ${why}`, 'fix it');
     const answer = { ServerURL: 'ghcr.io', Username: 'u', Secret: 's' };
-    const stdout = fc.oneof(mutated([answer]).map((v) => JSON.stringify(v) ?? ''), mutatedText([JSON.stringify(answer)]), nastyString(40));
+    const stdout = fc.oneof(
+      mutated([answer]).map((v) => JSON.stringify(v) ?? ''),
+      mutatedText([JSON.stringify(answer)]),
+      nastyString(40),
+    );
     fuzz('helperCredentials', stdout, (s) => helperCredentials(s, fail), { seed: 7212, numRuns: 1500 });
   });
   void it(`refuses a Docker config over ${MAX_DOCKER_CONFIG_BYTES} bytes; a helper answer is cut at ${MAX_HELPER_OUTPUT} characters`, () => {
-    refusesQuickly(() => parseDockerConfig('x'.repeat(100 * 1024 * 1024), 'config.json'), ProvenanceError, 1_000, /larger than/);
-    const fail = (why: string): ProvenanceError => new ProvenanceError('REGISTRY_AUTH_FAILED', `credential helper ${why}`, 'fix it');
-    refusesQuickly(() => helperCredentials(`{"Username":"${'u'.repeat(MAX_HELPER_OUTPUT)}`.slice(0, MAX_HELPER_OUTPUT), fail), ProvenanceError, 1_000, /more than/);
+    refusesQuickly(
+      () => parseDockerConfig('x'.repeat(100 * 1024 * 1024), 'config.json'),
+      ProvenanceError,
+      1_000,
+      /larger than/,
+    );
+    const fail = (why: string): ProvenanceError =>
+      new ProvenanceError('REGISTRY_AUTH_FAILED', `credential helper ${why}`, 'fix it');
+    refusesQuickly(
+      () => helperCredentials(`{"Username":"${'u'.repeat(MAX_HELPER_OUTPUT)}`.slice(0, MAX_HELPER_OUTPUT), fail),
+      ProvenanceError,
+      1_000,
+      /more than/,
+    );
     assert.ok(MAX_SIGNING_CONFIG_BYTES > 0);
   });
 
@@ -288,12 +556,19 @@ void describe('fuzz: SigningConfig, Docker config, credential helpers, OIDC clai
     const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v) ?? '').toString('base64url');
     const jwt = fc.oneof(
       nastyString(60),
-      fc.tuple(anyJson, fc.oneof(mutated([claims]), anyJson), nastyString(10)).map(([h, p, s]) => `${b64(h)}.${b64(p)}.${s}`),
+      fc
+        .tuple(anyJson, fc.oneof(mutated([claims]), anyJson), nastyString(10))
+        .map(([h, p, s]) => `${b64(h)}.${b64(p)}.${s}`),
     );
     const original = globalThis.fetch;
     globalThis.fetch = (): Promise<Response> => Promise.reject(new TypeError('fetch failed'));
     try {
-      await fuzzAsync('verifyToken', jwt, (t) => verifyToken(t, {}, { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 100 }), { seed: 7214, numRuns: 800 });
+      await fuzzAsync(
+        'verifyToken',
+        jwt,
+        (t) => verifyToken(t, {}, { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 100 }),
+        { seed: 7214, numRuns: 800 },
+      );
     } finally {
       globalThis.fetch = original;
     }
@@ -303,7 +578,11 @@ void describe('fuzz: SigningConfig, Docker config, credential helpers, OIDC clai
 void describe('fuzz: regressions of values whose "toString" is not a function', () => {
   // Found by planFromSigningConfig's fuzzing (seed 13): Number() of such an object throws a TypeError.
   void it('planFromSigningConfig skips a service whose majorApiVersion is an object', () => {
-    const service = (url: string, majorApiVersion: unknown): Record<string, unknown> => ({ url, majorApiVersion, validFor: { start: '2024-01-01T00:00:00Z' } });
+    const service = (url: string, majorApiVersion: unknown): Record<string, unknown> => ({
+      url,
+      majorApiVersion,
+      validFor: { start: '2024-01-01T00:00:00Z' },
+    });
     const config = {
       mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
       caUrls: [service('https://fulcio.example', [{ toString: 0 }]), service('https://fulcio2.example', '1')],
@@ -328,13 +607,25 @@ void describe('fuzz: file limits are checked before a file is read', () => {
     };
     try {
       sparse('root.json', MAX_TRUSTED_ROOT_FILE_BYTES + 1);
-      await assert.rejects(loadTrustedRoots('root.json', dir), (err: unknown) => err instanceof VerificationError && /at most 4194304 bytes/.test(err.message));
+      await assert.rejects(
+        loadTrustedRoots('root.json', dir),
+        (err: unknown) => err instanceof VerificationError && /at most 4194304 bytes/.test(err.message),
+      );
       sparse('config.json', MAX_DOCKER_CONFIG_BYTES + 1);
-      await assert.rejects(readDockerConfig({ DOCKER_CONFIG: dir }), (err: unknown) => err instanceof ProvenanceError && /more than 4194304/.test(err.message));
+      await assert.rejects(
+        readDockerConfig({ DOCKER_CONFIG: dir }),
+        (err: unknown) => err instanceof ProvenanceError && /more than 4194304/.test(err.message),
+      );
       sparse('policy.yml', MAX_POLICY_FILE_BYTES + 1);
-      assert.throws(() => policyFromInputs((n) => (n === 'policy' ? 'policy.yml' : ''), workspaceFileReader(dir)), (err: unknown) => err instanceof ProvenanceError && /more than 1048576/.test(err.message));
+      assert.throws(
+        () => policyFromInputs((n) => (n === 'policy' ? 'policy.yml' : ''), workspaceFileReader(dir)),
+        (err: unknown) => err instanceof ProvenanceError && /more than 1048576/.test(err.message),
+      );
       sparse('deploy.yaml', MAX_MANIFEST_FILE_BYTES + 1);
-      await assert.rejects(imageUses('', 'deploy.yaml', dir), (err: unknown) => err instanceof ProvenanceError && /more than 67108864/.test(err.message));
+      await assert.rejects(
+        imageUses('', 'deploy.yaml', dir),
+        (err: unknown) => err instanceof ProvenanceError && /more than 67108864/.test(err.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

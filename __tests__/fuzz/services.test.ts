@@ -18,7 +18,13 @@ import type { RetryPolicy } from '../../src/http/retry.ts';
 import { parseChallenge } from '../../src/registry/challenge.ts';
 import type { CredentialStore, RegistryCredentials } from '../../src/registry/credentials.ts';
 import { createBundleRegistry } from '../../src/registry/index.ts';
-import { DSSE_ENVELOPE, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, SIGSTORE_BUNDLE_ARTIFACT } from '../../src/registry/media-types.ts';
+import {
+  DSSE_ENVELOPE,
+  OCI_EMPTY,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  SIGSTORE_BUNDLE_ARTIFACT,
+} from '../../src/registry/media-types.ts';
 import { parseDescriptor, parseImageManifest, parseIndexEntries } from '../../src/registry/oci.ts';
 import { nextPage } from '../../src/registry/repository.ts';
 import { claimedStatement, parseBundleText } from '../../src/verify/bundle-files.ts';
@@ -55,7 +61,11 @@ before(() => {
     const headers = new Headers();
     for (const [k, v] of Object.entries(served.headers ?? {})) if (v !== undefined) headers.set(k, v);
     const nullBody = method === 'HEAD' || served.status === 204 || served.body === undefined;
-    const body = nullBody ? null : typeof served.body === 'string' ? served.body : Buffer.from(served.body ?? new Uint8Array());
+    const body = nullBody
+      ? null
+      : typeof served.body === 'string'
+        ? served.body
+        : Buffer.from(served.body ?? new Uint8Array());
     return Promise.resolve(new Response(body, { status: served.status, headers }));
   };
 });
@@ -90,7 +100,15 @@ const referrerManifest = {
 const referrersIndex = {
   schemaVersion: 2,
   mediaType: OCI_INDEX,
-  manifests: [{ mediaType: OCI_MANIFEST, digest: REFERRER, size: SIZES.referrer, artifactType: SIGSTORE_BUNDLE_ARTIFACT, annotations: { 'dev.sigstore.bundle.predicateType': PREDICATE } }],
+  manifests: [
+    {
+      mediaType: OCI_MANIFEST,
+      digest: REFERRER,
+      size: SIZES.referrer,
+      artifactType: SIGSTORE_BUNDLE_ARTIFACT,
+      annotations: { 'dev.sigstore.bundle.predicateType': PREDICATE },
+    },
+  ],
 };
 const cosignManifest = { ...imageManifest, layers: [{ mediaType: DSSE_ENVELOPE, digest: LAYER, size: SIZES.layer }] };
 const happyBundle = caseBundle('happy-path-v0.3');
@@ -99,7 +117,9 @@ const wired = (value: unknown, parts: { layer?: Uint8Array; image?: Uint8Array; 
   let text = JSON.stringify(value) ?? 'null';
   const wire = (sentinel: string, size: number, bytes: Uint8Array | undefined): void => {
     if (bytes === undefined) return;
-    text = text.replaceAll(`"${sentinel}"`, JSON.stringify(sha256(bytes))).replaceAll(String(size), String(bytes.byteLength));
+    text = text
+      .replaceAll(`"${sentinel}"`, JSON.stringify(sha256(bytes)))
+      .replaceAll(String(size), String(bytes.byteLength));
   };
   wire(LAYER, SIZES.layer, parts.layer);
   wire(IMAGE, SIZES.image, parts.image);
@@ -113,30 +133,95 @@ const registryScenario = fc.record({
     fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
     fc.constant(Buffer.from(deepJSON(200))),
   ),
-  image: fc.oneof({ arbitrary: fc.constant<unknown>(imageManifest), weight: 2 }, { arbitrary: mutated([imageManifest]), weight: 3 }, { arbitrary: anyJson, weight: 1 }),
-  referrer: fc.oneof({ arbitrary: fc.constant<unknown>(referrerManifest), weight: 2 }, { arbitrary: mutated([referrerManifest]), weight: 4 }, { arbitrary: anyJson, weight: 1 }),
-  index: fc.oneof({ arbitrary: fc.constant<unknown>(referrersIndex), weight: 2 }, { arbitrary: mutated([referrersIndex]), weight: 4 }, { arbitrary: anyJson, weight: 1 }),
-  cosign: fc.oneof({ arbitrary: fc.constant<unknown>(cosignManifest), weight: 1 }, { arbitrary: mutated([cosignManifest]), weight: 2 }, { arbitrary: fc.constant(undefined), weight: 2 }),
+  image: fc.oneof(
+    { arbitrary: fc.constant<unknown>(imageManifest), weight: 2 },
+    { arbitrary: mutated([imageManifest]), weight: 3 },
+    { arbitrary: anyJson, weight: 1 },
+  ),
+  referrer: fc.oneof(
+    { arbitrary: fc.constant<unknown>(referrerManifest), weight: 2 },
+    { arbitrary: mutated([referrerManifest]), weight: 4 },
+    { arbitrary: anyJson, weight: 1 },
+  ),
+  index: fc.oneof(
+    { arbitrary: fc.constant<unknown>(referrersIndex), weight: 2 },
+    { arbitrary: mutated([referrersIndex]), weight: 4 },
+    { arbitrary: anyJson, weight: 1 },
+  ),
+  cosign: fc.oneof(
+    { arbitrary: fc.constant<unknown>(cosignManifest), weight: 1 },
+    { arbitrary: mutated([cosignManifest]), weight: 2 },
+    { arbitrary: fc.constant(undefined), weight: 2 },
+  ),
   headStatus: fc.constantFrom(200, 200, 200, 404, 401, 500, 302),
   headDigest: fc.constantFrom('right', 'right', 'wrong', 'none'),
   contentLength: fc.option(fc.constantFrom('0', '-1', 'abc', '99999999999', '1e3', '5')),
   contentType: fc.option(fc.oneof(fc.constantFrom(OCI_MANIFEST, `${OCI_INDEX}; charset=utf-8`, ';', ''), headerValue)),
   referrersStatus: fc.constantFrom(200, 200, 404, 500, 400),
-  link: fc.option(fc.oneof(fc.constantFrom('<http://[>; rel="next"', '</v2/app/referrers/x?last=1>; rel="next"', '<https://evil.example/x>; rel=next', '<>; rel="next"', '<//[::1>; rel="next"'), headerValue)),
-  location: fc.oneof(fc.constantFrom('http://[', '/v2/app/blobs/uploads/1', 'https://other.example/u', 'http://evil.example/u', '', '//x', 'http://127.0.0.1:5000/v2/app/manifests/v1'), headerValue),
-  redirect: fc.boolean(),
-  challenge: fc.option(
+  link: fc.option(
     fc.oneof(
-      fc.constantFrom('Bearer realm="http://127.0.0.1:5000/token",service="reg",scope="repository:app:pull"', 'Basic realm="x"', 'Bearer realm="http://[/"', 'Bearer', 'Negotiate', 'Bearer realm="http://evil.example/token"', 'bearer realm=http://127.0.0.1:5000/token, Basic'),
+      fc.constantFrom(
+        '<http://[>; rel="next"',
+        '</v2/app/referrers/x?last=1>; rel="next"',
+        '<https://evil.example/x>; rel=next',
+        '<>; rel="next"',
+        '<//[::1>; rel="next"',
+      ),
       headerValue,
     ),
   ),
-  tokenBody: fc.oneof(fc.constantFrom('{"token":"t","expires_in":300}', '{"access_token":"t"}', '{}', 'null', '[', '{"token":1}', '{"token":"t","expires_in":1e308}', '{"token":"t","expires_in":-1}'), anyJson.map((v) => JSON.stringify(v) ?? '')),
-  errorBody: fc.oneof(fc.constantFrom('{"errors":[{"code":"DENIED","message":"no"}]}', '{"errors":[null]}', '{"errors":{}}', 'null', ''), nastyString()),
+  location: fc.oneof(
+    fc.constantFrom(
+      'http://[',
+      '/v2/app/blobs/uploads/1',
+      'https://other.example/u',
+      'http://evil.example/u',
+      '',
+      '//x',
+      'http://127.0.0.1:5000/v2/app/manifests/v1',
+    ),
+    headerValue,
+  ),
+  redirect: fc.boolean(),
+  challenge: fc.option(
+    fc.oneof(
+      fc.constantFrom(
+        'Bearer realm="http://127.0.0.1:5000/token",service="reg",scope="repository:app:pull"',
+        'Basic realm="x"',
+        'Bearer realm="http://[/"',
+        'Bearer',
+        'Negotiate',
+        'Bearer realm="http://evil.example/token"',
+        'bearer realm=http://127.0.0.1:5000/token, Basic',
+      ),
+      headerValue,
+    ),
+  ),
+  tokenBody: fc.oneof(
+    fc.constantFrom(
+      '{"token":"t","expires_in":300}',
+      '{"access_token":"t"}',
+      '{}',
+      'null',
+      '[',
+      '{"token":1}',
+      '{"token":"t","expires_in":1e308}',
+      '{"token":"t","expires_in":-1}',
+    ),
+    anyJson.map((v) => JSON.stringify(v) ?? ''),
+  ),
+  errorBody: fc.oneof(
+    fc.constantFrom('{"errors":[{"code":"DENIED","message":"no"}]}', '{"errors":[null]}', '{"errors":{}}', 'null', ''),
+    nastyString(),
+  ),
   retryAfter: fc.option(fc.constantFrom('0', '1', 'abc', '-5', 'Wed, 21 Oct 2015 07:28:00 GMT')),
   blobExists: fc.boolean(),
   ociSubject: fc.boolean(),
-  credentials: fc.constantFrom<RegistryCredentials | undefined>(undefined, { username: 'u', password: 'p', identityToken: undefined, source: 'test' }, { username: '', password: '', identityToken: 'refresh', source: 'test' }),
+  credentials: fc.constantFrom<RegistryCredentials | undefined>(
+    undefined,
+    { username: 'u', password: 'p', identityToken: undefined, source: 'test' },
+    { username: '', password: '', identityToken: 'refresh', source: 'test' },
+  ),
 });
 type RegistryScenario = typeof registryScenario extends fc.Arbitrary<infer T> ? T : never;
 
@@ -148,23 +233,43 @@ function registryRoute(s: RegistryScenario): Route {
   const cosign = s.cosign === undefined ? undefined : wired(s.cosign, { layer });
   const json = (body: Uint8Array, extra: Record<string, string | undefined> = {}): Served => ({
     status: 200,
-    headers: { 'content-type': s.contentType ?? OCI_MANIFEST, 'content-length': s.contentLength ?? String(body.byteLength), ...extra },
+    headers: {
+      'content-type': s.contentType ?? OCI_MANIFEST,
+      'content-length': s.contentLength ?? String(body.byteLength),
+      ...extra,
+    },
     body,
   });
-  const error = (status: number): Served => ({ status, headers: { 'content-type': 'application/json', 'retry-after': s.retryAfter ?? undefined }, body: s.errorBody });
+  const error = (status: number): Served => ({
+    status,
+    headers: { 'content-type': 'application/json', 'retry-after': s.retryAfter ?? undefined },
+    body: s.errorBody,
+  });
   return (url, method, headers) => {
-    if (url.pathname === '/token') return { status: 200, headers: { 'content-type': 'application/json' }, body: s.tokenBody };
-    if (s.challenge !== null && !headers.has('authorization')) return { status: 401, headers: { 'www-authenticate': s.challenge }, body: s.errorBody };
+    if (url.pathname === '/token')
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: s.tokenBody };
+    if (s.challenge !== null && !headers.has('authorization'))
+      return { status: 401, headers: { 'www-authenticate': s.challenge }, body: s.errorBody };
     const path = url.pathname;
     const manifest = /^\/v2\/app\/manifests\/(.+)$/.exec(path)?.[1];
     if (manifest !== undefined) {
-      if (method === 'PUT') return { status: 201, headers: { 'oci-subject': s.ociSubject ? sha256(image) : undefined } };
+      if (method === 'PUT')
+        return { status: 201, headers: { 'oci-subject': s.ociSubject ? sha256(image) : undefined } };
       if (s.redirect && !url.searchParams.has('hop')) return { status: 302, headers: { location: s.location } };
       if (manifest === 'v1' || manifest === sha256(image)) {
         if (method === 'HEAD') {
-          if (s.headStatus !== 200) return s.headStatus === 302 ? { status: 302, headers: { location: s.location } } : error(s.headStatus);
-          const digest = s.headDigest === 'right' ? sha256(image) : s.headDigest === 'wrong' ? sha256(Buffer.from('x')) : undefined;
-          return { status: 200, headers: { 'docker-content-digest': digest, 'content-type': s.contentType ?? OCI_MANIFEST, 'content-length': s.contentLength ?? String(image.byteLength) } };
+          if (s.headStatus !== 200)
+            return s.headStatus === 302 ? { status: 302, headers: { location: s.location } } : error(s.headStatus);
+          const digest =
+            s.headDigest === 'right' ? sha256(image) : s.headDigest === 'wrong' ? sha256(Buffer.from('x')) : undefined;
+          return {
+            status: 200,
+            headers: {
+              'docker-content-digest': digest,
+              'content-type': s.contentType ?? OCI_MANIFEST,
+              'content-length': s.contentLength ?? String(image.byteLength),
+            },
+          };
         }
         return json(image);
       }
@@ -173,12 +278,16 @@ function registryRoute(s: RegistryScenario): Route {
       if (/^sha256-[0-9a-f]{64}\.att$/.test(manifest)) return cosign === undefined ? error(404) : json(cosign);
       return error(404);
     }
-    if (/^\/v2\/app\/referrers\//.test(path)) return s.referrersStatus === 200 ? json(index, { link: s.link ?? undefined }) : error(s.referrersStatus);
-    if (path === '/v2/app/blobs/uploads/' && method === 'POST') return { status: 202, headers: { location: s.location } };
+    if (/^\/v2\/app\/referrers\//.test(path))
+      return s.referrersStatus === 200 ? json(index, { link: s.link ?? undefined }) : error(s.referrersStatus);
+    if (path === '/v2/app/blobs/uploads/' && method === 'POST')
+      return { status: 202, headers: { location: s.location } };
     const blob = /^\/v2\/app\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path)?.[1];
     if (blob !== undefined) {
       if (method === 'HEAD') return { status: s.blobExists ? 200 : 404 };
-      return blob === sha256(layer) ? { status: 200, headers: { 'content-length': s.contentLength ?? String(layer.byteLength) }, body: layer } : error(404);
+      return blob === sha256(layer)
+        ? { status: 200, headers: { 'content-length': s.contentLength ?? String(layer.byteLength) }, body: layer }
+        : error(404);
     }
     if (method === 'PUT') return { status: 201 };
     return error(404);
@@ -216,16 +325,46 @@ const asset = (id: number, name: string): Record<string, unknown> => ({
   browser_download_url: `https://github.com/o/r/releases/download/v1/${name}`,
   digest: `sha256:${'f'.repeat(64)}`,
 });
-const release = { id: 1, tag_name: 'v1', upload_url: 'https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}' };
+const release = {
+  id: 1,
+  tag_name: 'v1',
+  upload_url: 'https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}',
+};
 const bundleText = JSON.stringify(dsseBundle(HEX, 'seed'));
-const listing = { attestations: [{ id: 3, bundle: dsseBundle(HEX, 'seed'), repository_id: 1 }, { bundle_url: 'https://storage.example/b1' }] };
+const listing = {
+  attestations: [
+    { id: 3, bundle: dsseBundle(HEX, 'seed'), repository_id: 1 },
+    { bundle_url: 'https://storage.example/b1' },
+  ],
+};
 
 const githubScenario = fc.record({
   releaseStatus: fc.constantFrom(200, 200, 200, 404, 403, 500),
-  release: fc.oneof({ arbitrary: mutated([release]), weight: 3 }, { arbitrary: fc.constantFrom<unknown>(null, [], 'x', 1), weight: 1 }, { arbitrary: anyJson, weight: 1 }),
-  assets: fc.oneof({ arbitrary: mutated([[asset(10, 'app.sigstore.json'), asset(11, 'b.intoto.jsonl')]]), weight: 4 }, { arbitrary: anyJson, weight: 1 }),
-  assetsLink: fc.option(fc.oneof(fc.constantFrom(`<${API}/repos/o/r/releases/1/assets?page=2>; rel="next"`, '<https://evil.example/x>; rel="next"', '<http://[>; rel="next"', '<>; rel=next'), headerValue)),
-  assetBody: fc.oneof(fc.constant(bundleText), mutated([JSON.parse(bundleText) as unknown]).map((v) => JSON.stringify(v) ?? ''), nastyString(100)),
+  release: fc.oneof(
+    { arbitrary: mutated([release]), weight: 3 },
+    { arbitrary: fc.constantFrom<unknown>(null, [], 'x', 1), weight: 1 },
+    { arbitrary: anyJson, weight: 1 },
+  ),
+  assets: fc.oneof(
+    { arbitrary: mutated([[asset(10, 'app.sigstore.json'), asset(11, 'b.intoto.jsonl')]]), weight: 4 },
+    { arbitrary: anyJson, weight: 1 },
+  ),
+  assetsLink: fc.option(
+    fc.oneof(
+      fc.constantFrom(
+        `<${API}/repos/o/r/releases/1/assets?page=2>; rel="next"`,
+        '<https://evil.example/x>; rel="next"',
+        '<http://[>; rel="next"',
+        '<>; rel=next',
+      ),
+      headerValue,
+    ),
+  ),
+  assetBody: fc.oneof(
+    fc.constant(bundleText),
+    mutated([JSON.parse(bundleText) as unknown]).map((v) => JSON.stringify(v) ?? ''),
+    nastyString(100),
+  ),
   listingStatus: fc.constantFrom(200, 200, 200, 404, 403, 500),
   listing: fc.oneof({ arbitrary: mutated([listing]), weight: 4 }, { arbitrary: anyJson, weight: 1 }),
   stored: fc.oneof(
@@ -239,30 +378,62 @@ const githubScenario = fc.record({
     fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b)),
   ),
   postStatus: fc.constantFrom(201, 201, 403, 404, 422, 500, 429),
-  postBody: fc.oneof(mutated([{ id: 5 }]).map((v) => JSON.stringify(v) ?? ''), fc.constantFrom('null', '[]', '', '{"message":"x","errors":[{"code":"already_exists"}]}')),
+  postBody: fc.oneof(
+    mutated([{ id: 5 }]).map((v) => JSON.stringify(v) ?? ''),
+    fc.constantFrom('null', '[]', '', '{"message":"x","errors":[{"code":"already_exists"}]}'),
+  ),
   uploadStatus: fc.constantFrom(201, 201, 422, 500),
-  uploadBody: fc.oneof(mutated([asset(12, 'app.sigstore.json')]).map((v) => JSON.stringify(v) ?? ''), fc.constantFrom('null', '{"errors":[{"code":"already_exists"}]}')),
-  errorBody: fc.oneof(fc.constantFrom('{"message":"Not Found"}', '{"message":1,"errors":"x"}', 'null'), nastyString(40)),
-  rateLimit: fc.option(fc.record({ 'retry-after': fc.option(fc.constantFrom('0', '1', 'x', '-1', '1e9', 'Wed, 21 Oct 2015 07:28:00 GMT')), 'x-ratelimit-remaining': fc.option(fc.constantFrom('0', '1')), 'x-ratelimit-reset': fc.option(fc.constantFrom('0', '1', 'x', '99999999999')) })),
+  uploadBody: fc.oneof(
+    mutated([asset(12, 'app.sigstore.json')]).map((v) => JSON.stringify(v) ?? ''),
+    fc.constantFrom('null', '{"errors":[{"code":"already_exists"}]}'),
+  ),
+  errorBody: fc.oneof(
+    fc.constantFrom('{"message":"Not Found"}', '{"message":1,"errors":"x"}', 'null'),
+    nastyString(40),
+  ),
+  rateLimit: fc.option(
+    fc.record({
+      'retry-after': fc.option(fc.constantFrom('0', '1', 'x', '-1', '1e9', 'Wed, 21 Oct 2015 07:28:00 GMT')),
+      'x-ratelimit-remaining': fc.option(fc.constantFrom('0', '1')),
+      'x-ratelimit-reset': fc.option(fc.constantFrom('0', '1', 'x', '99999999999')),
+    }),
+  ),
   replace: fc.boolean(),
 });
 type GitHubScenario = typeof githubScenario extends fc.Arbitrary<infer T> ? T : never;
 
 function githubRoute(s: GitHubScenario): Route {
-  const text = (status: number, body: string, extra: Record<string, string | undefined> = {}): Served => ({ status, headers: { 'content-type': 'application/json', ...extra }, body });
+  const text = (status: number, body: string, extra: Record<string, string | undefined> = {}): Served => ({
+    status,
+    headers: { 'content-type': 'application/json', ...extra },
+    body,
+  });
   const refused = (status: number): Served => {
-    const limits = s.rateLimit === null ? {} : Object.fromEntries(Object.entries(s.rateLimit).map(([k, v]) => [k, v ?? undefined]));
+    const limits =
+      s.rateLimit === null ? {} : Object.fromEntries(Object.entries(s.rateLimit).map(([k, v]) => [k, v ?? undefined]));
     return text(status, s.errorBody, limits);
   };
   return (url, method) => {
     const path = url.pathname;
     if (url.hostname === 'storage.example') return { status: 200, body: s.stored };
-    if (url.hostname === 'uploads.github.com') return s.uploadStatus === 201 ? text(201, s.uploadBody) : s.uploadStatus === 422 ? text(422, '{"errors":[{"code":"already_exists"}]}') : refused(s.uploadStatus);
-    if (path === '/repos/o/r/releases/tags/v1') return s.releaseStatus === 200 ? text(200, JSON.stringify(s.release) ?? '') : refused(s.releaseStatus);
-    if (path === '/repos/o/r/releases/1/assets') return text(200, JSON.stringify(s.assets) ?? '', { link: url.searchParams.get('page') === '2' ? undefined : (s.assetsLink ?? undefined) });
-    if (/^\/repos\/o\/r\/releases\/assets\/\d+$/.test(path)) return method === 'DELETE' ? { status: 204 } : { status: 200, body: s.assetBody };
-    if (path === `/repos/o/r/attestations/sha256%3A${HEX}`) return s.listingStatus === 200 ? text(200, JSON.stringify(s.listing) ?? '') : refused(s.listingStatus);
-    if (path === '/repos/o/r/attestations' && method === 'POST') return s.postStatus === 201 ? text(201, s.postBody) : refused(s.postStatus);
+    if (url.hostname === 'uploads.github.com')
+      return s.uploadStatus === 201
+        ? text(201, s.uploadBody)
+        : s.uploadStatus === 422
+          ? text(422, '{"errors":[{"code":"already_exists"}]}')
+          : refused(s.uploadStatus);
+    if (path === '/repos/o/r/releases/tags/v1')
+      return s.releaseStatus === 200 ? text(200, JSON.stringify(s.release) ?? '') : refused(s.releaseStatus);
+    if (path === '/repos/o/r/releases/1/assets')
+      return text(200, JSON.stringify(s.assets) ?? '', {
+        link: url.searchParams.get('page') === '2' ? undefined : (s.assetsLink ?? undefined),
+      });
+    if (/^\/repos\/o\/r\/releases\/assets\/\d+$/.test(path))
+      return method === 'DELETE' ? { status: 204 } : { status: 200, body: s.assetBody };
+    if (path === `/repos/o/r/attestations/sha256%3A${HEX}`)
+      return s.listingStatus === 200 ? text(200, JSON.stringify(s.listing) ?? '') : refused(s.listingStatus);
+    if (path === '/repos/o/r/attestations' && method === 'POST')
+      return s.postStatus === 201 ? text(201, s.postBody) : refused(s.postStatus);
     return refused(404);
   };
 }
@@ -298,7 +469,8 @@ void describe('fuzz: registry answers', () => {
             for (const b of found) claimedStatement(b.json);
           },
           () => registry.resolveDigest(`${REGISTRY}/app:v1`),
-          () => registry.attachBundle(`${REGISTRY}/app:v1`, happyBundle as { mediaType: string }, PREDICATE, trustCopies),
+          () =>
+            registry.attachBundle(`${REGISTRY}/app:v1`, happyBundle as { mediaType: string }, PREDICATE, trustCopies),
         ]);
       },
       { seed: 7301, numRuns: 300 },
@@ -312,11 +484,16 @@ void describe('fuzz: registry answers', () => {
       value,
       (v) => {
         // Annotation names are the registry's: one named like a prototype member is data or absent, never a function.
-        const annotations = [parseDescriptor(v)?.annotations, parseImageManifest(v)?.annotations, ...(parseIndexEntries(v) ?? []).map((d) => d.annotations)];
+        const annotations = [
+          parseDescriptor(v)?.annotations,
+          parseImageManifest(v)?.annotations,
+          ...(parseIndexEntries(v) ?? []).map((d) => d.annotations),
+        ];
         for (const record of annotations) {
           for (const key of PROTOTYPE_KEYS as readonly string[]) {
             const found = record?.[key];
-            if (found !== undefined && typeof found !== 'string') throw new Error(`annotations.${key} reads as a ${typeof found}`);
+            if (found !== undefined && typeof found !== 'string')
+              throw new Error(`annotations.${key} reads as a ${typeof found}`);
           }
         }
       },
@@ -335,12 +512,45 @@ void describe('fuzz: registry answers', () => {
 
   void it('regression: a next-page Link or an upload Location that is not a URL is a ProvenanceError, not a TypeError', async () => {
     assert.equal(nextPage('<http://[>; rel="next"', new URL(`http://${REGISTRY}`)), null);
-    const base = { layer: Buffer.from(JSON.stringify(happyBundle)), image: imageManifest, referrer: referrerManifest, index: referrersIndex, cosign: undefined, headStatus: 200, headDigest: 'right', contentLength: null, contentType: null, referrersStatus: 200, redirect: false, challenge: null, tokenBody: '{}', errorBody: '', retryAfter: null, blobExists: false, ociSubject: true, credentials: undefined } as const;
+    const base = {
+      layer: Buffer.from(JSON.stringify(happyBundle)),
+      image: imageManifest,
+      referrer: referrerManifest,
+      index: referrersIndex,
+      cosign: undefined,
+      headStatus: 200,
+      headDigest: 'right',
+      contentLength: null,
+      contentType: null,
+      referrersStatus: 200,
+      redirect: false,
+      challenge: null,
+      tokenBody: '{}',
+      errorBody: '',
+      retryAfter: null,
+      blobExists: false,
+      ociSubject: true,
+      credentials: undefined,
+    } as const;
     route = registryRoute({ ...base, link: '<http://[>; rel="next"', location: '/v2/app/blobs/uploads/1' });
-    const registry = createBundleRegistry({ credentials: { location: 'test', forRegistry: () => Promise.resolve(undefined) }, retry: QUICK });
-    await assert.rejects(registry.listBundles(`${REGISTRY}/app:v1`), (err: unknown) => err instanceof ProvenanceError && /Link header/.test(err.message));
+    const registry = createBundleRegistry({
+      credentials: { location: 'test', forRegistry: () => Promise.resolve(undefined) },
+      retry: QUICK,
+    });
+    await assert.rejects(
+      registry.listBundles(`${REGISTRY}/app:v1`),
+      (err: unknown) => err instanceof ProvenanceError && /Link header/.test(err.message),
+    );
     route = registryRoute({ ...base, link: null, location: 'http://[' });
-    await assert.rejects(registry.attachBundle(`${REGISTRY}/app:v1`, { mediaType: SIGSTORE_BUNDLE_ARTIFACT, other: 1 } as { mediaType: string }, PREDICATE, trustCopies), (err: unknown) => err instanceof ProvenanceError && /Location that is not a URL/.test(err.message));
+    await assert.rejects(
+      registry.attachBundle(
+        `${REGISTRY}/app:v1`,
+        { mediaType: SIGSTORE_BUNDLE_ARTIFACT, other: 1 } as { mediaType: string },
+        PREDICATE,
+        trustCopies,
+      ),
+      (err: unknown) => err instanceof ProvenanceError && /Location that is not a URL/.test(err.message),
+    );
   });
 
   // Regression: the Link parser scanned from every "<" to the end of the header ([^>]+), so 200,000
@@ -363,7 +573,13 @@ void describe('fuzz: registry answers', () => {
 
 void describe('fuzz: GitHub API answers', () => {
   void it('listReleaseBundles, listAttestations, postAttestation and publishReleaseAssets against generated answers', async () => {
-    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK, writeIntervalMs: 0 });
+    const github = createGitHubService({
+      apiUrl: API,
+      serverUrl: 'https://github.com',
+      token: 'ghs_fuzzfuzzfuzz',
+      retry: QUICK,
+      writeIntervalMs: 0,
+    });
     await fuzzAsync(
       'GitHub API (releases.ts, release-assets.ts, attestation-reads.ts, attestations.ts, client.ts, octokit.ts, transport.ts, failure.ts)',
       githubScenario,
@@ -373,7 +589,13 @@ void describe('fuzz: GitHub API answers', () => {
           async () => readTexts(await github.listReleaseBundles('o/r', 'v1')),
           async () => readTexts(await github.listAttestations('o/r', `sha256:${HEX}`)),
           () => github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'auto', isOurCopy: trustCopies }),
-          () => github.publishReleaseAssets('o/r', 'v1', [{ name: 'app.sigstore.json', content: Buffer.from(bundleText), contentType: 'application/json' }], { replace: s.replace, isOurCopy: trustCopies }),
+          () =>
+            github.publishReleaseAssets(
+              'o/r',
+              'v1',
+              [{ name: 'app.sigstore.json', content: Buffer.from(bundleText), contentType: 'application/json' }],
+              { replace: s.replace, isOurCopy: trustCopies },
+            ),
         ]);
       },
       { seed: 7304, numRuns: 300 },
@@ -381,18 +603,46 @@ void describe('fuzz: GitHub API answers', () => {
   });
 
   void it('regression: a release or created attestation answered as JSON null is a ProvenanceError, not a TypeError', async () => {
-    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK, writeIntervalMs: 0 });
-    route = (url) => (url.pathname === '/repos/o/r/releases/tags/v1' ? { status: 200, body: 'null' } : { status: 404, body: '{}' });
-    await assert.rejects(github.listReleaseBundles('o/r', 'v1'), (err: unknown) => err instanceof ProvenanceError && /without id or upload_url/.test(err.message));
-    route = (url, method) => (url.pathname === '/repos/o/r/attestations' && method === 'POST' ? { status: 201, body: 'null' } : { status: 404, body: '{}' });
-    await assert.rejects(github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'true', isOurCopy: trustCopies }), (err: unknown) => err instanceof ProvenanceError && /without an attestation id/.test(err.message));
+    const github = createGitHubService({
+      apiUrl: API,
+      serverUrl: 'https://github.com',
+      token: 'ghs_fuzzfuzzfuzz',
+      retry: QUICK,
+      writeIntervalMs: 0,
+    });
+    route = (url) =>
+      url.pathname === '/repos/o/r/releases/tags/v1' ? { status: 200, body: 'null' } : { status: 404, body: '{}' };
+    await assert.rejects(
+      github.listReleaseBundles('o/r', 'v1'),
+      (err: unknown) => err instanceof ProvenanceError && /without id or upload_url/.test(err.message),
+    );
+    route = (url, method) =>
+      url.pathname === '/repos/o/r/attestations' && method === 'POST'
+        ? { status: 201, body: 'null' }
+        : { status: 404, body: '{}' };
+    await assert.rejects(
+      github.postAttestation('o/r', dsseBundle(HEX, 'seed'), { mode: 'true', isOurCopy: trustCopies }),
+      (err: unknown) => err instanceof ProvenanceError && /without an attestation id/.test(err.message),
+    );
   });
 
   void it(`regression: an inline bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels is refused, not a RangeError from JSON.stringify`, async () => {
-    const github = createGitHubService({ apiUrl: API, serverUrl: 'https://github.com', token: 'ghs_fuzzfuzzfuzz', retry: QUICK, writeIntervalMs: 0 });
+    const github = createGitHubService({
+      apiUrl: API,
+      serverUrl: 'https://github.com',
+      token: 'ghs_fuzzfuzzfuzz',
+      retry: QUICK,
+      writeIntervalMs: 0,
+    });
     const deep = `{"attestations":[{"bundle":{"a":${deepJSON(100_000)}}}]}`;
-    route = (url) => (url.pathname === `/repos/o/r/attestations/sha256%3A${HEX}` ? { status: 200, headers: { 'content-type': 'application/json' }, body: deep } : { status: 404, body: '{}' });
-    await assert.rejects(github.listAttestations('o/r', `sha256:${HEX}`), (err: unknown) => err instanceof ProvenanceError && /nested deeper/.test(err.message));
+    route = (url) =>
+      url.pathname === `/repos/o/r/attestations/sha256%3A${HEX}`
+        ? { status: 200, headers: { 'content-type': 'application/json' }, body: deep }
+        : { status: 404, body: '{}' };
+    await assert.rejects(
+      github.listAttestations('o/r', `sha256:${HEX}`),
+      (err: unknown) => err instanceof ProvenanceError && /nested deeper/.test(err.message),
+    );
   });
 
   void it('snappyDecompress, gitHubMessage: arbitrary bytes and JSON', () => {
@@ -405,17 +655,36 @@ void describe('fuzz: GitHub API answers', () => {
         return b;
       }),
     );
-    fuzz('snappyDecompress', bytes, (b) => snappyDecompress(b, 1024 * 1024), { seed: 7305, numRuns: 2000, allow: [SnappyError] });
-    fuzz('gitHubMessage', fc.oneof(mutated([{ message: 'x', errors: [{ code: 'already_exists' }] }]), nastyString(60), anyJson), (v) => gitHubMessage(v), { seed: 7306, numRuns: 1500 });
+    fuzz('snappyDecompress', bytes, (b) => snappyDecompress(b, 1024 * 1024), {
+      seed: 7305,
+      numRuns: 2000,
+      allow: [SnappyError],
+    });
+    fuzz(
+      'gitHubMessage',
+      fc.oneof(mutated([{ message: 'x', errors: [{ code: 'already_exists' }] }]), nastyString(60), anyJson),
+      (v) => gitHubMessage(v),
+      { seed: 7306, numRuns: 1500 },
+    );
   });
 
   void it('snappyDecompress refuses a declared length over its limit before allocating', () => {
     // Varint 0xFFFFFFFF: 4 GiB declared, in five bytes.
     const started = performance.now();
-    assert.throws(() => snappyDecompress(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 64 * 1024 * 1024), (err: unknown) => err instanceof SnappyError && /declares/.test(err.message));
+    assert.throws(
+      () => snappyDecompress(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 64 * 1024 * 1024),
+      (err: unknown) => err instanceof SnappyError && /declares/.test(err.message),
+    );
     assert.ok(performance.now() - started < 50);
     // Copies may only fill the declared length: a stream short of it (or past it) is refused.
-    const bomb = Buffer.from([0x80, 0x80, 0x04, 0x00, 0x61, ...Array.from({ length: 20 }, () => [0xfe, 0x01, 0x00]).flat()]);
+    const bomb = Buffer.from([
+      0x80,
+      0x80,
+      0x04,
+      0x00,
+      0x61,
+      ...Array.from({ length: 20 }, () => [0xfe, 0x01, 0x00]).flat(),
+    ]);
     assert.throws(() => snappyDecompress(bomb, 1024 * 1024), SnappyError);
   });
 });

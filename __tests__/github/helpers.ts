@@ -17,8 +17,18 @@ export const REPO = 'octo-org/octo-repo';
 export const QUICK: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 3_000, timeoutMs: 2_000 };
 
 /** A client of the stand-in; writes unspaced (GitHub's 1 s between writes is tested in resilience.test.ts). */
-export function client(api: Pick<GitHubApiStandIn, 'url' | 'token'>, retry: Partial<RetryPolicy> = {}, writeIntervalMs = 0): GitHubService {
-  return createGitHubService({ apiUrl: api.url, serverUrl: 'https://github.com', token: api.token, retry: { ...QUICK, ...retry }, writeIntervalMs });
+export function client(
+  api: Pick<GitHubApiStandIn, 'url' | 'token'>,
+  retry: Partial<RetryPolicy> = {},
+  writeIntervalMs = 0,
+): GitHubService {
+  return createGitHubService({
+    apiUrl: api.url,
+    serverUrl: 'https://github.com',
+    token: api.token,
+    retry: { ...QUICK, ...retry },
+    writeIntervalMs,
+  });
 }
 
 /**
@@ -26,12 +36,21 @@ export function client(api: Pick<GitHubApiStandIn, 'url' | 'token'>, retry: Part
  * seeds are two attestations; `signatureOnly` re-signs the same statement, as a re-run does.
  */
 export function dsseBundle(subjectHex: string, seed: string, signatureOnly?: string): SerializedBundle {
-  const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'app.tar.gz', digest: { sha256: subjectHex } }], predicateType: 'https://slsa.dev/provenance/v1', predicate: { run: seed } };
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'app.tar.gz', digest: { sha256: subjectHex } }],
+    predicateType: 'https://slsa.dev/provenance/v1',
+    predicate: { run: seed },
+  };
   const signatureSeed = signatureOnly ?? seed;
   // Shaped like a bundle, not a valid one (no certificate, no log entry): the API stores it as given.
   const bundle: unknown = {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+    verificationMaterial: {
+      publicKey: { hint: '' },
+      tlogEntries: [],
+      timestampVerificationData: { rfc3161Timestamps: [] },
+    },
     dsseEnvelope: {
       payload: Buffer.from(JSON.stringify(statement)).toString('base64'),
       payloadType: 'application/vnd.in-toto+json',

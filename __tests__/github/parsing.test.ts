@@ -25,17 +25,28 @@ describe('mayCarryToken', () => {
     ['http://127.0.0.1:8080/uploads/x', 'http://127.0.0.1:8080', true],
     ['http://127.0.0.1:8081/x', 'http://127.0.0.1:8080', false],
   ];
-  for (const [url, api, expected] of cases) it(`${url} with API ${api} → ${expected ? 'token' : 'no token'}`, () => assert.equal(mayCarryToken(new URL(url), api), expected));
+  for (const [url, api, expected] of cases)
+    it(`${url} with API ${api} → ${expected ? 'token' : 'no token'}`, () =>
+      assert.equal(mayCarryToken(new URL(url), api), expected));
 });
 
 describe('snappyDecompress', () => {
   it('decodes literals and back-references, overlapping ones included', () => {
     // "abcabcabcabc": a 3-byte literal, then a 1-byte-offset copy of 9 bytes from 3 back (overlapping).
-    assert.equal(snappyDecompress(Buffer.from([12, 2 << 2, 0x61, 0x62, 0x63, 1 | ((9 - 4) << 2), 3]), 100).toString(), 'abcabcabcabc');
+    assert.equal(
+      snappyDecompress(Buffer.from([12, 2 << 2, 0x61, 0x62, 0x63, 1 | ((9 - 4) << 2), 3]), 100).toString(),
+      'abcabcabcabc',
+    );
     // A 2-byte-offset copy: "xy" then copy len 4 at offset 2 → "xyxyxy".
-    assert.equal(snappyDecompress(Buffer.from([6, 1 << 2, 0x78, 0x79, 2 | ((4 - 1) << 2), 2, 0]), 100).toString(), 'xyxyxy');
+    assert.equal(
+      snappyDecompress(Buffer.from([6, 1 << 2, 0x78, 0x79, 2 | ((4 - 1) << 2), 2, 0]), 100).toString(),
+      'xyxyxy',
+    );
     // A 4-byte-offset copy.
-    assert.equal(snappyDecompress(Buffer.from([4, 1 << 2, 0x6f, 0x6b, 3 | ((2 - 1) << 2), 2, 0, 0, 0]), 100).toString(), 'okok');
+    assert.equal(
+      snappyDecompress(Buffer.from([4, 1 << 2, 0x6f, 0x6b, 3 | ((2 - 1) << 2), 2, 0, 0, 0]), 100).toString(),
+      'okok',
+    );
   });
   it('round-trips what the stand-in encodes, long literals included', () => {
     for (const size of [0, 1, 59, 60, 61, 255, 256, 257, 65_536, 70_000]) {
@@ -44,7 +55,11 @@ describe('snappyDecompress', () => {
     }
   });
   it('refuses a bomb, truncation and copies out of range', () => {
-    assert.throws(() => snappyDecompress(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 1 << 20), SnappyError, 'declares 4 GiB');
+    assert.throws(
+      () => snappyDecompress(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 1 << 20),
+      SnappyError,
+      'declares 4 GiB',
+    );
     assert.throws(() => snappyDecompress(Buffer.from([5, 4 << 2, 0x61]), 100), SnappyError);
     assert.throws(() => snappyDecompress(Buffer.from([4, 1 | (0 << 2), 9]), 100), SnappyError);
     assert.throws(() => snappyDecompress(Buffer.from([9, 0, 0x61]), 100), /ends after 1 of 9/);
@@ -54,17 +69,26 @@ describe('snappyDecompress', () => {
 describe('endpoints and token', () => {
   it('defaults to github.com and trims a trailing slash', () => {
     assert.deepEqual(gitHubEndpoints({}), { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' });
-    assert.deepEqual(gitHubEndpoints({ GITHUB_API_URL: 'https://ghes.example/api/v3/', GITHUB_SERVER_URL: 'https://ghes.example' }), { apiUrl: 'https://ghes.example/api/v3', serverUrl: 'https://ghes.example' });
+    assert.deepEqual(
+      gitHubEndpoints({ GITHUB_API_URL: 'https://ghes.example/api/v3/', GITHUB_SERVER_URL: 'https://ghes.example' }),
+      { apiUrl: 'https://ghes.example/api/v3', serverUrl: 'https://ghes.example' },
+    );
     assert.equal(gitHubEndpoints({ GITHUB_API_URL: 'http://127.0.0.1:8080' }).apiUrl, 'http://127.0.0.1:8080');
   });
   it('refuses plain http off loopback, and URLs with credentials', () => {
-    assert.throws(() => gitHubEndpoints({ GITHUB_API_URL: 'http://api.example' }), (e: unknown) => e instanceof ProvenanceError && /not https/.test(e.message));
+    assert.throws(
+      () => gitHubEndpoints({ GITHUB_API_URL: 'http://api.example' }),
+      (e: unknown) => e instanceof ProvenanceError && /not https/.test(e.message),
+    );
     assert.throws(() => gitHubEndpoints({ GITHUB_API_URL: 'https://user:pw@api.example' }), ProvenanceError);
   });
   it('refuses an empty or malformed token without echoing it', () => {
     assert.throws(() => requireToken(''), /github-token is empty/);
     assert.throws(() => requireToken(undefined), /github-token is empty/);
-    assert.throws(() => requireToken('Bearer ghs_x'), (e: unknown) => e instanceof ProvenanceError && !e.toLine().includes('ghs_x'));
+    assert.throws(
+      () => requireToken('Bearer ghs_x'),
+      (e: unknown) => e instanceof ProvenanceError && !e.toLine().includes('ghs_x'),
+    );
     assert.equal(requireToken(' ghs_ok \n'), 'ghs_ok');
   });
 });
@@ -72,9 +96,16 @@ describe('endpoints and token', () => {
 describe('repositories and digests', () => {
   it('parses owner/name and escapes path segments', () => {
     const repo = parseRepository('octo-org/octo.repo_1');
-    assert.equal(repoPath(repo, 'releases', 'tags', 'release/v1 beta'), '/repos/octo-org/octo.repo_1/releases/tags/release%2Fv1%20beta');
-    assert.equal(repoPath(repo, 'attestations', `sha256:${hex('a')}`), `/repos/octo-org/octo.repo_1/attestations/sha256%3A${hex('a')}`);
-    for (const bad of ['octo', 'a/b/c', '../x', 'o/..', '-o/r', 'o/r?x']) assert.throws(() => parseRepository(bad), ProvenanceError, bad);
+    assert.equal(
+      repoPath(repo, 'releases', 'tags', 'release/v1 beta'),
+      '/repos/octo-org/octo.repo_1/releases/tags/release%2Fv1%20beta',
+    );
+    assert.equal(
+      repoPath(repo, 'attestations', `sha256:${hex('a')}`),
+      `/repos/octo-org/octo.repo_1/attestations/sha256%3A${hex('a')}`,
+    );
+    for (const bad of ['octo', 'a/b/c', '../x', 'o/..', '-o/r', 'o/r?x'])
+      assert.throws(() => parseRepository(bad), ProvenanceError, bad);
   });
   it('normalises sha256 digests', () => {
     assert.equal(sha256Hex(`SHA256:${hex('A')}`), hex('a'));
@@ -83,13 +114,20 @@ describe('repositories and digests', () => {
   it('identifies a DSSE bundle by its statement, signature and first sha256 subject', () => {
     const bundle = dsseBundle(hex('F'), 'seed');
     const statement = 'dsseEnvelope' in bundle ? (bundle.dsseEnvelope?.payload ?? '') : '';
-    assert.deepEqual(bundleIdentity(bundle), { signature: Buffer.from('signature:seed').toString('base64'), statement, subjectDigest: hex('f') });
+    assert.deepEqual(bundleIdentity(bundle), {
+      signature: Buffer.from('signature:seed').toString('base64'),
+      statement,
+      subjectDigest: hex('f'),
+    });
   });
 });
 
 describe('GitHub error bodies', () => {
   it('reads message and the first error code, and spots already_exists', () => {
-    const data = { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] };
+    const data = {
+      message: 'Validation Failed',
+      errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+    };
     assert.equal(gitHubMessage(data), 'Validation Failed: already_exists');
     assert.ok(isAlreadyExists({ status: 422, data }));
     assert.ok(!isAlreadyExists({ status: 422, data: { message: 'Validation Failed' } }));

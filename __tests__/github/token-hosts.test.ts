@@ -45,16 +45,28 @@ describe('the token and other hosts', () => {
     });
     api = await host((req, res, self) => {
       const path = req.url ?? '';
-      if (path === '/repos/o/r/releases/tags/v1') return json(res, { id: 1, upload_url: `${self.url}/uploads/repos/o/r/releases/1/assets{?name,label}` });
+      if (path === '/repos/o/r/releases/tags/v1')
+        return json(res, { id: 1, upload_url: `${self.url}/uploads/repos/o/r/releases/1/assets{?name,label}` });
       if (path.startsWith('/repos/o/r/releases/1/assets')) {
-        const asset = { id: 7, name: 'app.sigstore.json', size: BUNDLE.length, state: 'uploaded', url: `${self.url}/repos/o/r/releases/assets/7` };
-        return json(res, [asset], linkAway ? { link: `<${elsewhere.url}/repos/o/r/releases/1/assets?page=2>; rel="next"` } : {});
+        const asset = {
+          id: 7,
+          name: 'app.sigstore.json',
+          size: BUNDLE.length,
+          state: 'uploaded',
+          url: `${self.url}/repos/o/r/releases/assets/7`,
+        };
+        return json(
+          res,
+          [asset],
+          linkAway ? { link: `<${elsewhere.url}/repos/o/r/releases/1/assets?page=2>; rel="next"` } : {},
+        );
       }
       if (path === '/repos/o/r/releases/assets/7') {
         res.writeHead(302, { location: `${elsewhere.url}/storage/7?sig=presigned` });
         return void res.end();
       }
-      if (path.startsWith(`/repos/o/r/attestations/sha256%3A${hex('a')}`)) return json(res, { attestations: [{ id: 3, bundle_url: `${elsewhere.url}/bundles/3` }] });
+      if (path.startsWith(`/repos/o/r/attestations/sha256%3A${hex('a')}`))
+        return json(res, { attestations: [{ id: 3, bundle_url: `${elsewhere.url}/bundles/3` }] });
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"message":"Not Found"}');
     });
@@ -67,18 +79,34 @@ describe('the token and other hosts', () => {
     elsewhere.seen.length = 0;
     linkAway = false;
   });
-  const github = () => createGitHubService({ apiUrl: api.url, serverUrl: 'https://github.com', token: TOKEN, retry: QUICK, writeIntervalMs: 0 });
+  const github = () =>
+    createGitHubService({
+      apiUrl: api.url,
+      serverUrl: 'https://github.com',
+      token: TOKEN,
+      retry: QUICK,
+      writeIntervalMs: 0,
+    });
 
   it('sends it to the API, and not along a download redirected to another host', async () => {
     const bundles = await github().listReleaseBundles('o/r', 'v1');
-    assert.deepEqual(bundles.map((b) => b.text), [BUNDLE]);
-    assert.ok(api.seen.length >= 3 && api.seen.every((r) => r.authorization === `Bearer ${TOKEN}`), 'every API request carries it');
+    assert.deepEqual(
+      bundles.map((b) => b.text),
+      [BUNDLE],
+    );
+    assert.ok(
+      api.seen.length >= 3 && api.seen.every((r) => r.authorization === `Bearer ${TOKEN}`),
+      'every API request carries it',
+    );
     assert.deepEqual(elsewhere.seen, [{ path: '/storage/7?sig=presigned', authorization: undefined }]);
   });
 
   it('fetches a bundle_url on another host without it', async () => {
     const bundles = await github().listAttestations('o/r', hex('a'));
-    assert.deepEqual(bundles.map((b) => b.text), [BUNDLE]);
+    assert.deepEqual(
+      bundles.map((b) => b.text),
+      [BUNDLE],
+    );
     assert.deepEqual(elsewhere.seen, [{ path: '/bundles/3', authorization: undefined }]);
   });
 
@@ -86,7 +114,10 @@ describe('the token and other hosts', () => {
     linkAway = true;
     const err = await failure(() => github().listReleaseBundles('o/r', 'v1'), TOKEN);
     assert.equal(err.code, 'GITHUB_API_FAILED');
-    assert.match(err.message, new RegExp(`pointed GET at ${elsewhere.url.replace(/[.]/g, '\\.')}, which is not GitHub's API or upload host`));
+    assert.match(
+      err.message,
+      new RegExp(`pointed GET at ${elsewhere.url.replace(/[.]/g, '\\.')}, which is not GitHub's API or upload host`),
+    );
     assert.deepEqual(elsewhere.seen, [], 'not even a request without the token');
   });
 });

@@ -38,24 +38,42 @@ const COMPUTED: Record<string, number> = {
   // postAttestation: per attempt a look (one listing page) and one POST that plugin-retry does not retry
   // (throttling still may, on a rate limit), spaced from the last write, then a wait.
   'github-attestation':
-    DEFAULT_RETRY.attempts * (gitHubRequestWorstCaseMs(DEFAULT_RETRY) + gitHubRequestWorstCaseMs(DEFAULT_RETRY, 0) + WRITE_INTERVAL_MS) + (DEFAULT_RETRY.attempts - 1) * DEFAULT_RETRY.maxDelayMs,
+    DEFAULT_RETRY.attempts *
+      (gitHubRequestWorstCaseMs(DEFAULT_RETRY) + gitHubRequestWorstCaseMs(DEFAULT_RETRY, 0) + WRITE_INTERVAL_MS) +
+    (DEFAULT_RETRY.attempts - 1) * DEFAULT_RETRY.maxDelayMs,
 };
 
 describe('documented retry bounds', () => {
   it('every worst case computed from the settings stays under its documented bound', async () => {
     const bounds = await documentedBounds();
-    assert.deepEqual([...bounds.keys()].sort(), Object.keys(COMPUTED).sort(), 'docs/retries.md documents exactly these');
+    assert.deepEqual(
+      [...bounds.keys()].sort(),
+      Object.keys(COMPUTED).sort(),
+      'docs/retries.md documents exactly these',
+    );
     for (const [key, computed] of Object.entries(COMPUTED)) {
       const documented = bounds.get(key) ?? 0;
-      assert.ok(computed <= documented, `${key}: computed ${computed / 1000} s exceeds the documented ${documented / 1000} s`);
+      assert.ok(
+        computed <= documented,
+        `${key}: computed ${computed / 1000} s exceeds the documented ${documented / 1000} s`,
+      );
       // A bound far above the settings would be stale too: within a second of the computed figure.
-      assert.ok(documented - computed < 1000, `${key}: documented ${documented / 1000} s, but the settings give ${computed / 1000} s`);
+      assert.ok(
+        documented - computed < 1000,
+        `${key}: documented ${documented / 1000} s, but the settings give ${computed / 1000} s`,
+      );
     }
   });
 
   it('the production settings are what the document describes', () => {
     assert.deepEqual(DEFAULT_RETRY, { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: 15_000 });
-    assert.deepEqual(DEFAULT_TUNING, { retries: 3, minTimeoutMs: 500, maxTimeoutMs: 8_000, timeoutMs: 30_000, garbageAttempts: 2 });
+    assert.deepEqual(DEFAULT_TUNING, {
+      retries: 3,
+      minTimeoutMs: 500,
+      maxTimeoutMs: 8_000,
+      timeoutMs: 30_000,
+      garbageAttempts: 2,
+    });
   });
 });
 
@@ -65,10 +83,19 @@ describe('the test hook', () => {
   });
 
   it('only shortens: a scale in [0, 1) and a positive cap are taken, anything else is ignored', () => {
-    assert.deepEqual(timingHook({ PROVENANCE_TEST_BACKOFF_SCALE: '0.01', PROVENANCE_TEST_TIMEOUT_MS: '1000' }), { backoffScale: 0.01, timeoutCapMs: 1000 });
+    assert.deepEqual(timingHook({ PROVENANCE_TEST_BACKOFF_SCALE: '0.01', PROVENANCE_TEST_TIMEOUT_MS: '1000' }), {
+      backoffScale: 0.01,
+      timeoutCapMs: 1000,
+    });
     assert.equal(timingHook({ PROVENANCE_TEST_BACKOFF_SCALE: '0' }).backoffScale, 0);
-    for (const scale of ['1', '2', '-1', 'NaN', 'fast', '', 'Infinity']) assert.equal(timingHook({ PROVENANCE_TEST_BACKOFF_SCALE: scale }).backoffScale, 1, `scale "${scale}"`);
-    for (const cap of ['0', '-5', 'NaN', 'soon', '']) assert.equal(timingHook({ PROVENANCE_TEST_TIMEOUT_MS: cap }).timeoutCapMs, Number.POSITIVE_INFINITY, `cap "${cap}"`);
+    for (const scale of ['1', '2', '-1', 'NaN', 'fast', '', 'Infinity'])
+      assert.equal(timingHook({ PROVENANCE_TEST_BACKOFF_SCALE: scale }).backoffScale, 1, `scale "${scale}"`);
+    for (const cap of ['0', '-5', 'NaN', 'soon', ''])
+      assert.equal(
+        timingHook({ PROVENANCE_TEST_TIMEOUT_MS: cap }).timeoutCapMs,
+        Number.POSITIVE_INFINITY,
+        `cap "${cap}"`,
+      );
   });
 
   it('has no say over the number of attempts', () => {

@@ -31,7 +31,12 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const req = (path: string) => ({ service: 'Test service', code: 'OIDC_REQUEST_FAILED' as const, hint: 'try later', url: `${base}${path}?token=SECRET` });
+const req = (path: string) => ({
+  service: 'Test service',
+  code: 'OIDC_REQUEST_FAILED' as const,
+  hint: 'try later',
+  url: `${base}${path}?token=SECRET`,
+});
 
 describe('fetchWithRetry', () => {
   it('retries 503, 429 and a reset, then succeeds', async () => {
@@ -57,7 +62,10 @@ describe('fetchWithRetry', () => {
     await assert.rejects(fetchWithRetry(req('/down'), fast), /answered HTTP 503/);
   });
   it('names a refused connection', async () => {
-    await assert.rejects(fetchWithRetry({ ...req('/'), url: `http://127.0.0.1:${await closedPort()}/` }, fast), /ECONNREFUSED/);
+    await assert.rejects(
+      fetchWithRetry({ ...req('/'), url: `http://127.0.0.1:${await closedPort()}/` }, fast),
+      /ECONNREFUSED/,
+    );
   });
 });
 
@@ -74,23 +82,34 @@ describe('backoffDelay', () => {
 });
 
 describe('fetchAndRead', () => {
-  const garbage = (res: http.ServerResponse): void => void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>garbage</html>');
+  const garbage = (res: http.ServerResponse): void =>
+    void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>garbage</html>');
   let answers: ((res: http.ServerResponse) => void)[] = [];
   let count = 0;
   const server2 = http.createServer((_req, res) => {
     count++;
-    (answers.shift() ?? ((r: http.ServerResponse) => void r.writeHead(200, { 'content-type': 'application/json' }).end('{"value":"jwt"}')))(res);
+    (
+      answers.shift() ??
+      ((r: http.ServerResponse) => void r.writeHead(200, { 'content-type': 'application/json' }).end('{"value":"jwt"}'))
+    )(res);
   });
   let url = '';
   before(async () => {
     await new Promise<void>((r) => server2.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server2.address() as AddressInfo).port}/token`;
   });
-  after(() => new Promise<void>((r) => {
-    server2.close(() => r());
-    server2.closeAllConnections(); // the client keeps sockets alive
-  }));
-  const read = jsonBody('{"value": …}', (v) => (typeof v === 'object' && v !== null && typeof (v as { value?: unknown }).value === 'string' ? (v as { value: string }).value : undefined));
+  after(
+    () =>
+      new Promise<void>((r) => {
+        server2.close(() => r());
+        server2.closeAllConnections(); // the client keeps sockets alive
+      }),
+  );
+  const read = jsonBody('{"value": …}', (v) =>
+    typeof v === 'object' && v !== null && typeof (v as { value?: unknown }).value === 'string'
+      ? (v as { value: string }).value
+      : undefined,
+  );
   const tokenReq = () => ({ service: 'Token service', code: 'OIDC_REQUEST_FAILED' as const, hint: 'try later', url });
 
   it('retries a garbage answer like a 5xx and returns the next good one', async () => {
@@ -102,7 +121,10 @@ describe('fetchAndRead', () => {
   it('names garbage that persists, after every attempt', async () => {
     answers = [garbage, garbage, garbage];
     count = 0;
-    await assert.rejects(fetchAndRead(tokenReq(), read, fast), /^ProvenanceError: Token service failed: GET http:\/\/127\.0\.0\.1:\d+\/token answered HTTP 200 with a body that is not JSON \(expected \{"value": …\}\)$/);
+    await assert.rejects(
+      fetchAndRead(tokenReq(), read, fast),
+      /^ProvenanceError: Token service failed: GET http:\/\/127\.0\.0\.1:\d+\/token answered HTTP 200 with a body that is not JSON \(expected \{"value": …\}\)$/,
+    );
     assert.equal(count, 3);
   });
   it('times out an attempt whose answer never comes, and retries it', async () => {

@@ -8,8 +8,14 @@ import { bundleTarget, safeFileStem } from '../../src/output/bundle-files.ts';
 
 describe('bundleTarget', () => {
   it('names one subject <subject>.sigstore.json and several multiple.intoto.jsonl', () => {
-    assert.deepEqual(bundleTarget(undefined, '/out', ['app.tar.gz'], 1), { file: '/out/app.tar.gz.sigstore.json', format: 'json' });
-    assert.deepEqual(bundleTarget(undefined, '/out', ['a', 'b'], 1), { file: '/out/multiple.intoto.jsonl', format: 'jsonl' });
+    assert.deepEqual(bundleTarget(undefined, '/out', ['app.tar.gz'], 1), {
+      file: '/out/app.tar.gz.sigstore.json',
+      format: 'json',
+    });
+    assert.deepEqual(bundleTarget(undefined, '/out', ['a', 'b'], 1), {
+      file: '/out/multiple.intoto.jsonl',
+      format: 'jsonl',
+    });
     assert.deepEqual(bundleTarget('/w/att.jsonl', '/out', ['a'], 1), { file: '/w/att.jsonl', format: 'jsonl' });
     assert.deepEqual(bundleTarget('/w/dir', '/out', ['a'], 1), { file: '/w/dir/a.sigstore.json', format: 'json' });
   });

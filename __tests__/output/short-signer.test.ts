@@ -23,19 +23,26 @@ describe('shortSigner', () => {
     ['https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.2.0', 'release.yml@v1.2.0'],
     ['https://github.com/acme/app/.github/workflows/ci.yml@refs/heads/main', 'ci.yml@main'],
     ['https://github.com/acme/app/.github/workflows/ci.yml@0123456789abcdef0123456789abcdef01234567', 'ci.yml@0123456'],
-    ['https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0', 'generator_generic_slsa3.yml@v2.1.0'],
+    [
+      'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0',
+      'generator_generic_slsa3.yml@v2.1.0',
+    ],
     ['https://ghe.example.com/o/r/.github/workflows/build.yaml@refs/pull/7/merge', 'build.yaml@pull/7/merge'],
     ['https://gitlab.com/acme/app//.gitlab-ci.yml@refs/heads/main', '.gitlab-ci.yml@main'],
     // Not a workflow identity: unchanged.
     ['someone@example.com', 'someone@example.com'],
     ['https://accounts.google.com', 'https://accounts.google.com'],
     ['https://user@host/x', 'https://user@host/x'],
-    ['https://github.com/o/r/.github/workflows/@refs/tags/v1', 'https://github.com/o/r/.github/workflows/@refs/tags/v1'],
+    [
+      'https://github.com/o/r/.github/workflows/@refs/tags/v1',
+      'https://github.com/o/r/.github/workflows/@refs/tags/v1',
+    ],
     ['', ''],
   ];
-  for (const [signer, want] of cases) it(`${signer || '(empty)'} → ${want}`, () => assert.equal(shortSigner(signer), want));
+  for (const [signer, want] of cases)
+    it(`${signer || '(empty)'} → ${want}`, () => assert.equal(shortSigner(signer), want));
 
-  it('returns the input\'s own characters, which stay safe through the usual escaping', () => {
+  it("returns the input's own characters, which stay safe through the usual escaping", () => {
     const hostile = [
       'https://github.com/o/r/.github/workflows/x\n::error::forged.yml@refs/tags/v1\r\n##[error]x',
       'https://github.com/o/r/.github/workflows/`</summary><script>`.yml@refs/heads/|a|b|',

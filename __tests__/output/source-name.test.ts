@@ -11,7 +11,12 @@ describe('sourceName', () => {
   });
 
   it('leaves workspace-relative paths, registry references and release assets as they are', () => {
-    for (const source of ['dist/app.sigstore.json', 'ghcr.io/o/app@sha256:abc(cosign .att layer 0)', 'release v1.2.0 asset app.sigstore.json', 'attestations API o/r']) {
+    for (const source of [
+      'dist/app.sigstore.json',
+      'ghcr.io/o/app@sha256:abc(cosign .att layer 0)',
+      'release v1.2.0 asset app.sigstore.json',
+      'attestations API o/r',
+    ]) {
       assert.equal(sourceName(source), source);
     }
   });

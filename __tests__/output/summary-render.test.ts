@@ -11,7 +11,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requireChromium } from '../../testkit/chromium.ts';
 import { summaryCases } from '../../testkit/summary-cases.ts';
-import { GITHUB_SUMMARY_LIMIT_BYTES, measureSummaries, SUMMARY_COLUMN_PX, type SummaryMeasurement } from '../../testkit/summary-render.ts';
+import {
+  GITHUB_SUMMARY_LIMIT_BYTES,
+  measureSummaries,
+  SUMMARY_COLUMN_PX,
+  type SummaryMeasurement,
+} from '../../testkit/summary-render.ts';
 
 /** Smallest chart text a reader can make out on a run page. */
 const MIN_CHART_TEXT_PX = 10;
@@ -19,22 +24,32 @@ const MIN_CHART_TEXT_PX = 10;
 /** What is wrong with a summary as rendered: one line each, with the numbers measured. */
 function problems(m: SummaryMeasurement, failing: boolean): string[] {
   const out: string[] = [...m.errors.map((e) => `page error: ${e}`)];
-  if (m.markdownBytes >= GITHUB_SUMMARY_LIMIT_BYTES) out.push(`${m.markdownBytes} bytes of Markdown (${(m.markdownBytes / 1024 / 1024).toFixed(2)} MiB), over GitHub's 1 MiB limit`);
+  if (m.markdownBytes >= GITHUB_SUMMARY_LIMIT_BYTES)
+    out.push(
+      `${m.markdownBytes} bytes of Markdown (${(m.markdownBytes / 1024 / 1024).toFixed(2)} MiB), over GitHub's 1 MiB limit`,
+    );
   for (const t of m.tables) {
-    if (t.scrollWidth > SUMMARY_COLUMN_PX + 1) out.push(`table ${t.index} (${t.header}) is ${t.scrollWidth} px wide, over the ${SUMMARY_COLUMN_PX} px column`);
+    if (t.scrollWidth > SUMMARY_COLUMN_PX + 1)
+      out.push(`table ${t.index} (${t.header}) is ${t.scrollWidth} px wide, over the ${SUMMARY_COLUMN_PX} px column`);
   }
-  if (m.columnScrollWidth > SUMMARY_COLUMN_PX + 1) out.push(`something other than a table makes the column ${m.columnScrollWidth} px wide`);
+  if (m.columnScrollWidth > SUMMARY_COLUMN_PX + 1)
+    out.push(`something other than a table makes the column ${m.columnScrollWidth} px wide`);
   if (failing) {
     for (const name of ['reason', 'fix']) {
       const p = m.probes[name];
       if (p === undefined || !p.found) out.push(`the first failure's ${name} is not in the summary`);
       else if (!p.rendered) out.push(`the first failure's ${name} is only where it is not shown (a closed <details>)`);
-      else if (!p.visible) out.push(`the first failure's ${name} ("${p.needle ?? ''}") is at ${p.left}–${p.right} px, past the visible ${p.visibleRight} px: it needs scrolling sideways`);
+      else if (!p.visible)
+        out.push(
+          `the first failure's ${name} ("${p.needle ?? ''}") is at ${p.left}–${p.right} px, past the visible ${p.visibleRight} px: it needs scrolling sideways`,
+        );
     }
   }
   for (const c of m.charts) {
     if (c.texts > 0 && c.minFontPx < MIN_CHART_TEXT_PX) {
-      out.push(`chart ${c.index} is ${c.intrinsicWidth} px wide, drawn at ${c.renderedWidth} px (×${c.scale}): its smallest text is ${c.minFontPx} px ("${c.minText}")`);
+      out.push(
+        `chart ${c.index} is ${c.intrinsicWidth} px wide, drawn at ${c.renderedWidth} px (×${c.scale}): its smallest text is ${c.minFontPx} px ("${c.minText}")`,
+      );
     }
   }
   return out;
@@ -44,7 +59,10 @@ const brief = (m: SummaryMeasurement): string =>
   [
     `${m.markdownBytes} B`,
     `tables ${m.tables.map((t) => `${t.scrollWidth}px`).join(',') || 'none'}`,
-    ...Object.entries(m.probes).map(([n, p]) => `${n} ${p.rendered ? `${p.left}-${p.right}px${p.visible ? '' : ' (hidden)'}` : p.found ? 'not rendered' : 'absent'}`),
+    ...Object.entries(m.probes).map(
+      ([n, p]) =>
+        `${n} ${p.rendered ? `${p.left}-${p.right}px${p.visible ? '' : ' (hidden)'}` : p.found ? 'not rendered' : 'absent'}`,
+    ),
     ...m.charts.map((c) => `chart ${c.intrinsicWidth}→${c.renderedWidth}px ×${c.scale} min ${c.minFontPx}px`),
   ].join('; ');
 
@@ -94,13 +112,22 @@ describe('the summary rendering harness', () => {
       '```',
       '',
     ].join('\n');
-    const [m] = await measureSummaries([{ markdown, probes: { styled: ['styled-away'], folded: ['inside-details'], edge: ['past-the-edge'] } }]);
+    const [m] = await measureSummaries([
+      { markdown, probes: { styled: ['styled-away'], folded: ['inside-details'], edge: ['past-the-edge'] } },
+    ]);
     assert.ok(m);
     assert.deepEqual(m.errors, []);
     assert.equal(m.probes['styled']?.visible, true, 'style and class are dropped, as GitHub drops them');
-    assert.deepEqual([m.probes['folded']?.found, m.probes['folded']?.rendered], [true, false], 'text in a closed <details> is not shown');
+    assert.deepEqual(
+      [m.probes['folded']?.found, m.probes['folded']?.rendered],
+      [true, false],
+      'text in a closed <details> is not shown',
+    );
     assert.equal(m.probes['edge']?.visible, false, 'a cell past 850 px needs scrolling');
-    assert.deepEqual(m.tables.map((t) => t.scrollWidth <= SUMMARY_COLUMN_PX), [true, false]);
+    assert.deepEqual(
+      m.tables.map((t) => t.scrollWidth <= SUMMARY_COLUMN_PX),
+      [true, false],
+    );
     assert.equal(m.charts.length, 1);
     assert.equal(m.charts[0]?.scale, 1, 'a chart narrower than the column is not scaled');
     assert.ok((m.charts[0]?.minFontPx ?? 0) >= MIN_CHART_TEXT_PX);

@@ -12,11 +12,41 @@ import { markdownCode, markdownText, untrusted, UNTRUSTED_MAX_LENGTH } from '../
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
 /** A line a GitHub runner would read as a command (`::name::`, after leading whitespace), or the legacy `##[` and Azure `##vso[` anywhere. */
-const isCommandLine = (line: string): boolean => line.trimStart().startsWith('::') || line.includes('##[') || line.includes('##vso[');
+const isCommandLine = (line: string): boolean =>
+  line.trimStart().startsWith('::') || line.includes('##[') || line.includes('##vso[');
 
 // Strings rich in what matters: the attack alphabet mixed with any code point (lone surrogates too).
 const hostileUnit = fc.oneof(
-  { arbitrary: fc.constantFrom(':', '#', '[', ']', 'v', 's', 'o', '\n', '\r', '\t', '\x1b', '\x9b', '\x85', '\u2028', '\u2029', '\u202e', '\u2066', '\u200b', '\ufeff', '\u{e0041}', ' ', '`', '|', '<', '\\'), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      ':',
+      '#',
+      '[',
+      ']',
+      'v',
+      's',
+      'o',
+      '\n',
+      '\r',
+      '\t',
+      '\x1b',
+      '\x9b',
+      '\x85',
+      '\u2028',
+      '\u2029',
+      '\u202e',
+      '\u2066',
+      '\u200b',
+      '\ufeff',
+      '\u{e0041}',
+      ' ',
+      '`',
+      '|',
+      '<',
+      '\\',
+    ),
+    weight: 3,
+  },
   { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 2 },
 );
 const hostile = fc.array(hostileUnit, { maxLength: 300 }).map((units) => units.join(''));
@@ -42,7 +72,14 @@ describe('untrusted()', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    for (const text of ['https://slsa.dev/provenance/v1', 'sha256:0123abcd', 'app-linux.tar.gz', 'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0', 'issue #14', 'naïve 名前 ✅ 👩‍💻'.replace('\u200d', '')]) {
+    for (const text of [
+      'https://slsa.dev/provenance/v1',
+      'sha256:0123abcd',
+      'app-linux.tar.gz',
+      'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0',
+      'issue #14',
+      'naïve 名前 ✅ 👩‍💻'.replace('\u200d', ''),
+    ]) {
       assert.equal(untrusted(text), text);
     }
   });
@@ -94,17 +131,20 @@ describe('untrusted()', () => {
 
 describe('markdownCode() and markdownText()', () => {
   it('a code span that nothing ends early, in one table cell', () => {
-    assert.equal(markdownCode('a`b|c\n<img src=x>'), '`a\'b\\|c\\n<img src=x>`');
+    assert.equal(markdownCode('a`b|c\n<img src=x>'), "`a'b\\|c\\n<img src=x>`");
     assert.equal(markdownCode(''), '');
     fc.assert(
-      fc.property(hostile.filter((t) => t !== ''), (text) => {
-        const span = markdownCode(text);
-        assert.ok(span.startsWith('`') && span.endsWith('`'));
-        const inner = span.slice(1, -1);
-        assert.ok(!inner.includes('`'), span);
-        assert.ok(!/(^|[^\\])\|/.test(inner), span);
-        assert.ok(!HIDDEN.test(span) && !span.includes('::') && !span.includes('##'), span);
-      }),
+      fc.property(
+        hostile.filter((t) => t !== ''),
+        (text) => {
+          const span = markdownCode(text);
+          assert.ok(span.startsWith('`') && span.endsWith('`'));
+          const inner = span.slice(1, -1);
+          assert.ok(!inner.includes('`'), span);
+          assert.ok(!/(^|[^\\])\|/.test(inner), span);
+          assert.ok(!HIDDEN.test(span) && !span.includes('::') && !span.includes('##'), span);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

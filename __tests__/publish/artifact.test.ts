@@ -10,7 +10,11 @@ import { artifactBundles } from '../../src/verify/artifact-source.ts';
 import { mintRuntimeToken, startActionsArtifacts } from '../../testkit/actions-artifacts/index.ts';
 import type { ActionsArtifactsStandIn } from '../../testkit/actions-artifacts/index.ts';
 
-const BUNDLE = JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {}, dsseEnvelope: { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [] } });
+const BUNDLE = JSON.stringify({
+  mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+  verificationMaterial: {},
+  dsseEnvelope: { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [] },
+});
 const FILES = [
   { name: 'app-linux.sigstore.json', content: `${BUNDLE}\n` },
   // Non-ASCII and no trailing newline, to catch any re-encoding on the way.
@@ -53,15 +57,35 @@ describe('workflow artifact bundles', () => {
 
     // The calls @actions/artifact made, all carrying the runtime token or the blob signature.
     const endpoints = service.requests.map((r) => r.endpoint);
-    assert.deepEqual([...new Set(endpoints)], ['CreateArtifact', 'blob-put-block', 'blob-put-blocklist', 'FinalizeArtifact', 'ListArtifacts', 'GetSignedArtifactURL', 'blob-get']);
+    assert.deepEqual(
+      [...new Set(endpoints)],
+      [
+        'CreateArtifact',
+        'blob-put-block',
+        'blob-put-blocklist',
+        'FinalizeArtifact',
+        'ListArtifacts',
+        'GetSignedArtifactURL',
+        'blob-get',
+      ],
+    );
     assert.ok(service.requests.every((r) => r.authorized));
     // Finalize recorded the zip's digest; the download checked it (a mismatch would have failed).
     assert.match(service.artifacts[0]?.hash ?? '', /^sha256:[0-9a-f]{64}$/);
   });
 
   it('skips files that are not bundles, and fails in one line when there are none', async () => {
-    await uploadBundlesArtifact('mixed', [{ name: 'notes.txt', content: 'hello' }, { name: 'a.sigstore.json', content: BUNDLE }], service.env);
-    assert.deepEqual(await artifactBundles('mixed', service.env), [{ source: 'artifact:mixed/a.sigstore.json', text: BUNDLE }]);
+    await uploadBundlesArtifact(
+      'mixed',
+      [
+        { name: 'notes.txt', content: 'hello' },
+        { name: 'a.sigstore.json', content: BUNDLE },
+      ],
+      service.env,
+    );
+    assert.deepEqual(await artifactBundles('mixed', service.env), [
+      { source: 'artifact:mixed/a.sigstore.json', text: BUNDLE },
+    ]);
 
     await uploadBundlesArtifact('no-bundles', [{ name: 'notes.txt', content: 'hello' }], service.env);
     const err = await rejection(artifactBundles('no-bundles', service.env));
@@ -75,12 +99,28 @@ describe('workflow artifact bundles', () => {
     assert.equal(err.code, 'ARTIFACT_CONFLICT');
     const line = err.toLine();
     assert.doesNotMatch(line, /\n/);
-    assert.match(line, /^GitHub Actions artifact service refused to upload artifact "rerun": an artifact of that name already exists in this workflow run\. .*overwrite/);
+    assert.match(
+      line,
+      /^GitHub Actions artifact service refused to upload artifact "rerun": an artifact of that name already exists in this workflow run\. .*overwrite/,
+    );
 
-    const replaced = await uploadBundlesArtifact('rerun', [{ name: 'new.sigstore.json', content: BUNDLE }], service.env, { overwrite: true });
+    const replaced = await uploadBundlesArtifact(
+      'rerun',
+      [{ name: 'new.sigstore.json', content: BUNDLE }],
+      service.env,
+      { overwrite: true },
+    );
     assert.equal(service.requestsTo('DeleteArtifact').length, 1);
-    assert.deepEqual(await artifactBundles('rerun', service.env), [{ source: 'artifact:rerun/new.sigstore.json', text: BUNDLE }]);
-    assert.equal(service.artifacts.filter((a) => a.name === 'rerun').map((a) => a.id).join(), String(replaced.id));
+    assert.deepEqual(await artifactBundles('rerun', service.env), [
+      { source: 'artifact:rerun/new.sigstore.json', text: BUNDLE },
+    ]);
+    assert.equal(
+      service.artifacts
+        .filter((a) => a.name === 'rerun')
+        .map((a) => a.id)
+        .join(),
+      String(replaced.id),
+    );
   });
 
   it('rides out a 503 from the results service the way @actions/artifact does: it retries', async () => {
@@ -88,16 +128,25 @@ describe('workflow artifact bundles', () => {
     service.faults.CreateArtifact.push(503);
     const uploaded = await uploadBundlesArtifact('after-503', FILES, service.env);
     assert.ok(uploaded.id > 0);
-    assert.deepEqual(service.requestsTo('CreateArtifact').slice(before).map((r) => r.status), [503, 200]);
+    assert.deepEqual(
+      service
+        .requestsTo('CreateArtifact')
+        .slice(before)
+        .map((r) => r.status),
+      [503, 200],
+    );
   });
 
-  it('reports a 503 that outlasts the library\'s 5 attempts (about 25 s of backoff) as one line naming the service', async () => {
+  it("reports a 503 that outlasts the library's 5 attempts (about 25 s of backoff) as one line naming the service", async () => {
     service.faults.CreateArtifact.push(503, 503, 503, 503, 503);
     const err = await rejection(uploadBundlesArtifact('always-503', FILES, service.env));
     assert.equal(err.code, 'ARTIFACT_FAILED');
     const line = err.toLine();
     assert.doesNotMatch(line, /\n/);
-    assert.match(line, /^GitHub Actions artifact service failed to upload artifact "always-503": Failed to CreateArtifact: Failed to make request after 5 attempts: .*\(503\).*re-run the job/);
+    assert.match(
+      line,
+      /^GitHub Actions artifact service failed to upload artifact "always-503": Failed to CreateArtifact: Failed to make request after 5 attempts: .*\(503\).*re-run the job/,
+    );
     assert.ok(!line.includes(service.runtimeToken));
     assert.equal(service.faults.CreateArtifact.length, 0);
   });
@@ -108,14 +157,20 @@ describe('workflow artifact bundles', () => {
     assert.equal(err.code, 'ARTIFACT_FAILED');
     const line = err.toLine();
     assert.doesNotMatch(line, /\n/);
-    assert.match(line, /^GitHub Actions artifact service refused the job's runtime token while trying to find artifact "provenance" \(.*\(403\)/);
+    assert.match(
+      line,
+      /^GitHub Actions artifact service refused the job's runtime token while trying to find artifact "provenance" \(.*\(403\)/,
+    );
     assert.ok(!line.includes(service.runtimeToken));
   });
 
   it('says which artifact is missing', async () => {
     const err = await rejection(artifactBundles('never-uploaded', service.env));
     assert.equal(err.code, 'ARTIFACT_NOT_FOUND');
-    assert.match(err.toLine(), /^GitHub Actions artifact service has no artifact named "never-uploaded" in this workflow run\./);
+    assert.match(
+      err.toLine(),
+      /^GitHub Actions artifact service has no artifact named "never-uploaded" in this workflow run\./,
+    );
   });
 
   it('fails in one line outside GitHub Actions (no ACTIONS_RUNTIME_TOKEN), before any request', async () => {
@@ -124,7 +179,10 @@ describe('workflow artifact bundles', () => {
     for (const attempt of [uploadBundlesArtifact('provenance', FILES, env), artifactBundles('provenance', env)]) {
       const err = await rejection(attempt);
       assert.equal(err.code, 'ARTIFACTS_UNAVAILABLE');
-      assert.match(err.toLine(), /^GitHub Actions artifact service is not available: ACTIONS_RUNTIME_TOKEN is not set\. .*only work inside a GitHub Actions job/);
+      assert.match(
+        err.toLine(),
+        /^GitHub Actions artifact service is not available: ACTIONS_RUNTIME_TOKEN is not set\. .*only work inside a GitHub Actions job/,
+      );
     }
     assert.equal(service.requests.length, count);
   });

@@ -31,7 +31,10 @@ function pem(der: ArrayBufferView): string {
 }
 
 function preAuth(payloadType: string, payload: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `), payload]);
+  return Buffer.concat([
+    Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `),
+    payload,
+  ]);
 }
 
 describe('ourCopyCheck', () => {
@@ -73,7 +76,11 @@ describe('ourCopyCheck', () => {
     // Our identity, copied into a certificate another CA issues. The mock dates its root from the moment it is
     // made, so the copy's log entry is dated just after that (under load, the re-run's own time may be older).
     const madeAt = Date.now();
-    const other = await initializeCA(generateKeyPairSync('ec', { namedCurve: 'P-384' }), undefined, new Date(madeAt - 60_000));
+    const other = await initializeCA(
+      generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+      undefined,
+      new Date(madeAt - 60_000),
+    );
     const integrated = (Math.floor(Date.now() / 1000) + 1) * 1000;
     const leafKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const san = `https://github.com/${services.issuer.claims.job_workflow_ref}`;
@@ -89,22 +96,40 @@ describe('ourCopyCheck', () => {
     const forged = copyOf(rerun);
     const envelope = forged.dsseEnvelope;
     const sig = envelope?.signatures[0];
-    assert.ok(envelope && sig && 'certificate' in forged.verificationMaterial && forged.verificationMaterial.certificate);
-    forged.verificationMaterial.certificate.rawBytes = Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString('base64');
+    assert.ok(
+      envelope && sig && 'certificate' in forged.verificationMaterial && forged.verificationMaterial.certificate,
+    );
+    forged.verificationMaterial.certificate.rawBytes = Buffer.from(
+      leaf.buffer,
+      leaf.byteOffset,
+      leaf.byteLength,
+    ).toString('base64');
     const entry = forged.verificationMaterial.tlogEntries[0];
     assert.ok(entry);
     entry.integratedTime = String(integrated / 1000);
-    sig.sig = sign(null, preAuth(envelope.payloadType, Buffer.from(envelope.payload, 'base64')), leafKeys.privateKey).toString('base64');
+    sig.sig = sign(
+      null,
+      preAuth(envelope.payloadType, Buffer.from(envelope.payload, 'base64')),
+      leafKeys.privateKey,
+    ).toString('base64');
 
-    assert.equal(await ourCopyCheck([ours], services.sigstore.fulcioURL, FAST)(forged), false, 'not issued by our Fulcio');
+    assert.equal(
+      await ourCopyCheck([ours], services.sigstore.fulcioURL, FAST)(forged),
+      false,
+      'not issued by our Fulcio',
+    );
     // Control: with that other CA as "our" Fulcio, the same copy would pass, so the CA is what refused it.
-    const otherFulcio = await serve((_req, _body, res) => sendJSON(res, 200, { chains: [{ certificates: [pem(other.rootCertificate)] }] }));
+    const otherFulcio = await serve((_req, _body, res) =>
+      sendJSON(res, 200, { chains: [{ certificates: [pem(other.rootCertificate)] }] }),
+    );
     servers.push(otherFulcio);
     assert.equal(await ourCopyCheck([ours], otherFulcio.url, FAST)(forged), true);
   });
 
   it('a copy by another identity (another workflow) is not ours', async () => {
-    const theirs = await signStatement(services, statement('app'), { claims: { job_workflow_ref: 'octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main' } });
+    const theirs = await signStatement(services, statement('app'), {
+      claims: { job_workflow_ref: 'octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main' },
+    });
     assert.equal(theirs.dsseEnvelope?.payload, ours.dsseEnvelope?.payload, 'the same statement');
     assert.equal(await ourCopyCheck([ours], services.sigstore.fulcioURL, FAST)(theirs), false);
   });
@@ -119,7 +144,9 @@ describe('ourCopyCheck', () => {
   });
 
   it('a Fulcio whose trust bundle cannot be had fails in one line naming Fulcio', async () => {
-    const garbage = await serve((_req, _body, res) => sendJSON(res, 200, { chains: [{ certificates: ['not a certificate'] }] }));
+    const garbage = await serve((_req, _body, res) =>
+      sendJSON(res, 200, { chains: [{ certificates: ['not a certificate'] }] }),
+    );
     servers.push(garbage);
     for (const url of ['http://127.0.0.1:9', garbage.url]) {
       await assert.rejects(ourCopyCheck([ours], url, FAST)(rerun), (err: unknown) => {
@@ -138,7 +165,15 @@ describe('trustBundleCertificates', () => {
     const ca = await initializeCA(generateKeyPairSync('ec', { namedCurve: 'P-384' }));
     const root = pem(ca.rootCertificate);
     assert.equal(trustBundleCertificates({ chains: [{ certificates: [root] }, { certificates: [root] }] })?.length, 2);
-    for (const bad of [{}, { chains: [] }, { chains: [{}] }, { chains: [{ certificates: [1] }] }, { chains: [{ certificates: ['x'] }] }, [root], null]) {
+    for (const bad of [
+      {},
+      { chains: [] },
+      { chains: [{}] },
+      { chains: [{ certificates: [1] }] },
+      { chains: [{ certificates: ['x'] }] },
+      [root],
+      null,
+    ]) {
       assert.equal(trustBundleCertificates(bad), undefined, JSON.stringify(bad));
     }
   });

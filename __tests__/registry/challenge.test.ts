@@ -5,15 +5,25 @@ import { parseChallenge } from '../../src/registry/challenge.ts';
 
 describe('parseChallenge', () => {
   it('reads a Docker Hub style Bearer challenge', () => {
-    assert.deepEqual(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"'), {
-      scheme: 'bearer',
-      realm: 'https://auth.docker.io/token',
-      service: 'registry.docker.io',
-      scope: 'repository:library/ubuntu:pull',
-    });
+    assert.deepEqual(
+      parseChallenge(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"',
+      ),
+      {
+        scheme: 'bearer',
+        realm: 'https://auth.docker.io/token',
+        service: 'registry.docker.io',
+        scope: 'repository:library/ubuntu:pull',
+      },
+    );
   });
   it('reads Bearer without service or scope, unquoted values, and odd spacing', () => {
-    assert.deepEqual(parseChallenge('bearer  realm=https://r.example/token'), { scheme: 'bearer', realm: 'https://r.example/token', service: undefined, scope: undefined });
+    assert.deepEqual(parseChallenge('bearer  realm=https://r.example/token'), {
+      scheme: 'bearer',
+      realm: 'https://r.example/token',
+      service: undefined,
+      scope: undefined,
+    });
   });
   it('keeps commas and escaped quotes inside quoted values', () => {
     const c = parseChallenge('Bearer realm="https://r/t",scope="repository:a:pull,push",service="a \\"b\\""');

@@ -51,18 +51,47 @@ describe('dockerCredentials', () => {
       },
     });
     const source = `auths in ${path.join(dir, 'config.json')}`;
-    assert.deepEqual(await creds.forRegistry('ghcr.io'), { username: 'octo', password: 'p:a:ss', identityToken: undefined, source });
-    assert.deepEqual(await creds.forRegistry('registry.example.com'), { username: 'u', password: 'p', identityToken: undefined, source });
-    assert.deepEqual(await creds.forRegistry('id.example.com'), { username: '', password: '', identityToken: 'refresh', source });
+    assert.deepEqual(await creds.forRegistry('ghcr.io'), {
+      username: 'octo',
+      password: 'p:a:ss',
+      identityToken: undefined,
+      source,
+    });
+    assert.deepEqual(await creds.forRegistry('registry.example.com'), {
+      username: 'u',
+      password: 'p',
+      identityToken: undefined,
+      source,
+    });
+    assert.deepEqual(await creds.forRegistry('id.example.com'), {
+      username: '',
+      password: '',
+      identityToken: 'refresh',
+      source,
+    });
     assert.equal((await creds.forRegistry('docker.io'))?.username, 'hubuser');
     assert.equal(await creds.forRegistry('empty.example.com'), undefined);
     assert.equal(await creds.forRegistry('other.example.com'), undefined);
   });
 
   it('asks credHelpers first, then credsStore, then auths', async () => {
-    const { creds } = await store({ auths: { 'ghcr.io': { auth: b64('inline:secret') }, 'quay.io': { auth: b64('q:q') } }, credHelpers: { 'ghcr.io': 'a', 'id.example.com': 'token' }, credsStore: 'nothing' });
-    assert.deepEqual(await creds.forRegistry('ghcr.io'), { username: 'helper-user', password: 'helper-secret', identityToken: undefined, source: 'docker-credential-a' });
-    assert.deepEqual(await creds.forRegistry('id.example.com'), { username: '', password: '', identityToken: 'refresh-token', source: 'docker-credential-token' });
+    const { creds } = await store({
+      auths: { 'ghcr.io': { auth: b64('inline:secret') }, 'quay.io': { auth: b64('q:q') } },
+      credHelpers: { 'ghcr.io': 'a', 'id.example.com': 'token' },
+      credsStore: 'nothing',
+    });
+    assert.deepEqual(await creds.forRegistry('ghcr.io'), {
+      username: 'helper-user',
+      password: 'helper-secret',
+      identityToken: undefined,
+      source: 'docker-credential-a',
+    });
+    assert.deepEqual(await creds.forRegistry('id.example.com'), {
+      username: '',
+      password: '',
+      identityToken: 'refresh-token',
+      source: 'docker-credential-token',
+    });
     // The store has nothing for quay.io: the inline entry is used.
     assert.equal((await creds.forRegistry('quay.io'))?.username, 'q');
     assert.equal(await creds.forRegistry('nowhere.example.com'), undefined);
@@ -77,7 +106,10 @@ describe('dockerCredentials', () => {
     const { dir, creds } = await store({ credHelpers: { 'ghcr.io': 'broken', 'x.io': '../evil' } });
     await assert.rejects(creds.forRegistry('ghcr.io'), (e: unknown) => {
       assert.ok(e instanceof ProvenanceError && e.code === 'REGISTRY_AUTH_FAILED');
-      assert.equal(e.message, `credential helper docker-credential-broken (from ${path.join(dir, 'config.json')}) exited with 3 (keychain locked) for ghcr.io`);
+      assert.equal(
+        e.message,
+        `credential helper docker-credential-broken (from ${path.join(dir, 'config.json')}) exited with 3 (keychain locked) for ghcr.io`,
+      );
       return true;
     });
     await assert.rejects(creds.forRegistry('x.io'), /has an unusable name "..\/evil"/);
@@ -101,7 +133,9 @@ describe('dockerCredentials', () => {
 
   it('hands every secret to the mask callback', async () => {
     const masked: string[] = [];
-    const dir = await dockerConfigDir({ auths: { 'ghcr.io': { auth: b64('octo:hunter2') }, 'id.io': { identitytoken: 'idt' } } });
+    const dir = await dockerConfigDir({
+      auths: { 'ghcr.io': { auth: b64('octo:hunter2') }, 'id.io': { identitytoken: 'idt' } },
+    });
     const creds = dockerCredentials({ DOCKER_CONFIG: dir }, (s) => masked.push(s));
     await creds.forRegistry('ghcr.io');
     await creds.forRegistry('id.io');

@@ -18,7 +18,9 @@ export async function dockerConfigDir(config?: object): Promise<string> {
   return dir;
 }
 
-export async function registryClient(options: RegistryOptions & { dockerConfig?: string } = {}): Promise<BundleRegistry> {
+export async function registryClient(
+  options: RegistryOptions & { dockerConfig?: string } = {},
+): Promise<BundleRegistry> {
   const dockerConfig = options.dockerConfig ?? (await dockerConfigDir());
   const { dockerConfig: _ignored, ...rest } = options;
   return createBundleRegistry({
@@ -32,7 +34,12 @@ export async function registryClient(options: RegistryOptions & { dockerConfig?:
 export function skopeo(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('skopeo', args, { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`skopeo ${args.join(' ')} failed: ${stderr || err.message}. .ci/run installs skopeo (apt-get install -y skopeo)`));
+      if (err)
+        reject(
+          new Error(
+            `skopeo ${args.join(' ')} failed: ${stderr || err.message}. .ci/run installs skopeo (apt-get install -y skopeo)`,
+          ),
+        );
       else resolve(stdout);
     });
   });

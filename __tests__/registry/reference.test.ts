@@ -49,7 +49,11 @@ describe('parseImageReference', () => {
     it(`refuses ${JSON.stringify(text)}`, () => {
       assert.throws(
         () => parseImageReference(text, 'subject-image'),
-        (e: unknown) => e instanceof ProvenanceError && e.code === 'INPUT_INVALID' && e.message.startsWith(`subject-image: "${text}" is not an image reference`) && why.test(e.message),
+        (e: unknown) =>
+          e instanceof ProvenanceError &&
+          e.code === 'INPUT_INVALID' &&
+          e.message.startsWith(`subject-image: "${text}" is not an image reference`) &&
+          why.test(e.message),
       );
     });
   }
@@ -75,7 +79,11 @@ describe('registry transport', () => {
     assert.doesNotThrow(() => assertSecureURL(new URL('http://127.0.0.1:1/token'), 'registry x', 'its token service'));
     assert.throws(
       () => assertSecureURL(new URL('http://auth.example.com/token?secret=1'), 'registry ghcr.io', 'its token service'),
-      (e: unknown) => e instanceof ProvenanceError && e.code === 'REGISTRY_FAILED' && /^registry ghcr\.io sent us to http:\/\/auth\.example\.com\/token for its token service/.test(e.message) && !e.message.includes('secret'),
+      (e: unknown) =>
+        e instanceof ProvenanceError &&
+        e.code === 'REGISTRY_FAILED' &&
+        /^registry ghcr\.io sent us to http:\/\/auth\.example\.com\/token for its token service/.test(e.message) &&
+        !e.message.includes('secret'),
     );
   });
 });

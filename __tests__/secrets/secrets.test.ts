@@ -67,7 +67,11 @@ function secrets(): { name: string; value: string }[] {
       { name: `${name} (base64url)`, value: Buffer.from(value).toString('base64url') },
     ];
     const parts = value.split('.');
-    if (parts.length === 3) forms.push({ name: `${name} (payload)`, value: parts[1] ?? '' }, { name: `${name} (signature)`, value: parts[2] ?? '' });
+    if (parts.length === 3)
+      forms.push(
+        { name: `${name} (payload)`, value: parts[1] ?? '' },
+        { name: `${name} (signature)`, value: parts[2] ?? '' },
+      );
     return forms.filter((f) => f.value.length >= 16);
   });
 }
@@ -79,7 +83,12 @@ let runsScanned = 0;
 async function filesUnder(dir: string): Promise<{ file: string; text: string }[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const files = entries.filter((e) => e.isFile());
-  return Promise.all(files.map(async (e) => ({ file: path.join(e.parentPath, e.name), text: (await readFile(path.join(e.parentPath, e.name))).toString('latin1') })));
+  return Promise.all(
+    files.map(async (e) => ({
+      file: path.join(e.parentPath, e.name),
+      text: (await readFile(path.join(e.parentPath, e.name))).toString('latin1'),
+    })),
+  );
 }
 
 /** Each secret form found in the texts or in a file under the directories, as "<secret> in <place>". */
@@ -87,7 +96,8 @@ async function findLeaks(texts: Record<string, string>, dirs: string[]): Promise
   const places: { where: string; text: string }[] = Object.entries(texts).map(([where, text]) => ({ where, text }));
   for (const dir of dirs) for (const { file, text } of await filesUnder(dir)) places.push({ where: file, text });
   const leaks: string[] = [];
-  for (const s of secrets()) for (const p of places) if (p.text.includes(s.value)) leaks.push(`${s.name} in ${p.where}`);
+  for (const s of secrets())
+    for (const p of places) if (p.text.includes(s.value)) leaks.push(`${s.name} in ${p.where}`);
   return { leaks, places: places.length };
 }
 
@@ -127,21 +137,38 @@ before(async () => {
   ws = path.join(scratch, 'ws');
   await mkdir(ws);
   await writeFile(path.join(ws, 'app.bin'), 'app');
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
   // Docker configs live outside the workspace, as ~/.docker does.
   dockerConfig = path.join(scratch, 'docker');
   wrongDockerConfig = path.join(scratch, 'docker-wrong');
-  for (const [dir, password] of [[dockerConfig, REGISTRY_PASSWORD], [wrongDockerConfig, WRONG_REGISTRY_PASSWORD]] as const) {
+  for (const [dir, password] of [
+    [dockerConfig, REGISTRY_PASSWORD],
+    [wrongDockerConfig, WRONG_REGISTRY_PASSWORD],
+  ] as const) {
     await mkdir(dir);
-    await writeFile(path.join(dir, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${REGISTRY_USER}:${password}`).toString('base64') } } }));
+    await writeFile(
+      path.join(dir, 'config.json'),
+      JSON.stringify({
+        auths: { [registry.host]: { auth: Buffer.from(`${REGISTRY_USER}:${password}`).toString('base64') } },
+      }),
+    );
   }
   imageName = `${registry.host}/octo/app`;
   imageDigest = (await pushTestImage({ url: registry.url, headers: registry.adminHeaders }, 'octo/app', 'v1')).digest;
   image = `${imageName}@${imageDigest}`;
 });
 after(async () => {
-  await Promise.all([services.stop(), github.stop(), registry.stop(), artifacts.stop(), new Promise((resolve) => tokenProxy.close(resolve))]);
+  await Promise.all([
+    services.stop(),
+    github.stop(),
+    registry.stop(),
+    artifacts.stop(),
+    new Promise((resolve) => tokenProxy.close(resolve)),
+  ]);
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -177,16 +204,30 @@ const verifyInputs = (over: Record<string, string> = {}): Record<string, string>
   ...over,
 });
 
-async function action(label: string, inputs: Record<string, string>, expectedCode: number, env: Record<string, string> = {}): Promise<string> {
+async function action(
+  label: string,
+  inputs: Record<string, string>,
+  expectedCode: number,
+  env: Record<string, string> = {},
+): Promise<string> {
   const run = await runAction(services, { scratch, workspace: ws, inputs, env: runnerEnv(env) });
   const runner = path.dirname(run.runnerTemp); // temp/, the GITHUB_OUTPUT file and the step summary
-  await assertNoSecrets(label, { stdout: run.stdout, stderr: run.stderr, summary: run.summary, outputs: JSON.stringify(run.outputs) }, [ws, runner]);
+  await assertNoSecrets(
+    label,
+    { stdout: run.stdout, stderr: run.stderr, summary: run.summary, outputs: JSON.stringify(run.outputs) },
+    [ws, runner],
+  );
   assert.equal(run.code, expectedCode, `${label}:\n${run.stdout}`);
   if (PRINT) console.log(`${label}: ${run.errors.at(-1) ?? '(no error)'}`);
   return run.errors.at(-1) ?? '';
 }
 
-async function cli(label: string, args: string[], expectedCode: number, env: Record<string, string> = {}): Promise<string> {
+async function cli(
+  label: string,
+  args: string[],
+  expectedCode: number,
+  env: Record<string, string> = {},
+): Promise<string> {
   const tmp = await mkdtemp(path.join(scratch, 'tmp-'));
   const jwt = await services.issuer.mint({}, 'sigstore');
   minted.push(jwt);
@@ -207,16 +248,34 @@ async function cli(label: string, args: string[], expectedCode: number, env: Rec
 
 describe('secrets never leave the process', () => {
   it('the scan finds secrets where they are (a control)', async () => {
-    const { leaks } = await findLeaks({ env: JSON.stringify(runnerEnv()), 'ID token request': `Bearer ${services.issuer.requestToken}` }, [dockerConfig]);
-    for (const name of ['github-token', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'docker config auth']) {
-      assert.ok(leaks.some((l) => l.startsWith(`${name} in `)), `${name} is found: ${leaks.join('; ')}`);
+    const { leaks } = await findLeaks(
+      { env: JSON.stringify(runnerEnv()), 'ID token request': `Bearer ${services.issuer.requestToken}` },
+      [dockerConfig],
+    );
+    for (const name of [
+      'github-token',
+      'ACTIONS_RUNTIME_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'docker config auth',
+    ]) {
+      assert.ok(
+        leaks.some((l) => l.startsWith(`${name} in `)),
+        `${name} is found: ${leaks.join('; ')}`,
+      );
     }
   });
 
   it('attest: publishes to the registry, a release, the attestations API and a workflow artifact', async () => {
     await action(
       'attest',
-      attestInputs({ 'subject-name': imageName, 'subject-digest': imageDigest, 'push-to-registry': 'true', 'upload-to-release': 'v1.2.0', 'attestations-api': 'true', 'upload-artifact': 'provenance' }),
+      attestInputs({
+        'subject-name': imageName,
+        'subject-digest': imageDigest,
+        'push-to-registry': 'true',
+        'upload-to-release': 'v1.2.0',
+        'attestations-api': 'true',
+        'upload-artifact': 'provenance',
+      }),
       0,
     );
     assert.equal(github.attestations(REPO).length, 1);
@@ -224,44 +283,131 @@ describe('secrets never leave the process', () => {
   });
 
   it('verify: reads the registry, the release, the attestations API and the artifact, and signs VSAs', async () => {
-    await action('verify', verifyInputs({ 'subject-path': 'app.bin', images: image, release: 'v1.2.0', 'attestations-api': 'true', artifact: 'provenance', 'vsa-path': 'vsa.intoto.jsonl', sigstore: 'signing.json' }), 0);
+    await action(
+      'verify',
+      verifyInputs({
+        'subject-path': 'app.bin',
+        images: image,
+        release: 'v1.2.0',
+        'attestations-api': 'true',
+        artifact: 'provenance',
+        'vsa-path': 'vsa.intoto.jsonl',
+        sigstore: 'signing.json',
+      }),
+      0,
+    );
   });
 
   it('the CLI: attest publishing everywhere it can, verify reading everywhere it can', async () => {
-    await cli('cli attest', ['attest', '--subject-name', imageName, '--subject-digest', imageDigest, '--push-to-registry', '--upload-to-release', 'v1.2.0', '--release-asset-name', 'cli.intoto.jsonl', '--attestations-api', 'true', '--sigstore', 'signing.json', '--bundle-path', 'cli.sigstore.json'], 0);
+    await cli(
+      'cli attest',
+      [
+        'attest',
+        '--subject-name',
+        imageName,
+        '--subject-digest',
+        imageDigest,
+        '--push-to-registry',
+        '--upload-to-release',
+        'v1.2.0',
+        '--release-asset-name',
+        'cli.intoto.jsonl',
+        '--attestations-api',
+        'true',
+        '--sigstore',
+        'signing.json',
+        '--bundle-path',
+        'cli.sigstore.json',
+      ],
+      0,
+    );
     await cli(
       'cli verify',
-      ['verify', '--images', image, '--release', 'v1.2.0', '--attestations-api', 'true', '--trusted-root', 'trusted_root.json', '--certificate-oidc-issuer', services.issuer.issuer, '--repository', REPO, '--vsa-path', 'cli-vsa.intoto.jsonl', '--sigstore', 'signing.json'],
+      [
+        'verify',
+        '--images',
+        image,
+        '--release',
+        'v1.2.0',
+        '--attestations-api',
+        'true',
+        '--trusted-root',
+        'trusted_root.json',
+        '--certificate-oidc-issuer',
+        services.issuer.issuer,
+        '--repository',
+        REPO,
+        '--vsa-path',
+        'cli-vsa.intoto.jsonl',
+        '--sigstore',
+        'signing.json',
+      ],
       0,
     );
   });
 
   it('a refused github-token (401), and a GitHub API that fails with the token in its error body', async () => {
-    const refused = await action('github 401', attestInputs({ 'github-token': WRONG_GITHUB_TOKEN, 'upload-to-release': 'v1.2.0', 'attestations-api': 'false' }), 1);
+    const refused = await action(
+      'github 401',
+      attestInputs({ 'github-token': WRONG_GITHUB_TOKEN, 'upload-to-release': 'v1.2.0', 'attestations-api': 'false' }),
+      1,
+    );
     assert.match(refused, /GITHUB_PERMISSION_DENIED/);
-    const echo = { status: 403, message: `Forbidden: token ${GITHUB_TOKEN} lacks attestations: write (Authorization: Bearer ${GITHUB_TOKEN})` };
+    const echo = {
+      status: 403,
+      message: `Forbidden: token ${GITHUB_TOKEN} lacks attestations: write (Authorization: Bearer ${GITHUB_TOKEN})`,
+    };
     github.faults['post-attestation'].push(echo);
     const forbidden = await action('github 403 echoing the token', attestInputs({ 'attestations-api': 'true' }), 1);
     assert.match(forbidden, /HTTP 403/);
-    github.faults['post-attestation'].push(...Array.from({ length: 8 }, () => ({ status: 500, message: `upstream rejected Bearer ${GITHUB_TOKEN}` })));
+    github.faults['post-attestation'].push(
+      ...Array.from({ length: 8 }, () => ({ status: 500, message: `upstream rejected Bearer ${GITHUB_TOKEN}` })),
+    );
     const failed = await action('github 500 echoing the token', attestInputs({ 'attestations-api': 'true' }), 1);
     github.faults['post-attestation'].length = 0;
     assert.match(failed, /HTTP 500/);
-    const reading = await action('verify, github 401', verifyInputs({ 'subject-path': 'app.bin', release: 'v1.2.0', 'github-token': WRONG_GITHUB_TOKEN }), 1);
+    const reading = await action(
+      'verify, github 401',
+      verifyInputs({ 'subject-path': 'app.bin', release: 'v1.2.0', 'github-token': WRONG_GITHUB_TOKEN }),
+      1,
+    );
     assert.match(reading, /GITHUB_PERMISSION_DENIED/);
-    const cliRefused = await cli('cli attest, github 401', ['attest', '--subject-path', 'app.bin', '--upload-to-release', 'v1.2.0', '--sigstore', 'signing.json', '--bundle-path', 'cli-refused.sigstore.json'], 1, { GITHUB_TOKEN: WRONG_GITHUB_TOKEN });
+    const cliRefused = await cli(
+      'cli attest, github 401',
+      [
+        'attest',
+        '--subject-path',
+        'app.bin',
+        '--upload-to-release',
+        'v1.2.0',
+        '--sigstore',
+        'signing.json',
+        '--bundle-path',
+        'cli-refused.sigstore.json',
+      ],
+      1,
+      { GITHUB_TOKEN: WRONG_GITHUB_TOKEN },
+    );
     assert.match(cliRefused, /GITHUB_PERMISSION_DENIED/);
   });
 
   it('a registry that refuses the password (401), or fails (500)', async () => {
-    const push = attestInputs({ 'subject-path': '', 'subject-name': imageName, 'subject-digest': imageDigest, 'push-to-registry': 'true', 'github-token': '' });
+    const push = attestInputs({
+      'subject-path': '',
+      'subject-name': imageName,
+      'subject-digest': imageDigest,
+      'push-to-registry': 'true',
+      'github-token': '',
+    });
     const refused = await action('registry 401', push, 1, { DOCKER_CONFIG: wrongDockerConfig });
     assert.match(refused, /REGISTRY_AUTH_FAILED/);
     registry.faults.push(...Array.from({ length: 12 }, () => 500));
     const failed = await action('registry 500', push, 1);
     registry.faults.length = 0;
     assert.match(failed, /REGISTRY_FAILED/);
-    const reading = await action('verify, registry 401', verifyInputs({ images: image, 'github-token': '' }), 1, { DOCKER_CONFIG: wrongDockerConfig });
+    const reading = await action('verify, registry 401', verifyInputs({ images: image, 'github-token': '' }), 1, {
+      DOCKER_CONFIG: wrongDockerConfig,
+    });
     assert.match(reading, /REGISTRY_AUTH_FAILED|verification failed/);
   });
 
@@ -286,8 +432,10 @@ describe('secrets never leave the process', () => {
 
   it('nothing published carries a secret either', async (t) => {
     const published: Record<string, string> = {};
-    for (const asset of github.assets(REPO, 'v1.2.0')) published[`release asset ${asset.name}`] = asset.content.toString('latin1');
-    for (const [i, a] of github.attestations(REPO).entries()) published[`attestation ${i + 1}`] = JSON.stringify(a.bundle);
+    for (const asset of github.assets(REPO, 'v1.2.0'))
+      published[`release asset ${asset.name}`] = asset.content.toString('latin1');
+    for (const [i, a] of github.attestations(REPO).entries())
+      published[`attestation ${i + 1}`] = JSON.stringify(a.bundle);
     await assertNoSecrets('published', published, []);
     const line = `secrets: ${secrets().length} secret forms (${minted.length} job tokens) scanned for in ${placesScanned} places over ${runsScanned} scans: none found`;
     t.diagnostic(line);

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GITHUB_INSTANCE, PUBLIC_GOOD, planForChoice, planFromSigningConfig } from '../../src/signing/instance.ts';
 
-const svc = (url: string, start = '2024-01-01T00:00:00Z', extra: object = {}) => ({ url, majorApiVersion: 1, validFor: { start }, ...extra });
+const svc = (url: string, start = '2024-01-01T00:00:00Z', extra: object = {}) => ({
+  url,
+  majorApiVersion: 1,
+  validFor: { start },
+  ...extra,
+});
 const config = (over: object = {}) => ({
   mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
   caUrls: [svc('https://fulcio.example')],
@@ -21,7 +26,8 @@ describe('planForChoice', () => {
   });
   it('auto signs privately unless the visibility is exactly "public": a missing claim never picks the public log', () => {
     assert.equal(planForChoice('auto', undefined), GITHUB_INSTANCE);
-    for (const other of ['', 'Public', 'PUBLIC', ' public', 'unknown']) assert.equal(planForChoice('auto', other), GITHUB_INSTANCE, JSON.stringify(other));
+    for (const other of ['', 'Public', 'PUBLIC', ' public', 'unknown'])
+      assert.equal(planForChoice('auto', other), GITHUB_INSTANCE, JSON.stringify(other));
     assert.equal(planForChoice('public-good', undefined), PUBLIC_GOOD, 'an explicit choice is kept');
   });
   it('public-good logs to Rekor and links the entry; GitHub timestamps without a log', () => {
@@ -34,14 +40,29 @@ describe('planForChoice', () => {
 describe('planFromSigningConfig', () => {
   it('picks the newest current service of each kind', () => {
     const plan = planFromSigningConfig(
-      config({ caUrls: [svc('https://old-ca'), svc('https://new-ca', '2025-06-01T00:00:00Z'), svc('https://future-ca', '2999-01-01T00:00:00Z')] }),
+      config({
+        caUrls: [
+          svc('https://old-ca'),
+          svc('https://new-ca', '2025-06-01T00:00:00Z'),
+          svc('https://future-ca', '2999-01-01T00:00:00Z'),
+        ],
+      }),
       'signing.json',
     );
     assert.equal(plan.fulcioURL, 'https://new-ca');
     assert.deepEqual(plan.tlog, { url: 'https://rekor.example', majorApiVersion: 1 });
   });
   it('skips ended services', () => {
-    const plan = planFromSigningConfig(config({ tsaUrls: [svc('https://tsa.example/api/v1/timestamp', '2024-01-01T00:00:00Z', { validFor: { start: '2024-01-01T00:00:00Z', end: '2024-02-01T00:00:00Z' } })] }), 's.json');
+    const plan = planFromSigningConfig(
+      config({
+        tsaUrls: [
+          svc('https://tsa.example/api/v1/timestamp', '2024-01-01T00:00:00Z', {
+            validFor: { start: '2024-01-01T00:00:00Z', end: '2024-02-01T00:00:00Z' },
+          }),
+        ],
+      }),
+      's.json',
+    );
     assert.equal(plan.tsaURL, undefined);
   });
   const bad: [string, object, RegExp][] = [
@@ -53,7 +74,10 @@ describe('planFromSigningConfig', () => {
   ];
   for (const [label, over, text] of bad) {
     it(`rejects ${label}, naming the file`, () => {
-      assert.throws(() => planFromSigningConfig(config(over), 'signing.json'), (e: unknown) => e instanceof Error && /signing\.json/.test(e.message) && text.test(e.message));
+      assert.throws(
+        () => planFromSigningConfig(config(over), 'signing.json'),
+        (e: unknown) => e instanceof Error && /signing\.json/.test(e.message) && text.test(e.message),
+      );
     });
   }
 });
@@ -69,7 +93,9 @@ describe('planFromSigningConfig: plain http (issue #14, item 6)', () => {
     it(`refuses ${key} ${url}: the token would cross a network in cleartext`, () => {
       assert.throws(
         () => planFromSigningConfig(config({ [key]: [svc(url)] }), 'signing.json'),
-        (err: Error & { code?: string }) => err.code === 'SIGSTORE_CONFIG_INVALID' && err.message.includes(`${key}[0].url "${url}", plain http to a host that is not loopback`),
+        (err: Error & { code?: string }) =>
+          err.code === 'SIGSTORE_CONFIG_INVALID' &&
+          err.message.includes(`${key}[0].url "${url}", plain http to a host that is not loopback`),
       );
     });
   }

@@ -7,7 +7,7 @@ import { CTX, GITHUB, NO_GITHUB, NOW, ORIGIN, RUN_URL, refuses } from './helpers
 const approval = (document: object | undefined, ctx = CTX) => stagePredicate('approval', document, ORIGIN, ctx);
 
 describe('approval stage', () => {
-  it('records the run, the time, and the job\'s environment and actor', () => {
+  it("records the run, the time, and the job's environment and actor", () => {
     const out = approval(undefined);
     assert.equal(out.predicateType, HUMAN_REVIEW_V01);
     const expected = {
@@ -23,7 +23,10 @@ describe('approval stage', () => {
 
   it('trims a trailing slash of the server URL', () => {
     const out = approval(undefined, { now: NOW, github: { ...GITHUB, serverURL: 'https://acme.ghe.com/' } });
-    assert.equal(out.predicate['reviewLink'], 'https://acme.ghe.com/octo-org/octo-repo/actions/runs/987654321/attempts/2');
+    assert.equal(
+      out.predicate['reviewLink'],
+      'https://acme.ghe.com/octo-org/octo-repo/actions/runs/987654321/attempts/2',
+    );
   });
 
   it('warns when the job has no environment, and records only the actor', () => {
@@ -47,9 +50,17 @@ describe('approval stage', () => {
   });
 
   it('lets the document set result, reviewLink and timestamp, keeping the key order', () => {
-    const document = { timestamp: '2025-03-01T08:00:00+01:00', reviewLink: 'https://tickets.example.com/CHG-42', result: 'fail' };
+    const document = {
+      timestamp: '2025-03-01T08:00:00+01:00',
+      reviewLink: 'https://tickets.example.com/CHG-42',
+      result: 'fail',
+    };
     const out = approval(document, NO_GITHUB);
-    const expected = { result: 'fail', reviewLink: 'https://tickets.example.com/CHG-42', timestamp: '2025-03-01T08:00:00+01:00' };
+    const expected = {
+      result: 'fail',
+      reviewLink: 'https://tickets.example.com/CHG-42',
+      timestamp: '2025-03-01T08:00:00+01:00',
+    };
     assert.equal(JSON.stringify(out.predicate), JSON.stringify(expected));
     const withGithub = approval({ result: 'fail' });
     assert.deepEqual(withGithub.predicate, {
@@ -62,13 +73,26 @@ describe('approval stage', () => {
 
   it('refuses any other key, so a typo cannot vanish', () => {
     refuses(() => approval({ reslut: 'pass' }), 'PREDICATE_INVALID', '"reslut"');
-    refuses(() => approval({ [GITHUB_APPROVAL_FIELD]: { actor: 'someone-else' } }), 'PREDICATE_INVALID', 'github-approval');
-    refuses(() => approval(JSON.parse('{"__proto__": {"result": "fail"}}') as object), 'PREDICATE_INVALID', '"__proto__"');
+    refuses(
+      () => approval({ [GITHUB_APPROVAL_FIELD]: { actor: 'someone-else' } }),
+      'PREDICATE_INVALID',
+      'github-approval',
+    );
+    refuses(
+      () => approval(JSON.parse('{"__proto__": {"result": "fail"}}') as object),
+      'PREDICATE_INVALID',
+      '"__proto__"',
+    );
   });
 
   it('refuses bad values, naming what it found', () => {
     refuses(() => approval({ result: 'approved' }), 'PREDICATE_INVALID', 'result', '"approved"', '"pass" or "fail"');
-    refuses(() => approval({ reviewLink: 'http://tickets.example.com/1' }), 'PREDICATE_INVALID', 'reviewLink', '"http://tickets.example.com/1"');
+    refuses(
+      () => approval({ reviewLink: 'http://tickets.example.com/1' }),
+      'PREDICATE_INVALID',
+      'reviewLink',
+      '"http://tickets.example.com/1"',
+    );
     refuses(() => approval({ reviewLink: 'not a url' }), 'PREDICATE_INVALID', 'reviewLink', '"not a url"');
     refuses(() => approval({ timestamp: 1740900000 }), 'PREDICATE_INVALID', 'timestamp', 'number 1740900000');
     refuses(() => approval([]), 'PREDICATE_INVALID', 'an empty array');

@@ -21,8 +21,16 @@ describe('stage checks', () => {
   });
 
   it('accepts RFC 3339 timestamps only', () => {
-    for (const ok of ['2025-03-02T10:20:09Z', '2025-03-02T10:20:09.123456789+01:00', '2025-03-02t10:20:09z']) assert.ok(isTimestamp(ok), ok);
-    for (const bad of ['2025-03-02', '2025-03-02T10:20:09', 'Sun, 02 Mar 2025 10:20:09 GMT', '2025-13-02T10:20:09Z', 1740900000]) assert.ok(!isTimestamp(bad), String(bad));
+    for (const ok of ['2025-03-02T10:20:09Z', '2025-03-02T10:20:09.123456789+01:00', '2025-03-02t10:20:09z'])
+      assert.ok(isTimestamp(ok), ok);
+    for (const bad of [
+      '2025-03-02',
+      '2025-03-02T10:20:09',
+      'Sun, 02 Mar 2025 10:20:09 GMT',
+      '2025-13-02T10:20:09Z',
+      1740900000,
+    ])
+      assert.ok(!isTimestamp(bad), String(bad));
   });
 
   it('links the run attempt', () => {

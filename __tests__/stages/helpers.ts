@@ -37,8 +37,10 @@ export function refuses(fn: () => unknown, code: ErrorCode, ...fragments: string
   }
   assert.ok(caught instanceof ProvenanceError, `expected a ProvenanceError, got ${String(caught)}`);
   assert.equal(caught.code, code, caught.message);
-  if (code === 'PREDICATE_INVALID') assert.ok(caught.message.includes(ORIGIN), `message does not name the origin: ${caught.message}`);
-  for (const fragment of fragments) assert.ok(caught.message.includes(fragment), `message lacks ${JSON.stringify(fragment)}: ${caught.message}`);
+  if (code === 'PREDICATE_INVALID')
+    assert.ok(caught.message.includes(ORIGIN), `message does not name the origin: ${caught.message}`);
+  for (const fragment of fragments)
+    assert.ok(caught.message.includes(fragment), `message lacks ${JSON.stringify(fragment)}: ${caught.message}`);
   assert.ok(caught.hint.length > 0 && !caught.hint.includes('\n'), `hint is not one line: ${caught.hint}`);
   assert.ok(!caught.message.includes('\n'), `message is not one line: ${caught.message}`);
   return caught;

@@ -25,8 +25,18 @@ describe('policy stage: VSA and test-result predicates', () => {
   it('refuses a VSA missing what a verifier decides on', () => {
     const vsa = fixture('vsa.json') as Record<string, unknown>;
     refuses(() => policy({ ...vsa, verifier: { version: {} } }), 'PREDICATE_INVALID', 'verifier.id', 'nothing');
-    refuses(() => policy({ ...vsa, verificationResult: 'passed' }), 'PREDICATE_INVALID', 'verificationResult', '"passed"');
-    refuses(() => policy({ ...vsa, verifiedLevels: 'SLSA_BUILD_LEVEL_3' }), 'PREDICATE_INVALID', 'verifiedLevels', '"SLSA_BUILD_LEVEL_3"');
+    refuses(
+      () => policy({ ...vsa, verificationResult: 'passed' }),
+      'PREDICATE_INVALID',
+      'verificationResult',
+      '"passed"',
+    );
+    refuses(
+      () => policy({ ...vsa, verifiedLevels: 'SLSA_BUILD_LEVEL_3' }),
+      'PREDICATE_INVALID',
+      'verifiedLevels',
+      '"SLSA_BUILD_LEVEL_3"',
+    );
     refuses(() => policy({ ...vsa, verifiedLevels: [3] }), 'PREDICATE_INVALID', 'verifiedLevels[0]', 'number 3');
     refuses(() => policy({ ...vsa, resourceUri: undefined }), 'PREDICATE_INVALID', 'resourceUri');
     refuses(() => policy({ ...vsa, policy: 'release.rego' }), 'PREDICATE_INVALID', 'policy', '"release.rego"');
@@ -60,8 +70,14 @@ describe('policy stage: conftest JSON', () => {
       result: 'FAILED',
       configuration: [{ name: 'deploy/deployment.yaml' }, { name: 'deploy/service.yaml' }],
       url: RUN_URL,
-      passedTests: ['deploy/deployment.yaml: 4 passed (namespace main)', 'deploy/deployment.yaml: 2 passed (namespace labels)'],
-      warnedTests: ['deploy/deployment.yaml: Deployment example-app has no resource limits', 'deploy/service.yaml: Service example-app uses NodePort'],
+      passedTests: [
+        'deploy/deployment.yaml: 4 passed (namespace main)',
+        'deploy/deployment.yaml: 2 passed (namespace labels)',
+      ],
+      warnedTests: [
+        'deploy/deployment.yaml: Deployment example-app has no resource limits',
+        'deploy/service.yaml: Service example-app uses NodePort',
+      ],
       failedTests: ['deploy/deployment.yaml: Containers must not run as root'],
     };
     assert.deepEqual(out.predicate, expected);
@@ -71,7 +87,12 @@ describe('policy stage: conftest JSON', () => {
   });
 
   it('is WARNED with only warnings, PASSED with neither, and has no url without a GitHub job', () => {
-    const warned = stagePredicate('policy', [{ filename: 'a.yaml', namespace: 'main', successes: 1, warnings: [{ msg: 'w' }], failures: [] }], ORIGIN, NO_GITHUB);
+    const warned = stagePredicate(
+      'policy',
+      [{ filename: 'a.yaml', namespace: 'main', successes: 1, warnings: [{ msg: 'w' }], failures: [] }],
+      ORIGIN,
+      NO_GITHUB,
+    );
     assert.deepEqual(warned.predicate, {
       result: 'WARNED',
       configuration: [{ name: 'a.yaml' }],
@@ -80,8 +101,19 @@ describe('policy stage: conftest JSON', () => {
       failedTests: [],
     });
     assert.deepEqual(warned.warnings, []);
-    const passed = stagePredicate('policy', [{ filename: 'a.yaml', successes: 3, exceptions: [{ msg: 'x' }] }], ORIGIN, NO_GITHUB);
-    assert.deepEqual(passed.predicate, { result: 'PASSED', configuration: [{ name: 'a.yaml' }], passedTests: ['a.yaml: 3 passed'], warnedTests: [], failedTests: [] });
+    const passed = stagePredicate(
+      'policy',
+      [{ filename: 'a.yaml', successes: 3, exceptions: [{ msg: 'x' }] }],
+      ORIGIN,
+      NO_GITHUB,
+    );
+    assert.deepEqual(passed.predicate, {
+      result: 'PASSED',
+      configuration: [{ name: 'a.yaml' }],
+      passedTests: ['a.yaml: 3 passed'],
+      warnedTests: [],
+      failedTests: [],
+    });
   });
 
   it('refuses a malformed report, naming the entry', () => {
@@ -90,8 +122,18 @@ describe('policy stage: conftest JSON', () => {
     refuses(() => policy([{ successes: 1 }]), 'PREDICATE_INVALID', '[0].filename', 'nothing');
     refuses(() => policy([{ filename: 'a.yaml', successes: '1' }]), 'PREDICATE_INVALID', '[0].successes', '"1"');
     refuses(() => policy([{ filename: 'a.yaml', successes: -1 }]), 'PREDICATE_INVALID', '[0].successes', 'number -1');
-    refuses(() => policy([{ filename: 'a.yaml', successes: 0, failures: [{ message: 'x' }] }]), 'PREDICATE_INVALID', '[0].failures[0].msg', 'nothing');
-    refuses(() => policy([{ filename: 'a.yaml', successes: 0, warnings: 'x' }]), 'PREDICATE_INVALID', '[0].warnings', '"x"');
+    refuses(
+      () => policy([{ filename: 'a.yaml', successes: 0, failures: [{ message: 'x' }] }]),
+      'PREDICATE_INVALID',
+      '[0].failures[0].msg',
+      'nothing',
+    );
+    refuses(
+      () => policy([{ filename: 'a.yaml', successes: 0, warnings: 'x' }]),
+      'PREDICATE_INVALID',
+      '[0].warnings',
+      '"x"',
+    );
   });
 });
 

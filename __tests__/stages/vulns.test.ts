@@ -15,8 +15,20 @@ describe('vulns stage: SARIF 2.1.0', () => {
         uri: 'https://github.com/aquasecurity/trivy',
         version: '0.58.1',
         result: [
-          { id: 'CVE-2024-0001', severity: [{ method: 'cvss_score', score: '8.1' }, { method: 'sarif_level', score: 'error' }] },
-          { id: 'CVE-2024-0002', severity: [{ method: 'cvss_score', score: '5.3' }, { method: 'sarif_level', score: 'warning' }] },
+          {
+            id: 'CVE-2024-0001',
+            severity: [
+              { method: 'cvss_score', score: '8.1' },
+              { method: 'sarif_level', score: 'error' },
+            ],
+          },
+          {
+            id: 'CVE-2024-0002',
+            severity: [
+              { method: 'cvss_score', score: '5.3' },
+              { method: 'sarif_level', score: 'warning' },
+            ],
+          },
           // No level on the result: the rule's default configuration's.
           { id: 'GHSA-aaaa-bbbb-cccc', severity: [{ method: 'sarif_level', score: 'note' }] },
         ],
@@ -35,7 +47,13 @@ describe('vulns stage: SARIF 2.1.0', () => {
         uri: 'pkg:generic/CodeQL',
         version: '2.20.4',
         result: [
-          { id: 'js/sql-injection', severity: [{ method: 'cvss_score', score: '8.8' }, { method: 'sarif_level', score: 'error' }] },
+          {
+            id: 'js/sql-injection',
+            severity: [
+              { method: 'cvss_score', score: '8.8' },
+              { method: 'sarif_level', score: 'error' },
+            ],
+          },
           { id: 'js/unused-local-variable', severity: [{ method: 'sarif_level', score: 'note' }] },
         ],
       },
@@ -46,16 +64,25 @@ describe('vulns stage: SARIF 2.1.0', () => {
   });
 
   it('merges the results of every run, keeping the first run as the scanner', () => {
-    const run = (tool: string, ids: string[]) => ({ tool: { driver: { name: tool } }, results: ids.map((ruleId) => ({ ruleId, level: 'error' })) });
+    const run = (tool: string, ids: string[]) => ({
+      tool: { driver: { name: tool } },
+      results: ids.map((ruleId) => ({ ruleId, level: 'error' })),
+    });
     const out = vulns({ version: '2.1.0', runs: [run('a b', ['X-1', 'X-2']), run('other', ['X-2', 'X-3'])] });
     const scanner = out.predicate['scanner'] as { uri: string; result: { id: string }[] };
     assert.equal(scanner.uri, 'pkg:generic/a%20b');
-    assert.deepEqual(scanner.result.map((r) => r.id), ['X-1', 'X-2', 'X-3']);
+    assert.deepEqual(
+      scanner.result.map((r) => r.id),
+      ['X-1', 'X-2', 'X-3'],
+    );
     assert.equal('version' in scanner, false);
   });
 
   it('takes a level of "none" for a result whose kind is not fail, and "warning" by default', () => {
-    const out = vulns({ version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, results: [{ ruleId: 'A', kind: 'pass' }, { ruleId: 'B' }] }] });
+    const out = vulns({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 't' } }, results: [{ ruleId: 'A', kind: 'pass' }, { ruleId: 'B' }] }],
+    });
     const scanner = out.predicate['scanner'] as { result: unknown[] };
     assert.deepEqual(scanner.result, [
       { id: 'A', severity: [{ method: 'sarif_level', score: 'none' }] },
@@ -64,7 +91,10 @@ describe('vulns stage: SARIF 2.1.0', () => {
   });
 
   it('finds a rule by index alone, in the driver or in the extension the result names', () => {
-    const rules = (prefix: string) => [{ id: `${prefix}-A` }, { id: `${prefix}-B`, properties: { 'security-severity': 9 }, defaultConfiguration: { level: 'error' } }];
+    const rules = (prefix: string) => [
+      { id: `${prefix}-A` },
+      { id: `${prefix}-B`, properties: { 'security-severity': 9 }, defaultConfiguration: { level: 'error' } },
+    ];
     const out = vulns({
       version: '2.1.0',
       runs: [
@@ -75,8 +105,20 @@ describe('vulns stage: SARIF 2.1.0', () => {
       ],
     });
     assert.deepEqual((out.predicate['scanner'] as { result: unknown[] }).result, [
-      { id: 'D-B', severity: [{ method: 'cvss_score', score: '9' }, { method: 'sarif_level', score: 'error' }] },
-      { id: 'E-B', severity: [{ method: 'cvss_score', score: '9' }, { method: 'sarif_level', score: 'error' }] },
+      {
+        id: 'D-B',
+        severity: [
+          { method: 'cvss_score', score: '9' },
+          { method: 'sarif_level', score: 'error' },
+        ],
+      },
+      {
+        id: 'E-B',
+        severity: [
+          { method: 'cvss_score', score: '9' },
+          { method: 'sarif_level', score: 'error' },
+        ],
+      },
     ]);
     assert.equal(out.warnings.length, 1);
   });
@@ -84,10 +126,24 @@ describe('vulns stage: SARIF 2.1.0', () => {
   it('refuses other SARIF versions and malformed logs, naming what it found', () => {
     refuses(() => vulns({ version: '2.0.0', runs: [] }), 'PREDICATE_INVALID', '"2.0.0"', '2.1.0');
     refuses(() => vulns({ version: '2.1.0', runs: [] }), 'PREDICATE_INVALID', 'runs', 'an empty array');
-    refuses(() => vulns({ version: '2.1.0', runs: [{ tool: { driver: {} } }] }), 'PREDICATE_INVALID', 'runs[0].tool.driver.name', 'nothing');
-    refuses(() => vulns({ version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, results: {} }] }), 'PREDICATE_INVALID', 'runs[0].results', 'an empty object');
     refuses(
-      () => vulns({ version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, invocations: [{ startTimeUtc: 'yesterday' }] }] }),
+      () => vulns({ version: '2.1.0', runs: [{ tool: { driver: {} } }] }),
+      'PREDICATE_INVALID',
+      'runs[0].tool.driver.name',
+      'nothing',
+    );
+    refuses(
+      () => vulns({ version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, results: {} }] }),
+      'PREDICATE_INVALID',
+      'runs[0].results',
+      'an empty object',
+    );
+    refuses(
+      () =>
+        vulns({
+          version: '2.1.0',
+          runs: [{ tool: { driver: { name: 't' } }, invocations: [{ startTimeUtc: 'yesterday' }] }],
+        }),
       'PREDICATE_INVALID',
       'startTimeUtc',
       '"yesterday"',
@@ -129,17 +185,40 @@ describe('vulns stage: Grype JSON', () => {
   it('reads the older database descriptor, and never records its local path', () => {
     const out = vulns({
       matches: [],
-      descriptor: { name: 'grype', version: '0.74.0', db: { built: '2024-01-05T01:28:04Z', schemaVersion: 5, location: '/root/.cache/grype/db/5', checksum: 'sha256:00' } },
+      descriptor: {
+        name: 'grype',
+        version: '0.74.0',
+        db: {
+          built: '2024-01-05T01:28:04Z',
+          schemaVersion: 5,
+          location: '/root/.cache/grype/db/5',
+          checksum: 'sha256:00',
+        },
+      },
     });
     assert.deepEqual(out.predicate, {
-      scanner: { uri: 'pkg:github/anchore/grype@0.74.0', version: '0.74.0', db: { version: '5', lastUpdate: '2024-01-05T01:28:04.000Z' }, result: [] },
+      scanner: {
+        uri: 'pkg:github/anchore/grype@0.74.0',
+        version: '0.74.0',
+        db: { version: '5', lastUpdate: '2024-01-05T01:28:04.000Z' },
+        result: [],
+      },
       metadata: { scanStartedOn: NOW.toISOString(), scanFinishedOn: NOW.toISOString() },
     });
   });
 
   it('records db.uri only for a download URL, not a local file', () => {
-    const out = vulns({ matches: [], descriptor: { name: 'grype', db: { status: { schemaVersion: 'v6.0.2', from: '/tmp/grype-db.tar.zst', built: '2025-03-01T04:06:22Z' } } } });
-    assert.deepEqual((out.predicate['scanner'] as { db: unknown }).db, { version: 'v6.0.2', lastUpdate: '2025-03-01T04:06:22.000Z' });
+    const out = vulns({
+      matches: [],
+      descriptor: {
+        name: 'grype',
+        db: { status: { schemaVersion: 'v6.0.2', from: '/tmp/grype-db.tar.zst', built: '2025-03-01T04:06:22Z' } },
+      },
+    });
+    assert.deepEqual((out.predicate['scanner'] as { db: unknown }).db, {
+      version: 'v6.0.2',
+      lastUpdate: '2025-03-01T04:06:22.000Z',
+    });
     const noBuilt = vulns({ matches: [], descriptor: { name: 'grype', db: { status: { schemaVersion: 'v6.0.2' } } } });
     assert.equal('db' in (noBuilt.predicate['scanner'] as object), false);
   });
@@ -157,7 +236,9 @@ describe('vulns stage: Grype JSON', () => {
   });
 
   it('stays linear on a large report', () => {
-    const matches = Array.from({ length: 100_000 }, (_, i) => ({ vulnerability: { id: `CVE-2024-${i % 5000}`, severity: 'Low' } }));
+    const matches = Array.from({ length: 100_000 }, (_, i) => ({
+      vulnerability: { id: `CVE-2024-${i % 5000}`, severity: 'Low' },
+    }));
     const started = performance.now();
     const out = vulns({ matches, descriptor: { name: 'grype' } });
     assert.equal((out.predicate['scanner'] as { result: unknown[] }).result.length, 5000);
@@ -194,8 +275,17 @@ describe('vulns stage: Trivy JSON', () => {
 
   it('refuses malformed reports, naming the field', () => {
     refuses(() => vulns({ SchemaVersion: '2', Results: [] }), 'PREDICATE_INVALID', 'SchemaVersion', '"2"');
-    refuses(() => vulns({ SchemaVersion: 2, Results: [{ Vulnerabilities: [{ Severity: 'HIGH' }] }] }), 'PREDICATE_INVALID', 'Results[0].Vulnerabilities[0].VulnerabilityID');
-    refuses(() => vulns({ SchemaVersion: 2, Results: [], CreatedAt: 12 }), 'PREDICATE_INVALID', 'CreatedAt', 'number 12');
+    refuses(
+      () => vulns({ SchemaVersion: 2, Results: [{ Vulnerabilities: [{ Severity: 'HIGH' }] }] }),
+      'PREDICATE_INVALID',
+      'Results[0].Vulnerabilities[0].VulnerabilityID',
+    );
+    refuses(
+      () => vulns({ SchemaVersion: 2, Results: [], CreatedAt: 12 }),
+      'PREDICATE_INVALID',
+      'CreatedAt',
+      'number 12',
+    );
   });
 });
 
@@ -223,17 +313,50 @@ describe('vulns stage: in-toto vulns predicate', () => {
       return copy;
     };
     refuses(() => vulns(broken((p) => Object.assign(p.scanner, { uri: '' }))), 'PREDICATE_INVALID', 'scanner.uri');
-    refuses(() => vulns(broken((p) => Object.assign(p.scanner, { result: {} }))), 'PREDICATE_INVALID', 'scanner.result', 'an empty object');
-    refuses(() => vulns(broken((p) => Object.assign(p.scanner.result[0] ?? {}, { id: null }))), 'PREDICATE_INVALID', 'scanner.result[0].id', 'null');
-    refuses(() => vulns(broken((p) => Object.assign(p.scanner.result[0] ?? {}, { severity: 'HIGH' }))), 'PREDICATE_INVALID', 'scanner.result[0].severity', '"HIGH"');
-    refuses(() => vulns(broken((p) => Object.assign(p.scanner.result[0] ?? {}, { severity: [{ method: 'nvd', score: 7.5 }] }))), 'PREDICATE_INVALID', 'severity[0].score', 'number 7.5');
-    refuses(() => vulns(broken((p) => Object.assign(p.metadata, { scanFinishedOn: 'soon' }))), 'PREDICATE_INVALID', 'metadata.scanFinishedOn', '"soon"');
+    refuses(
+      () => vulns(broken((p) => Object.assign(p.scanner, { result: {} }))),
+      'PREDICATE_INVALID',
+      'scanner.result',
+      'an empty object',
+    );
+    refuses(
+      () => vulns(broken((p) => Object.assign(p.scanner.result[0] ?? {}, { id: null }))),
+      'PREDICATE_INVALID',
+      'scanner.result[0].id',
+      'null',
+    );
+    refuses(
+      () => vulns(broken((p) => Object.assign(p.scanner.result[0] ?? {}, { severity: 'HIGH' }))),
+      'PREDICATE_INVALID',
+      'scanner.result[0].severity',
+      '"HIGH"',
+    );
+    refuses(
+      () =>
+        vulns(broken((p) => Object.assign(p.scanner.result[0] ?? {}, { severity: [{ method: 'nvd', score: 7.5 }] }))),
+      'PREDICATE_INVALID',
+      'severity[0].score',
+      'number 7.5',
+    );
+    refuses(
+      () => vulns(broken((p) => Object.assign(p.metadata, { scanFinishedOn: 'soon' }))),
+      'PREDICATE_INVALID',
+      'metadata.scanFinishedOn',
+      '"soon"',
+    );
   });
 });
 
 describe('vulns stage: anything else', () => {
   it('refuses it, naming the formats accepted', () => {
-    refuses(() => vulns({ vulnerabilities: [] }), 'PREDICATE_INVALID', '"vulnerabilities"', 'SARIF 2.1.0', 'Grype', 'Trivy');
+    refuses(
+      () => vulns({ vulnerabilities: [] }),
+      'PREDICATE_INVALID',
+      '"vulnerabilities"',
+      'SARIF 2.1.0',
+      'Grype',
+      'Trivy',
+    );
     refuses(() => vulns([]), 'PREDICATE_INVALID', 'an empty array');
   });
   it('needs a document', () => {

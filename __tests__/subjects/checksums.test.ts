@@ -53,13 +53,24 @@ const bad: [string, string][] = [
 for (const [what, line] of bad) {
   void test(`checksums: bad line (${what}) is reported with its number`, () => {
     const text = `${h64}  ok.tgz\n\n${line}\n`;
-    throwsWith(() => parseChecksums(text, 'subject-checksums'), 'CHECKSUMS_INVALID', 'subject-checksums line 3', '"<hex>  <name>"', JSON.stringify(line).slice(0, 30));
+    throwsWith(
+      () => parseChecksums(text, 'subject-checksums'),
+      'CHECKSUMS_INVALID',
+      'subject-checksums line 3',
+      '"<hex>  <name>"',
+      JSON.stringify(line).slice(0, 30),
+    );
     assert.equal(isChecksumLine(line), false);
   });
 }
 
 void test('checksums: an escaped newline in a name is refused as a control character', () => {
-  throwsWith(() => parseChecksums(`\\${h64}  a\\nb`, 'subject-checksums'), 'INPUT_INVALID', 'subject-checksums line 1', '"a\\nb"');
+  throwsWith(
+    () => parseChecksums(`\\${h64}  a\\nb`, 'subject-checksums'),
+    'INPUT_INVALID',
+    'subject-checksums line 1',
+    '"a\\nb"',
+  );
 });
 
 void test('checksums: a file path is not a checksum line', () => {

@@ -38,7 +38,13 @@ const invalid = [
 
 for (const value of invalid) {
   void test(`parseDigest refuses ${JSON.stringify(value.slice(0, 20))}`, () => {
-    throwsWith(() => parseDigest(value, 'subject-digest line 2'), 'SUBJECT_DIGEST_INVALID', 'subject-digest line 2', JSON.stringify(value).slice(0, 20), 'sha256:<64 hex>');
+    throwsWith(
+      () => parseDigest(value, 'subject-digest line 2'),
+      'SUBJECT_DIGEST_INVALID',
+      'subject-digest line 2',
+      JSON.stringify(value).slice(0, 20),
+      'sha256:<64 hex>',
+    );
   });
 }
 
@@ -50,17 +56,32 @@ void test('names pair with digests by position', () => {
 });
 
 void test('unequal line counts are INPUT_CONFLICT', () => {
-  throwsWith(() => parseNamedDigests('a\nb', `sha256:${h64}`), 'INPUT_CONFLICT', 'subject-name has 2', 'subject-digest has 1');
+  throwsWith(
+    () => parseNamedDigests('a\nb', `sha256:${h64}`),
+    'INPUT_CONFLICT',
+    'subject-name has 2',
+    'subject-digest has 1',
+  );
   throwsWith(() => parseNamedDigests('', `sha256:${h64}`), 'INPUT_CONFLICT', 'subject-name has 0');
   throwsWith(() => parseNamedDigests('a', ''), 'INPUT_CONFLICT', 'subject-digest has 0');
 });
 
 void test('an inner blank name is refused rather than shifting the pairing', () => {
-  throwsWith(() => parseNamedDigests('a\n\nb', `sha256:${h64}\nsha256:${h64}\nsha256:${h64}`), 'INPUT_INVALID', 'subject-name line 2', 'empty');
+  throwsWith(
+    () => parseNamedDigests('a\n\nb', `sha256:${h64}\nsha256:${h64}\nsha256:${h64}`),
+    'INPUT_INVALID',
+    'subject-name line 2',
+    'empty',
+  );
 });
 
 void test('a name with control characters is refused', () => {
-  throwsWith(() => parseNamedDigests('a\u0007b', `sha256:${h64}`), 'INPUT_INVALID', 'subject-name line 1', '"a\\u0007b"');
+  throwsWith(
+    () => parseNamedDigests('a\u0007b', `sha256:${h64}`),
+    'INPUT_INVALID',
+    'subject-name line 1',
+    '"a\\u0007b"',
+  );
   throwsWith(() => parseNamedDigests('a\tb', `sha256:${h64}`), 'INPUT_INVALID', 'control character');
   throwsWith(() => parseNamedDigests('a\u2028b', `sha256:${h64}`), 'INPUT_INVALID', 'subject-name line 1');
 });

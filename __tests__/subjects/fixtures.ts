@@ -35,7 +35,11 @@ export async function tempWorkspace(prefix = 'subjects-'): Promise<TempWorkspace
   };
 }
 
-export async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, ...mentions: string[]): Promise<ProvenanceError> {
+export async function rejectsWith(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  ...mentions: string[]
+): Promise<ProvenanceError> {
   const err = await promise.then(
     () => assert.fail(`expected ${code}, but it succeeded`),
     (e: unknown) => e,

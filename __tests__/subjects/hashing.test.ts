@@ -49,8 +49,14 @@ void test('known content gives the known digest', async () => {
 
 void test('digests equal the system sha256sum', async () => {
   const files = await Promise.all(['x', 'y\n', 'z'.repeat(MiB + 3)].map((c, i) => ws.write(`sum/${i}.txt`, c)));
-  const expected = execFileSync('sha256sum', files, { encoding: 'utf8' }).trim().split('\n').map((l) => l.slice(0, 64));
-  const ours = await hashFiles(files.map((f) => ({ path: f, label: f, size: 0 })), { concurrency: 1 });
+  const expected = execFileSync('sha256sum', files, { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.slice(0, 64));
+  const ours = await hashFiles(
+    files.map((f) => ({ path: f, label: f, size: 0 })),
+    { concurrency: 1 },
+  );
   assert.deepEqual(ours, expected);
 });
 
@@ -59,24 +65,37 @@ void test('a 50 MB file hashes correctly', async () => {
   const file = await ws.write('big.bin', data);
   assert.equal((await hashFile(file)).sha256, sha(data));
   const copy = await ws.write('big-copy.bin', data);
-  const viaPool = await hashFiles([{ path: file, label: 'big.bin', size: data.length }, { path: copy, label: 'big-copy.bin', size: data.length }], { concurrency: 2, hashOnMainThread: false });
+  const viaPool = await hashFiles(
+    [
+      { path: file, label: 'big.bin', size: data.length },
+      { path: copy, label: 'big-copy.bin', size: data.length },
+    ],
+    { concurrency: 2, hashOnMainThread: false },
+  );
   assert.deepEqual(viaPool, [sha(data), sha(data)]);
 });
 
-void test('2,000 files through the workers, and shared with the main thread, give 2,000 correct digests', { timeout: 60_000 }, async () => {
-  const expected = new Map<string, string>();
-  for (let i = 0; i < 2000; i++) {
-    const content = `file ${i}\n`.repeat(i % 50);
-    const name = `many/f${String(i).padStart(4, '0')}.txt`;
-    await ws.write(name, content);
-    expected.set(name, sha(content));
-  }
-  for (const hashOnMainThread of [false, true]) {
-    const out = await collectSubjects({ paths: 'many', names: '', digests: '', checksums: '' }, { workspace: ws.dir, concurrency: 2, hashOnMainThread });
-    assert.equal(out.length, 2000);
-    for (const s of out) assert.equal(s.digest.sha256, expected.get(s.name), s.name);
-  }
-});
+void test(
+  '2,000 files through the workers, and shared with the main thread, give 2,000 correct digests',
+  { timeout: 60_000 },
+  async () => {
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 2000; i++) {
+      const content = `file ${i}\n`.repeat(i % 50);
+      const name = `many/f${String(i).padStart(4, '0')}.txt`;
+      await ws.write(name, content);
+      expected.set(name, sha(content));
+    }
+    for (const hashOnMainThread of [false, true]) {
+      const out = await collectSubjects(
+        { paths: 'many', names: '', digests: '', checksums: '' },
+        { workspace: ws.dir, concurrency: 2, hashOnMainThread },
+      );
+      assert.equal(out.length, 2000);
+      for (const s of out) assert.equal(s.digest.sha256, expected.get(s.name), s.name);
+    }
+  },
+);
 
 void test('progress is reported at most every 2 s, with running totals and the rate since the last report', (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: 0 });
@@ -93,29 +112,70 @@ void test('progress is reported at most every 2 s, with running totals and the r
   assert.deepEqual(seen, [{ files: 3, bytes: 300, seconds: 2, filesPerSecond: 1.5, bytesPerSecond: 150, done: false }]);
   t.mock.timers.tick(2000);
   meter.add(0, 50);
-  assert.deepEqual(seen.at(-1), { files: 3, bytes: 400, seconds: 4, filesPerSecond: 0, bytesPerSecond: 50, done: false });
+  assert.deepEqual(seen.at(-1), {
+    files: 3,
+    bytes: 400,
+    seconds: 4,
+    filesPerSecond: 0,
+    bytesPerSecond: 50,
+    done: false,
+  });
   t.mock.timers.tick(1000);
   meter.add(5, 600);
   meter.finish();
   assert.equal(seen.length, 3);
-  assert.deepEqual(seen.at(-1), { files: 8, bytes: 1000, seconds: 5, filesPerSecond: 1.6, bytesPerSecond: 200, done: true });
+  assert.deepEqual(seen.at(-1), {
+    files: 8,
+    bytes: 1000,
+    seconds: 5,
+    filesPerSecond: 1.6,
+    bytesPerSecond: 200,
+    done: true,
+  });
 });
 
 void test('a progress line gives totals, elapsed time and rates', () => {
-  const line = progressLine({ files: 40_000, bytes: 40 * MiB, seconds: 4, filesPerSecond: 10_212.4, bytesPerSecond: 9.84 * MiB, done: false });
+  const line = progressLine({
+    files: 40_000,
+    bytes: 40 * MiB,
+    seconds: 4,
+    filesPerSecond: 10_212.4,
+    bytesPerSecond: 9.84 * MiB,
+    done: false,
+  });
   assert.equal(line, 'hashed 40,000 files (40.0 MiB) in 4.0 s: 10,212 files/s, 9.8 MiB/s');
-  assert.equal(progressLine({ files: 1, bytes: 3 * 1024 * MiB, seconds: 12.4, filesPerSecond: 0.08, bytesPerSecond: 250 * MiB, done: true }), 'hashed all 1 file (3,072 MiB) in 12 s: 0 files/s, 250 MiB/s');
+  assert.equal(
+    progressLine({
+      files: 1,
+      bytes: 3 * 1024 * MiB,
+      seconds: 12.4,
+      filesPerSecond: 0.08,
+      bytesPerSecond: 250 * MiB,
+      done: true,
+    }),
+    'hashed all 1 file (3,072 MiB) in 12 s: 0 files/s, 250 MiB/s',
+  );
 });
 
 void test('progress reaches the callback from the workers, closing with the totals', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: 0 });
   const files = await Promise.all(Array.from({ length: 30 }, (_, i) => ws.write(`progress/f${i}.bin`, 'x'.repeat(i))));
   const seen: Progress[] = [];
-  const digests = hashFiles(files.map((f) => ({ path: f, label: f, size: 1 })), { concurrency: 2, hashOnMainThread: false, onProgress: (p) => seen.push(p) });
+  const digests = hashFiles(
+    files.map((f) => ({ path: f, label: f, size: 1 })),
+    { concurrency: 2, hashOnMainThread: false, onProgress: (p) => seen.push(p) },
+  );
   t.mock.timers.tick(2000); // every reply after this reports (the clock no longer moves)
   assert.equal((await digests).length, 30);
   assert.ok(seen.length >= 2, 'at least one report, and the closing one');
-  assert.deepEqual(seen.at(-1), { files: 30, bytes: (29 * 30) / 2, seconds: 2, filesPerSecond: 15, bytesPerSecond: (29 * 30) / 2 / 2, done: true });
+  assert.deepEqual(seen.at(-1), {
+    files: 30,
+    bytes: (29 * 30) / 2,
+    seconds: 2,
+    filesPerSecond: 15,
+    bytesPerSecond: (29 * 30) / 2 / 2,
+    done: true,
+  });
 });
 
 void test('an unreadable file is SUBJECT_UNREADABLE with the OS reason, on the main thread and in the pool', async () => {
@@ -124,24 +184,42 @@ void test('an unreadable file is SUBJECT_UNREADABLE with the OS reason, on the m
   await rejectsWith(hashFiles(files, { concurrency: 1 }), 'SUBJECT_UNREADABLE', '"gone.bin"', 'ENOENT');
   const ok = await ws.write('ok.bin', 'ok');
   const many = Array.from({ length: 20 }, (_, i) => (i === 13 ? files[0]! : { path: ok, label: 'ok.bin', size: 2 }));
-  await rejectsWith(hashFiles(many, { concurrency: 2, hashOnMainThread: false }), 'SUBJECT_UNREADABLE', '"gone.bin"', 'ENOENT');
+  await rejectsWith(
+    hashFiles(many, { concurrency: 2, hashOnMainThread: false }),
+    'SUBJECT_UNREADABLE',
+    '"gone.bin"',
+    'ENOENT',
+  );
   await rejectsWith(hashFiles(many, { concurrency: 2 }), 'SUBJECT_UNREADABLE', '"gone.bin"', 'ENOENT');
   // Reaching here without the test runner reporting a hang shows the workers were terminated.
 });
 
-void test('a FIFO reaching the hasher (swapped in after the checks) fails at once instead of blocking', { timeout: 10_000 }, async () => {
-  const fifo = path.join(ws.dir, 'late-fifo');
-  execFileSync('mkfifo', [fifo]);
-  await assert.rejects(hashFile(fifo), NotRegularFileError);
-  assert.throws(() => hashFileSync(fifo), NotRegularFileError);
-  await rejectsWith(hashFiles([{ path: fifo, label: 'late-fifo', size: 0 }], { concurrency: 1 }), 'SUBJECT_NOT_REGULAR', '"late-fifo"');
-});
+void test(
+  'a FIFO reaching the hasher (swapped in after the checks) fails at once instead of blocking',
+  { timeout: 10_000 },
+  async () => {
+    const fifo = path.join(ws.dir, 'late-fifo');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(hashFile(fifo), NotRegularFileError);
+    assert.throws(() => hashFileSync(fifo), NotRegularFileError);
+    await rejectsWith(
+      hashFiles([{ path: fifo, label: 'late-fifo', size: 0 }], { concurrency: 1 }),
+      'SUBJECT_NOT_REGULAR',
+      '"late-fifo"',
+    );
+  },
+);
 
 void test('a file without read permission is SUBJECT_UNREADABLE with EACCES', async () => {
   if (process.getuid?.() !== 0) {
     const file = await ws.write('secret.bin', 'x');
     await chmod(file, 0o000);
-    await rejectsWith(hashFiles([{ path: file, label: 'secret.bin', size: 1 }], { concurrency: 1 }), 'SUBJECT_UNREADABLE', '"secret.bin"', 'EACCES');
+    await rejectsWith(
+      hashFiles([{ path: file, label: 'secret.bin', size: 1 }], { concurrency: 1 }),
+      'SUBJECT_UNREADABLE',
+      '"secret.bin"',
+      'EACCES',
+    );
     return;
   }
   // Root reads any file, so as root the same call runs in a child process as the unprivileged
@@ -196,9 +274,15 @@ void test('sha256 and sha512 in one pass, on the main thread and in the pool, eq
     sha512: createHash('sha512').update(content).digest('hex'),
   });
   const inputs = { names: '', digests: '', checksums: '' };
-  const few = await collectSubjects({ ...inputs, paths: 'both/f1.bin' }, { workspace: ws.dir, algorithms: ['sha256', 'sha512'] });
+  const few = await collectSubjects(
+    { ...inputs, paths: 'both/f1.bin' },
+    { workspace: ws.dir, algorithms: ['sha256', 'sha512'] },
+  );
   assert.deepEqual(few, [{ name: 'f1.bin', digest: expected(files['both/f1.bin'] ?? '') }]);
-  const many = await collectSubjects({ ...inputs, paths: 'both/*.bin' }, { workspace: ws.dir, concurrency: 2, hashOnMainThread: false, algorithms: ['sha256', 'sha512'] });
+  const many = await collectSubjects(
+    { ...inputs, paths: 'both/*.bin' },
+    { workspace: ws.dir, concurrency: 2, hashOnMainThread: false, algorithms: ['sha256', 'sha512'] },
+  );
   assert.equal(many.length, 12);
   for (const s of many) assert.deepEqual(s.digest, expected(files[`both/${s.name}`] ?? ''), s.name);
 });

@@ -15,7 +15,10 @@ void test('output is sorted by name, by code unit not locale', () => {
     { name: 'a', digest: { sha256: a }, source: 'x' },
     { name: 'a/z', digest: { sha256: a }, source: 'x' },
   ]);
-  assert.deepEqual(out.map((s) => s.name), ['B', 'a', 'a/z', 'b']);
+  assert.deepEqual(
+    out.map((s) => s.name),
+    ['B', 'a', 'a/z', 'b'],
+  );
   assert.deepEqual(Object.keys(out[0] ?? {}), ['name', 'digest']); // no `source` leaks out
 });
 

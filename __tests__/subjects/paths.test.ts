@@ -39,7 +39,8 @@ after(async () => {
   await rm(outside, { recursive: true, force: true });
 });
 
-const collect = (paths: string): Promise<Subject[]> => collectSubjects({ paths, names: '', digests: '', checksums: '' }, { workspace: ws.dir });
+const collect = (paths: string): Promise<Subject[]> =>
+  collectSubjects({ paths, names: '', digests: '', checksums: '' }, { workspace: ws.dir });
 const names = async (paths: string): Promise<string[]> => (await collect(paths)).map((s) => s.name);
 
 void test('a file matched directly is named by its basename and hashed', async () => {
@@ -47,7 +48,12 @@ void test('a file matched directly is named by its basename and hashed', async (
 });
 
 void test('globs, commas, braces and excludes', async () => {
-  assert.deepEqual(await names('dist/*, !dist/*.map'), ['app.tgz', 'app.zip', 'dist/docs/deep/app.tgz', 'dist/docs/readme.txt']);
+  assert.deepEqual(await names('dist/*, !dist/*.map'), [
+    'app.tgz',
+    'app.zip',
+    'dist/docs/deep/app.tgz',
+    'dist/docs/readme.txt',
+  ]);
   assert.deepEqual(await names('dist/*.{tgz,zip}'), ['app.tgz', 'app.zip']);
   assert.deepEqual(await names('dist/app.*\n!**/*.map\n!dist/*.zip'), ['app.tgz']);
 });
@@ -73,7 +79,13 @@ void test('a wildcard that matches a file and a directory names each by how it w
 
 void test('duplicate basenames: same content merges, different content names both paths', async () => {
   assert.deepEqual(await collect('dist/app.tgz, other/app.tgz'), [{ name: 'app.tgz', digest: { sha256: sha('app') } }]);
-  await rejectsWith(collect('dist/app.tgz, clash/app.tgz'), 'SUBJECT_DUPLICATE', '"app.tgz"', 'dist/app.tgz', 'clash/app.tgz');
+  await rejectsWith(
+    collect('dist/app.tgz, clash/app.tgz'),
+    'SUBJECT_DUPLICATE',
+    '"app.tgz"',
+    'dist/app.tgz',
+    'clash/app.tgz',
+  );
 });
 
 void test('a symlink inside the workspace is followed and keeps its own name', async () => {
@@ -106,12 +118,16 @@ void test('a pattern matching nothing is SUBJECT_NOT_FOUND naming it', async () 
   await rejectsWith(collect('!dist/*.map'), 'INPUT_INVALID', 'only excludes');
 });
 
-void test('a FIFO named directly is refused without opening it; one inside a tree is skipped', { timeout: 10_000 }, async () => {
-  await rejectsWith(collect('pipes/fifo'), 'SUBJECT_NOT_REGULAR', '"pipes/fifo"');
-  await rejectsWith(collect('pipes/*'), 'SUBJECT_NOT_REGULAR', '"pipes/fifo"');
-  assert.deepEqual(await names('pipes/tree'), ['pipes/tree/file.bin']);
-  await rejectsWith(collect('pipes/tree, !pipes/tree/file.bin'), 'SUBJECT_NOT_FOUND', '"pipes/tree"');
-});
+void test(
+  'a FIFO named directly is refused without opening it; one inside a tree is skipped',
+  { timeout: 10_000 },
+  async () => {
+    await rejectsWith(collect('pipes/fifo'), 'SUBJECT_NOT_REGULAR', '"pipes/fifo"');
+    await rejectsWith(collect('pipes/*'), 'SUBJECT_NOT_REGULAR', '"pipes/fifo"');
+    assert.deepEqual(await names('pipes/tree'), ['pipes/tree/file.bin']);
+    await rejectsWith(collect('pipes/tree, !pipes/tree/file.bin'), 'SUBJECT_NOT_FOUND', '"pipes/tree"');
+  },
+);
 
 void test('directories are not subjects themselves', async () => {
   const all = await names('dist/docs/**/, !dist/docs/deep/');

@@ -27,7 +27,8 @@ before(async () => {
 });
 after(() => ws.remove());
 
-const collect = (inputs: Partial<SubjectInputs>) => collectSubjects({ paths: '', names: '', digests: '', checksums: '', ...inputs }, { workspace: ws.dir });
+const collect = (inputs: Partial<SubjectInputs>) =>
+  collectSubjects({ paths: '', names: '', digests: '', checksums: '', ...inputs }, { workspace: ws.dir });
 
 void test('a checksums file path is read and parsed', async () => {
   assert.deepEqual(await collect({ checksums: 'SHA256SUMS' }), [
@@ -38,8 +39,14 @@ void test('a checksums file path is read and parsed', async () => {
 });
 
 void test('checksums text (one line or several) is parsed in place', async () => {
-  assert.deepEqual(await collect({ checksums: `${sha('a')}  a.tgz` }), [{ name: 'a.tgz', digest: { sha256: sha('a') } }]);
-  await rejectsWith(collect({ checksums: `${sha('a')}  a.tgz\nnonsense` }), 'CHECKSUMS_INVALID', 'subject-checksums line 2');
+  assert.deepEqual(await collect({ checksums: `${sha('a')}  a.tgz` }), [
+    { name: 'a.tgz', digest: { sha256: sha('a') } },
+  ]);
+  await rejectsWith(
+    collect({ checksums: `${sha('a')}  a.tgz\nnonsense` }),
+    'CHECKSUMS_INVALID',
+    'subject-checksums line 2',
+  );
 });
 
 void test('a bad line in a checksums file names the file and the line', async () => {
@@ -56,7 +63,12 @@ void test('a checksums path follows the subject-path rules', { timeout: 10_000 }
 });
 
 void test('all sources merge: agreeing duplicates once, sorted by name', async () => {
-  const out = await collect({ paths: 'dist/*.tgz', checksums: 'SHA256SUMS', names: 'image\na.tgz', digests: `sha512:${h512}\nsha256:${sha('a')}` });
+  const out = await collect({
+    paths: 'dist/*.tgz',
+    checksums: 'SHA256SUMS',
+    names: 'image\na.tgz',
+    digests: `sha512:${h512}\nsha256:${sha('a')}`,
+  });
   assert.deepEqual(out, [
     { name: 'a.tgz', digest: { sha256: sha('a') } },
     { name: 'b.tgz', digest: { sha256: sha('b') } },
@@ -65,12 +77,24 @@ void test('all sources merge: agreeing duplicates once, sorted by name', async (
 });
 
 void test('sources that disagree are SUBJECT_DUPLICATE naming both', async () => {
-  await rejectsWith(collect({ paths: 'dist/a.tgz', names: 'a.tgz', digests: `sha256:${sha('stale')}` }), 'SUBJECT_DUPLICATE', 'dist/a.tgz', 'subject-name/subject-digest line 1');
-  await rejectsWith(collect({ paths: 'dist/a.tgz', checksums: `${sha('x')}  a.tgz` }), 'SUBJECT_DUPLICATE', 'dist/a.tgz', 'subject-checksums line 1');
+  await rejectsWith(
+    collect({ paths: 'dist/a.tgz', names: 'a.tgz', digests: `sha256:${sha('stale')}` }),
+    'SUBJECT_DUPLICATE',
+    'dist/a.tgz',
+    'subject-name/subject-digest line 1',
+  );
+  await rejectsWith(
+    collect({ paths: 'dist/a.tgz', checksums: `${sha('x')}  a.tgz` }),
+    'SUBJECT_DUPLICATE',
+    'dist/a.tgz',
+    'subject-checksums line 1',
+  );
 });
 
 void test('subject-name without subject-digest names the file subject-path matched (as actions/attest does)', async () => {
-  assert.deepEqual(await collect({ paths: 'dist/a.tgz', names: 'my-app' }), [{ name: 'my-app', digest: { sha256: sha('a') } }]);
+  assert.deepEqual(await collect({ paths: 'dist/a.tgz', names: 'my-app' }), [
+    { name: 'my-app', digest: { sha256: sha('a') } },
+  ]);
 });
 
 void test('subject-name over several different files is one name with two digests', async () => {

@@ -32,7 +32,10 @@ void describe('fault injection', () => {
     const { sigstore, issuer } = services;
     sigstore.faults.fulcio.push(503, 503, 503);
     const before = sigstore.requests.fulcio;
-    await assert.rejects(signStatement(sigstore, issuer, { witness: 'rekor', fulcioRetry: quickRetry(1) }), /503|signing certificate|CA_CREATE/i);
+    await assert.rejects(
+      signStatement(sigstore, issuer, { witness: 'rekor', fulcioRetry: quickRetry(1) }),
+      /503|signing certificate|CA_CREATE/i,
+    );
     assert.equal(sigstore.requests.fulcio - before, 2);
     sigstore.faults.fulcio.length = 0;
   });
@@ -101,9 +104,17 @@ void describe('Rekor duplicates', () => {
 
   void it('speaks the Rekor v1 API on the wire: 201 + Location, 409 + Location, GET by either UUID form, 404, 400', async () => {
     const { sigstore } = services;
-    const entry = { apiVersion: '0.0.1', kind: 'hashedrekord', spec: { data: { hash: { algorithm: 'sha256', value: 'b'.repeat(64) } } } };
+    const entry = {
+      apiVersion: '0.0.1',
+      kind: 'hashedrekord',
+      spec: { data: { hash: { algorithm: 'sha256', value: 'b'.repeat(64) } } },
+    };
     const post = (body: unknown): Promise<Response> =>
-      fetch(`${sigstore.rekorURL}/api/v1/log/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sigstore.rekorURL}/api/v1/log/entries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     const created = await post(entry);
     assert.equal(created.status, 201);
@@ -133,7 +144,12 @@ void describe('Rekor duplicates', () => {
     const bad = await post({
       apiVersion: '0.0.1',
       kind: 'dsse',
-      spec: { proposedContent: { envelope: JSON.stringify(forged), verifiers: [Buffer.from(pem(certificate)).toString('base64')] } },
+      spec: {
+        proposedContent: {
+          envelope: JSON.stringify(forged),
+          verifiers: [Buffer.from(pem(certificate)).toString('base64')],
+        },
+      },
     });
     assert.equal(bad.status, 400);
   });

@@ -25,7 +25,11 @@ export interface SignOptions {
   statement?: object;
 }
 
-export async function signStatement(stack: SigstoreStack, issuer: OidcIssuer, options: SignOptions): Promise<SerializedBundle> {
+export async function signStatement(
+  stack: SigstoreStack,
+  issuer: OidcIssuer,
+  options: SignOptions,
+): Promise<SerializedBundle> {
   const signer = new FulcioSigner({
     fulcioBaseURL: stack.fulcioURL,
     identityProvider: { getToken: () => issuer.mint({}, 'sigstore') },
@@ -48,7 +52,12 @@ export function expectedSAN(issuer: OidcIssuer): string {
   return `https://github.com/${String(issuer.claims.job_workflow_ref)}`;
 }
 
-export function verifyBundle(bundle: SerializedBundle, trustedRoot: TrustedRootJSON, issuer: OidcIssuer, tlog: boolean): Signer {
+export function verifyBundle(
+  bundle: SerializedBundle,
+  trustedRoot: TrustedRootJSON,
+  issuer: OidcIssuer,
+  tlog: boolean,
+): Signer {
   const trust = toTrustMaterial(TrustedRoot.fromJSON(JSON.parse(JSON.stringify(trustedRoot))));
   const verifier = new Verifier(trust, { tlogThreshold: tlog ? 1 : 0, ctlogThreshold: 1, timestampThreshold: 1 });
   return verifier.verify(toSignedEntity(bundleFromJSON(bundle)), {

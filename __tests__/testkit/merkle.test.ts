@@ -37,7 +37,10 @@ void describe('the local Rekor’s Merkle tree', () => {
   void it('matches the Certificate Transparency known answers, for the empty tree too', () => {
     const tree = treeOf(CT_LEAVES.map((l) => leafHash(Buffer.from(l, 'hex'))));
     assert.equal(hex(tree.rootHash(0)), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    assert.deepEqual(CT_ROOTS.map((_, i) => hex(tree.rootHash(i + 1))), CT_ROOTS);
+    assert.deepEqual(
+      CT_ROOTS.map((_, i) => hex(tree.rootHash(i + 1))),
+      CT_ROOTS,
+    );
     assert.deepEqual(tree.inclusionProof(0).map(hex), CT_PATH_LEAF_0_OF_8);
   });
 
@@ -52,7 +55,10 @@ void describe('the local Rekor’s Merkle tree', () => {
       for (let index = 0; index < size; index++) {
         const path = tree.inclusionProof(index, size);
         assert.deepEqual(path.map(hex), auditPath(index, prefix).map(hex), `path of ${index} in ${size}`);
-        assert.ok(verifyInclusion(BigInt(index), BigInt(size), leaves[index] as Buffer, path, root), `proof of ${index} in ${size}`);
+        assert.ok(
+          verifyInclusion(BigInt(index), BigInt(size), leaves[index] as Buffer, path, root),
+          `proof of ${index} in ${size}`,
+        );
         proofs++;
       }
     }
@@ -79,7 +85,9 @@ void describe('the local Rekor’s Merkle tree', () => {
     const path = tree.inclusionProof(6);
     const leaf = leaves[6] as Buffer;
     assert.ok(verifyInclusion(6n, 13n, leaf, path, root));
-    const flipped = path.map((h, i) => (i === 1 ? Buffer.concat([h.subarray(0, 31), Buffer.from([(h[31] ?? 0) ^ 1])]) : h));
+    const flipped = path.map((h, i) =>
+      i === 1 ? Buffer.concat([h.subarray(0, 31), Buffer.from([(h[31] ?? 0) ^ 1])]) : h,
+    );
     assert.equal(verifyInclusion(6n, 13n, leaf, flipped, root), false);
     // A size whose tree puts leaf 6 on another path shape; 14 would not (leaf 6 sits in the same left
     // subtree of 8 there), which is why a proof's size must be bound by the signed checkpoint.

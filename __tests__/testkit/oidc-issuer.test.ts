@@ -28,7 +28,10 @@ void describe('OIDC issuer', () => {
     assert.equal(payload.sub, 'repo:octo-org/octo-repo:ref:refs/tags/v1.2.0');
     assert.equal(payload['repository'], 'octo-org/octo-repo');
     assert.equal(payload['job_workflow_ref'], 'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0');
-    assert.equal(payload['sigstore_subject'], 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0');
+    assert.equal(
+      payload['sigstore_subject'],
+      'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0',
+    );
     assert.match(String(payload['sha']), /^[0-9a-f]{40}$/);
     for (const claim of ['repository_id', 'repository_owner_id', 'run_id', 'run_number', 'run_attempt', 'actor_id']) {
       assert.equal(typeof payload[claim], 'string', claim);
@@ -40,9 +43,32 @@ void describe('OIDC issuer', () => {
   void it('has every claim a GitHub job token carries', async () => {
     const payload = decodeJwt(await issuer.mint());
     for (const claim of [
-      'iss', 'sub', 'aud', 'repository', 'repository_owner', 'repository_id', 'repository_owner_id', 'repository_visibility',
-      'ref', 'ref_type', 'sha', 'workflow', 'workflow_ref', 'workflow_sha', 'job_workflow_ref', 'job_workflow_sha', 'event_name',
-      'run_id', 'run_number', 'run_attempt', 'runner_environment', 'actor', 'actor_id', 'iat', 'nbf', 'exp',
+      'iss',
+      'sub',
+      'aud',
+      'repository',
+      'repository_owner',
+      'repository_id',
+      'repository_owner_id',
+      'repository_visibility',
+      'ref',
+      'ref_type',
+      'sha',
+      'workflow',
+      'workflow_ref',
+      'workflow_sha',
+      'job_workflow_ref',
+      'job_workflow_sha',
+      'event_name',
+      'run_id',
+      'run_number',
+      'run_attempt',
+      'runner_environment',
+      'actor',
+      'actor_id',
+      'iat',
+      'nbf',
+      'exp',
     ]) {
       assert.ok(claim in payload, claim);
     }
@@ -68,12 +94,18 @@ void describe('OIDC issuer', () => {
 
   void it('signs forged tokens with an untrusted key that the JWKS refuses', async () => {
     const forged = await issuer.mint({}, 'sigstore', { untrusted: true });
-    await assert.rejects(jwtVerify(forged, jwks, { issuer: issuer.issuer, audience: 'sigstore' }), /signature verification failed/);
+    await assert.rejects(
+      jwtVerify(forged, jwks, { issuer: issuer.issuer, audience: 'sigstore' }),
+      /signature verification failed/,
+    );
   });
 
   void it('mints expired tokens', async () => {
     const expired = await issuer.mint({}, 'sigstore', { expired: true });
-    await assert.rejects(jwtVerify(expired, jwks, { issuer: issuer.issuer, audience: 'sigstore' }), /"exp" claim timestamp check failed/);
+    await assert.rejects(
+      jwtVerify(expired, jwks, { issuer: issuer.issuer, audience: 'sigstore' }),
+      /"exp" claim timestamp check failed/,
+    );
   });
 
   void it('serves the runner token endpoint: bearer checked, audience honoured, faults applied', async () => {
@@ -117,7 +149,10 @@ void describe('Fulcio token checks and the runner environment', () => {
       const res = await fetch(`${sigstore.fulcioURL}/api/v2/signingCert`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ credentials: { oidcIdentityToken: token }, publicKeyRequest: { publicKey: { content: '' } } }),
+        body: JSON.stringify({
+          credentials: { oidcIdentityToken: token },
+          publicKeyRequest: { publicKey: { content: '' } },
+        }),
       });
       assert.equal(res.status, 401);
     }
@@ -126,7 +161,13 @@ void describe('Fulcio token checks and the runner environment', () => {
   });
 
   void it('actionEnv gives what a runner gives an action step', () => {
-    const env = actionEnv(services, { workspace: '/w', runnerTemp: '/t', stepSummary: '/t/summary.md', output: '/t/output', env: { INPUT_X: '1' } });
+    const env = actionEnv(services, {
+      workspace: '/w',
+      runnerTemp: '/t',
+      stepSummary: '/t/summary.md',
+      output: '/t/output',
+      env: { INPUT_X: '1' },
+    });
     assert.equal(env['ACTIONS_ID_TOKEN_REQUEST_URL'], services.issuer.requestURL);
     assert.equal(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'], services.issuer.requestToken);
     assert.equal(env['GITHUB_ACTIONS'], 'true');

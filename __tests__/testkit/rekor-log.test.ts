@@ -47,7 +47,10 @@ function flipBit(base64: string, from = 0): string {
 }
 
 function alterCheckpointSignature(proof: Proof): void {
-  proof.checkpoint.envelope = proof.checkpoint.envelope.replace(/^(\u2014 \S+ )(\S+)$/m, (_line, head: string, sig: string) => head + flipBit(sig, 4));
+  proof.checkpoint.envelope = proof.checkpoint.envelope.replace(
+    /^(\u2014 \S+ )(\S+)$/m,
+    (_line, head: string, sig: string) => head + flipBit(sig, 4),
+  );
 }
 
 /** An independent check of an entry: its SET, checkpoint and RFC 9162 inclusion proof against `log`. */
@@ -56,12 +59,24 @@ function verifyIndependently(entry: Entry & { inclusionProof: Proof }, log: Tran
   const body = fromBase64(entry.canonicalizedBody);
   const key = createPublicKey({ key: fromBase64(log.publicKey.rawBytes), format: 'der', type: 'spki' });
   const promise = `{"body":"${entry.canonicalizedBody}","integratedTime":${entry.integratedTime},"logID":"${fromBase64(log.logId.keyId).toString('hex')}","logIndex":${entry.logIndex}}`;
-  assert.ok(verify('sha256', Buffer.from(promise), key, fromBase64(entry.inclusionPromise?.signedEntryTimestamp ?? '')), 'SET');
+  assert.ok(
+    verify('sha256', Buffer.from(promise), key, fromBase64(entry.inclusionPromise?.signedEntryTimestamp ?? '')),
+    'SET',
+  );
   const checkpoint = readCheckpoint(proof.checkpoint.envelope, log);
   assert.equal(checkpoint.size, BigInt(proof.treeSize));
   assert.ok(checkpoint.root.equals(fromBase64(proof.rootHash)));
   assert.equal(proof.logIndex, entry.logIndex);
-  assert.ok(verifyInclusion(BigInt(proof.logIndex), checkpoint.size, hashLeaf(body), proof.hashes.map(fromBase64), checkpoint.root), `inclusion of ${entry.logIndex}`);
+  assert.ok(
+    verifyInclusion(
+      BigInt(proof.logIndex),
+      checkpoint.size,
+      hashLeaf(body),
+      proof.hashes.map(fromBase64),
+      checkpoint.root,
+    ),
+    `inclusion of ${entry.logIndex}`,
+  );
 }
 
 void describe('the local Rekor keeps a real Merkle tree', () => {
@@ -76,8 +91,16 @@ void describe('the local Rekor keeps a real Merkle tree', () => {
     return (await res.json()) as T;
   };
   const post = (body: unknown): Promise<Response> =>
-    fetch(`${services.sigstore.rekorURL}/api/v1/log/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const hashedRekord = (text: string): object => ({ apiVersion: '0.0.1', kind: 'hashedrekord', spec: { data: { hash: { algorithm: 'sha256', value: sha256hex(text) } } } });
+    fetch(`${services.sigstore.rekorURL}/api/v1/log/entries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const hashedRekord = (text: string): object => ({
+    apiVersion: '0.0.1',
+    kind: 'hashedrekord',
+    spec: { data: { hash: { algorithm: 'sha256', value: sha256hex(text) } } },
+  });
 
   before(async () => {
     services = await startLocalServices();
@@ -113,7 +136,10 @@ void describe('the local Rekor keeps a real Merkle tree', () => {
     for (let i = 0; i < 4; i++) assert.equal((await post(hashedRekord(`growth ${i}`))).status, 201);
     const { treeSize } = await rekorGet<LogInfo>('/api/v1/log');
     for (const [i, bundle] of bundles.entries()) {
-      assert.ok(Number(entryOf(bundle).inclusionProof.treeSize) < treeSize, `bundle ${i}'s proof is from a smaller tree`);
+      assert.ok(
+        Number(entryOf(bundle).inclusionProof.treeSize) < treeSize,
+        `bundle ${i}'s proof is from a smaller tree`,
+      );
       const full = verifyBundleCrypto(bundle, trust);
       const fast = verifyBundleFast(bundle, trust);
       assert.ok(fast, `bundle ${i} takes the fast path`);
@@ -140,21 +166,37 @@ void describe('the local Rekor keeps a real Merkle tree', () => {
           assert.throws(() => verifyIndependently(entryOf(altered), log), /inclusion/);
           refuses(altered, `bundle ${i}, hash ${h} altered`);
         });
-        refuses(withProof(bundle, (p) => p.hashes.pop()), `bundle ${i}, last hash dropped`);
-        if (hashes.length > 1) refuses(withProof(bundle, (p) => p.hashes.reverse()), `bundle ${i}, hashes reversed`);
+        refuses(
+          withProof(bundle, (p) => p.hashes.pop()),
+          `bundle ${i}, last hash dropped`,
+        );
+        if (hashes.length > 1)
+          refuses(
+            withProof(bundle, (p) => p.hashes.reverse()),
+            `bundle ${i}, hashes reversed`,
+          );
       }
     });
 
     void it('a wrong tree size: in the plain copy alone, or in the checkpoint too', () => {
       for (const [i, bundle] of bundles.entries()) {
         const size = Number(entryOf(bundle).inclusionProof.treeSize);
-        refuses(withProof(bundle, (p) => (p.treeSize = String(size + 1))), `bundle ${i}, treeSize + 1`);
-        refuses(withProof(bundle, (p) => (p.treeSize = String(size - 1))), `bundle ${i}, treeSize - 1`);
+        refuses(
+          withProof(bundle, (p) => (p.treeSize = String(size + 1))),
+          `bundle ${i}, treeSize + 1`,
+        );
+        refuses(
+          withProof(bundle, (p) => (p.treeSize = String(size - 1))),
+          `bundle ${i}, treeSize - 1`,
+        );
         const resized = withProof(bundle, (p) => {
           p.treeSize = String(size + 1);
           p.checkpoint.envelope = p.checkpoint.envelope.replace(`\n${size}\n`, `\n${size + 1}\n`);
         });
-        assert.notEqual(entryOf(resized).inclusionProof.checkpoint.envelope, entryOf(bundle).inclusionProof.checkpoint.envelope);
+        assert.notEqual(
+          entryOf(resized).inclusionProof.checkpoint.envelope,
+          entryOf(bundle).inclusionProof.checkpoint.envelope,
+        );
         refuses(resized, `bundle ${i}, treeSize + 1 in the proof and its checkpoint`);
       }
     });
@@ -162,7 +204,10 @@ void describe('the local Rekor keeps a real Merkle tree', () => {
     void it('a checkpoint whose signature is altered', () => {
       for (const [i, bundle] of bundles.entries()) {
         const altered = withProof(bundle, alterCheckpointSignature);
-        assert.throws(() => readCheckpoint(entryOf(altered).inclusionProof.checkpoint.envelope, log), /does not verify/);
+        assert.throws(
+          () => readCheckpoint(entryOf(altered).inclusionProof.checkpoint.envelope, log),
+          /does not verify/,
+        );
         refuses(altered, `bundle ${i}, checkpoint signature altered`);
       }
     });
@@ -191,7 +236,13 @@ void describe('the local Rekor keeps a real Merkle tree', () => {
     assert.deepStrictEqual(fast, verifyBundleCrypto(refreshed, trust));
     // The proof of a leaf that is no longer the last has siblings on its right: their order matters.
     assert.ok(inclusionProof.hashes.length > entryOf(oldest).inclusionProof.hashes.length);
-    assert.equal(verifyBundleFast(withProof(refreshed, (p) => p.hashes.reverse()), trust), undefined);
+    assert.equal(
+      verifyBundleFast(
+        withProof(refreshed, (p) => p.hashes.reverse()),
+        trust,
+      ),
+      undefined,
+    );
   });
 
   void it('serves its tree head and public key as Rekor does, consistent with the entries it handed out', async () => {
@@ -220,7 +271,9 @@ void describe('the local Rekor keeps a real Merkle tree', () => {
   });
 
   void it('logs one of several concurrent identical submissions and answers the rest 409 with its Location', async () => {
-    const answers = await Promise.all(Array.from({ length: 5 }, () => post(hashedRekord('submitted five times at once'))));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => post(hashedRekord('submitted five times at once'))),
+    );
     assert.deepEqual(answers.map((a) => a.status).sort(), [201, 409, 409, 409, 409]);
     assert.equal(new Set(answers.map((a) => a.headers.get('location'))).size, 1);
   });

@@ -23,11 +23,19 @@ export function treeHash(leaves: readonly Buffer[]): Buffer {
 export function auditPath(m: number, leaves: readonly Buffer[]): Buffer[] {
   if (leaves.length <= 1) return [];
   const k = largestPowerOfTwoBelow(leaves.length);
-  return m < k ? [...auditPath(m, leaves.slice(0, k)), treeHash(leaves.slice(k))] : [...auditPath(m - k, leaves.slice(k)), treeHash(leaves.slice(0, k))];
+  return m < k
+    ? [...auditPath(m, leaves.slice(0, k)), treeHash(leaves.slice(k))]
+    : [...auditPath(m - k, leaves.slice(k)), treeHash(leaves.slice(0, k))];
 }
 
 /** RFC 9162 §2.1.3.2: whether `path` proves the leaf at `index` in a tree of `size` with root `root`. */
-export function verifyInclusion(index: bigint, size: bigint, leaf: Buffer, path: readonly Buffer[], root: Buffer): boolean {
+export function verifyInclusion(
+  index: bigint,
+  size: bigint,
+  leaf: Buffer,
+  path: readonly Buffer[],
+  root: Buffer,
+): boolean {
   if (index < 0n || index >= size) return false;
   let fn = index;
   let sn = size - 1n;
@@ -72,7 +80,8 @@ export function readCheckpoint(envelope: string, log: TransparencyLogInstanceJSO
   if (!log.baseUrl.includes(name)) throw new Error(`signer ${name} is not the log at ${log.baseUrl}`);
   if (!bytes.subarray(0, 4).equals(logID.subarray(0, 4))) throw new Error('key hint is not the log ID');
   const key = createPublicKey({ key: Buffer.from(log.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' });
-  if (!verify('sha256', Buffer.from(note, 'utf8'), key, bytes.subarray(4))) throw new Error('checkpoint signature does not verify');
+  if (!verify('sha256', Buffer.from(note, 'utf8'), key, bytes.subarray(4)))
+    throw new Error('checkpoint signature does not verify');
   const [origin = '', size = '', root = ''] = note.split('\n');
   if (!/^\d+$/.test(size)) throw new Error(`tree size ${size}`);
   return { origin, size: BigInt(size), root: Buffer.from(root, 'base64') };

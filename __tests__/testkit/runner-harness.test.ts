@@ -46,21 +46,35 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const probe = async (inputs: Record<string, string>, extra: { githubToken?: string } = {}): Promise<{ inputs: Record<string, string>; node: string }> => {
+const probe = async (
+  inputs: Record<string, string>,
+  extra: { githubToken?: string } = {},
+): Promise<{ inputs: Record<string, string>; node: string }> => {
   const run = await runAction({ issuer }, { workspace: dir, scratch: dir, actionDir: dir, inputs, ...extra });
   assert.equal(run.code, 0, run.stderr);
-  return JSON.parse(await readFile(path.join(dir, 'env.json'), 'utf8')) as { inputs: Record<string, string>; node: string };
+  return JSON.parse(await readFile(path.join(dir, 'env.json'), 'utf8')) as {
+    inputs: Record<string, string>;
+    node: string;
+  };
 };
 
 describe('the runner harness', () => {
   it('sets every declared input: given, literal default, the job token, or empty', async () => {
     const got = await probe({ plain: 'given' });
-    assert.deepEqual(got.inputs, { INPUT_PLAIN: 'given', 'INPUT_WITH-DEFAULT': 'fallback', INPUT_TOKEN: JOB_TOKEN, INPUT_MIXED_CASE: 'x' });
+    assert.deepEqual(got.inputs, {
+      INPUT_PLAIN: 'given',
+      'INPUT_WITH-DEFAULT': 'fallback',
+      INPUT_TOKEN: JOB_TOKEN,
+      INPUT_MIXED_CASE: 'x',
+    });
     assert.deepEqual((await probe({})).inputs['INPUT_PLAIN'], '');
   });
 
   it('evaluates ${{ github.token }} to the job token it is given, and expressions in with: values', async () => {
-    const got = await probe({ 'with-default': '${{ github.repository }}@${{ github.ref }}' }, { githubToken: 'ghs_other' });
+    const got = await probe(
+      { 'with-default': '${{ github.repository }}@${{ github.ref }}' },
+      { githubToken: 'ghs_other' },
+    );
     assert.equal(got.inputs['INPUT_TOKEN'], 'ghs_other');
     assert.equal(got.inputs['INPUT_WITH-DEFAULT'], `${issuer.claims.repository}@${issuer.claims.ref}`);
   });
@@ -71,8 +85,14 @@ describe('the runner harness', () => {
   });
 
   it('refuses a with: key that action.yml does not declare, and INPUT_ variables set by hand', async () => {
-    await assert.rejects(probe({ plian: 'typo' }), /Unexpected input\(s\) 'plian', valid inputs are \['plain', 'with-default', 'token', 'Mixed Case'\]/);
-    await assert.rejects(runAction({ issuer }, { workspace: dir, actionDir: dir, inputs: {}, env: { INPUT_PLAIN: 'x' } }), /INPUT_PLAIN: give inputs as the with: block/);
+    await assert.rejects(
+      probe({ plian: 'typo' }),
+      /Unexpected input\(s\) 'plian', valid inputs are \['plain', 'with-default', 'token', 'Mixed Case'\]/,
+    );
+    await assert.rejects(
+      runAction({ issuer }, { workspace: dir, actionDir: dir, inputs: {}, env: { INPUT_PLAIN: 'x' } }),
+      /INPUT_PLAIN: give inputs as the with: block/,
+    );
   });
 
   it('runs runs.main with the Node that runs.using names, and refuses one it does not have', async () => {
@@ -96,7 +116,10 @@ describe('the runner harness', () => {
 
   it('treats an expression naming nothing in the job as an error, not an empty input', async () => {
     const manifest = await loadActionManifest(dir);
-    assert.throws(() => inputEnvironment(manifest, { plain: '${{ steps.nope.outputs.x }}' }, { github: {} }), /Unrecognized named-value: 'steps'|has no value/);
+    assert.throws(
+      () => inputEnvironment(manifest, { plain: '${{ steps.nope.outputs.x }}' }, { github: {} }),
+      /Unrecognized named-value: 'steps'|has no value/,
+    );
     assert.equal(evaluate("format('{0}-{1}', github.a, 'b')", { github: { a: 'A' } }), 'A-b');
   });
 });

@@ -35,7 +35,9 @@ void describe('local Sigstore stack', () => {
     assert.ok(entry);
     assert.deepEqual(entry.kindVersion, { kind: 'dsse', version: '0.0.1' });
     // The body is in Rekor's stored form, not the proposal.
-    const body = JSON.parse(Buffer.from(entry.canonicalizedBody, 'base64').toString()) as { spec: Record<string, unknown> };
+    const body = JSON.parse(Buffer.from(entry.canonicalizedBody, 'base64').toString()) as {
+      spec: Record<string, unknown>;
+    };
     assert.deepEqual(Object.keys(body.spec).sort(), ['envelopeHash', 'payloadHash', 'signatures']);
 
     const signer = verifyBundle(rekorBundle, sigstore.trustedRoot, issuer, true);
@@ -79,10 +81,17 @@ void describe('local Sigstore stack', () => {
 
   void it('refuses bundles under the trusted root of a different stack', () => {
     const { sigstore, issuer } = services;
-    assert.throws(() => verifyBundle(rekorBundle, other.trustedRoot, issuer, true), /Failed to verify certificate chain/);
+    assert.throws(
+      () => verifyBundle(rekorBundle, other.trustedRoot, issuer, true),
+      /Failed to verify certificate chain/,
+    );
     assert.throws(() => verifyBundle(tsaBundle, other.trustedRoot, issuer, false), /timestamp could not be verified/);
     // Each key matters on its own: our CA and CT log, but the other stack's Rekor key.
-    const foreignLog = { ...other.trustedRoot, certificateAuthorities: sigstore.trustedRoot.certificateAuthorities, ctlogs: sigstore.trustedRoot.ctlogs };
+    const foreignLog = {
+      ...other.trustedRoot,
+      certificateAuthorities: sigstore.trustedRoot.certificateAuthorities,
+      ctlogs: sigstore.trustedRoot.ctlogs,
+    };
     assert.throws(() => verifyBundle(rekorBundle, foreignLog, issuer, true), /inclusion promise could not be verified/);
     const foreignCT = { ...sigstore.trustedRoot, ctlogs: other.trustedRoot.ctlogs };
     assert.throws(() => verifyBundle(rekorBundle, foreignCT, issuer, true), /SCT verification failed/);
@@ -90,20 +99,31 @@ void describe('local Sigstore stack', () => {
 
   void it('loads no HTTP interceptor (nock) into the process', () => {
     const loaded = Object.keys(createRequire(import.meta.url).cache);
-    assert.ok(loaded.some((p) => p.includes('@sigstore/mock')), 'the mock is loaded through CommonJS');
-    assert.deepEqual(loaded.filter((p) => /[\\/]nock[\\/]/.test(p)), []);
+    assert.ok(
+      loaded.some((p) => p.includes('@sigstore/mock')),
+      'the mock is loaded through CommonJS',
+    );
+    assert.deepEqual(
+      loaded.filter((p) => /[\\/]nock[\\/]/.test(p)),
+      [],
+    );
   });
 
   void it('serves a signing config that sigstore-js accepts, for both witness kinds', async () => {
     const { sigstore, issuer } = services;
-    for (const config of [sigstore.signingConfig({ tlog: true, tsa: false }), sigstore.signingConfig({ tlog: false, tsa: true })]) {
+    for (const config of [
+      sigstore.signingConfig({ tlog: true, tsa: false }),
+      sigstore.signingConfig({ tlog: false, tsa: true }),
+    ]) {
       const parsed = SigningConfig.fromJSON(JSON.parse(JSON.stringify(config)));
       const builder = bundleBuilderFromSigningConfig({
         signingConfig: parsed,
         identityProvider: { getToken: () => issuer.mint({}, 'sigstore') },
         bundleType: 'dsseEnvelope',
       });
-      const bundle = bundleToJSON(await builder.create({ data: Buffer.from(JSON.stringify(STATEMENT)), type: 'application/vnd.in-toto+json' }));
+      const bundle = bundleToJSON(
+        await builder.create({ data: Buffer.from(JSON.stringify(STATEMENT)), type: 'application/vnd.in-toto+json' }),
+      );
       const tlog = config.rekorTlogUrls.length > 0;
       assert.equal((bundle.verificationMaterial.tlogEntries as unknown[] | undefined)?.length, tlog ? 1 : undefined);
       verifyBundle(bundle, sigstore.trustedRoot, issuer, tlog);

@@ -53,11 +53,24 @@ describe('advice per check', () => {
   it('does not give a missing stage or a changed file the wrong-signer or never-attested advice', () => {
     const signer = adviceFor({ check: 'signer-workflow', expected: 'x', found: 'y' }).fix;
     assert.notEqual(adviceFor({ check: 'chain-stage', expected: 'x', found: 'y' }).fix, signer);
-    assert.notEqual(adviceFor({ check: 'artifact-changed', expected: 'x', found: 'y' }).fix, adviceFor({ check: 'subject-digest', expected: 'x', found: 'y' }).fix);
+    assert.notEqual(
+      adviceFor({ check: 'artifact-changed', expected: 'x', found: 'y' }).fix,
+      adviceFor({ check: 'subject-digest', expected: 'x', found: 'y' }).fix,
+    );
   });
 
   it('calls an unreached stage a consequence, and a broken link a broken link', () => {
-    assert.match(adviceFor({ check: 'chain-link', expected: 'stage 2 "sbom" to build on a passing stage 1 "provenance"', found: 'stage 1 failed, so there is nothing to link to' }).fix, /fix the first failing stage/);
-    assert.match(adviceFor({ check: 'chain-link', expected: 'stage 2 "sbom" to link to stage 1', found: 'links to nothing' }).fix, /re-run that stage with links/);
+    assert.match(
+      adviceFor({
+        check: 'chain-link',
+        expected: 'stage 2 "sbom" to build on a passing stage 1 "provenance"',
+        found: 'stage 1 failed, so there is nothing to link to',
+      }).fix,
+      /fix the first failing stage/,
+    );
+    assert.match(
+      adviceFor({ check: 'chain-link', expected: 'stage 2 "sbom" to link to stage 1', found: 'links to nothing' }).fix,
+      /re-run that stage with links/,
+    );
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { ARTIFACTS_PER_GRAPH, CHART_MAX_ARTIFACTS, chainCharts, chainMermaid, LABEL_CHARS, MERMAID_MAX_SOURCE, mermaidLabelText } from '../../src/verify/chain/chart.ts';
+import {
+  ARTIFACTS_PER_GRAPH,
+  CHART_MAX_ARTIFACTS,
+  chainCharts,
+  chainMermaid,
+  LABEL_CHARS,
+  MERMAID_MAX_SOURCE,
+  mermaidLabelText,
+} from '../../src/verify/chain/chart.ts';
 import { chainMarkdown, chainText, FAILURES_LISTED } from '../../src/verify/chain/render.ts';
 import { ADVICE } from '../../src/verify/advice.ts';
 
@@ -10,7 +18,8 @@ import type { CheckFailure } from '../../src/verify/types.ts';
 import { mermaidInstance, parseFlowchart, validateMermaid, type Flowchart } from '../../testkit/mermaid.ts';
 
 const HEX = '0123456789abcdef'.repeat(4);
-const signer = (workflow: string): string => `https://github.com/acme/app/.github/workflows/${workflow}@refs/tags/v1.0.0`;
+const signer = (workflow: string): string =>
+  `https://github.com/acme/app/.github/workflows/${workflow}@refs/tags/v1.0.0`;
 const STAGES = [
   { label: 'provenance', title: 'SLSA provenance', workflow: 'build.yml' },
   { label: 'sbom', title: 'SBOM', workflow: 'sbom.yml' },
@@ -19,19 +28,43 @@ const STAGES = [
   { label: 'approval', title: 'approval', workflow: 'approve.yml' },
 ] as const;
 
-const linkFailure: CheckFailure = { check: 'chain-link', expected: 'stage 3 "vulns" to link to stage 2 "sbom": sha256:1111', found: 'links to sha256:2222' };
-const missingFailure: CheckFailure = { check: 'chain-stage', expected: 'stage 3 "vulns": an attestation of https://cosign.sigstore.dev/attestation/vuln/v1 for app.tar.gz', found: 'none among the 4 bundle(s) read' };
-const unreachedFailure = (n: number): CheckFailure => ({ check: 'chain-link', expected: `stage ${n} to build on a passing stage ${n - 1}`, found: `stage ${n - 1} failed, so there is nothing to link to` });
+const linkFailure: CheckFailure = {
+  check: 'chain-link',
+  expected: 'stage 3 "vulns" to link to stage 2 "sbom": sha256:1111',
+  found: 'links to sha256:2222',
+};
+const missingFailure: CheckFailure = {
+  check: 'chain-stage',
+  expected: 'stage 3 "vulns": an attestation of https://cosign.sigstore.dev/attestation/vuln/v1 for app.tar.gz',
+  found: 'none among the 4 bundle(s) read',
+};
+const unreachedFailure = (n: number): CheckFailure => ({
+  check: 'chain-link',
+  expected: `stage ${n} to build on a passing stage ${n - 1}`,
+  found: `stage ${n - 1} failed, so there is nothing to link to`,
+});
 
 /** Five stages, each passing unless `statuses` says otherwise. */
-function chain(name: string, statuses: Partial<Record<number, StageStatus>> = {}, failures: Partial<Record<number, CheckFailure[]>> = {}): ChainVerdict {
+function chain(
+  name: string,
+  statuses: Partial<Record<number, StageStatus>> = {},
+  failures: Partial<Record<number, CheckFailure[]>> = {},
+): ChainVerdict {
   const stages: StageResult[] = STAGES.map((s, i) => {
     const status = statuses[i] ?? 'pass';
     return {
       label: s.label,
       title: s.title,
       status,
-      attestation: status === 'missing' ? undefined : { source: `dist/${s.label}.sigstore.json`, digest: `sha256:${String(i + 1).repeat(64)}`, predicateType: `https://example.com/${s.label}/v1`, signer: signer(s.workflow) },
+      attestation:
+        status === 'missing'
+          ? undefined
+          : {
+              source: `dist/${s.label}.sigstore.json`,
+              digest: `sha256:${String(i + 1).repeat(64)}`,
+              predicateType: `https://example.com/${s.label}/v1`,
+              signer: signer(s.workflow),
+            },
       failures: status === 'pass' ? [] : (failures[i] ?? [unreachedFailure(i + 1)]),
     };
   });
@@ -42,24 +75,49 @@ const passing = chain('app.tar.gz');
 const withMissing = chain('app.tar.gz', { 2: 'missing', 3: 'unreached', 4: 'unreached' }, { 2: [missingFailure] });
 const withUnlinked = chain('app.tar.gz', { 2: 'unlinked', 3: 'unreached', 4: 'unreached' }, { 2: [linkFailure] });
 const rejectedFailures: CheckFailure[] = [
-  { check: 'signature', expected: 'stage 2 "sbom" (dist/sbom.json): a valid DSSE signature', found: 'a signature that does not verify' },
-  { check: 'signer-workflow', expected: 'acme/app/.github/workflows/sbom.yml', found: 'evil/app/.github/workflows/sbom.yml' },
+  {
+    check: 'signature',
+    expected: 'stage 2 "sbom" (dist/sbom.json): a valid DSSE signature',
+    found: 'a signature that does not verify',
+  },
+  {
+    check: 'signer-workflow',
+    expected: 'acme/app/.github/workflows/sbom.yml',
+    found: 'evil/app/.github/workflows/sbom.yml',
+  },
   { check: 'max-age', expected: 'at most 30 days', found: '41 days' },
 ];
-const withRejected = chain('app.tar.gz', { 1: 'rejected', 2: 'unreached', 3: 'unreached', 4: 'unreached' }, { 1: rejectedFailures });
-const many: ChainVerdict[] = Array.from({ length: 25 }, (_, i) => (i % 6 === 5 ? chain(`pkg-${i}.tgz`, { 3: 'unlinked', 4: 'unreached' }, { 3: [linkFailure] }) : chain(`pkg-${i}.tgz`)));
+const withRejected = chain(
+  'app.tar.gz',
+  { 1: 'rejected', 2: 'unreached', 3: 'unreached', 4: 'unreached' },
+  { 1: rejectedFailures },
+);
+const many: ChainVerdict[] = Array.from({ length: 25 }, (_, i) =>
+  i % 6 === 5 ? chain(`pkg-${i}.tgz`, { 3: 'unlinked', 4: 'unreached' }, { 3: [linkFailure] }) : chain(`pkg-${i}.tgz`),
+);
 
 /** A chain with a wrong signer at the build stage: stage 1 rejected, the rest never checked. */
 const wrongSigner = chain(
   'app.tar.gz',
   { 0: 'rejected', 1: 'unreached', 2: 'unreached', 3: 'unreached', 4: 'unreached' },
-  { 0: [{ check: 'signer-workflow', expected: 'stage 1 "provenance" (dist/provenance.sigstore.json): acme/app/.github/workflows/release.yml', found: 'evil/app/.github/workflows/release.yml' }] },
+  {
+    0: [
+      {
+        check: 'signer-workflow',
+        expected: 'stage 1 "provenance" (dist/provenance.sigstore.json): acme/app/.github/workflows/release.yml',
+        found: 'evil/app/.github/workflows/release.yml',
+      },
+    ],
+  },
 );
 
 const CLASSES = ['fail', 'missing', 'pass', 'unchecked', 'unlinked'];
 
 /** The nodes and edges the graph of `verdicts` must have (ids counted from `first`), and nothing else. */
-function expectedGraph(verdicts: readonly ChainVerdict[], first = 0): { nodes: string[]; edges: { start: string; end: string; stroke: string }[] } {
+function expectedGraph(
+  verdicts: readonly ChainVerdict[],
+  first = 0,
+): { nodes: string[]; edges: { start: string; end: string; stroke: string }[] } {
   const nodes: string[] = [];
   const edges: { start: string; end: string; stroke: string }[] = [];
   verdicts.forEach((v, k) => {
@@ -67,7 +125,11 @@ function expectedGraph(verdicts: readonly ChainVerdict[], first = 0): { nodes: s
     nodes.push(`a${a}`);
     v.stages.forEach((s, i) => {
       nodes.push(`a${a}s${i + 1}`);
-      edges.push({ start: i === 0 ? `a${a}` : `a${a}s${i}`, end: `a${a}s${i + 1}`, stroke: s.status === 'pass' ? 'normal' : 'dotted' });
+      edges.push({
+        start: i === 0 ? `a${a}` : `a${a}s${i}`,
+        end: `a${a}s${i + 1}`,
+        stroke: s.status === 'pass' ? 'normal' : 'dotted',
+      });
     });
   });
   if (verdicts.length === 0) nodes.push('none');
@@ -94,7 +156,11 @@ function assertGraph(graph: Flowchart, verdicts: readonly ChainVerdict[], first 
 const graphemes = (s: string): number => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(s)].length;
 
 /** What a label field shows for `raw`: as mermaidLabelText promises, before escaping. */
-const shown = (raw: string): string => raw.replace(/\s+/gu, ' ').trim().replace(/[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, '\ufffd');
+const shown = (raw: string): string =>
+  raw
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .replace(/[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, '\ufffd');
 
 before(async () => {
   await mermaidInstance(); // one import of Mermaid (and jsdom) for the whole file
@@ -102,11 +168,20 @@ before(async () => {
 
 describe('validateMermaid', () => {
   it('accepts a flowchart and names its type', async () => {
-    assert.deepEqual(await validateMermaid('flowchart LR\n  a["x"] --> b["y"]\n'), { ok: true, diagramType: 'flowchart-v2' });
+    assert.deepEqual(await validateMermaid('flowchart LR\n  a["x"] --> b["y"]\n'), {
+      ok: true,
+      diagramType: 'flowchart-v2',
+    });
   });
 
   it('rejects broken graphs, so passing it means something', async () => {
-    for (const broken of ['flowchart LR\n  a["x" --> b["y"]\n', 'flowchart LR\n  a["x"]] --> b\n', 'flowchart LR\n  a["x\n', 'flowchart LR\n  a --> \n  --> b\n', 'not a diagram at all']) {
+    for (const broken of [
+      'flowchart LR\n  a["x" --> b["y"]\n',
+      'flowchart LR\n  a["x"]] --> b\n',
+      'flowchart LR\n  a["x\n',
+      'flowchart LR\n  a --> \n  --> b\n',
+      'not a diagram at all',
+    ]) {
       const r = await validateMermaid(broken);
       assert.equal(r.ok, false, broken);
       if (!r.ok) assert.ok(r.error.length > 0);
@@ -121,16 +196,27 @@ describe('validateMermaid', () => {
     const styled = await parseFlowchart('flowchart LR\n  a0["x"]\n  style a0 fill:#f00\n');
     assert.deepEqual(styled.nodes[0]?.styles, ['fill:#f00']);
     const injected = await parseFlowchart('flowchart LR\n  a0["x"] --> y\n');
-    assert.deepEqual(injected.nodes.map((n) => n.id), ['a0', 'y']);
-    assert.deepEqual((await parseFlowchart('%%{init: {"theme": "dark"}}%%\nflowchart LR\n  a0["x"]\n')).config, { theme: 'dark' });
+    assert.deepEqual(
+      injected.nodes.map((n) => n.id),
+      ['a0', 'y'],
+    );
+    assert.deepEqual((await parseFlowchart('%%{init: {"theme": "dark"}}%%\nflowchart LR\n  a0["x"]\n')).config, {
+      theme: 'dark',
+    });
   });
 });
 
 describe('chainText', () => {
   it('shows failing artifacts first, each stage in order, the links between them, every failure and its fix', () => {
     const key = chain('lib.tgz');
-    key.stages = key.stages.slice(0, 2).map((s) => ({ ...s, attestation: s.attestation && { ...s.attestation, signer: undefined } }));
-    const failing = chain('app.tar.gz', { 1: 'rejected', 2: 'unlinked', 3: 'missing', 4: 'unreached' }, { 1: rejectedFailures.slice(1), 2: [linkFailure], 3: [missingFailure] });
+    key.stages = key.stages
+      .slice(0, 2)
+      .map((s) => ({ ...s, attestation: s.attestation && { ...s.attestation, signer: undefined } }));
+    const failing = chain(
+      'app.tar.gz',
+      { 1: 'rejected', 2: 'unlinked', 3: 'missing', 4: 'unreached' },
+      { 1: rejectedFailures.slice(1), 2: [linkFailure], 3: [missingFailure] },
+    );
     assert.equal(
       chainText([key, failing]),
       [
@@ -167,7 +253,11 @@ describe('chainText', () => {
   });
 
   it('keeps one line per stage whatever the names hold', () => {
-    const v = chain('evil\nPASS forged.tgz (sha256:00)\u001b[2J\u202e', { 1: 'rejected', 2: 'unreached', 3: 'unreached', 4: 'unreached' }, { 1: [{ check: 'signature', expected: 'a\r\nb', found: 'c' }] });
+    const v = chain(
+      'evil\nPASS forged.tgz (sha256:00)\u001b[2J\u202e',
+      { 1: 'rejected', 2: 'unreached', 3: 'unreached', 4: 'unreached' },
+      { 1: [{ check: 'signature', expected: 'a\r\nb', found: 'c' }] },
+    );
     const lines = chainText([v]).split('\n');
     assert.equal(lines.length, 1 + 5 + 4 + 1 + 1);
     assert.equal(lines[0], `FAIL evil\\nPASS forged.tgz (sha256:00)\\u001b[2J\\u202e (sha256:${HEX})`);
@@ -203,15 +293,22 @@ describe('chainMermaid', () => {
     assert.equal(node('a0')?.text, 'app.tar.gz');
     assert.equal(node('a0s1')?.text, '1. SLSA provenance<br>pass<br>build.yml@v1.0.0');
     assert.equal(node('a0s3')?.text, '3. vulnerability scan<br>BROKEN LINK<br>scan.yml@v1.0.0');
-    for (const n of graph.nodes) for (const line of n.text.split('<br>')) assert.ok(graphemes(line) <= LABEL_CHARS, `${n.id}: ${line}`);
+    for (const n of graph.nodes)
+      for (const line of n.text.split('<br>')) assert.ok(graphemes(line) <= LABEL_CHARS, `${n.id}: ${line}`);
     // A predicate type URI as a title keeps its end, which names it.
     const typed = chain('x');
-    typed.stages = typed.stages.slice(0, 1).map((s) => ({ ...s, title: 'https://cosign.sigstore.dev/attestation/vuln/v1' }));
-    assert.equal((await parseFlowchart(chainMermaid([typed]))).nodes.find((n) => n.id === 'a0s1')?.text.split('<br>')[0], '1. ….dev/attestation/vuln/v1');
+    typed.stages = typed.stages
+      .slice(0, 1)
+      .map((s) => ({ ...s, title: 'https://cosign.sigstore.dev/attestation/vuln/v1' }));
+    assert.equal(
+      (await parseFlowchart(chainMermaid([typed]))).nodes.find((n) => n.id === 'a0s1')?.text.split('<br>')[0],
+      '1. ….dev/attestation/vuln/v1',
+    );
   });
 
   it('styles each stage by its status: pass green, rejected and missing red, a broken link orange, not checked grey', async () => {
-    const classOf = async (v: ChainVerdict, id: string) => (await parseFlowchart(chainMermaid([v]))).nodes.find((n) => n.id === id)?.classes;
+    const classOf = async (v: ChainVerdict, id: string) =>
+      (await parseFlowchart(chainMermaid([v]))).nodes.find((n) => n.id === id)?.classes;
     assert.deepEqual(await classOf(withUnlinked, 'a0'), ['fail']);
     assert.deepEqual(await classOf(passing, 'a0'), ['pass']);
     assert.deepEqual(await classOf(withUnlinked, 'a0s1'), ['pass']);
@@ -231,16 +328,25 @@ describe('chainMermaid', () => {
     const graph = await parseFlowchart(source);
     assert.equal(graph.nodes.find((n) => n.id === 'a0s3')?.text, '3. vulnerability scan<br>MISSING');
     assert.equal(graph.nodes.find((n) => n.id === 'a0s4')?.text, '4. VEX<br>not checked<br>vex.yml@v1.0.0');
-    assert.deepEqual(graph.edges.map((e) => e.text), ['attested', 'linked', 'missing', 'not checked', 'not checked']);
+    assert.deepEqual(
+      graph.edges.map((e) => e.text),
+      ['attested', 'linked', 'missing', 'not checked', 'not checked'],
+    );
     const rejected = await parseFlowchart(chainMermaid([withRejected]));
-    assert.equal(rejected.nodes.find((n) => n.id === 'a0s2')?.text, '2. SBOM<br>REJECTED<br>signature +2<br>sbom.yml@v1.0.0');
+    assert.equal(
+      rejected.nodes.find((n) => n.id === 'a0s2')?.text,
+      '2. SBOM<br>REJECTED<br>signature +2<br>sbom.yml@v1.0.0',
+    );
     assert.equal(rejected.edges[1]?.text, 'not verified');
   });
 
   it('a wrong signer at the build stage shows exactly one failing stage', async () => {
     const graph = await parseFlowchart(chainMermaid([wrongSigner]));
     const stages = graph.nodes.filter((n) => /s\d+$/.test(n.id));
-    assert.deepEqual(stages.map((n) => n.classes[0]), ['fail', 'unchecked', 'unchecked', 'unchecked', 'unchecked']);
+    assert.deepEqual(
+      stages.map((n) => n.classes[0]),
+      ['fail', 'unchecked', 'unchecked', 'unchecked', 'unchecked'],
+    );
     assert.equal(stages[0]?.text, '1. SLSA provenance<br>REJECTED<br>signer-workflow<br>build.yml@v1.0.0');
     assert.equal(stages.filter((n) => /REJECTED|MISSING|BROKEN/.test(n.text)).length, 1);
     assert.ok(stages.slice(1).every((n) => n.text.includes('not checked')));
@@ -259,17 +365,34 @@ describe('chainCharts', () => {
       const mine = drawn.slice(g * ARTIFACTS_PER_GRAPH, (g + 1) * ARTIFACTS_PER_GRAPH);
       assertGraph(graph, mine, g * ARTIFACTS_PER_GRAPH);
       assert.equal(graph.nodes.filter((n) => /^a\d+$/.test(n.id)).length, ARTIFACTS_PER_GRAPH, 'at most three columns');
-      for (const n of graph.nodes) for (const line of n.text.split('<br>')) assert.ok(graphemes(line) <= LABEL_CHARS, line);
+      for (const n of graph.nodes)
+        for (const line of n.text.split('<br>')) assert.ok(graphemes(line) <= LABEL_CHARS, line);
     }
-    assert.equal((await parseFlowchart(charts.graphs[0] ?? '')).nodes.find((n) => n.id === 'a0')?.text, failing[0]?.artifact.name);
+    assert.equal(
+      (await parseFlowchart(charts.graphs[0] ?? '')).nodes.find((n) => n.id === 'a0')?.text,
+      failing[0]?.artifact.name,
+    );
     assert.deepEqual(chainCharts([]), { graphs: [chainMermaid([])], shown: 0, hidden: 0 });
-    assert.deepEqual(chainCharts(many.slice(0, 2)).graphs, [chainMermaid(many.slice(0, 2))], 'under the cap the order is kept');
+    assert.deepEqual(
+      chainCharts(many.slice(0, 2)).graphs,
+      [chainMermaid(many.slice(0, 2))],
+      'under the cap the order is kept',
+    );
   });
 
-  it('keeps every graph under Mermaid\'s text size limit however long the labels', async () => {
+  it("keeps every graph under Mermaid's text size limit however long the labels", async () => {
     const huge = Array.from({ length: 25 }, (_, i) => {
       const v = chain(`${'👩‍👩‍👧‍👦'.repeat(200)}${i}`, i % 2 ? { 4: 'rejected' } : {});
-      v.stages = [...v.stages, ...v.stages, ...v.stages, ...v.stages, ...v.stages, ...v.stages, ...v.stages].map((s) => ({ ...s, title: '🔥'.repeat(500), attestation: s.attestation && { ...s.attestation, signer: `https://github.com/o/r/.github/workflows/${'🔥'.repeat(500)}.yml@refs/tags/${'😀'.repeat(500)}` } }));
+      v.stages = [...v.stages, ...v.stages, ...v.stages, ...v.stages, ...v.stages, ...v.stages, ...v.stages].map(
+        (s) => ({
+          ...s,
+          title: '🔥'.repeat(500),
+          attestation: s.attestation && {
+            ...s.attestation,
+            signer: `https://github.com/o/r/.github/workflows/${'🔥'.repeat(500)}.yml@refs/tags/${'😀'.repeat(500)}`,
+          },
+        }),
+      );
       return v;
     });
     const charts = chainCharts(huge);
@@ -346,8 +469,10 @@ describe('hostile text stays inside labels', () => {
       // And the job summary keeps its fences, its tables and its own tags.
       const md = chainMarkdown(verdicts);
       assert.equal(md.split('```').length, 3, 'one mermaid fence');
-      for (const row of md.split('\n').filter((l) => l.startsWith('| '))) assert.equal(row.replace(/\\\|/g, '').split('|').length, 6, row);
-      for (const line of md.split('\n')) assert.doesNotMatch(line.replace(/`[^`]*`/g, '').replace(OWN_TAGS, ''), /</, line);
+      for (const row of md.split('\n').filter((l) => l.startsWith('| ')))
+        assert.equal(row.replace(/\\\|/g, '').split('|').length, 6, row);
+      for (const line of md.split('\n'))
+        assert.doesNotMatch(line.replace(/`[^`]*`/g, '').replace(OWN_TAGS, ''), /</, line);
       assert.doesNotMatch(chainText(verdicts), /\p{Cc}(?<!\n)|\u202e|::/u);
     });
   }
@@ -363,7 +488,63 @@ describe('hostile text stays inside labels', () => {
   });
 
   it('parses 200 random strings over a hostile alphabet', async () => {
-    const alphabet = ['"', "'", '`', '[', ']', '(', ')', '{', '}', '<', '>', '|', ';', ':', '%', '#', '&', '-', '.', '=', '!', '*', '/', '\\', '\n', '\r', '\t', ' ', 'a', 'b', '0', '9', '-->', '%%', ':::', '#quot;', '&lt;', 'end', 'style', 'classDef', 'subgraph', '<br>', '\ufb02', '\u00b0', '\u00b6', '\u00df', '😀', '\u200d', '\u202e', '\u0000', 'é', '\u0301', '@', 'https://github.com/o/r/.github/workflows/', '@refs/tags/'];
+    const alphabet = [
+      '"',
+      "'",
+      '`',
+      '[',
+      ']',
+      '(',
+      ')',
+      '{',
+      '}',
+      '<',
+      '>',
+      '|',
+      ';',
+      ':',
+      '%',
+      '#',
+      '&',
+      '-',
+      '.',
+      '=',
+      '!',
+      '*',
+      '/',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      ' ',
+      'a',
+      'b',
+      '0',
+      '9',
+      '-->',
+      '%%',
+      ':::',
+      '#quot;',
+      '&lt;',
+      'end',
+      'style',
+      'classDef',
+      'subgraph',
+      '<br>',
+      '\ufb02',
+      '\u00b0',
+      '\u00b6',
+      '\u00df',
+      '😀',
+      '\u200d',
+      '\u202e',
+      '\u0000',
+      'é',
+      '\u0301',
+      '@',
+      'https://github.com/o/r/.github/workflows/',
+      '@refs/tags/',
+    ];
     let seed = 0x2f6b1d3;
     const random = (): number => {
       // mulberry32: the same strings on every run
@@ -372,7 +553,12 @@ describe('hostile text stays inside labels', () => {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const strings = Array.from({ length: 200 }, () => Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)] ?? '').join(''));
+    const strings = Array.from({ length: 200 }, () =>
+      Array.from(
+        { length: Math.floor(random() * 40) },
+        () => alphabet[Math.floor(random() * alphabet.length)] ?? '',
+      ).join(''),
+    );
     // Three strings to a chain (the artifact's name, the stage's title and its signer: the
     // fields a graph shows) and seven chains to a graph, so the 200 cost 10 parses.
     // parseFlowchart runs validateMermaid's check first; a graph that fails is retried chain by
@@ -381,14 +567,21 @@ describe('hostile text stays inside labels', () => {
     for (let i = 0; i < strings.length; i += 3) {
       const [name = '', title = '', signer = ''] = strings.slice(i, i + 3);
       const attestation = { source: signer, digest: `sha256:${title}`, predicateType: title, signer };
-      chains.push({ artifact: { name, digest: { sha256: name } }, passed: false, stages: [{ label: title, title, status: 'rejected', attestation, failures: [] }] });
+      chains.push({
+        artifact: { name, digest: { sha256: name } },
+        passed: false,
+        stages: [{ label: title, title, status: 'rejected', attestation, failures: [] }],
+      });
     }
     for (let i = 0; i < chains.length; i += 7) {
       const batch = chains.slice(i, i + 7);
       const graph = await parseFlowchart(chainMermaid(batch)).catch(async (e: unknown) => {
         for (const v of batch) {
           const r = await validateMermaid(chainMermaid([v]));
-          assert.ok(r.ok, `${JSON.stringify([v.artifact.name, v.stages[0]?.title, v.stages[0]?.attestation?.signer])}: ${r.ok ? '' : r.error}`);
+          assert.ok(
+            r.ok,
+            `${JSON.stringify([v.artifact.name, v.stages[0]?.title, v.stages[0]?.attestation?.signer])}: ${r.ok ? '' : r.error}`,
+          );
         }
         throw e;
       });
@@ -396,14 +589,18 @@ describe('hostile text stays inside labels', () => {
       batch.forEach((v, k) => {
         const text = graph.nodes.find((n) => n.id === `a${k}`)?.text ?? '';
         const full = !mermaidLabelText(v.artifact.name).endsWith('#8230;');
-        assert.ok(full ? text === (shown(v.artifact.name) || '(no name)') : text.endsWith('…'), `${JSON.stringify(v.artifact.name)} shown as ${JSON.stringify(text)}`);
+        assert.ok(
+          full ? text === (shown(v.artifact.name) || '(no name)') : text.endsWith('…'),
+          `${JSON.stringify(v.artifact.name)} shown as ${JSON.stringify(text)}`,
+        );
       });
     }
   });
 });
 
 /** A table row below a header. */
-const isRow = (line: string): boolean => line.startsWith('| ') && !line.startsWith('| Artifact and stage') && !line.startsWith('| ---');
+const isRow = (line: string): boolean =>
+  line.startsWith('| ') && !line.startsWith('| Artifact and stage') && !line.startsWith('| ---');
 const graphsOf = (md: string): string[] => [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
 describe('chainMarkdown', () => {
@@ -421,7 +618,11 @@ describe('chainMarkdown', () => {
       ),
       md,
     );
-    assert.ok(lines.includes('| 5. `approval` | ✅ pass | <details><summary>`approve.yml@v1.0.0`</summary>`https://github.com/acme/app/.github/workflows/approve.yml@refs/tags/v1.0.0`</details> | `dist/approval.sigstore.json` |'));
+    assert.ok(
+      lines.includes(
+        '| 5. `approval` | ✅ pass | <details><summary>`approve.yml@v1.0.0`</summary>`https://github.com/acme/app/.github/workflows/approve.yml@refs/tags/v1.0.0`</details> | `dist/approval.sigstore.json` |',
+      ),
+    );
     assert.equal(lines.filter(isRow).length, 5);
     assert.doesNotMatch(md, /❌|<details><summary>\d+ artifact/);
   });
@@ -447,7 +648,10 @@ describe('chainMarkdown', () => {
         '`max-age`<details><summary>expected, found</summary>expected `at most 30 days`, found `41 days`</details> | <details><summary>`sbom.yml@v1.0.0`</summary>`https://github.com/acme/app/.github/workflows/sbom.yml@refs/tags/v1.0.0`</details> | `dist/sbom.sigstore.json` |',
     );
     assert.equal(rows[2]?.split(' | ')[1], '⚪ not checked: stage 2 failed');
-    assert.match(rows[7] ?? '', /^\| 3\. `vulnerability scan` \| ❌ missing<br>`chain-stage`<details><summary>expected, found<\/summary>.* \| {2}\| {2}\|$/);
+    assert.match(
+      rows[7] ?? '',
+      /^\| 3\. `vulnerability scan` \| ❌ missing<br>`chain-stage`<details><summary>expected, found<\/summary>.* \| {2}\| {2}\|$/,
+    );
     // The passing artifact comes last, folded.
     const fold = lines.indexOf('<details><summary>1 artifact(s) passed every stage</summary>');
     assert.ok(fold > lines.indexOf(rows[9] ?? ''), 'after the failing rows');
@@ -460,17 +664,32 @@ describe('chainMarkdown', () => {
     const md = chainMarkdown([wrongSigner]);
     const lines = md.split('\n');
     assert.equal(lines.filter((l) => l.startsWith('- ❌')).length, 1);
-    assert.match(lines.find((l) => l.startsWith('- ❌')) ?? '', /stage 1 `SLSA provenance` rejected: \*\*the artifact was signed by another workflow than the policy names\*\* \(`signer-workflow`: .*\)\. \*\*To fix:\*\* use the artifact built by the workflow the policy names/);
+    assert.match(
+      lines.find((l) => l.startsWith('- ❌')) ?? '',
+      /stage 1 `SLSA provenance` rejected: \*\*the artifact was signed by another workflow than the policy names\*\* \(`signer-workflow`: .*\)\. \*\*To fix:\*\* use the artifact built by the workflow the policy names/,
+    );
     const rows = lines.filter(isRow);
     assert.equal(rows.filter((r) => r.includes('❌')).length, 1);
-    assert.deepEqual(rows.slice(1).map((r) => r.split(' | ')[1]), [1, 2, 3, 4].map(() => '⚪ not checked: stage 1 failed'));
+    assert.deepEqual(
+      rows.slice(1).map((r) => r.split(' | ')[1]),
+      [1, 2, 3, 4].map(() => '⚪ not checked: stage 1 failed'),
+    );
     assert.equal(md.match(/❌/g)?.length, 2, 'the failure line and its row');
     assert.doesNotMatch(md, /unreached|FAIL/);
   });
 
   it('shows no absolute path, and caps the failed checks in a cell', () => {
-    const v = chain('app.tar.gz', { 0: 'rejected', 1: 'unreached', 2: 'unreached', 3: 'unreached', 4: 'unreached' }, { 0: Array.from({ length: 5 }, () => rejectedFailures[2] ?? assert.fail()) });
-    for (const [i, s] of v.stages.entries()) if (s.attestation) s.attestation.source = i % 2 ? 'C:\\a\\runner\\_work\\dist\\x.sigstore.json' : `/home/runner/work/app/app/dist/${s.label}.sigstore.json`;
+    const v = chain(
+      'app.tar.gz',
+      { 0: 'rejected', 1: 'unreached', 2: 'unreached', 3: 'unreached', 4: 'unreached' },
+      { 0: Array.from({ length: 5 }, () => rejectedFailures[2] ?? assert.fail()) },
+    );
+    for (const [i, s] of v.stages.entries())
+      if (s.attestation)
+        s.attestation.source =
+          i % 2
+            ? 'C:\\a\\runner\\_work\\dist\\x.sigstore.json'
+            : `/home/runner/work/app/app/dist/${s.label}.sigstore.json`;
     const md = chainMarkdown([v]);
     assert.doesNotMatch(md, /\/home\/|C:\\\\|runner/);
     const rows = md.split('\n').filter(isRow);
@@ -493,7 +712,11 @@ describe('chainMarkdown', () => {
   it('stays small for many artifacts with long, hostile failures', () => {
     const long = 'x'.repeat(2000);
     const all = Array.from({ length: 300 }, (_, i) =>
-      chain(`${'<script>'.repeat(50)}${i}`, { 0: 'rejected', 1: 'unreached', 2: 'unreached', 3: 'unreached', 4: 'unreached' }, { 0: Array.from({ length: 14 }, () => ({ check: 'signature', expected: long, found: long })) }),
+      chain(
+        `${'<script>'.repeat(50)}${i}`,
+        { 0: 'rejected', 1: 'unreached', 2: 'unreached', 3: 'unreached', 4: 'unreached' },
+        { 0: Array.from({ length: 14 }, () => ({ check: 'signature', expected: long, found: long })) },
+      ),
     );
     const md = chainMarkdown(all);
     const bytes = Buffer.byteLength(md);

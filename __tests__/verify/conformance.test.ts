@@ -14,21 +14,29 @@ import { promisify } from 'node:util';
 import { verifyBundleCommand } from '../../src/verify/conformance.ts';
 import { CORPUS, DEFAULT_IDENTITY, DEFAULT_ISSUER, REPO_ROOT } from './crypto/corpus.ts';
 
-const CHECK_LINE = /^verify-bundle: (bundle-format|trusted-root|signature|public-key|certificate-chain|sct|tlog|timestamp|subject-digest|certificate-identity|certificate-oidc-issuer): expected .+, found .+$/;
+const CHECK_LINE =
+  /^verify-bundle: (bundle-format|trusted-root|signature|public-key|certificate-chain|sct|tlog|timestamp|subject-digest|certificate-identity|certificate-oidc-issuer): expected .+, found .+$/;
 
 // The suite's arguments for a case, in the protocol's order, before FILE_OR_DIGEST; `publicGood`:
 // what stands in for a trusted root when the case has none.
 function caseArgs(dir: string, publicGood: string[] = ['--trusted-root', 'public-good-offline']): string[] {
   const file = (name: string): string => path.join(dir, name);
-  const text = (name: string, fallback: string): string => (existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim() : fallback);
+  const text = (name: string, fallback: string): string =>
+    existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim() : fallback;
   const signer = existsSync(file('key.pub'))
     ? ['--key', file('key.pub')]
-    : ['--certificate-identity', text('identity', DEFAULT_IDENTITY), '--certificate-oidc-issuer', text('issuer', DEFAULT_ISSUER)];
+    : [
+        '--certificate-identity',
+        text('identity', DEFAULT_IDENTITY),
+        '--certificate-oidc-issuer',
+        text('issuer', DEFAULT_ISSUER),
+      ];
   const root = existsSync(file('trusted_root.json')) ? ['--trusted-root', file('trusted_root.json')] : publicGood;
   return ['--bundle', file('bundle.sigstore.json'), ...signer, ...root];
 }
 
-const artifactOf = (dir: string): string => (existsSync(path.join(dir, 'artifact')) ? path.join(dir, 'artifact') : path.join(CORPUS, 'a.txt'));
+const artifactOf = (dir: string): string =>
+  existsSync(path.join(dir, 'artifact')) ? path.join(dir, 'artifact') : path.join(CORPUS, 'a.txt');
 const digestOf = (file: string): string => `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
 
 const cases = existsSync(CORPUS)
@@ -42,12 +50,17 @@ void describe('conformance: verify-bundle over the sigstore-conformance corpus',
   let asExpected = 0;
   let runs = 0;
   after(() => {
-    console.log(`conformance: ${asExpected}/${runs} runs as expected (${cases.length} cases, artifact and digest each)`);
+    console.log(
+      `conformance: ${asExpected}/${runs} runs as expected (${cases.length} cases, artifact and digest each)`,
+    );
   });
 
   void it("finds the 70 cases in the repository's own copy of the corpus", () => {
     const rel = path.relative(REPO_ROOT, CORPUS);
-    assert.ok(!rel.startsWith('..') && !path.isAbsolute(rel), `the corpus ${CORPUS} is outside the repository ${REPO_ROOT}`);
+    assert.ok(
+      !rel.startsWith('..') && !path.isAbsolute(rel),
+      `the corpus ${CORPUS} is outside the repository ${REPO_ROOT}`,
+    );
     assert.equal(cases.length, 70, `expected the 70 cases under ${CORPUS}`);
   });
 
@@ -64,7 +77,10 @@ void describe('conformance: verify-bundle over the sigstore-conformance corpus',
         if (shouldFail) {
           assert.equal(lines.length, 1, 'one line on stderr');
           // A failed check names it; a ProvenanceError (e.g. an unreadable --key) ends in its code.
-          assert.match(lines[0] ?? '', /^verify-bundle: .+ \[[A-Z_]+\]$|^verify-bundle: [a-z-]+: expected .+, found .+$/);
+          assert.match(
+            lines[0] ?? '',
+            /^verify-bundle: .+ \[[A-Z_]+\]$|^verify-bundle: [a-z-]+: expected .+, found .+$/,
+          );
         } else {
           assert.deepEqual(lines, []);
         }
@@ -107,7 +123,10 @@ void describe('verify-bundle: the protocol around the checks', () => {
     const wrongIdentity = args.with(identity, DEFAULT_IDENTITY.replace('@refs/heads/main', '@refs/heads/.*'));
     let result = await run([...wrongIdentity, artifactOf(happy)]);
     assert.equal(result.code, 1);
-    assert.match(result.lines[0] ?? '', /^verify-bundle: certificate-identity: expected .*refs\/heads\/\.\*, found .*refs\/heads\/main$/);
+    assert.match(
+      result.lines[0] ?? '',
+      /^verify-bundle: certificate-identity: expected .*refs\/heads\/\.\*, found .*refs\/heads\/main$/,
+    );
     const wrongIssuer = args.with(identity + 2, 'https://token.actions.githubusercontent.com/');
     result = await run([...wrongIssuer, artifactOf(happy)]);
     assert.match(result.lines[0] ?? '', /^verify-bundle: certificate-oidc-issuer: /);
@@ -123,7 +142,13 @@ void describe('verify-bundle: the protocol around the checks', () => {
   });
 
   void it('refuses a command line out of the protocol with exit 2', async () => {
-    for (const args of [[], ['--bundle'], ['--bundle', 'b.json', 'a.txt'], ['--bundle', 'b.json', '--key', 'k.pub', 'a.txt', 'extra'], ['--certificate-identity', 'x', '--bundle', 'b.json', 'a.txt']]) {
+    for (const args of [
+      [],
+      ['--bundle'],
+      ['--bundle', 'b.json', 'a.txt'],
+      ['--bundle', 'b.json', '--key', 'k.pub', 'a.txt', 'extra'],
+      ['--certificate-identity', 'x', '--bundle', 'b.json', 'a.txt'],
+    ]) {
       const result = await run(args);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.lines[0] ?? '', /Usage: provenance verify-bundle .*\[INPUT_INVALID\]$/);
@@ -140,7 +165,9 @@ void describe('verify-bundle: the protocol around the checks', () => {
 void describe('verify-bundle through the CLI process', () => {
   const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['src/cli.ts', 'verify-bundle', ...args], { cwd: REPO_ROOT });
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['src/cli.ts', 'verify-bundle', ...args], {
+        cwd: REPO_ROOT,
+      });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const failed = err as { code: number; stdout: string; stderr: string };
@@ -165,6 +192,9 @@ void describe('verify-bundle through the CLI process', () => {
     const result = await cli([...caseArgs(dir), artifactOf(dir)]);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^verify-bundle: trusted-root: expected tlogs\[1\]\.publicKey\.validFor\.start: .+, found none in .+trusted_root\.json\n$/);
+    assert.match(
+      result.stderr,
+      /^verify-bundle: trusted-root: expected tlogs\[1\]\.publicKey\.validFor\.start: .+, found none in .+trusted_root\.json\n$/,
+    );
   });
 });

@@ -14,7 +14,12 @@ import { certificateFacts } from '../../src/verify/crypto/certificate-facts.ts';
 import { publicGoodSnapshotDocument } from '../../src/verify/trust/public-good.ts';
 import { createTrust, validateTrustedRoot, type Trust } from '../../src/verify/trust/index.ts';
 import type { CheckName } from '../../src/verify/types.ts';
-import { layerMutants, LAYER_OPERATOR_NAMES, type CosignLayer, type LayerPart } from '../../testkit/tamper/cosign-layer.ts';
+import {
+  layerMutants,
+  LAYER_OPERATOR_NAMES,
+  type CosignLayer,
+  type LayerPart,
+} from '../../testkit/tamper/cosign-layer.ts';
 import { cosignContainerLayers, publicGoodTrust } from './crypto/corpus.ts';
 
 const LAYERS = cosignContainerLayers();
@@ -29,9 +34,16 @@ before(async () => {
 /** The job verify mode makes of a layer (or the bundle-format failure of one that is not a bundle). */
 function jobOf(layer: CosignLayer, base: string, logged = true): CryptoJob | CryptoResult {
   const converted = cosignLayerBundle(layer.envelope, layer.annotations);
-  if (converted.problem !== undefined) return { failure: { check: 'bundle-format', expected: 'a keyless cosign attestation', found: converted.problem } };
+  if (converted.problem !== undefined)
+    return { failure: { check: 'bundle-format', expected: 'a keyless cosign attestation', found: converted.problem } };
   const hex = IMAGE.get(base) ?? '';
-  return { bundle: converted.bundle, options: { artifact: { digest: { algorithm: 'sha256', hex } }, ...(logged && { loggedEnvelope: converted.loggedEnvelope }) } };
+  return {
+    bundle: converted.bundle,
+    options: {
+      artifact: { digest: { algorithm: 'sha256', hex } },
+      ...(logged && { loggedEnvelope: converted.loggedEnvelope }),
+    },
+  };
 }
 const isJob = (x: CryptoJob | CryptoResult): x is CryptoJob => 'bundle' in x;
 const run = (x: CryptoJob | CryptoResult, t: Trust = trust): CryptoResult => (isJob(x) ? runCryptoJob(x, t) : x);
@@ -42,19 +54,28 @@ describe('cosign .att layers as bundles', () => {
       for (const logged of [true, false]) {
         const result = run(jobOf(base, base.name, logged));
         assert.ok(result.verified, `${base.name} logged=${logged}: ${JSON.stringify(result.failure)}`);
-        assert.match(result.verified.certificate?.subjectAlternativeName ?? '', /generator_container_slsa3\.yml@refs\/tags\/v\d/);
+        assert.match(
+          result.verified.certificate?.subjectAlternativeName ?? '',
+          /generator_container_slsa3\.yml@refs\/tags\/v\d/,
+        );
       }
     }
   });
 
   it('reads the repository of a 2023 certificate from the legacy extension (.5) on the SAN’s host', () => {
     const converted = cosignLayerBundle(BASES[0]?.envelope ?? '', BASES[0]?.annotations ?? {});
-    const raw = (converted.bundle?.['verificationMaterial'] as { x509CertificateChain: { certificates: { rawBytes: string }[] } }).x509CertificateChain.certificates[0]?.rawBytes ?? '';
+    const raw =
+      (converted.bundle?.['verificationMaterial'] as { x509CertificateChain: { certificates: { rawBytes: string }[] } })
+        .x509CertificateChain.certificates[0]?.rawBytes ?? '';
     const facts = certificateFacts(X509Certificate.parse(Buffer.from(raw, 'base64')));
     assert.equal(facts.buildSignerURI, undefined, 'v1.4.0 predates the v2 extensions');
     assert.equal(facts.sourceRepositoryURI, 'https://github.com/slsa-framework/example-package');
     assert.equal(facts.sourceRepositoryRef, 'refs/heads/main');
-    assert.equal(facts.sourceRepositoryOwnerURI, undefined, 'no owner URI is made up; the owner rule reads it from the repository');
+    assert.equal(
+      facts.sourceRepositoryOwnerURI,
+      undefined,
+      'no owner URI is made up; the owner rule reads it from the repository',
+    );
   });
 
   it('refuses an intoto 0.0.1 entry whose envelope bytes are not the logged ones, even when the envelope is the same', () => {
@@ -71,10 +92,18 @@ describe('cosign .att layers as bundles', () => {
   it('refuses an intoto 0.0.1 entry that no trusted log signed', () => {
     const base = BASES[1];
     assert.ok(base);
-    const noLogs = createTrust([validateTrustedRoot({ ...(publicGoodSnapshotDocument() as Record<string, unknown>), tlogs: [] }, 'public-good without its logs')]);
+    const noLogs = createTrust([
+      validateTrustedRoot(
+        { ...(publicGoodSnapshotDocument() as Record<string, unknown>), tlogs: [] },
+        'public-good without its logs',
+      ),
+    ]);
     const result = run(jobOf(base, base.name), noLogs);
     assert.equal(result.failure?.check, 'tlog');
-    assert.match(result.failure?.expected ?? '', /inclusion promise \(or proof\) for the intoto 0\.0\.1 entry from a trusted Rekor log/);
+    assert.match(
+      result.failure?.expected ?? '',
+      /inclusion promise \(or proof\) for the intoto 0\.0\.1 entry from a trusted Rekor log/,
+    );
   });
 });
 
@@ -107,9 +136,12 @@ describe('tamper corpus: cosign .att layers', () => {
         continue;
       }
       counts.set(result.failure.check, (counts.get(result.failure.check) ?? 0) + 1);
-      if (!CAUGHT_BY[m.part].includes(result.failure.check)) wrong.push(`${m.name}: ${result.failure.check}: ${result.failure.found}`);
+      if (!CAUGHT_BY[m.part].includes(result.failure.check))
+        wrong.push(`${m.name}: ${result.failure.check}: ${result.failure.found}`);
     }
-    console.log(`cosign layer tamper corpus: ${corpus.length} mutants of ${BASES.length} layers; rejected by ${[...counts].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    console.log(
+      `cosign layer tamper corpus: ${corpus.length} mutants of ${BASES.length} layers; rejected by ${[...counts].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    );
     assert.deepEqual(wrong, []);
   });
 

@@ -28,14 +28,20 @@ interface Editable {
   mediaType: string;
   verificationMaterial: {
     certificate?: { rawBytes: string };
-    tlogEntries: { integratedTime: string; logIndex: string; canonicalizedBody: string; inclusionPromise?: { signedEntryTimestamp: string } }[];
+    tlogEntries: {
+      integratedTime: string;
+      logIndex: string;
+      canonicalizedBody: string;
+      inclusionPromise?: { signedEntryTimestamp: string };
+    }[];
   };
   dsseEnvelope?: { signatures: { sig: string }[] };
   messageSignature?: { signature: string };
 }
 const need = <T>(part: T | undefined): T => part ?? assert.fail('not in this bundle');
 const certificate = (b: Editable): { rawBytes: string } => need(b.verificationMaterial.certificate);
-const entry = (b: Editable): Editable['verificationMaterial']['tlogEntries'][number] => need(b.verificationMaterial.tlogEntries[0]);
+const entry = (b: Editable): Editable['verificationMaterial']['tlogEntries'][number] =>
+  need(b.verificationMaterial.tlogEntries[0]);
 
 // Tampered copies of a good bundle: each edit breaks a different check (or the format).
 const TAMPERS: [string, (b: Editable) => void][] = [
@@ -44,11 +50,23 @@ const TAMPERS: [string, (b: Editable) => void][] = [
   ['integrated time', (b) => (entry(b).integratedTime = String(Number(entry(b).integratedTime) + 1))],
   ['log index', (b) => (entry(b).logIndex = String(Number(entry(b).logIndex) + 1))],
   ['log entry body', (b) => (entry(b).canonicalizedBody = flip(entry(b).canonicalizedBody, 0.4))],
-  ['inclusion promise', (b) => { const promise = need(entry(b).inclusionPromise); promise.signedEntryTimestamp = flip(promise.signedEntryTimestamp); }],
-  ['signature', (b) => {
-    if (b.messageSignature) b.messageSignature.signature = flip(b.messageSignature.signature);
-    else { const sig = need(b.dsseEnvelope?.signatures[0]); sig.sig = flip(sig.sig); }
-  }],
+  [
+    'inclusion promise',
+    (b) => {
+      const promise = need(entry(b).inclusionPromise);
+      promise.signedEntryTimestamp = flip(promise.signedEntryTimestamp);
+    },
+  ],
+  [
+    'signature',
+    (b) => {
+      if (b.messageSignature) b.messageSignature.signature = flip(b.messageSignature.signature);
+      else {
+        const sig = need(b.dsseEnvelope?.signatures[0]);
+        sig.sig = flip(sig.sig);
+      }
+    },
+  ],
   ['media type', (b) => (b.mediaType = 'application/vnd.dev.sigstore.bundle.v0.9+json')],
 ];
 
@@ -72,14 +90,19 @@ function corpusJobs(): CryptoJob[] {
     .sort();
   for (const name of names) {
     const text = readFileSync(casePath(name, 'bundle.sigstore.json'), 'utf8');
-    const artifactFile = existsSync(casePath(name, 'artifact')) ? casePath(name, 'artifact') : path.join(CORPUS, 'a.txt');
+    const artifactFile = existsSync(casePath(name, 'artifact'))
+      ? casePath(name, 'artifact')
+      : path.join(CORPUS, 'a.txt');
     const data = readFileSync(artifactFile);
     const key = existsSync(casePath(name, 'key.pub')) ? readFileSync(casePath(name, 'key.pub'), 'utf8') : undefined;
     // A key that is not a key stops verify mode (a ProvenanceError, the last test's subject), not one bundle.
     if (key !== undefined && !parses(key)) continue;
     const withKey = key === undefined ? {} : { key };
     jobs.push({ bundle: text, options: { ...withKey, artifact: { data } } });
-    jobs.push({ bundle: text, options: { ...withKey, artifact: { digest: { algorithm: 'sha256', hex: sha256(data) } } } });
+    jobs.push({
+      bundle: text,
+      options: { ...withKey, artifact: { digest: { algorithm: 'sha256', hex: sha256(data) } } },
+    });
     if (!name.endsWith('_fail') && key === undefined) {
       for (const [, tamper] of TAMPERS) {
         const bundle = JSON.parse(text) as Editable;
@@ -108,7 +131,8 @@ void describe('runCryptoJobs: the worker pool against this thread', () => {
   void it('has a mixed set to compare: passes and several kinds of failure', () => {
     const checks = new Set<string>(inProcess.map((r) => r.failure?.check ?? 'pass'));
     assert.ok(jobs.length > 64, `${jobs.length} jobs`);
-    for (const check of ['pass', 'bundle-format', 'signature', 'tlog', 'certificate-chain', 'subject-digest']) assert.ok(checks.has(check), `${check} in ${[...checks].join(', ')}`);
+    for (const check of ['pass', 'bundle-format', 'signature', 'tlog', 'certificate-chain', 'subject-digest'])
+      assert.ok(checks.has(check), `${check} in ${[...checks].join(', ')}`);
   });
 
   for (const [label, options] of [
@@ -124,7 +148,11 @@ void describe('runCryptoJobs: the worker pool against this thread', () => {
 
   void it('throws what this thread throws for an error that is not a verdict', async () => {
     const managed = readFileSync(casePath('managed-key-happy-path', 'bundle.sigstore.json'), 'utf8');
-    const bad: CryptoJob[] = [...jobs.slice(0, 40), { bundle: managed, options: { key: 'not a key', artifact: { data: readFileSync(path.join(CORPUS, 'a.txt')) } } }, ...jobs.slice(40)];
+    const bad: CryptoJob[] = [
+      ...jobs.slice(0, 40),
+      { bundle: managed, options: { key: 'not a key', artifact: { data: readFileSync(path.join(CORPUS, 'a.txt')) } } },
+      ...jobs.slice(40),
+    ];
     const thrown = async (workers: number): Promise<ProvenanceError> => {
       try {
         await runCryptoJobs(bad, trust, { workers });

@@ -41,8 +41,17 @@ describe('imagesInManifest', () => {
   });
   it('reads Compose files with CRLF line ends, keeping templated references for the caller to report', () => {
     const uses = imagesInManifest(COMPOSE, 'compose.yml');
-    assert.deepEqual(uses.map((u) => [u.image, u.line]), [['${REGISTRY}/web:${TAG}', 3], ['postgres:16', 5]]);
-    assert.deepEqual(uses.map((u) => isTemplated(u.image)), [true, false]);
+    assert.deepEqual(
+      uses.map((u) => [u.image, u.line]),
+      [
+        ['${REGISTRY}/web:${TAG}', 3],
+        ['postgres:16', 5],
+      ],
+    );
+    assert.deepEqual(
+      uses.map((u) => isTemplated(u.image)),
+      [true, false],
+    );
   });
   it('finds nothing in a file without images', () => {
     assert.deepEqual(imagesInManifest('kind: ConfigMap\ndata:\n  image_tag: "1"\n', 'cm.yaml'), []);

@@ -76,7 +76,11 @@ const BUNDLES: RealBundle[] = [
     extra: { 'source-digest': '4ee7ea998cd205afcf23e41f935eacfc2d5596ce', 'deny-self-hosted-runners': 'true' },
     wrong: [
       ['source-digest', '0518b68d5866beb392f646fa985ca9d4151e66a7', 'source-digest'], // v0.34.0's commit
-      ['builder-id', 'https://github.com/terraform-linters/tflint-ruleset-aws/.github/workflows/release.yml@refs/tags/v0.34.0', 'builder-id'],
+      [
+        'builder-id',
+        'https://github.com/terraform-linters/tflint-ruleset-aws/.github/workflows/release.yml@refs/tags/v0.34.0',
+        'builder-id',
+      ],
     ],
     forge: forgeV1Repository,
   },
@@ -84,7 +88,10 @@ const BUNDLES: RealBundle[] = [
     label: 'GitHub attest action from a reusable workflow, buildType slsa-framework workflow/v1 (malancas/attest-demo)',
     source: 'cli/cli',
     file: 'github-attest-reusable-workflow.sigstore.json',
-    subject: { name: 'github_provenance_demo-0.0.0-py3-none-any.whl', digest: 'sha256:07e4b8c0e3580b3e4a1eb62c70f1ffb86004d3d94f50767cb404fa7a639b4d05' },
+    subject: {
+      name: 'github_provenance_demo-0.0.0-py3-none-any.whl',
+      digest: 'sha256:07e4b8c0e3580b3e4a1eb62c70f1ffb86004d3d94f50767cb404fa7a639b4d05',
+    },
     otherDigest: 'sha256:49a3aa6075e0f49f82843e74b5baa614ad2a588e6675612bf108a0a008c5ac25',
     predicateType: V1,
     owner: 'malancas',
@@ -108,9 +115,11 @@ const BUNDLES: RealBundle[] = [
     file: 'npm-sigstore-2.1.0-bundle-v0.1.json',
     subject: {
       name: 'pkg:npm/sigstore@2.1.0',
-      digest: 'sha512:90f223f992e4c88dd068cd2a5fc57f9d2b30798343dd6e38f29c240e04ba090ef831f84490847c4e82b9232c78e8a258463b1e55c0f7469f730265008fa6633f',
+      digest:
+        'sha512:90f223f992e4c88dd068cd2a5fc57f9d2b30798343dd6e38f29c240e04ba090ef831f84490847c4e82b9232c78e8a258463b1e55c0f7469f730265008fa6633f',
     },
-    otherDigest: 'sha512:7dc53d7251f012cb36fccff5d4514cf09c1ce0f8c181b857a0db24a0ae60ba82b4a8640149e51b419449f81d9f0c522f8727f482a09a3eb7a5f66b336e1031ba',
+    otherDigest:
+      'sha512:7dc53d7251f012cb36fccff5d4514cf09c1ce0f8c181b857a0db24a0ae60ba82b4a8640149e51b419449f81d9f0c522f8727f482a09a3eb7a5f66b336e1031ba',
     predicateType: V1,
     owner: 'sigstore',
     repo: 'sigstore-js',
@@ -119,7 +128,13 @@ const BUNDLES: RealBundle[] = [
     sourceRef: 'refs/heads/main',
     otherRef: 'refs/tags/v2.1.0',
     extra: { 'source-digest': '26d16513386ffaa790b1c32f927544f1322e4194' },
-    wrong: [['certificate-identity', 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/mai', 'certificate-identity']],
+    wrong: [
+      [
+        'certificate-identity',
+        'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/mai',
+        'certificate-identity',
+      ],
+    ],
     forge: forgeV1Repository,
   },
   {
@@ -128,9 +143,11 @@ const BUNDLES: RealBundle[] = [
     file: 'npm-sigstore-2.2.0-bundle-v0.2.json',
     subject: {
       name: 'pkg:npm/sigstore@2.2.0',
-      digest: 'sha512:7dc53d7251f012cb36fccff5d4514cf09c1ce0f8c181b857a0db24a0ae60ba82b4a8640149e51b419449f81d9f0c522f8727f482a09a3eb7a5f66b336e1031ba',
+      digest:
+        'sha512:7dc53d7251f012cb36fccff5d4514cf09c1ce0f8c181b857a0db24a0ae60ba82b4a8640149e51b419449f81d9f0c522f8727f482a09a3eb7a5f66b336e1031ba',
     },
-    otherDigest: 'sha512:90f223f992e4c88dd068cd2a5fc57f9d2b30798343dd6e38f29c240e04ba090ef831f84490847c4e82b9232c78e8a258463b1e55c0f7469f730265008fa6633f',
+    otherDigest:
+      'sha512:90f223f992e4c88dd068cd2a5fc57f9d2b30798343dd6e38f29c240e04ba090ef831f84490847c4e82b9232c78e8a258463b1e55c0f7469f730265008fa6633f',
     predicateType: V1,
     owner: 'sigstore',
     repo: 'sigstore-js',
@@ -139,14 +156,23 @@ const BUNDLES: RealBundle[] = [
     sourceRef: 'refs/heads/main',
     otherRef: 'refs/heads/release',
     extra: { 'source-digest': 'd9093d4b3b99d9ee446633ac7074e43cea78c727' },
-    wrong: [['certificate-identity-regexp', 'https://github\\.com/sigstore/sigstore-js/\\.github/workflows/release\\.yml', 'certificate-identity']],
+    wrong: [
+      [
+        'certificate-identity-regexp',
+        'https://github\\.com/sigstore/sigstore-js/\\.github/workflows/release\\.yml',
+        'certificate-identity',
+      ],
+    ],
     forge: forgeV1Repository,
   },
   {
     label: 'slsa-github-generator generic v2.1.0, SLSA v0.2 (slsa-framework/example-package v13.0.30)',
     source: 'slsa-framework/slsa-verifier',
     file: 'slsa-github-generator-generic-v2.1.0.intoto.jsonl',
-    subject: { name: 'gha_generic-binary-linux-amd64-v13.0.30', digest: 'sha256:376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa' },
+    subject: {
+      name: 'gha_generic-binary-linux-amd64-v13.0.30',
+      digest: 'sha256:376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa',
+    },
     otherDigest: 'sha256:6ce2c2065262cdd468669d6e831215455bbac569cb9b1c8d27275c5f4447d169',
     predicateType: V02,
     owner: 'slsa-framework',
@@ -156,15 +182,28 @@ const BUNDLES: RealBundle[] = [
     sourceRef: 'refs/tags/v13.0.30',
     otherRef: 'refs/tags/v13.0.3',
     extra: {
-      'builder-id': 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0',
+      'builder-id':
+        'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0',
       'signer-repository': 'slsa-framework/slsa-github-generator',
       'source-digest': '4d329c75e7ec1725f7c9ce917a8799d408d06be3',
     },
     wrong: [
       // The caller is not the signer: the certificate names the generator.
-      ['signer-workflow', 'slsa-framework/example-package/.github/workflows/verifier-e2e.all.workflow_dispatch.main.all.slsa3.yml', 'signer-workflow'],
-      ['builder-id', 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0', 'builder-id'],
-      ['builder-id', 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0', 'builder-id'],
+      [
+        'signer-workflow',
+        'slsa-framework/example-package/.github/workflows/verifier-e2e.all.workflow_dispatch.main.all.slsa3.yml',
+        'signer-workflow',
+      ],
+      [
+        'builder-id',
+        'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0',
+        'builder-id',
+      ],
+      [
+        'builder-id',
+        'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0',
+        'builder-id',
+      ],
     ],
     forge: (s) => {
       const configSource = record(record(s.predicate['invocation'])['configSource']);
@@ -181,7 +220,8 @@ let rejected = 0;
 before(async () => {
   ws = await mkdtemp(path.join(os.tmpdir(), 'verify-real-world-'));
   for (const name of await readdir(FIXTURES)) {
-    if (name.endsWith('.json') || name.endsWith('.jsonl')) await copyFile(path.join(FIXTURES, name), path.join(ws, name));
+    if (name.endsWith('.json') || name.endsWith('.jsonl'))
+      await copyFile(path.join(FIXTURES, name), path.join(ws, name));
   }
   await writeFile(path.join(ws, 'checksums.txt'), await readFile(path.join(FIXTURES, 'artifacts', 'checksums.txt')));
 });
@@ -192,7 +232,9 @@ after(async () => {
 });
 
 const subjectInputs = (subject: Subject): Record<string, string> =>
-  'path' in subject ? { 'subject-path': path.basename(subject.path) } : { 'subject-name': subject.name, 'subject-digest': subject.digest };
+  'path' in subject
+    ? { 'subject-path': path.basename(subject.path) }
+    : { 'subject-name': subject.name, 'subject-digest': subject.digest };
 
 /** The policy naming everything the bundle's certificate and statement really say. */
 const realPolicy = (b: RealBundle): Record<string, string> => ({
@@ -205,7 +247,12 @@ const realPolicy = (b: RealBundle): Record<string, string> => ({
 
 async function run(bundleFile: string, inputs: Record<string, string>): Promise<VerifyReport> {
   const n = ++count;
-  return verifyWithInputs(ws, { 'bundle-path': bundleFile, 'trusted-root': 'public-good-offline', 'report-path': `report-${n}.json`, ...inputs });
+  return verifyWithInputs(ws, {
+    'bundle-path': bundleFile,
+    'trusted-root': 'public-good-offline',
+    'report-path': `report-${n}.json`,
+    ...inputs,
+  });
 }
 
 const checks = failedChecks;
@@ -255,16 +302,22 @@ for (const b of BUNDLES) {
 
     it('fails "signer-workflow" for a suffix of the real workflow (another path)', async () => {
       const [owner = '', repo = '', ...rest] = b.signer.split('/');
-      await rejects(b.file, { ...base(), 'signer-workflow': `${owner}/${repo}/${rest.slice(1).join('/')}` }, ['signer-workflow']);
+      await rejects(b.file, { ...base(), 'signer-workflow': `${owner}/${repo}/${rest.slice(1).join('/')}` }, [
+        'signer-workflow',
+      ]);
     });
 
     it('fails "signer-workflow" for a prefix of the real signer (a ref cut short)', async () => {
-      await rejects(b.file, { ...base(), 'signer-workflow': `${b.signer}@${b.signerRef.slice(0, -1)}` }, ['signer-workflow']);
+      await rejects(b.file, { ...base(), 'signer-workflow': `${b.signer}@${b.signerRef.slice(0, -1)}` }, [
+        'signer-workflow',
+      ]);
     });
 
     it('fails "signer-workflow" for the same workflow in a repository whose name extends the real one', async () => {
       const [owner = '', repo = '', ...rest] = b.signer.split('/');
-      await rejects(b.file, { ...base(), 'signer-workflow': `${owner}/${repo}-evil/${rest.join('/')}` }, ['signer-workflow']);
+      await rejects(b.file, { ...base(), 'signer-workflow': `${owner}/${repo}-evil/${rest.join('/')}` }, [
+        'signer-workflow',
+      ]);
     });
 
     it('fails "source-ref" for another source ref', async () => {
@@ -276,7 +329,11 @@ for (const b of BUNDLES) {
     });
 
     it('passes with the repository and owner in another case (GitHub names ignore case)', async () => {
-      const r = await run(b.file, { ...base(), repository: `${b.owner}/${b.repo}`.toUpperCase(), owner: b.owner.toUpperCase() });
+      const r = await run(b.file, {
+        ...base(),
+        repository: `${b.owner}/${b.repo}`.toUpperCase(),
+        owner: b.owner.toUpperCase(),
+      });
       assert.equal(r.verified, true, shown(r));
     });
 
@@ -291,11 +348,17 @@ for (const b of BUNDLES) {
     }
 
     it('fails "certificate-oidc-issuer" for another issuer', async () => {
-      await rejects(b.file, { ...base(), 'certificate-oidc-issuer': 'https://token.actions.example.com' }, ['certificate-oidc-issuer']);
+      await rejects(b.file, { ...base(), 'certificate-oidc-issuer': 'https://token.actions.example.com' }, [
+        'certificate-oidc-issuer',
+      ]);
     });
 
     it('fails "subject-digest" for an artifact it does not list', async () => {
-      await rejects(b.file, { ...base(), 'subject-path': '', 'subject-name': 'other-artifact', 'subject-digest': b.otherDigest }, ['subject-digest']);
+      await rejects(
+        b.file,
+        { ...base(), 'subject-path': '', 'subject-name': 'other-artifact', 'subject-digest': b.otherDigest },
+        ['subject-digest'],
+      );
     });
 
     it('fails "signature" when one claim of its statement is forged', async () => {
@@ -305,7 +368,11 @@ for (const b of BUNDLES) {
     it('fails "signature" when its subject is swapped for another artifact', async () => {
       const [algorithm = '', hex = ''] = b.otherDigest.split(':');
       const file = await forged(b, (s) => (s['subject'] = [{ name: 'other-artifact', digest: { [algorithm]: hex } }]));
-      await rejects(file, { ...base(), 'subject-path': '', 'subject-name': 'other-artifact', 'subject-digest': b.otherDigest }, ['signature']);
+      await rejects(
+        file,
+        { ...base(), 'subject-path': '', 'subject-name': 'other-artifact', 'subject-digest': b.otherDigest },
+        ['signature'],
+      );
     });
   });
 }
@@ -315,9 +382,16 @@ describe('real bundles together', () => {
     const npm21 = BUNDLES[2];
     const npm22 = BUNDLES[3];
     assert.ok(npm21 && npm22 && 'digest' in npm21.subject && 'digest' in npm22.subject);
-    await writeFile(path.join(ws, 'both.jsonl'), `${[npm21, npm22].map((b) => JSON.stringify(JSON.parse(readFixture(b.file)))).join('\n')}\n`);
+    await writeFile(
+      path.join(ws, 'both.jsonl'),
+      `${[npm21, npm22].map((b) => JSON.stringify(JSON.parse(readFixture(b.file)))).join('\n')}\n`,
+    );
     const { 'source-digest': _commit, ...policy } = realPolicy(npm22); // the two were built from different commits
-    const r = await run('both.jsonl', { ...policy, 'subject-name': `${npm21.subject.name}\n${npm22.subject.name}`, 'subject-digest': `${npm21.subject.digest}\n${npm22.subject.digest}` });
+    const r = await run('both.jsonl', {
+      ...policy,
+      'subject-name': `${npm21.subject.name}\n${npm22.subject.name}`,
+      'subject-digest': `${npm21.subject.digest}\n${npm22.subject.digest}`,
+    });
     assert.equal(r.verified, true, shown(r));
     assert.deepEqual(
       r.artifacts.map((a) => a.bundles.map((x) => x.result)),
@@ -332,11 +406,18 @@ describe('real bundles together', () => {
     assert.ok(gen && 'digest' in gen.subject);
     const envelope = record(record(JSON.parse(readFixture(gen.file)) as unknown)['dsseEnvelope']);
     await writeFile(path.join(ws, 'bare.intoto.jsonl'), `${JSON.stringify(envelope)}\n`);
-    const r = await run('bare.intoto.jsonl', { ...realPolicy(gen), 'subject-name': gen.subject.name, 'subject-digest': gen.subject.digest });
+    const r = await run('bare.intoto.jsonl', {
+      ...realPolicy(gen),
+      'subject-name': gen.subject.name,
+      'subject-digest': gen.subject.digest,
+    });
     // The envelope does name the artifact, so the artifact fails on it, with the reason it cannot be checked.
     assert.equal(r.verified, false);
     assert.deepEqual(checks(r), ['bundle-format'], shown(r));
-    assert.match(r.artifacts[0]?.bundles[0]?.failures[0]?.found ?? '', /bare DSSE envelope .*needs an online Rekor search, which offline verification cannot do\. Get a bundle instead: /);
+    assert.match(
+      r.artifacts[0]?.bundles[0]?.failures[0]?.found ?? '',
+      /bare DSSE envelope .*needs an online Rekor search, which offline verification cannot do\. Get a bundle instead: /,
+    );
     assert.equal(r.unusedBundles.length, 0);
     rejected++;
   });

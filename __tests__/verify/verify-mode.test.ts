@@ -55,10 +55,21 @@ const policyInputs = (): Record<string, string> => ({
   'source-ref': 'refs/tags/v*',
 });
 
-async function run(bundles: (SerializedBundle | string)[], inputs: Record<string, string> = {}, subjectPath = 'app.bin'): Promise<VerifyReport> {
+async function run(
+  bundles: (SerializedBundle | string)[],
+  inputs: Record<string, string> = {},
+  subjectPath = 'app.bin',
+): Promise<VerifyReport> {
   const file = `bundles-${++count}.jsonl`;
   await writeFile(path.join(ws, file), bundles.map((b) => (typeof b === 'string' ? b : JSON.stringify(b))).join('\n'));
-  return verifyWithInputs(ws, { 'subject-path': subjectPath, 'bundle-path': file, 'trusted-root': 'trusted_root.json', 'report-path': `report-${count}.json`, ...policyInputs(), ...inputs });
+  return verifyWithInputs(ws, {
+    'subject-path': subjectPath,
+    'bundle-path': file,
+    'trusted-root': 'trusted_root.json',
+    'report-path': `report-${count}.json`,
+    ...policyInputs(),
+    ...inputs,
+  });
 }
 
 const checks = failedChecks;
@@ -80,7 +91,10 @@ describe('verify mode passes', () => {
   it('when one of several bundles passes, reporting the others’ failures', async () => {
     const r = await run([otherStackBundle, rekorBundle]);
     assert.equal(r.verified, true);
-    assert.deepEqual(r.artifacts[0]?.bundles.map((b) => b.result), ['FAIL', 'PASS']);
+    assert.deepEqual(
+      r.artifacts[0]?.bundles.map((b) => b.result),
+      ['FAIL', 'PASS'],
+    );
   });
 });
 
@@ -108,20 +122,91 @@ const rewritePayload = (b: SerializedBundle, change: (statement: Record<string, 
 };
 
 const TAMPERS: Tamper[] = [
-  ['the payload (a predicate field rewritten)', () => rekorBundle, (b) => rewritePayload(b, (s) => ((s['predicate'] as Record<string, unknown>)['runDetails'] = {})), 'signature'],
+  [
+    'the payload (a predicate field rewritten)',
+    () => rekorBundle,
+    (b) => rewritePayload(b, (s) => ((s['predicate'] as Record<string, unknown>)['runDetails'] = {})),
+    'signature',
+  ],
   ['the payload type', () => rekorBundle, (b) => (dsse(b).payloadType = 'application/json'), 'signature'],
-  ['the signature', () => rekorBundle, (b) => { const sig = dsse(b).signatures[0]; if (sig) sig.sig = flipBase64(sig.sig, 20); }, 'signature'],
+  [
+    'the signature',
+    () => rekorBundle,
+    (b) => {
+      const sig = dsse(b).signatures[0];
+      if (sig) sig.sig = flipBase64(sig.sig, 20);
+    },
+    'signature',
+  ],
   // The envelope's signature is checked with the presented certificate's key, so a swapped certificate fails there.
-  ['the certificate (swapped for one from another Fulcio)', () => rekorBundle, (b) => (b.verificationMaterial = { ...b.verificationMaterial, certificate: (otherStackBundle.verificationMaterial as { certificate: { rawBytes: string } }).certificate } as SerializedBundle['verificationMaterial']), 'signature'],
-  ['the certificate bytes', () => rekorBundle, (b) => { const m = b.verificationMaterial as { certificate: { rawBytes: string } }; m.certificate.rawBytes = flipBase64(m.certificate.rawBytes, 300); }, 'certificate-chain'],
+  [
+    'the certificate (swapped for one from another Fulcio)',
+    () => rekorBundle,
+    (b) =>
+      (b.verificationMaterial = {
+        ...b.verificationMaterial,
+        certificate: (otherStackBundle.verificationMaterial as { certificate: { rawBytes: string } }).certificate,
+      } as SerializedBundle['verificationMaterial']),
+    'signature',
+  ],
+  [
+    'the certificate bytes',
+    () => rekorBundle,
+    (b) => {
+      const m = b.verificationMaterial as { certificate: { rawBytes: string } };
+      m.certificate.rawBytes = flipBase64(m.certificate.rawBytes, 300);
+    },
+    'certificate-chain',
+  ],
   // One second keeps the time inside the certificate's validity, so only the log's signed timestamp can catch it.
-  ['the log entry’s integrated time', () => rekorBundle, (b) => (entry(b).integratedTime = String(Number(entry(b).integratedTime) + 1)), 'tlog'],
-  ['the log entry’s integrated time, moved before the certificate', () => rekorBundle, (b) => (entry(b).integratedTime = String(Number(entry(b).integratedTime) - 3600)), 'certificate-chain'],
-  ['the log entry’s index', () => rekorBundle, (b) => (entry(b).logIndex = String(Number(entry(b).logIndex) + 1)), 'tlog'],
-  ['the log entry’s body', () => rekorBundle, (b) => (entry(b).canonicalizedBody = flipBase64(entry(b).canonicalizedBody, 40)), 'tlog'],
-  ['the inclusion promise', () => rekorBundle, (b) => { const p = entry(b).inclusionPromise; if (p) p.signedEntryTimestamp = flipBase64(p.signedEntryTimestamp, 12); }, 'tlog'],
-  ['the RFC 3161 timestamp', () => tsaBundle, (b) => { const t = b.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0]; if (t) t.signedTimestamp = flipBase64(t.signedTimestamp, 200); }, 'timestamp'],
-  ['the media type', () => rekorBundle, (b) => (b.mediaType = 'application/vnd.dev.sigstore.bundle.v9+json'), 'bundle-format'],
+  [
+    'the log entry’s integrated time',
+    () => rekorBundle,
+    (b) => (entry(b).integratedTime = String(Number(entry(b).integratedTime) + 1)),
+    'tlog',
+  ],
+  [
+    'the log entry’s integrated time, moved before the certificate',
+    () => rekorBundle,
+    (b) => (entry(b).integratedTime = String(Number(entry(b).integratedTime) - 3600)),
+    'certificate-chain',
+  ],
+  [
+    'the log entry’s index',
+    () => rekorBundle,
+    (b) => (entry(b).logIndex = String(Number(entry(b).logIndex) + 1)),
+    'tlog',
+  ],
+  [
+    'the log entry’s body',
+    () => rekorBundle,
+    (b) => (entry(b).canonicalizedBody = flipBase64(entry(b).canonicalizedBody, 40)),
+    'tlog',
+  ],
+  [
+    'the inclusion promise',
+    () => rekorBundle,
+    (b) => {
+      const p = entry(b).inclusionPromise;
+      if (p) p.signedEntryTimestamp = flipBase64(p.signedEntryTimestamp, 12);
+    },
+    'tlog',
+  ],
+  [
+    'the RFC 3161 timestamp',
+    () => tsaBundle,
+    (b) => {
+      const t = b.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0];
+      if (t) t.signedTimestamp = flipBase64(t.signedTimestamp, 200);
+    },
+    'timestamp',
+  ],
+  [
+    'the media type',
+    () => rekorBundle,
+    (b) => (b.mediaType = 'application/vnd.dev.sigstore.bundle.v9+json'),
+    'bundle-format',
+  ],
 ];
 
 describe('verify mode rejects a tampered bundle, naming the check', () => {
@@ -160,7 +245,10 @@ describe('verify mode rejects a tampered bundle, naming the check', () => {
     }
     const r = await run(bundles);
     assert.equal(r.verified, true);
-    assert.deepEqual(r.artifacts[0]?.bundles.map((b) => b.failures.map((f) => f.check)), expected);
+    assert.deepEqual(
+      r.artifacts[0]?.bundles.map((b) => b.failures.map((f) => f.check)),
+      expected,
+    );
   });
   it('text that is not a bundle', async () => {
     const r = await run(['{"not": "a bundle"}']);
@@ -183,33 +271,57 @@ describe('verify mode applies the policy to the certificate', () => {
     assert.deepEqual(checks(r), ['signer-workflow']);
   });
   it('a ref outside the allowed glob, and a self-hosted runner, both reported', async () => {
-    const claims = { ref: 'refs/heads/main', workflow_ref: 'octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main', job_workflow_ref: 'octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main', runner_environment: 'self-hosted' };
+    const claims = {
+      ref: 'refs/heads/main',
+      workflow_ref: 'octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main',
+      job_workflow_ref: 'octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main',
+      runner_environment: 'self-hosted',
+    };
     const bundle = await signStatement(services, provenanceStatement(services, appSubject(), claims), { claims });
     const r = await run([bundle], { 'deny-self-hosted-runners': 'true' });
     assert.deepEqual(checks(r).sort(), ['runner-environment', 'source-ref']);
   });
   it('a policy file holding the same rules', async () => {
-    await writeFile(path.join(ws, 'policy.yml'), `# release gate\nrepository: octo-org/octo-repo\nsigner-workflow: octo-org/octo-repo/.github/workflows/release.yml\ncertificate-oidc-issuer: "${services.issuer.issuer}"\n`);
-    const r = await run([rekorBundle], { repository: '', 'signer-workflow': '', 'certificate-oidc-issuer': '', 'source-ref': '', policy: 'policy.yml' });
+    await writeFile(
+      path.join(ws, 'policy.yml'),
+      `# release gate\nrepository: octo-org/octo-repo\nsigner-workflow: octo-org/octo-repo/.github/workflows/release.yml\ncertificate-oidc-issuer: "${services.issuer.issuer}"\n`,
+    );
+    const r = await run([rekorBundle], {
+      repository: '',
+      'signer-workflow': '',
+      'certificate-oidc-issuer': '',
+      'source-ref': '',
+      policy: 'policy.yml',
+    });
     assert.equal(r.verified, true);
   });
 });
 
 describe('verify mode holds the provenance to its certificate', () => {
   const forge = (change: (predicate: Record<string, Record<string, unknown>>) => void): object => {
-    const statement = provenanceStatement(services, appSubject()) as { predicate: Record<string, Record<string, unknown>> };
+    const statement = provenanceStatement(services, appSubject()) as {
+      predicate: Record<string, Record<string, unknown>>;
+    };
     change(statement.predicate);
     return statement;
   };
   it('a predicate claiming another source repository', async () => {
-    const statement = forge((p) => ((p['buildDefinition']?.['externalParameters'] as { workflow: { repository: string } }).workflow.repository = 'https://github.com/evil-org/evil-repo'));
+    const statement = forge(
+      (p) =>
+        ((p['buildDefinition']?.['externalParameters'] as { workflow: { repository: string } }).workflow.repository =
+          'https://github.com/evil-org/evil-repo'),
+    );
     const r = await run([await signStatement(services, statement)]);
     assert.equal(r.verified, false);
     assert.deepEqual(checks(r), ['predicate-matches-certificate']);
     assert.match(r.artifacts[0]?.bundles[0]?.failures[0]?.found ?? '', /evil-org\/evil-repo/);
   });
   it('a predicate claiming another builder', async () => {
-    const statement = forge((p) => ((p['runDetails']?.['builder'] as { id: string }).id = 'https://github.com/trusted-org/builders/.github/workflows/slsa3.yml@refs/tags/v2.0.0'));
+    const statement = forge(
+      (p) =>
+        ((p['runDetails']?.['builder'] as { id: string }).id =
+          'https://github.com/trusted-org/builders/.github/workflows/slsa3.yml@refs/tags/v2.0.0'),
+    );
     const r = await run([await signStatement(services, statement)]);
     assert.deepEqual(checks(r), ['predicate-matches-certificate']);
   });
@@ -217,15 +329,24 @@ describe('verify mode holds the provenance to its certificate', () => {
 
 describe('verify mode refuses inputs that leave the workspace', () => {
   it('a trusted root outside it', async () => {
-    await assert.rejects(run([rekorBundle], { 'trusted-root': '/etc/hostname' }), /trusted-root: "\/etc\/hostname" resolves to .* outside the workspace/);
+    await assert.rejects(
+      run([rekorBundle], { 'trusted-root': '/etc/hostname' }),
+      /trusted-root: "\/etc\/hostname" resolves to .* outside the workspace/,
+    );
   });
   it('a key outside it', async () => {
-    await assert.rejects(run([rekorBundle], { key: '../outside.pem' }), /key: "\.\.\/outside\.pem" resolves to .* outside the workspace/);
+    await assert.rejects(
+      run([rekorBundle], { key: '../outside.pem' }),
+      /key: "\.\.\/outside\.pem" resolves to .* outside the workspace/,
+    );
   });
 });
 
 describe('verify mode refuses a policy that names no signer', () => {
   it('before reading any bundle', async () => {
-    await assert.rejects(run([rekorBundle], { repository: '', 'signer-workflow': '' }), /needs a rule naming the signer/);
+    await assert.rejects(
+      run([rekorBundle], { repository: '', 'signer-workflow': '' }),
+      /needs a rule naming the signer/,
+    );
   });
 });

@@ -27,20 +27,36 @@ describe('.github/workflows/ as GitHub reads it', () => {
 
   it('the check fails on a broken workflow: a permission GitHub does not know, an unclosed quote', async () => {
     const release = read('release.yml');
-    assert.match((await parseWorkflowText('x.yml', release.replace('id-token: write', 'id-token: sign'))).errors.join('\n'), /Unexpected value 'sign'/);
-    assert.match((await parseWorkflowText('x.yml', release.replace("tags: ['v", "tags: ['v\n"))).errors.join('\n'), /quote|Unexpected|flow/i);
+    assert.match(
+      (await parseWorkflowText('x.yml', release.replace('id-token: write', 'id-token: sign'))).errors.join('\n'),
+      /Unexpected value 'sign'/,
+    );
+    assert.match(
+      (await parseWorkflowText('x.yml', release.replace("tags: ['v", "tags: ['v\n"))).errors.join('\n'),
+      /quote|Unexpected|flow/i,
+    );
   });
 
   it('ci.yml runs .ci/run, the one definition of CI', async () => {
     const steps = workflowSteps(await parseWorkflowText('ci.yml', read('ci.yml')));
-    assert.deepEqual(steps.filter((s) => s.run !== undefined).map((s) => s.run?.trim()), ['bash .ci/run']);
+    assert.deepEqual(
+      steps.filter((s) => s.run !== undefined).map((s) => s.run?.trim()),
+      ['bash .ci/run'],
+    );
   });
 
-  it('release.yml runs on vX.Y.Z tags, with each sink\'s permission, and attests every file the action runs', async () => {
+  it("release.yml runs on vX.Y.Z tags, with each sink's permission, and attests every file the action runs", async () => {
     const parsed = await parseWorkflowText('release.yml', read('release.yml'));
-    const doc = parsed.document as { on: { push: { tags: string[] } }; jobs: Record<string, { permissions?: Record<string, string>; needs?: string }> };
+    const doc = parsed.document as {
+      on: { push: { tags: string[] } };
+      jobs: Record<string, { permissions?: Record<string, string>; needs?: string }>;
+    };
     assert.deepEqual(doc.on.push.tags, ['v[0-9]+.[0-9]+.[0-9]+']);
-    assert.deepEqual(doc.jobs['release']?.permissions, { contents: 'write', 'id-token': 'write', attestations: 'write' });
+    assert.deepEqual(doc.jobs['release']?.permissions, {
+      contents: 'write',
+      'id-token': 'write',
+      attestations: 'write',
+    });
     assert.equal(doc.jobs['verify']?.needs, 'release');
     const steps = workflowSteps(parsed);
     const attest = steps.find((s) => s.job === 'release' && s.uses === './');
@@ -48,11 +64,20 @@ describe('.github/workflows/ as GitHub reads it', () => {
     assert.equal(attest?.with['upload-to-release'], 'auto');
     assert.equal(attest?.with['attestations-api'], 'true');
     const runs = steps.filter((s) => s.job === 'release' && s.run !== undefined).map((s) => s.run ?? '');
-    assert.ok(runs.some((r) => r.includes('npm run build') && r.includes('git diff --exit-code -- dist')), 'dist/ checked against the tag');
-    assert.ok(runs.some((r) => r.includes('git push --force origin "refs/tags/$major"')), 'the major tag moves');
+    assert.ok(
+      runs.some((r) => r.includes('npm run build') && r.includes('git diff --exit-code -- dist')),
+      'dist/ checked against the tag',
+    );
+    assert.ok(
+      runs.some((r) => r.includes('git push --force origin "refs/tags/$major"')),
+      'the major tag moves',
+    );
     const verify = steps.find((s) => s.job === 'verify' && s.uses === './');
     assert.equal(verify?.with['mode'], 'verify');
-    assert.equal(verify?.with['signer-workflow'], '${{ github.repository }}/.github/workflows/release.yml@${{ github.ref }}');
+    assert.equal(
+      verify?.with['signer-workflow'],
+      '${{ github.repository }}/.github/workflows/release.yml@${{ github.ref }}',
+    );
   });
 });
 
@@ -68,7 +93,11 @@ describe('the README examples as GitHub reads them', () => {
       const parsed = await parseSnippet(block.text);
       assert.deepEqual(parsed.errors, []);
       for (const step of workflowSteps(parsed).filter((s) => /provenance-action@|^\.\/$/.test(s.uses ?? ''))) {
-        assert.deepEqual(Object.keys(step.with).filter((k) => !declared.has(k)), [], `step ${step.index} of line ${block.line}`);
+        assert.deepEqual(
+          Object.keys(step.with).filter((k) => !declared.has(k)),
+          [],
+          `step ${step.index} of line ${block.line}`,
+        );
       }
     });
   }
@@ -76,7 +105,12 @@ describe('the README examples as GitHub reads them', () => {
   it('the snippet check fails on an undeclared key and on YAML GitHub refuses', async () => {
     const bad = await parseSnippet('- uses: OWNER/provenance-action@v1\n  with:\n    subject-path: a\n  wiht: x');
     assert.notDeepEqual(bad.errors, []);
-    const steps = workflowSteps(await parseSnippet('- uses: OWNER/provenance-action@v1\n  with:\n    subject-paths: a'));
-    assert.deepEqual(Object.keys(steps[0]?.with ?? {}).filter((k) => !declared.has(k)), ['subject-paths']);
+    const steps = workflowSteps(
+      await parseSnippet('- uses: OWNER/provenance-action@v1\n  with:\n    subject-paths: a'),
+    );
+    assert.deepEqual(
+      Object.keys(steps[0]?.with ?? {}).filter((k) => !declared.has(k)),
+      ['subject-paths'],
+    );
   });
 });

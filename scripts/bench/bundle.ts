@@ -15,7 +15,10 @@ const SRC = path.resolve(import.meta.dirname, '..', '..', 'src');
 export async function bundleSubjects(outdir: string): Promise<string> {
   await build({
     ...bundleOptions,
-    entryPoints: { subjects: path.join(SRC, 'subjects', 'index.ts'), 'hash-worker': path.join(SRC, 'subjects', 'hash-worker.ts') },
+    entryPoints: {
+      subjects: path.join(SRC, 'subjects', 'index.ts'),
+      'hash-worker': path.join(SRC, 'subjects', 'hash-worker.ts'),
+    },
     outdir,
   });
   return pathToFileURL(path.join(outdir, 'subjects.js')).href;

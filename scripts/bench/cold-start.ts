@@ -15,7 +15,11 @@ const RUNS = 15;
 function firstOutput(args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, args, { cwd: REPO, env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, args, {
+      cwd: REPO,
+      env: { PATH: process.env['PATH'] },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let done = false;
     const finish = (): void => {
       if (!done) {
@@ -40,5 +44,16 @@ export async function coldStartRows(): Promise<{ rows: BenchRow[]; bundleBytes: 
   const action = await median([path.join('dist', 'index.js')]);
   const baseline = await median(['-e', '0']);
   const bundleBytes = (await stat(path.join(REPO, 'dist', 'index.js'))).size;
-  return { rows: [{ figure: `cold start to first log line (median of ${RUNS})`, ours: action, baseline, baselineName: 'node -e 0', unit: 'ms' }], bundleBytes };
+  return {
+    rows: [
+      {
+        figure: `cold start to first log line (median of ${RUNS})`,
+        ours: action,
+        baseline,
+        baselineName: 'node -e 0',
+        unit: 'ms',
+      },
+    ],
+    bundleBytes,
+  };
 }

@@ -46,7 +46,10 @@ export interface SignatureFloor {
 export async function startSignatureFloor(count: number): Promise<SignatureFloor> {
   const lanes = availableParallelism();
   const perLane = Math.ceil(count / lanes);
-  const workers = Array.from({ length: lanes }, (_, lane) => new Worker(LANE, { eval: true, workerData: { lane, count: perLane } }));
+  const workers = Array.from(
+    { length: lanes },
+    (_, lane) => new Worker(LANE, { eval: true, workerData: { lane, count: perLane } }),
+  );
   const next = (worker: Worker): Promise<unknown> =>
     new Promise((resolve, reject) => {
       worker.once('message', resolve);

@@ -21,7 +21,12 @@ export function renderTable(rows: readonly BenchRow[]): string {
   const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
   const cells = [
     ['figure', 'ours', 'baseline', 'ratio (ours/baseline)'],
-    ...rows.map((r) => [r.figure, `${fmt(r.ours)} ${r.unit}${rate(r, r.ours)}`, `${fmt(r.baseline)} ${r.unit}${rate(r, r.baseline)} (${r.baselineName})`, (r.ours / r.baseline).toFixed(2)]),
+    ...rows.map((r) => [
+      r.figure,
+      `${fmt(r.ours)} ${r.unit}${rate(r, r.ours)}`,
+      `${fmt(r.baseline)} ${r.unit}${rate(r, r.baseline)} (${r.baselineName})`,
+      (r.ours / r.baseline).toFixed(2),
+    ]),
   ];
   const widths = cells[0]?.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0))) ?? [];
   const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;

@@ -86,8 +86,19 @@ const SRC = path.resolve(import.meta.dirname, '..', '..', 'src');
 
 /** Verify mode and its worker, built as scripts/build.ts builds dist/. */
 async function bundled(outdir: string): Promise<Bundled> {
-  const entries = { verify: 'verify/verify.ts', settings: 'inputs/verify-settings.ts', policy: 'verify/policy/index.ts', pool: 'verify/crypto-pool.ts', trust: 'verify/trust/index.ts', 'verify-worker': 'verify/verify-worker.ts' };
-  await build({ ...bundleOptions, entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, path.join(SRC, file)])), outdir });
+  const entries = {
+    verify: 'verify/verify.ts',
+    settings: 'inputs/verify-settings.ts',
+    policy: 'verify/policy/index.ts',
+    pool: 'verify/crypto-pool.ts',
+    trust: 'verify/trust/index.ts',
+    'verify-worker': 'verify/verify-worker.ts',
+  };
+  await build({
+    ...bundleOptions,
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, path.join(SRC, file)])),
+    outdir,
+  });
   const load = (name: string): Promise<unknown> => import(pathToFileURL(path.join(outdir, `${name}.js`)).href);
   return {
     verify: (await load('verify')) as typeof VerifyModule,
@@ -102,7 +113,11 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
   const { bundles, trustedRoot, issuer } = await fixture(dir);
   const rootFile = path.join(dir, 'trusted_root.json');
   await writeFile(rootFile, JSON.stringify(trustedRoot));
-  const rules: Record<string, string> = { 'certificate-oidc-issuer': issuer, repository: 'octo-org/octo-repo', 'signer-workflow': 'octo-org/octo-repo/.github/workflows/release.yml' };
+  const rules: Record<string, string> = {
+    'certificate-oidc-issuer': issuer,
+    repository: 'octo-org/octo-repo',
+    'signer-workflow': 'octo-org/octo-repo/.github/workflows/release.yml',
+  };
 
   const out = await mkdtemp(path.join(os.tmpdir(), 'provenance-bench-verify-'));
   let oursMs = Infinity;
@@ -117,15 +132,34 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
     await writeFile(path.join(ws, 'bundles.jsonl'), bundles.map((b) => JSON.stringify(b)).join('\n'));
     await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(trustedRoot));
     await writeFile(path.join(ws, 'SHA256SUMS'), bundles.map((_, i) => `${digestOf(i)}  artifact-${i}\n`).join(''));
-    const inputs: Record<string, string> = { ...rules, 'subject-checksums': 'SHA256SUMS', 'bundle-path': 'bundles.jsonl', 'trusted-root': 'trusted_root.json', 'report-path': 'report.json', 'show-summary': 'false' };
+    const inputs: Record<string, string> = {
+      ...rules,
+      'subject-checksums': 'SHA256SUMS',
+      'bundle-path': 'bundles.jsonl',
+      'trusted-root': 'trusted_root.json',
+      'report-path': 'report.json',
+      'show-summary': 'false',
+    };
     const get = (name: string): string => inputs[name] ?? '';
-    const runtime = { env: {}, workspace: ws, defaultReportFile: path.join(ws, 'report.json'), outputRoots: [], log: { info: () => undefined, warning: () => undefined, debug: () => undefined }, now: () => new Date() };
+    const runtime = {
+      env: {},
+      workspace: ws,
+      defaultReportFile: path.join(ws, 'report.json'),
+      outputRoots: [],
+      log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
+      now: () => new Date(),
+    };
     // Each run of verify mode is followed by one of the signature checks alone: the two bests are taken from the same minutes.
     for (let run = 0; run < runs; run++) {
       const ours = await bestOf(1, async () => {
-        const { report } = await code.verify.verify(code.settings.verifySettings(get), code.policy.policyFromInputs(get, code.verify.workspaceFileReader(ws)), runtime);
+        const { report } = await code.verify.verify(
+          code.settings.verifySettings(get),
+          code.policy.policyFromInputs(get, code.verify.workspaceFileReader(ws)),
+          runtime,
+        );
         const passed = report.artifacts.filter((a) => a.result === 'PASS').length;
-        if (!report.verified || passed !== bundles.length) throw new Error(`verify mode passed ${passed} of ${bundles.length} bench artifacts`);
+        if (!report.verified || passed !== bundles.length)
+          throw new Error(`verify mode passed ${passed} of ${bundles.length} bench artifacts`);
         return passed;
       });
       oursMs = Math.min(oursMs, ours.ms);
@@ -133,12 +167,21 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
     }
 
     // The same checks on this thread alone: trust parsed once per run, every check made, the policy applied.
-    const policy = code.policy.policyFromInputs((name) => rules[name] ?? '', () => '');
+    const policy = code.policy.policyFromInputs(
+      (name) => rules[name] ?? '',
+      () => '',
+    );
     const oneThread = await bestOf(runs, async () => {
       const trust = code.trust.createTrust([code.trust.validateTrustedRoot(trustedRoot, 'bench root')]);
-      const results = await code.pool.runCryptoJobs(bundles.map((bundle) => ({ bundle, options: {} })), trust, { workers: 0 });
+      const results = await code.pool.runCryptoJobs(
+        bundles.map((bundle) => ({ bundle, options: {} })),
+        trust,
+        { workers: 0 },
+      );
       const now = new Date();
-      const passed = results.filter((r) => r.verified && code.policy.evaluatePolicy(policy, r.verified, now).length === 0).length;
+      const passed = results.filter(
+        (r) => r.verified && code.policy.evaluatePolicy(policy, r.verified, now).length === 0,
+      ).length;
       if (passed !== bundles.length) throw new Error(`only ${passed} of ${bundles.length} bench bundles verified`);
       return passed;
     });
@@ -166,7 +209,8 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
   }
   const repo = path.resolve(import.meta.dirname, '..', '..');
   const perProcess = await bestOf(1, async () => {
-    for (const file of files) await command(process.execPath, ['--input-type=module', '-e', SIGSTORE_JS_ONE, rootFile, file], repo);
+    for (const file of files)
+      await command(process.execPath, ['--input-type=module', '-e', SIGSTORE_JS_ONE, rootFile, file], repo);
     return files.length;
   });
 
@@ -174,9 +218,33 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
   const figure = `verify ${COUNT} bundles offline (bundles/s, higher is better)`;
   const cores = os.availableParallelism();
   return [
-    { figure, ours: rate(COUNT, oursMs), baseline: rate(PER_PROCESS_SAMPLE, perProcess.ms), baselineName: '@sigstore/verify, one process per bundle', unit: 'bundles/s' },
-    { figure, ours: rate(COUNT, oursMs), baseline: rate(COUNT, inProcess.ms), baselineName: '@sigstore/verify, bundle by bundle in one process', unit: 'bundles/s' },
-    { figure, ours: rate(COUNT, oursMs), baseline: rate(floor.bundles, floorMs), baselineName: `the 5 signature checks alone, on all ${os.availableParallelism()} cores: the hardware's limit`, unit: 'bundles/s' },
-    { figure: `verify ${COUNT} bundles offline on one of ${cores} cores (bundles/s, higher is better)`, ours: rate(COUNT, oneThreadMs), baseline: rate(COUNT, inProcess.ms), baselineName: '@sigstore/verify, bundle by bundle in one process', unit: 'bundles/s' },
+    {
+      figure,
+      ours: rate(COUNT, oursMs),
+      baseline: rate(PER_PROCESS_SAMPLE, perProcess.ms),
+      baselineName: '@sigstore/verify, one process per bundle',
+      unit: 'bundles/s',
+    },
+    {
+      figure,
+      ours: rate(COUNT, oursMs),
+      baseline: rate(COUNT, inProcess.ms),
+      baselineName: '@sigstore/verify, bundle by bundle in one process',
+      unit: 'bundles/s',
+    },
+    {
+      figure,
+      ours: rate(COUNT, oursMs),
+      baseline: rate(floor.bundles, floorMs),
+      baselineName: `the 5 signature checks alone, on all ${os.availableParallelism()} cores: the hardware's limit`,
+      unit: 'bundles/s',
+    },
+    {
+      figure: `verify ${COUNT} bundles offline on one of ${cores} cores (bundles/s, higher is better)`,
+      ours: rate(COUNT, oneThreadMs),
+      baseline: rate(COUNT, inProcess.ms),
+      baselineName: '@sigstore/verify, bundle by bundle in one process',
+      unit: 'bundles/s',
+    },
   ];
 }

@@ -6,7 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { ProvenanceError } from '../errors.ts';
 import type { GitHubClaims } from './claims.ts';
 
-export async function dispatchInputs(claims: GitHubClaims, env: NodeJS.ProcessEnv): Promise<Record<string, unknown> | undefined> {
+export async function dispatchInputs(
+  claims: GitHubClaims,
+  env: NodeJS.ProcessEnv,
+): Promise<Record<string, unknown> | undefined> {
   if (claims.event_name !== 'workflow_dispatch') return undefined;
   const eventPath = env['GITHUB_EVENT_PATH'];
   if (!eventPath) return undefined;

@@ -9,7 +9,11 @@ import { requestToken, verifyToken, type IdentityToken } from './token.ts';
 const REFRESH_MARGIN_SECONDS = 60;
 const SAME_RUN_CLAIMS = ['iss', 'repository', 'job_workflow_ref', 'sha', 'ref', 'run_id', 'run_attempt'] as const;
 
-export function jobIdentityProvider(first: IdentityToken, env: NodeJS.ProcessEnv, now = () => Date.now()): IdentityProvider {
+export function jobIdentityProvider(
+  first: IdentityToken,
+  env: NodeJS.ProcessEnv,
+  now = () => Date.now(),
+): IdentityProvider {
   let current = first;
   return {
     async getToken() {

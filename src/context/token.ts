@@ -92,16 +92,27 @@ function tokenRefused(err: unknown, unverified: JWTPayload, issuer: string): Pro
     );
   }
   if (err instanceof errors.JWTExpired) {
-    return new ProvenanceError('OIDC_TOKEN_INVALID', `the OIDC token from ${issuer} has expired`, 'Request the token right before signing (it is valid for minutes), or let the action request it in GitHub Actions');
+    return new ProvenanceError(
+      'OIDC_TOKEN_INVALID',
+      `the OIDC token from ${issuer} has expired`,
+      'Request the token right before signing (it is valid for minutes), or let the action request it in GitHub Actions',
+    );
   }
   const reason = err instanceof Error ? err.message : String(err);
-  return new ProvenanceError('OIDC_TOKEN_INVALID', `the job's OIDC token does not verify against ${issuer}: ${reason}`, 'Re-run the job; a token that fails verification is never used to sign');
+  return new ProvenanceError(
+    'OIDC_TOKEN_INVALID',
+    `the job's OIDC token does not verify against ${issuer}: ${reason}`,
+    'Re-run the job; a token that fails verification is never used to sign',
+  );
 }
 
 async function issuerKeys(issuer: string, retry?: RetryPolicy): Promise<JSONWebKeySet> {
   const service = `OIDC issuer ${issuer}`;
   const hint = 'Re-run the job; the issuer publishes the keys that prove the job identity';
-  const config = await fetchJSON({ service, code: 'OIDC_REQUEST_FAILED', hint, url: `${issuer}/.well-known/openid-configuration` }, retry);
+  const config = await fetchJSON(
+    { service, code: 'OIDC_REQUEST_FAILED', hint, url: `${issuer}/.well-known/openid-configuration` },
+    retry,
+  );
   const jwksURI = (config as { jwks_uri?: unknown }).jwks_uri;
   if (typeof jwksURI !== 'string') {
     throw new ProvenanceError('OIDC_REQUEST_FAILED', `${service} published no jwks_uri`, hint);
@@ -114,5 +125,9 @@ async function issuerKeys(issuer: string, retry?: RetryPolicy): Promise<JSONWebK
 }
 
 async function fetchJSON(req: ServiceRequest, retry?: RetryPolicy): Promise<object> {
-  return fetchAndRead(req, jsonBody('a JSON object', (body) => (typeof body === 'object' && body !== null ? body : undefined)), retry);
+  return fetchAndRead(
+    req,
+    jsonBody('a JSON object', (body) => (typeof body === 'object' && body !== null ? body : undefined)),
+    retry,
+  );
 }

@@ -20,13 +20,18 @@ export interface StoredAttestation {
 export const ATTESTATIONS_READ: RequestIntent = { permission: 'attestations: read' };
 
 /** Every stored attestation for the digest, or the 403/404 answer when the API refuses this repository. */
-export async function storedAttestations(rest: GitHubClient, repo: Repository, hex: string): Promise<StoredAttestation[] | { refused: Answer }> {
+export async function storedAttestations(
+  rest: GitHubClient,
+  repo: Repository,
+  hex: string,
+): Promise<StoredAttestation[] | { refused: Answer }> {
   let refused: Answer | undefined;
   const entries = await rest.list(
     { method: 'GET', url: repoPath(repo, 'attestations', `sha256:${hex}`) },
     ATTESTATIONS_READ,
     (page, answer) => {
-      const list = typeof page === 'object' && page !== null ? (page as { attestations?: unknown }).attestations : undefined;
+      const list =
+        typeof page === 'object' && page !== null ? (page as { attestations?: unknown }).attestations : undefined;
       if (!Array.isArray(list)) throw rest.unusable(answer, 'a page without an "attestations" array');
       return (list as unknown[]).map((item) => parseEntry(item, rest, answer));
     },
@@ -45,19 +50,33 @@ export async function storedAttestations(rest: GitHubClient, repo: Repository, h
 }
 
 function parseEntry(item: unknown, rest: GitHubClient, answer: Answer): StoredAttestation {
-  if (typeof item !== 'object' || item === null) throw rest.unusable(answer, 'an attestation entry that is not an object');
+  if (typeof item !== 'object' || item === null)
+    throw rest.unusable(answer, 'an attestation entry that is not an object');
   const { id, bundle, bundle_url: bundleUrl } = item as { id?: unknown; bundle?: unknown; bundle_url?: unknown };
   const hasBundle = typeof bundle === 'object' && bundle !== null;
-  if (!hasBundle && typeof bundleUrl !== 'string') throw rest.unusable(answer, 'an attestation with neither bundle nor bundle_url');
+  if (!hasBundle && typeof bundleUrl !== 'string')
+    throw rest.unusable(answer, 'an attestation with neither bundle nor bundle_url');
   // bundleText re-serializes an inline bundle; JSON.stringify recurses, so a hostile depth would end it with a RangeError.
-  if (hasBundle && exceedsDepth(bundle, MAX_BUNDLE_DEPTH)) throw rest.unusable(answer, `an attestation bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels`);
-  return { id: typeof id === 'number' ? id : undefined, bundle: hasBundle ? bundle : undefined, bundleUrl: typeof bundleUrl === 'string' ? bundleUrl : undefined };
+  if (hasBundle && exceedsDepth(bundle, MAX_BUNDLE_DEPTH))
+    throw rest.unusable(answer, `an attestation bundle nested deeper than ${MAX_BUNDLE_DEPTH} levels`);
+  return {
+    id: typeof id === 'number' ? id : undefined,
+    bundle: hasBundle ? bundle : undefined,
+    bundleUrl: typeof bundleUrl === 'string' ? bundleUrl : undefined,
+  };
 }
 
 /** The entry's bundle as JSON text: inline, or fetched from bundle_url (snappy-compressed, or plain JSON). */
 export async function bundleText(rest: GitHubClient, entry: StoredAttestation): Promise<string> {
   if (entry.bundle !== undefined) return JSON.stringify(entry.bundle);
-  const answer = await rest.send({ method: 'GET', url: entry.bundleUrl ?? '', accept: '*/*', anonymous: true, maxBytes: MAX_BUNDLE_BYTES, raw: true });
+  const answer = await rest.send({
+    method: 'GET',
+    url: entry.bundleUrl ?? '',
+    accept: '*/*',
+    anonymous: true,
+    maxBytes: MAX_BUNDLE_BYTES,
+    raw: true,
+  });
   if (answer.status !== 200 || !Buffer.isBuffer(answer.data)) throw rest.refusal(answer, ATTESTATIONS_READ);
   const body = answer.data;
   const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
@@ -65,19 +84,28 @@ export async function bundleText(rest: GitHubClient, entry: StoredAttestation): 
   try {
     return snappyDecompress(body, MAX_BUNDLE_BYTES).toString('utf8');
   } catch (err) {
-    if (err instanceof SnappyError) throw rest.unusable(answer, `a bundle that is neither JSON nor snappy-compressed JSON (${err.message})`);
+    if (err instanceof SnappyError)
+      throw rest.unusable(answer, `a bundle that is neither JSON nor snappy-compressed JSON (${err.message})`);
     throw err;
   }
 }
 
-export async function listAttestations(rest: GitHubClient, serverUrl: string, repo: Repository, hex: string): Promise<BundleText[]> {
+export async function listAttestations(
+  rest: GitHubClient,
+  serverUrl: string,
+  repo: Repository,
+  hex: string,
+): Promise<BundleText[]> {
   const stored = await storedAttestations(rest, repo, hex);
   if (!Array.isArray(stored)) {
     throw unavailable(rest, stored.refused, ATTESTATIONS_READ);
   }
   const bundles: BundleText[] = [];
   for (const [i, entry] of stored.entries()) {
-    const source = entry.id === undefined ? `${serverUrl}/${repo.owner}/${repo.name}/attestations (sha256:${hex} #${i + 1})` : attestationUrl(serverUrl, repo, entry.id);
+    const source =
+      entry.id === undefined
+        ? `${serverUrl}/${repo.owner}/${repo.name}/attestations (sha256:${hex} #${i + 1})`
+        : attestationUrl(serverUrl, repo, entry.id);
     bundles.push({ source, text: await bundleText(rest, entry) });
   }
   return bundles;

@@ -7,7 +7,13 @@
 // without a plan that includes attestations answer 403/404; in mode "auto" that is a warning.
 
 import { backoffDelay, isTransientStatus, pause } from '../http/retry.ts';
-import { attestationUrl, bundleText, storedAttestations, unavailable, type StoredAttestation } from './attestation-reads.ts';
+import {
+  attestationUrl,
+  bundleText,
+  storedAttestations,
+  unavailable,
+  type StoredAttestation,
+} from './attestation-reads.ts';
 import { statementOf, type CopyCheck } from '../attestation-identity.ts';
 import { bundleIdentity, type BundleIdentity } from './bundle-identity.ts';
 import type { Answer, RequestIntent } from './failure.ts';
@@ -24,13 +30,22 @@ export type AttestationResult =
 
 const WRITE: RequestIntent = { permission: 'attestations: write' };
 
-export async function postAttestation(rest: GitHubClient, serverUrl: string, repo: Repository, bundle: unknown, options: { mode: AttestationMode; isOurCopy: CopyCheck }): Promise<AttestationResult> {
+export async function postAttestation(
+  rest: GitHubClient,
+  serverUrl: string,
+  repo: Repository,
+  bundle: unknown,
+  options: { mode: AttestationMode; isOurCopy: CopyCheck },
+): Promise<AttestationResult> {
   const identity = bundleIdentity(bundle);
   const policy = rest.retry;
   const refused = (answer: Answer): AttestationResult => {
     const error = unavailable(rest, answer, WRITE);
     if (options.mode === 'true') throw error;
-    return { outcome: 'unavailable', warning: `${error.message}; continuing without a GitHub attestation. ${error.hint}` };
+    return {
+      outcome: 'unavailable',
+      warning: `${error.message}; continuing without a GitHub attestation. ${error.hint}`,
+    };
   };
   // Our own retry loop rather than octokit's (the POST goes with retries: 0): a POST whose answer was lost
   // may have been stored, and only a fresh look before the next try can tell. Rate limits are still
@@ -41,7 +56,12 @@ export async function postAttestation(rest: GitHubClient, serverUrl: string, rep
     if (stored) return stored;
     let answer: Answer;
     try {
-      answer = await rest.send({ method: 'POST', url: repoPath(repo, 'attestations'), body: { json: { bundle } }, retries: 0 });
+      answer = await rest.send({
+        method: 'POST',
+        url: repoPath(repo, 'attestations'),
+        body: { json: { bundle } },
+        retries: 0,
+      });
     } catch (err) {
       if (attempt >= policy.attempts) throw err;
       await pause(backoffDelay(attempt, policy, null));
@@ -58,7 +78,10 @@ export async function postAttestation(rest: GitHubClient, serverUrl: string, rep
     }
     const limited = answer.rateLimitedFor !== undefined;
     if (!limited && (answer.status === 403 || answer.status === 404)) return refused(answer);
-    const wait = !limited && isTransientStatus(answer.status) ? backoffDelay(attempt, policy, answer.headers.get('retry-after')) : undefined;
+    const wait =
+      !limited && isTransientStatus(answer.status)
+        ? backoffDelay(attempt, policy, answer.headers.get('retry-after'))
+        : undefined;
     if (wait === undefined || attempt >= policy.attempts) throw rest.refusal({ ...answer, attempts: attempt }, WRITE);
     await pause(wait);
   }
@@ -77,7 +100,13 @@ function createdId(rest: GitHubClient, answer: Answer): number | undefined {
 }
 
 /** The stored copy of this attestation (same signed statement, and ours), the API's refusal, or undefined when not stored. */
-async function findStored(rest: GitHubClient, serverUrl: string, repo: Repository, identity: BundleIdentity, isOurCopy: CopyCheck): Promise<AttestationResult | { refused: Answer } | undefined> {
+async function findStored(
+  rest: GitHubClient,
+  serverUrl: string,
+  repo: Repository,
+  identity: BundleIdentity,
+  isOurCopy: CopyCheck,
+): Promise<AttestationResult | { refused: Answer } | undefined> {
   // Without a sha256 subject there is nothing to look it up by; GitHub indexes attestations by subject digest.
   if (identity.subjectDigest === undefined) return undefined;
   const stored = await storedAttestations(rest, repo, identity.subjectDigest);
@@ -89,7 +118,10 @@ async function findStored(rest: GitHubClient, serverUrl: string, repo: Repositor
     // in a copy we could have made: someone else's copy of our statement does not keep ours out.
     const candidate = entry.bundle ?? (await parsedOrUndefined(rest, entry));
     if (statementOf(candidate) !== identity.statement || !(await isOurCopy(candidate))) continue;
-    const url = entry.id === undefined ? `${serverUrl}/${repo.owner}/${repo.name}/attestations` : attestationUrl(serverUrl, repo, entry.id);
+    const url =
+      entry.id === undefined
+        ? `${serverUrl}/${repo.owner}/${repo.name}/attestations`
+        : attestationUrl(serverUrl, repo, entry.id);
     return { outcome: 'existing', id: entry.id, url };
   }
   return undefined;

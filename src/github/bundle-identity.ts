@@ -51,9 +51,16 @@ function field(value: unknown, key: string): unknown {
 
 /** `sha256:<hex>` or bare hex, as a user may write it; lowercase hex back, or an error naming the value. */
 export function sha256Hex(digest: string): string {
-  const hex = digest.trim().toLowerCase().replace(/^sha256:/, '');
+  const hex = digest
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '');
   if (!SHA256.test(hex)) {
-    throw new ProvenanceError('SUBJECT_DIGEST_INVALID', `"${digest}" is not a sha256 digest`, 'Give the artifact digest as sha256:<64 hex digits>');
+    throw new ProvenanceError(
+      'SUBJECT_DIGEST_INVALID',
+      `"${digest}" is not a sha256 digest`,
+      'Give the artifact digest as sha256:<64 hex digits>',
+    );
   }
   return hex;
 }

@@ -36,7 +36,8 @@ export interface GitHubRequest {
   raw?: boolean;
 }
 
-const NETWORK_HINT = 'Re-run the job later; if it keeps failing, check that the runner can reach GITHUB_API_URL and that it is the GitHub REST API';
+const NETWORK_HINT =
+  'Re-run the job later; if it keeps failing, check that the runner can reach GITHUB_API_URL and that it is the GitHub REST API';
 
 export class GitHubClient {
   readonly apiUrl: string;
@@ -85,7 +86,14 @@ export class GitHubClient {
         },
       });
       const body: unknown = req.raw === true ? await bytesOf(response.data) : response.data;
-      return { method: req.method, url, status: response.status, headers: toHeaders(response.headers), data: body, attempts: 1 };
+      return {
+        method: req.method,
+        url,
+        status: response.status,
+        headers: toHeaders(response.headers),
+        data: body,
+        attempts: 1,
+      };
     } catch (err) {
       if (err instanceof GitHubFailure && err.answer !== undefined) return err.answer;
       throw this.#settled(err);
@@ -108,7 +116,8 @@ export class GitHubClient {
         throw this.unusable(answer, `HTTP ${answer.status} and a body that is not JSON`);
       }
     }
-    if (Buffer.isBuffer(answer.data) || answer.data instanceof ArrayBuffer) throw this.unusable(answer, `HTTP ${answer.status} and a body that is not JSON`);
+    if (Buffer.isBuffer(answer.data) || answer.data instanceof ArrayBuffer)
+      throw this.unusable(answer, `HTTP ${answer.status} and a body that is not JSON`);
     return answer.data;
   }
 
@@ -125,14 +134,30 @@ export class GitHubClient {
    * one page's JSON. A first page that is not 200 goes to `onRefused`, which may answer with a list (a
    * 404 that means "none") or undefined for the usual error.
    */
-  async list<T>(req: GitHubRequest, intent: RequestIntent, pick: (page: unknown, answer: Answer) => T[], onRefused?: (answer: Answer) => T[] | undefined): Promise<T[]> {
+  async list<T>(
+    req: GitHubRequest,
+    intent: RequestIntent,
+    pick: (page: unknown, answer: Answer) => T[],
+    onRefused?: (answer: Answer) => T[] | undefined,
+  ): Promise<T[]> {
     const url = this.#url({ ...req, query: { per_page: PER_PAGE, ...req.query } });
     const items: T[] = [];
     let pages = 0;
     try {
-      for await (const response of this.#octokit.paginate.iterator({ method: 'GET', url, headers: { accept: req.accept ?? JSON_MEDIA_TYPE } })) {
+      for await (const response of this.#octokit.paginate.iterator({
+        method: 'GET',
+        url,
+        headers: { accept: req.accept ?? JSON_MEDIA_TYPE },
+      })) {
         if (++pages > MAX_PAGES) throw this.unusable({ method: 'GET', url }, `more than ${MAX_PAGES} pages`);
-        const answer: Answer = { method: 'GET', url: response.url || url, status: response.status, headers: toHeaders(response.headers), data: response.data, attempts: 1 };
+        const answer: Answer = {
+          method: 'GET',
+          url: response.url || url,
+          status: response.status,
+          headers: toHeaders(response.headers),
+          data: response.data,
+          attempts: 1,
+        };
         items.push(...pick(this.parse(answer), answer));
       }
     } catch (err) {
@@ -151,7 +176,12 @@ export class GitHubClient {
     if (err instanceof StopRequest) return err.problem;
     if (err instanceof GitHubFailure) {
       const reason = err.cause instanceof BodyProblem ? err.cause.message : networkReason(err.cause);
-      return new ProvenanceError('GITHUB_API_FAILED', `${SERVICE} failed: ${describeRequest(err.method, err.url)} answered ${reason}`, NETWORK_HINT, { cause: err });
+      return new ProvenanceError(
+        'GITHUB_API_FAILED',
+        `${SERVICE} failed: ${describeRequest(err.method, err.url)} answered ${reason}`,
+        NETWORK_HINT,
+        { cause: err },
+      );
     }
     return err;
   }
@@ -161,7 +191,11 @@ export class GitHubClient {
     try {
       url = req.url.startsWith('/') ? new URL(this.apiUrl + req.url) : new URL(req.url);
     } catch {
-      throw new ProvenanceError('GITHUB_API_FAILED', `${SERVICE} gave a URL that does not parse`, 'Re-run the job; if it persists, report it');
+      throw new ProvenanceError(
+        'GITHUB_API_FAILED',
+        `${SERVICE} gave a URL that does not parse`,
+        'Re-run the job; if it persists, report it',
+      );
     }
     for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, String(value));
     return url.href;
@@ -175,6 +209,7 @@ function toHeaders(headers: Record<string, string | number | undefined>): Header
 }
 
 async function bytesOf(data: unknown): Promise<Buffer> {
-  if (data instanceof ReadableStream) return Buffer.from(await new Response(data as ReadableStream<Uint8Array>).arrayBuffer());
+  if (data instanceof ReadableStream)
+    return Buffer.from(await new Response(data as ReadableStream<Uint8Array>).arrayBuffer());
   return Buffer.alloc(0); // 204: no body
 }

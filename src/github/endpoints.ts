@@ -23,13 +23,25 @@ export function baseUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ProvenanceError('INPUT_INVALID', `${name} "${value}" is not a URL`, `Unset ${name} on GitHub-hosted runners; on GitHub Enterprise Server it is set by the runner`);
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${name} "${value}" is not a URL`,
+      `Unset ${name} on GitHub-hosted runners; on GitHub Enterprise Server it is set by the runner`,
+    );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHostname(url.hostname))) {
-    throw new ProvenanceError('INPUT_INVALID', `${name} "${url.origin}" is not https`, 'The token is sent to this address: use an https URL');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${name} "${url.origin}" is not https`,
+      'The token is sent to this address: use an https URL',
+    );
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw new ProvenanceError('INPUT_INVALID', `${name} must be a plain base URL (no query, fragment or credentials)`, `Set ${name} to the API root, e.g. https://api.github.com`);
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${name} must be a plain base URL (no query, fragment or credentials)`,
+      `Set ${name} to the API root, e.g. https://api.github.com`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -38,10 +50,18 @@ export function baseUrl(name: string, value: string): string {
 export function requireToken(token: string | undefined): string {
   const value = token?.trim() ?? '';
   if (value === '') {
-    throw new ProvenanceError('INPUT_INVALID', 'github-token is empty, and publishing to GitHub needs it', 'Keep the default "github-token: ${{ github.token }}" or pass a token with the permissions named below');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      'github-token is empty, and publishing to GitHub needs it',
+      'Keep the default "github-token: ${{ github.token }}" or pass a token with the permissions named below',
+    );
   }
   if (/\s/.test(value)) {
-    throw new ProvenanceError('INPUT_INVALID', 'github-token contains whitespace', 'Pass the token alone, without a "Bearer" prefix or line breaks');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      'github-token contains whitespace',
+      'Pass the token alone, without a "Bearer" prefix or line breaks',
+    );
   }
   return value;
 }

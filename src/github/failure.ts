@@ -56,7 +56,8 @@ export function refusal(answer: Answer, intent: RequestIntent, token: string): P
   const request = describeRequest(answer.method, answer.url);
   const said = gitHubMessage(answer.data);
   const status = `HTTP ${answer.status}${said ? ` "${said}"` : ''}`;
-  const limited = answer.rateLimitedFor === undefined ? undefined : `rate limited for another ${answer.rateLimitedFor} s`;
+  const limited =
+    answer.rateLimitedFor === undefined ? undefined : `rate limited for another ${answer.rateLimitedFor} s`;
   const grant = `Grant the job "permissions: ${intent.permission}" (or pass a github-token that has it)`;
   let code: ErrorCode = 'GITHUB_API_FAILED';
   let message: string;
@@ -70,7 +71,8 @@ export function refusal(answer: Answer, intent: RequestIntent, token: string): P
   } else if (answer.status === 401) {
     code = 'GITHUB_PERMISSION_DENIED';
     message = `${SERVICE} refused the token for ${request}: ${status}`;
-    hint = 'Pass a valid token in github-token; the default "${{ github.token }}" works for the workflow\'s own repository';
+    hint =
+      'Pass a valid token in github-token; the default "${{ github.token }}" works for the workflow\'s own repository';
   } else if (answer.status === 403) {
     code = 'GITHUB_PERMISSION_DENIED';
     message = `${SERVICE} refused ${request}: ${status}`;

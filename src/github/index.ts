@@ -27,9 +27,18 @@ export interface GitHubPublisher {
   /** Reads the attestations stored for the bundle's subject, writing nothing; a refusing API is left to postAttestation. */
   checkAttestations(repo: string, bundle: SerializedBundle): Promise<void>;
   /** Uploads bundle files to the release for `tag`; an identical asset is left alone. Returns their download URLs. */
-  publishReleaseAssets(repo: string, tag: string, files: readonly ReleaseFile[], options: { replace: boolean; isOurCopy: CopyCheck }): Promise<PublishedAsset[]>;
+  publishReleaseAssets(
+    repo: string,
+    tag: string,
+    files: readonly ReleaseFile[],
+    options: { replace: boolean; isOurCopy: CopyCheck },
+  ): Promise<PublishedAsset[]>;
   /** Stores one bundle with the attestations API, once; see AttestationMode for a repository the API refuses. */
-  postAttestation(repo: string, bundle: SerializedBundle, options: { mode: AttestationMode; isOurCopy: CopyCheck }): Promise<AttestationResult>;
+  postAttestation(
+    repo: string,
+    bundle: SerializedBundle,
+    options: { mode: AttestationMode; isOurCopy: CopyCheck },
+  ): Promise<AttestationResult>;
 }
 
 export interface GitHubBundleSource {
@@ -64,7 +73,8 @@ export function createGitHubService(options: GitHubServiceOptions): GitHubServic
       const digest = bundleIdentity(bundle).subjectDigest;
       if (digest !== undefined) await storedAttestations(rest, parseRepository(repo), digest);
     },
-    publishReleaseAssets: (repo, tag, files, opts) => publishReleaseAssets(rest, parseRepository(repo), tag, files, opts),
+    publishReleaseAssets: (repo, tag, files, opts) =>
+      publishReleaseAssets(rest, parseRepository(repo), tag, files, opts),
     postAttestation: (repo, bundle, opts) => postAttestation(rest, serverUrl, parseRepository(repo), bundle, opts),
     listReleaseBundles: (repo, tag) => listReleaseBundles(rest, parseRepository(repo), tag),
     listAttestations: (repo, digest) => listAttestations(rest, serverUrl, parseRepository(repo), sha256Hex(digest)),

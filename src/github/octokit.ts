@@ -66,7 +66,12 @@ export function createOctokit(options: OctokitOptions): GitHubOctokit {
   const { retry: policy, debug } = options;
   // The rate-limit wait (s) throttling gave up on, per request (the options object every hook shares).
   const gaveUp = new WeakMap<object, number>();
-  const onLimit = (retryAfter: number, request: Required<EndpointDefaults>, _octokit: unknown, retryCount: number): boolean => {
+  const onLimit = (
+    retryAfter: number,
+    request: Required<EndpointDefaults>,
+    _octokit: unknown,
+    retryCount: number,
+  ): boolean => {
     const wanted = retryAfter * 1000 <= policy.maxDelayMs && retryCount < policy.attempts - 1;
     if (wanted) {
       gaveUp.delete(request);
@@ -74,14 +79,19 @@ export function createOctokit(options: OctokitOptions): GitHubOctokit {
       gaveUp.set(request, retryAfter);
       (request.request as { retries?: number }).retries = 0;
     }
-    debug(`GitHub rate limit on ${request.method} ${request.url}: ${wanted ? `retrying in ${retryAfter} s` : `not waiting ${retryAfter} s`}`);
+    debug(
+      `GitHub rate limit on ${request.method} ${request.url}: ${wanted ? `retrying in ${retryAfter} s` : `not waiting ${retryAfter} s`}`,
+    );
     return wanted;
   };
   const octokit = new GitHubOctokit({
     baseUrl: options.apiUrl,
     userAgent: 'provenance-action',
     log: { debug, info: debug, warn: debug, error: debug },
-    request: { fetch: gitHubFetch(options, { maxBytes: MAX_JSON_BYTES, anonymous: false }), parseSuccessResponseBody: false },
+    request: {
+      fetch: gitHubFetch(options, { maxBytes: MAX_JSON_BYTES, anonymous: false }),
+      parseSuccessResponseBody: false,
+    },
     retry: { retries: policy.attempts - 1, retryAfterBaseValue: backoffWait(policy.baseDelayMs) },
     throttle: {
       retryAfterBaseValue: backoffWait(1000),
@@ -131,7 +141,16 @@ function failure(err: unknown, request: Required<EndpointDefaults>, rateLimitedF
   const attempts = Number((request.request as { retryCount?: unknown }).retryCount) || 1;
   if (err.response === undefined) return new GitHubFailure(err.message, method, url, undefined, err.cause ?? err);
   const headers = new Headers();
-  for (const [name, value] of Object.entries(err.response.headers)) if (value !== undefined) headers.set(name, String(value));
-  const answer: Answer = { method, url, status: err.status, headers, data: err.response.data, attempts, rateLimitedFor };
+  for (const [name, value] of Object.entries(err.response.headers))
+    if (value !== undefined) headers.set(name, String(value));
+  const answer: Answer = {
+    method,
+    url,
+    status: err.status,
+    headers,
+    data: err.response.data,
+    attempts,
+    rateLimitedFor,
+  };
   return new GitHubFailure(err.message, method, url, answer, err);
 }

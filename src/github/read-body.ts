@@ -1,7 +1,8 @@
 // Reading an answer's body with a ceiling: the declared content-length is checked first, then the
 // bytes actually streamed, so neither a lying header nor an endless stream gets past the limit.
 
-export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' } | { ok: false; reason: 'broken'; cause: unknown };
+export type BodyResult =
+  { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' } | { ok: false; reason: 'broken'; cause: unknown };
 
 export async function readBody(response: Response, maxBytes: number): Promise<BodyResult> {
   const declared = Number(response.headers.get('content-length'));

@@ -11,7 +11,16 @@ import { bundlesOfText, sameStatements, statementsOfText, type CopyCheck } from 
 import { ProvenanceError } from '../errors.ts';
 import { isAlreadyExists, SERVICE, type Answer } from './failure.ts';
 import { MAX_ASSET_ROUNDS, MAX_BUNDLE_BYTES } from './limits.ts';
-import { deleteAsset, downloadAsset, listAssets, parseAsset, releaseByTag, WRITE, type Release, type ReleaseAsset } from './releases.ts';
+import {
+  deleteAsset,
+  downloadAsset,
+  listAssets,
+  parseAsset,
+  releaseByTag,
+  WRITE,
+  type Release,
+  type ReleaseAsset,
+} from './releases.ts';
 import { repoLabel, type Repository } from './repository.ts';
 import type { GitHubClient } from './client.ts';
 
@@ -30,10 +39,23 @@ export interface PublishedAsset {
 // GitHub renames asset names with other characters, which would defeat finding them again on a re-run.
 const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
 
-export async function publishReleaseAssets(rest: GitHubClient, repo: Repository, tag: string, files: readonly ReleaseFile[], options: { replace: boolean; isOurCopy: CopyCheck }): Promise<PublishedAsset[]> {
+export async function publishReleaseAssets(
+  rest: GitHubClient,
+  repo: Repository,
+  tag: string,
+  files: readonly ReleaseFile[],
+  options: { replace: boolean; isOurCopy: CopyCheck },
+): Promise<PublishedAsset[]> {
   checkNames(files);
   const release = await releaseByTag(rest, repo, tag, WRITE);
-  const ctx: Context = { rest, repo, release, replace: options.replace, isOurCopy: options.isOurCopy, assets: await listAssets(rest, repo, release, WRITE) };
+  const ctx: Context = {
+    rest,
+    repo,
+    release,
+    replace: options.replace,
+    isOurCopy: options.isOurCopy,
+    assets: await listAssets(rest, repo, release, WRITE),
+  };
   const published: PublishedAsset[] = [];
   for (const file of files) published.push(await publishOne(ctx, file));
   return published;
@@ -56,17 +78,20 @@ async function publishOne(ctx: Context, file: ReleaseFile): Promise<PublishedAss
     if (existing && existing.state !== 'uploaded') {
       await forget(ctx, existing); // debris of an upload that broke off: it blocks the name and is not a bundle
     } else if (existing) {
-      if (await sameContent(ctx, existing, file)) return { name: file.name, url: existing.downloadUrl, outcome: replaced ? 'replaced' : 'unchanged' };
+      if (await sameContent(ctx, existing, file))
+        return { name: file.name, url: existing.downloadUrl, outcome: replaced ? 'replaced' : 'unchanged' };
       if (!ctx.replace) throw conflict(ctx, file);
       await forget(ctx, existing);
       replaced = true;
     }
     const uploaded = await upload(ctx, file);
-    if (uploaded !== undefined && 'id' in uploaded) return { name: file.name, url: uploaded.downloadUrl, outcome: replaced ? 'replaced' : 'uploaded' };
+    if (uploaded !== undefined && 'id' in uploaded)
+      return { name: file.name, url: uploaded.downloadUrl, outcome: replaced ? 'replaced' : 'uploaded' };
     unreadable = uploaded?.unreadable;
     ctx.assets = await listAssets(ctx.rest, ctx.repo, ctx.release, WRITE); // someone else took the name, or we cannot tell: look again
   }
-  if (unreadable !== undefined) throw ctx.rest.unusable(unreadable, `HTTP ${unreadable.status} and no usable asset, ${MAX_ASSET_ROUNDS} times`);
+  if (unreadable !== undefined)
+    throw ctx.rest.unusable(unreadable, `HTTP ${unreadable.status} and no usable asset, ${MAX_ASSET_ROUNDS} times`);
   throw new ProvenanceError(
     'GITHUB_API_FAILED',
     `${SERVICE} kept answering "already_exists" for asset "${file.name}" of release ${ctx.release.tag} in ${repoLabel(ctx.repo)} after ${MAX_ASSET_ROUNDS} rounds`,
@@ -82,7 +107,12 @@ async function publishOne(ctx: Context, file: ReleaseFile): Promise<PublishedAss
 async function upload(ctx: Context, file: ReleaseFile): Promise<ReleaseAsset | { unreadable: Answer } | undefined> {
   let answer;
   try {
-    answer = await ctx.rest.send({ method: 'POST', url: ctx.release.uploadUrl, query: { name: file.name }, body: { bytes: file.content, contentType: file.contentType } });
+    answer = await ctx.rest.send({
+      method: 'POST',
+      url: ctx.release.uploadUrl,
+      query: { name: file.name },
+      body: { bytes: file.content, contentType: file.contentType },
+    });
   } catch (err) {
     await removeIncomplete(ctx, file.name);
     throw err;
@@ -108,7 +138,8 @@ async function upload(ctx: Context, file: ReleaseFile): Promise<ReleaseAsset | {
 async function removeIncomplete(ctx: Context, name: string): Promise<void> {
   try {
     const assets = await listAssets(ctx.rest, ctx.repo, ctx.release, WRITE);
-    for (const asset of assets) if (asset.name === name && asset.state !== 'uploaded') await deleteAsset(ctx.rest, ctx.repo, asset);
+    for (const asset of assets)
+      if (asset.name === name && asset.state !== 'uploaded') await deleteAsset(ctx.rest, ctx.repo, asset);
   } catch {
     // GitHub is failing already; the next run deletes the leftover before uploading (see publishOne).
   }
@@ -152,9 +183,18 @@ function checkNames(files: readonly ReleaseFile[]): void {
   const seen = new Set<string>();
   for (const { name } of files) {
     if (!ASSET_NAME.test(name) || name.endsWith('.')) {
-      throw new ProvenanceError('INPUT_INVALID', `release asset name "${name}" would be renamed by GitHub`, 'Use letters, digits and . _ + - only, not ending in "."');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `release asset name "${name}" would be renamed by GitHub`,
+        'Use letters, digits and . _ + - only, not ending in "."',
+      );
     }
-    if (seen.has(name)) throw new ProvenanceError('INPUT_CONFLICT', `two files would be published as release asset "${name}"`, 'Give each bundle file its own name');
+    if (seen.has(name))
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        `two files would be published as release asset "${name}"`,
+        'Give each bundle file its own name',
+      );
     seen.add(name);
   }
 }

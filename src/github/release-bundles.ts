@@ -20,7 +20,11 @@ export async function listReleaseBundles(rest: GitHubClient, repo: Repository, t
   const bundles: BundleText[] = [];
   for (const asset of assets) {
     if (asset.state !== 'uploaded' || !BUNDLE_ASSET.test(asset.name)) continue;
-    if (asset.size > MAX_BUNDLE_BYTES) throw rest.unusable({ method: 'GET', url: asset.apiUrl }, `a release asset "${asset.name}" of ${asset.size} bytes, more than ${MAX_BUNDLE_BYTES}`);
+    if (asset.size > MAX_BUNDLE_BYTES)
+      throw rest.unusable(
+        { method: 'GET', url: asset.apiUrl },
+        `a release asset "${asset.name}" of ${asset.size} bytes, more than ${MAX_BUNDLE_BYTES}`,
+      );
     const bytes = await downloadAsset(rest, asset, MAX_BUNDLE_BYTES, READ);
     bundles.push({ source: asset.downloadUrl, text: bytes.toString('utf8') });
   }

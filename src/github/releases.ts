@@ -25,7 +25,12 @@ export interface ReleaseAsset {
 export const READ: RequestIntent = { permission: 'contents: read' };
 export const WRITE: RequestIntent = { permission: 'contents: write' };
 
-export async function releaseByTag(rest: GitHubClient, repo: Repository, tag: string, intent: RequestIntent): Promise<Release> {
+export async function releaseByTag(
+  rest: GitHubClient,
+  repo: Repository,
+  tag: string,
+  intent: RequestIntent,
+): Promise<Release> {
   const answer = await rest.send({ method: 'GET', url: repoPath(repo, 'releases', 'tags', tag) });
   if (answer.status === 404) {
     throw new ProvenanceError(
@@ -37,11 +42,17 @@ export async function releaseByTag(rest: GitHubClient, repo: Repository, tag: st
   if (answer.status !== 200) throw rest.refusal(answer, intent);
   // JSON, but any JSON: `null` or a list is as unusable as an object without the fields.
   const body = rest.parse(answer) as { id?: unknown; upload_url?: unknown } | null;
-  if (typeof body?.id !== 'number' || typeof body.upload_url !== 'string') throw rest.unusable(answer, 'a release without id or upload_url');
+  if (typeof body?.id !== 'number' || typeof body.upload_url !== 'string')
+    throw rest.unusable(answer, 'a release without id or upload_url');
   return { id: body.id, tag, uploadUrl: body.upload_url.replace(/\{[^}]*\}$/, '') };
 }
 
-export async function listAssets(rest: GitHubClient, repo: Repository, release: Release, intent: RequestIntent): Promise<ReleaseAsset[]> {
+export async function listAssets(
+  rest: GitHubClient,
+  repo: Repository,
+  release: Release,
+  intent: RequestIntent,
+): Promise<ReleaseAsset[]> {
   return rest.list({ method: 'GET', url: repoPath(repo, 'releases', release.id, 'assets') }, intent, (page, answer) => {
     if (!Array.isArray(page)) throw rest.unusable(answer, 'an asset list that is not an array');
     return (page as unknown[]).map((item) => {
@@ -55,7 +66,14 @@ export async function listAssets(rest: GitHubClient, repo: Repository, release: 
 export function parseAsset(value: unknown): ReleaseAsset | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const a = value as Record<string, unknown>;
-  if (typeof a['id'] !== 'number' || typeof a['name'] !== 'string' || typeof a['size'] !== 'number' || typeof a['state'] !== 'string' || typeof a['url'] !== 'string') return undefined;
+  if (
+    typeof a['id'] !== 'number' ||
+    typeof a['name'] !== 'string' ||
+    typeof a['size'] !== 'number' ||
+    typeof a['state'] !== 'string' ||
+    typeof a['url'] !== 'string'
+  )
+    return undefined;
   const digest = a['digest'];
   return {
     id: a['id'],
@@ -69,8 +87,19 @@ export function parseAsset(value: unknown): ReleaseAsset | undefined {
 }
 
 /** The asset's bytes. GitHub answers 302 to its storage on another host; fetch follows it and drops our token on the way. */
-export async function downloadAsset(rest: GitHubClient, asset: ReleaseAsset, maxBytes: number, intent: RequestIntent): Promise<Buffer> {
-  const answer = await rest.send({ method: 'GET', url: asset.apiUrl, accept: 'application/octet-stream', maxBytes, raw: true });
+export async function downloadAsset(
+  rest: GitHubClient,
+  asset: ReleaseAsset,
+  maxBytes: number,
+  intent: RequestIntent,
+): Promise<Buffer> {
+  const answer = await rest.send({
+    method: 'GET',
+    url: asset.apiUrl,
+    accept: 'application/octet-stream',
+    maxBytes,
+    raw: true,
+  });
   if (answer.status !== 200 || !Buffer.isBuffer(answer.data)) throw rest.refusal(answer, intent);
   return answer.data;
 }

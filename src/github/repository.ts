@@ -15,7 +15,11 @@ const NAME = /^[A-Za-z0-9._-]{1,100}$/;
 export function parseRepository(value: string): Repository {
   const [owner = '', name = '', ...rest] = value.trim().split('/');
   if (rest.length > 0 || !OWNER.test(owner) || !NAME.test(name) || name === '.' || name === '..') {
-    throw new ProvenanceError('INPUT_INVALID', `repository "${value}" is not "owner/name"`, 'Name the repository as GitHub shows it, e.g. "octo-org/octo-repo"');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `repository "${value}" is not "owner/name"`,
+      'Name the repository as GitHub shows it, e.g. "octo-org/octo-repo"',
+    );
   }
   return { owner, name };
 }

@@ -54,15 +54,24 @@ export function gitHubFetch(options: TransportOptions, limits: TransportLimits):
     if (!limits.anonymous) {
       if (!mayCarryToken(url, options.apiUrl)) {
         throw new StopRequest(
-          new ProvenanceError('GITHUB_API_FAILED', `${SERVICE} pointed ${method} at ${url.origin}, which is not GitHub's API or upload host`, 'Check GITHUB_API_URL; the token is only ever sent to the API host and its uploads host'),
+          new ProvenanceError(
+            'GITHUB_API_FAILED',
+            `${SERVICE} pointed ${method} at ${url.origin}, which is not GitHub's API or upload host`,
+            'Check GITHUB_API_URL; the token is only ever sent to the API host and its uploads host',
+          ),
         );
       }
       headers.set('authorization', `Bearer ${options.token}`);
     }
-    const response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(requestTimeout(options.timeoutMs)) });
+    const response = await fetch(url, {
+      ...init,
+      headers,
+      signal: AbortSignal.timeout(requestTimeout(options.timeoutMs)),
+    });
     const read = await readBody(response, limits.maxBytes);
     if (!read.ok) {
-      if (read.reason === 'too-large') throw new StopRequest(unusable(method, url.href, `more than ${limits.maxBytes} bytes`, options.token));
+      if (read.reason === 'too-large')
+        throw new StopRequest(unusable(method, url.href, `more than ${limits.maxBytes} bytes`, options.token));
       throw new BodyProblem(`HTTP ${response.status} with a body that broke off (${networkReason(read.cause)})`);
     }
     if (method === 'GET' && response.ok && (headers.get('accept') ?? '').includes('json') && !isJSON(read.bytes)) {
@@ -84,7 +93,11 @@ export function mayCarryToken(url: URL, apiUrl: string): boolean {
 /** The bytes already read, as a Response octokit can read again (with the URL it was finally fetched from). */
 function replay(response: Response, bytes: Buffer): Response {
   const empty = response.status === 204 || response.status === 205 || response.status === 304;
-  const copy = new Response(empty ? null : new Uint8Array(bytes), { status: response.status, statusText: response.statusText, headers: response.headers });
+  const copy = new Response(empty ? null : new Uint8Array(bytes), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
   Object.defineProperty(copy, 'url', { value: response.url });
   return copy;
 }

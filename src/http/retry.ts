@@ -122,7 +122,11 @@ export async function fetchWithRetry(req: ServiceRequest, policy: RetryPolicy = 
 }
 
 /** fetchWithRetry, with the body read (and judged) by `read` inside each attempt. */
-export async function fetchAndRead<T>(req: ServiceRequest, read: BodyReader<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+export async function fetchAndRead<T>(
+  req: ServiceRequest,
+  read: BodyReader<T>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
   let lastProblem = '';
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let retryAfter: string | null = null;
@@ -136,7 +140,10 @@ export async function fetchAndRead<T>(req: ServiceRequest, read: BodyReader<T>, 
         const transient = asked === undefined ? isTransientStatus(response.status) : asked <= policy.maxDelayMs;
         answered = (!transient || attempt === policy.attempts) && (req.passStatus?.(response.status) ?? false);
         if (!answered) {
-          lastProblem = asked !== undefined && !transient ? `HTTP ${response.status} asking to wait ${Math.ceil(asked / 1000)} s` : `HTTP ${response.status}`;
+          lastProblem =
+            asked !== undefined && !transient
+              ? `HTTP ${response.status} asking to wait ${Math.ceil(asked / 1000)} s`
+              : `HTTP ${response.status}`;
           await response.body?.cancel();
           if (!transient) break;
           retryAfter = response.headers.get('retry-after');
@@ -170,7 +177,9 @@ export function jsonBody<T>(what: string, accept: (value: unknown) => T | undefi
       return { ok: false, problem: `HTTP ${response.status} with a body that is not JSON (expected ${what})` };
     }
     const accepted = accept(value);
-    return accepted === undefined ? { ok: false, problem: `HTTP ${response.status} with JSON that is not ${what}` } : { ok: true, value: accepted };
+    return accepted === undefined
+      ? { ok: false, problem: `HTTP ${response.status} with JSON that is not ${what}` }
+      : { ok: true, value: accepted };
   };
 }
 

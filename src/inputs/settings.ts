@@ -17,7 +17,11 @@ export type PredicateSource =
   | { kind: 'inline'; type: string; json: string } // `predicate`
   | { kind: 'file'; type: string; path: string } // `predicate-path`
   // a stage preset (stage): the predicate built from the document, which is optional for approval
-  | { kind: 'stage'; stage: Exclude<StageName, 'provenance'>; document: { inline: string } | { path: string } | undefined };
+  | {
+      kind: 'stage';
+      stage: Exclude<StageName, 'provenance'>;
+      document: { inline: string } | { path: string } | undefined;
+    };
 
 /** links: bundle files (globs) this attestation builds on, and/or those already published for its subjects. */
 export interface LinkSettings {
@@ -60,11 +64,17 @@ export function attestSettings(get: InputReader): AttestSettings {
   const pushToRegistry = booleanInput('push-to-registry', get('push-to-registry'), false);
   // Known before anything is signed: without an image subject there is nothing to attach the bundle to.
   if (pushToRegistry && !subjects.names.trim()) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'push-to-registry is true but no image is named: subject-name and subject-digest give the images', 'Add "subject-name: ghcr.io/OWNER/IMAGE" and "subject-digest: sha256:…" (e.g. from docker/build-push-action\'s digest output)');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'push-to-registry is true but no image is named: subject-name and subject-digest give the images',
+      'Add "subject-name: ghcr.io/OWNER/IMAGE" and "subject-digest: sha256:…" (e.g. from docker/build-push-action\'s digest output)',
+    );
   }
   return {
     subjects,
-    predicate: stageSource(get('stage').trim(), get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ?? predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
+    predicate:
+      stageSource(get('stage').trim(), get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ??
+      predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
     sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
     bundlePath: get('bundle-path').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
@@ -83,29 +93,52 @@ function linkSettings(raw: string): LinkSettings {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  return { patterns: lines.filter((l) => l !== PUBLISHED_LINKS).join('\n'), published: lines.includes(PUBLISHED_LINKS) };
+  return {
+    patterns: lines.filter((l) => l !== PUBLISHED_LINKS).join('\n'),
+    published: lines.includes(PUBLISHED_LINKS),
+  };
 }
 
 /** A stage preset, or undefined when `stage` is empty or `provenance` (the predicate inputs then decide). */
 function stageSource(stage: string, type: string, inline: string, file: string): PredicateSource | undefined {
   if (stage === '' || stage === 'provenance') {
     if (stage === 'provenance' && (type !== '' || inline.trim() !== '' || file !== '')) {
-      throw new ProvenanceError('INPUT_CONFLICT', 'stage: provenance is built from the job\'s identity, but predicate-type, predicate or predicate-path is set', 'Drop those inputs, or pick the stage that matches your document (sbom, vulns, vex, policy, approval)');
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        "stage: provenance is built from the job's identity, but predicate-type, predicate or predicate-path is set",
+        'Drop those inputs, or pick the stage that matches your document (sbom, vulns, vex, policy, approval)',
+      );
     }
     return undefined;
   }
   if (!isStageName(stage) || stage === 'provenance') {
-    throw new ProvenanceError('INPUT_INVALID', `stage: "${stage}" is not one of ${STAGE_NAMES.join(', ')}`, 'Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `stage: "${stage}" is not one of ${STAGE_NAMES.join(', ')}`,
+      'Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate',
+    );
   }
   if (type !== '') {
-    throw new ProvenanceError('INPUT_CONFLICT', `stage: ${stage} and predicate-type are both set`, `Drop predicate-type: stage ${stage} picks the predicate type from the document`);
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `stage: ${stage} and predicate-type are both set`,
+      `Drop predicate-type: stage ${stage} picks the predicate type from the document`,
+    );
   }
   if (inline.trim() !== '' && file !== '') {
-    throw new ProvenanceError('INPUT_CONFLICT', 'predicate and predicate-path are both set', 'Give the document either inline or as a file, not both');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'predicate and predicate-path are both set',
+      'Give the document either inline or as a file, not both',
+    );
   }
   const document = file !== '' ? { path: file } : inline.trim() !== '' ? { inline } : undefined;
   if (document === undefined && stage !== 'approval') {
-    throw new ProvenanceError('INPUT_CONFLICT', `stage: ${stage} needs its document in predicate-path (or predicate)`, `Set predicate-path to the ${stage === 'sbom' ? 'SPDX or CycloneDX JSON file' : stage === 'vulns' ? 'scanner report (SARIF, Grype or Trivy JSON)' : stage === 'vex' ? 'OpenVEX document' : 'policy result (a VSA, a test-result predicate, or conftest JSON)'}`);
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `stage: ${stage} needs its document in predicate-path (or predicate)`,
+      `Set predicate-path to the ${stage === 'sbom' ? 'SPDX or CycloneDX JSON file' : stage === 'vulns' ? 'scanner report (SARIF, Grype or Trivy JSON)' : stage === 'vex' ? 'OpenVEX document' : 'policy result (a VSA, a test-result predicate, or conftest JSON)'}`,
+    );
   }
   return { kind: 'stage', stage, document };
 }
@@ -113,11 +146,19 @@ function stageSource(stage: string, type: string, inline: string, file: string):
 function githubPublishSettings(get: InputReader): GitHubPublishSettings {
   const api = get('attestations-api').trim() || 'auto';
   if (api !== 'auto' && api !== 'true' && api !== 'false') {
-    throw new ProvenanceError('INPUT_INVALID', `attestations-api: "${api}" is not auto, true or false`, 'Use auto (store where the repository\'s plan allows), true (require it) or false');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `attestations-api: "${api}" is not auto, true or false`,
+      "Use auto (store where the repository's plan allows), true (require it) or false",
+    );
   }
   const assetName = get('release-asset-name').trim() || undefined;
   if (assetName !== undefined && !/^[A-Za-z0-9._-]+\.jsonl$/.test(assetName)) {
-    throw new ProvenanceError('INPUT_INVALID', `release-asset-name: "${assetName}" is not a plain .jsonl file name`, 'Use a name like provenance.intoto.jsonl, or leave it empty for one <subject>.sigstore.json per subject');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `release-asset-name: "${assetName}" is not a plain .jsonl file name`,
+      'Use a name like provenance.intoto.jsonl, or leave it empty for one <subject>.sigstore.json per subject',
+    );
   }
   const uploadToRelease = get('upload-to-release').trim() || undefined;
   if (uploadToRelease !== undefined && uploadToRelease !== 'auto') checkReleaseTag(uploadToRelease);
@@ -147,12 +188,20 @@ export function checkReleaseTag(tag: string): void {
           ? 'starts with "-", "/" or ".", ends with "/", "." or ".lock", or has an empty or dot-led path component'
           : undefined;
   if (problem === undefined) return;
-  throw new ProvenanceError('INPUT_INVALID', `upload-to-release: "${tag}" is not a tag name git accepts: it ${problem}`, 'Give the tag of an existing release, e.g. v1.2.0, or auto for the tag this run is for');
+  throw new ProvenanceError(
+    'INPUT_INVALID',
+    `upload-to-release: "${tag}" is not a tag name git accepts: it ${problem}`,
+    'Give the tag of an existing release, e.g. v1.2.0, or auto for the tag this run is for',
+  );
 }
 
 function predicateSource(type: string, inline: string, file: string): PredicateSource {
   if (inline.trim() && file) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'predicate and predicate-path are both set', 'Give the predicate either inline or as a file, not both');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'predicate and predicate-path are both set',
+      'Give the predicate either inline or as a file, not both',
+    );
   }
   const given = inline.trim() || file;
   if (!type || type === SLSA_PROVENANCE_V1) {
@@ -166,10 +215,18 @@ function predicateSource(type: string, inline: string, file: string): PredicateS
     }
   }
   if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(type)) {
-    throw new ProvenanceError('INPUT_INVALID', `predicate-type: "${type}" is not a URI`, 'Use the predicate\'s type URI, e.g. https://cyclonedx.org/bom');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `predicate-type: "${type}" is not a URI`,
+      "Use the predicate's type URI, e.g. https://cyclonedx.org/bom",
+    );
   }
   if (!given) {
-    throw new ProvenanceError('INPUT_CONFLICT', `predicate-type "${type}" is set without predicate or predicate-path`, 'Supply the predicate JSON inline (predicate) or as a file (predicate-path)');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `predicate-type "${type}" is set without predicate or predicate-path`,
+      'Supply the predicate JSON inline (predicate) or as a file (predicate-path)',
+    );
   }
   return file ? { kind: 'file', type, path: file } : { kind: 'inline', type, json: inline };
 }

@@ -12,7 +12,11 @@ export type Mode = 'attest' | 'verify';
 export function modeFrom(get: InputReader): Mode {
   const mode = get('mode').trim() || 'attest';
   if (mode === 'attest' || mode === 'verify') return mode;
-  throw new ProvenanceError('INPUT_INVALID', `mode: "${mode}" is neither attest nor verify`, 'Set mode to attest (the default) or verify');
+  throw new ProvenanceError(
+    'INPUT_INVALID',
+    `mode: "${mode}" is neither attest nor verify`,
+    'Set mode to attest (the default) or verify',
+  );
 }
 
 export interface VerifySettings {
@@ -69,7 +73,11 @@ export function verifySettings(get: InputReader): VerifySettings {
   const release = get('release').trim() || undefined;
   const api = get('attestations-api').trim() || 'auto';
   if (api !== 'auto' && api !== 'true' && api !== 'false') {
-    throw new ProvenanceError('INPUT_INVALID', `attestations-api: "${api}" is not auto, true or false`, 'Use auto (read when a github-token is given), true or false');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `attestations-api: "${api}" is not auto, true or false`,
+      'Use auto (read when a github-token is given), true or false',
+    );
   }
   const artifact = get('artifact').trim() || undefined;
   if (!bundlePath && !images && !manifests && !release && !artifact && api !== 'true') {

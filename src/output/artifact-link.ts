@@ -14,7 +14,12 @@ export function workflowArtifactURL(env: NodeJS.ProcessEnv, artifact: UploadedAr
   const server = env['GITHUB_SERVER_URL'] ?? '';
   const repository = env['GITHUB_REPOSITORY'] ?? '';
   const run = env['GITHUB_RUN_ID'] ?? '';
-  if (!/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(server) || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(run)) return undefined;
+  if (
+    !/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(server) ||
+    !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ||
+    !/^\d+$/.test(run)
+  )
+    return undefined;
   if (!Number.isSafeInteger(artifact.id) || artifact.id < 0) return undefined;
   return `${server}/${repository}/actions/runs/${run}/artifacts/${artifact.id}`;
 }
@@ -22,5 +27,7 @@ export function workflowArtifactURL(env: NodeJS.ProcessEnv, artifact: UploadedAr
 /** `[name](page)` when the page is known, else the name as code. */
 export function artifactMarkdown(env: NodeJS.ProcessEnv, artifact: UploadedArtifact): string {
   const url = workflowArtifactURL(env, artifact);
-  return url === undefined ? `workflow artifact ${markdownCode(artifact.name)}` : `workflow artifact [${markdownCode(artifact.name)}](${url})`;
+  return url === undefined
+    ? `workflow artifact ${markdownCode(artifact.name)}`
+    : `workflow artifact [${markdownCode(artifact.name)}](${url})`;
 }

@@ -23,7 +23,12 @@ export function safeFileStem(subjectName: string): string {
  * `requested` is the bundle-path input already resolved (undefined when not given): a `.jsonl`
  * file, a `.json` file (one bundle only), or a directory.
  */
-export function bundleTarget(requested: string | undefined, defaultDir: string, subjectNames: readonly string[], bundleCount: number): BundleTarget {
+export function bundleTarget(
+  requested: string | undefined,
+  defaultDir: string,
+  subjectNames: readonly string[],
+  bundleCount: number,
+): BundleTarget {
   if (requested?.endsWith('.jsonl')) return { file: requested, format: 'jsonl' };
   if (requested?.endsWith('.json')) {
     if (bundleCount > 1) {

@@ -64,7 +64,8 @@ export function attestTitle(predicateType: string): string {
 }
 
 /** A page GitHub made for the attestation: linked only in the shape attestationUrl() builds. */
-const ATTESTATION_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/attestations(?:\/\d+)?$/;
+const ATTESTATION_PAGE =
+  /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/attestations(?:\/\d+)?$/;
 
 /**
  * The bundle file for a reader of the run page: relative to the workspace, or, outside it (the
@@ -88,12 +89,18 @@ function signerText(signer: string | undefined): string {
 export function attestSummaryMarkdown(r: AttestReport, places: SummaryPlaces = {}): string {
   // Rekor's answer gives the index: only a decimal one is linked (the URL is the instance's search page for it).
   const anchors = [
-    ...r.logEntries.map((e) => (e.url && /^\d+$/.test(e.index) ? `[log index ${e.index}](${e.url})` : `log index ${markdownText(e.index)}`)),
+    ...r.logEntries.map((e) =>
+      e.url && /^\d+$/.test(e.index) ? `[log index ${e.index}](${e.url})` : `log index ${markdownText(e.index)}`,
+    ),
     ...r.timestamps.map((t) => `RFC 3161 timestamp ${markdownText(t)}`),
   ];
-  const pages = (places.attestationUrls ?? []).map((u) => (ATTESTATION_PAGE.test(u) ? `[${u.replace(/^https:\/\//, '')}](${u})` : code(u)));
+  const pages = (places.attestationUrls ?? []).map((u) =>
+    ATTESTATION_PAGE.test(u) ? `[${u.replace(/^https:\/\//, '')}](${u})` : code(u),
+  );
   const links = r.links ?? [];
-  const linkItems = links.slice(0, SUMMARY_LINKS).map((l) => `${code(l.predicateType)} ${code(`sha256:${l.statementDigest.slice(0, 12)}…`)} (${code(l.source)})`);
+  const linkItems = links
+    .slice(0, SUMMARY_LINKS)
+    .map((l) => `${code(l.predicateType)} ${code(`sha256:${l.statementDigest.slice(0, 12)}…`)} (${code(l.source)})`);
   if (links.length > SUMMARY_LINKS) linkItems.push(`and ${links.length - SUMMARY_LINKS} more`);
   const lines = [
     `## ${attestTitle(r.predicateType)}`,
@@ -127,7 +134,9 @@ export function attestSummaryText(r: AttestReport): string {
     ...r.logEntries.map((e) => `log entry: ${untrusted(e.index)}${e.url ? ` ${untrusted(e.url)}` : ''}`),
     ...r.timestamps.map((t) => `timestamp: ${untrusted(t)}`),
     `bundle:  ${untrusted(r.bundleFile)}`,
-    ...(r.links ?? []).map((l) => `links:   ${untrusted(l.predicateType)} sha256:${untrusted(l.statementDigest)} (${untrusted(l.source)})`),
+    ...(r.links ?? []).map(
+      (l) => `links:   ${untrusted(l.predicateType)} sha256:${untrusted(l.statementDigest)} (${untrusted(l.source)})`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

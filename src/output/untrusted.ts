@@ -41,7 +41,8 @@ export function untrusted(text: string, max: number = UNTRUSTED_MAX_LENGTH): str
     let piece = char;
     if (HIDDEN.test(char)) piece = escaped(char);
     // A runner command needs two in a row; an end may meet our own text or another value.
-    else if ((char === ':' || char === '#') && (i === 0 || i === chars.length - 1 || previousRaw === char)) piece = escaped(char);
+    else if ((char === ':' || char === '#') && (i === 0 || i === chars.length - 1 || previousRaw === char))
+      piece = escaped(char);
     pieces.push(piece);
     previousRaw = piece.length === char.length ? char : '';
   });

@@ -9,7 +9,11 @@ import { ProvenanceError } from '../errors.ts';
 /** Throws OUTPUT_FAILED unless `file` is (or could be made) a writable regular file; `input` names where it came from. */
 export async function checkWritable(file: string, input: string): Promise<void> {
   const fail = (why: string): never => {
-    throw new ProvenanceError('OUTPUT_FAILED', `${input}: cannot write ${file}: ${why}`, `Point ${input} at a file or directory this job may write`);
+    throw new ProvenanceError(
+      'OUTPUT_FAILED',
+      `${input}: cannot write ${file}: ${why}`,
+      `Point ${input} at a file or directory this job may write`,
+    );
   };
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) fail('it is a directory');

@@ -7,7 +7,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactNotFoundError, DefaultArtifactClient, GHESNotSupportedError, NetworkError, UsageError } from '@actions/artifact';
+import {
+  ArtifactNotFoundError,
+  DefaultArtifactClient,
+  GHESNotSupportedError,
+  NetworkError,
+  UsageError,
+} from '@actions/artifact';
 import { ProvenanceError } from '../errors.ts';
 
 export const ARTIFACT_SERVICE = 'GitHub Actions artifact service';
@@ -112,16 +118,36 @@ export function artifactFailure(what: string, name: string, err: unknown): Prove
   if (err instanceof ProvenanceError) return err;
   const line = firstLine(err);
   if (err instanceof ArtifactNotFoundError) {
-    return new ProvenanceError('ARTIFACT_NOT_FOUND', `${ARTIFACT_SERVICE} has no artifact named "${name}" in this workflow run`, 'Check the artifact name, and that the job which uploads it ran earlier in this run (add it to `needs:`)', { cause: err });
+    return new ProvenanceError(
+      'ARTIFACT_NOT_FOUND',
+      `${ARTIFACT_SERVICE} has no artifact named "${name}" in this workflow run`,
+      'Check the artifact name, and that the job which uploads it ran earlier in this run (add it to `needs:`)',
+      { cause: err },
+    );
   }
   if (err instanceof UsageError) {
-    return new ProvenanceError('ARTIFACT_FAILED', `${ARTIFACT_SERVICE} refused to ${what} "${name}": the artifact storage quota is used up`, 'Delete old artifacts or shorten their retention, or raise the account\'s storage limit', { cause: err });
+    return new ProvenanceError(
+      'ARTIFACT_FAILED',
+      `${ARTIFACT_SERVICE} refused to ${what} "${name}": the artifact storage quota is used up`,
+      "Delete old artifacts or shorten their retention, or raise the account's storage limit",
+      { cause: err },
+    );
   }
   if (err instanceof GHESNotSupportedError) {
-    return new ProvenanceError('ARTIFACTS_UNAVAILABLE', `${ARTIFACT_SERVICE} is not available on GitHub Enterprise Server to @actions/artifact v2+`, 'Publish bundles to a release or registry instead', { cause: err });
+    return new ProvenanceError(
+      'ARTIFACTS_UNAVAILABLE',
+      `${ARTIFACT_SERVICE} is not available on GitHub Enterprise Server to @actions/artifact v2+`,
+      'Publish bundles to a release or registry instead',
+      { cause: err },
+    );
   }
   if (err instanceof NetworkError) {
-    return new ProvenanceError('ARTIFACT_FAILED', `${ARTIFACT_SERVICE} could not be reached to ${what} "${name}" (${err.code})`, 'On a self-hosted runner, allow it to reach GitHub\'s results and blob storage endpoints; otherwise re-run the job', { cause: err });
+    return new ProvenanceError(
+      'ARTIFACT_FAILED',
+      `${ARTIFACT_SERVICE} could not be reached to ${what} "${name}" (${err.code})`,
+      "On a self-hosted runner, allow it to reach GitHub's results and blob storage endpoints; otherwise re-run the job",
+      { cause: err },
+    );
   }
   if (/\(409\)|already exists/i.test(line)) {
     return new ProvenanceError(
@@ -132,9 +158,19 @@ export function artifactFailure(what: string, name: string, err: unknown): Prove
     );
   }
   if (/\((401|403)\)/.test(line)) {
-    return new ProvenanceError('ARTIFACT_FAILED', `${ARTIFACT_SERVICE} refused the job's runtime token while trying to ${what} "${name}" (${line})`, 'Run this inside the GitHub Actions job that owns the artifacts; the runtime token expires when the job ends', { cause: err });
+    return new ProvenanceError(
+      'ARTIFACT_FAILED',
+      `${ARTIFACT_SERVICE} refused the job's runtime token while trying to ${what} "${name}" (${line})`,
+      'Run this inside the GitHub Actions job that owns the artifacts; the runtime token expires when the job ends',
+      { cause: err },
+    );
   }
-  return new ProvenanceError('ARTIFACT_FAILED', `${ARTIFACT_SERVICE} failed to ${what} "${name}": ${line}`, 'Errors can be temporary: re-run the job; if it persists check https://www.githubstatus.com (Actions)', { cause: err });
+  return new ProvenanceError(
+    'ARTIFACT_FAILED',
+    `${ARTIFACT_SERVICE} failed to ${what} "${name}": ${line}`,
+    'Errors can be temporary: re-run the job; if it persists check https://www.githubstatus.com (Actions)',
+    { cause: err },
+  );
 }
 
 // Characters @actions/artifact rejects in artifact names (and, for file names, path separators too).
@@ -143,22 +179,38 @@ const BAD_NAME = /["':<>|*?\r\n\\/]/;
 /** Throws INPUT_INVALID for a name @actions/artifact would refuse; `input` names the action input. */
 export function checkArtifactName(name: string, input = 'artifact name'): void {
   if (name.trim() === '' || BAD_NAME.test(name)) {
-    throw new ProvenanceError('INPUT_INVALID', `${input} "${name}" cannot be used for a ${ARTIFACT_SERVICE} artifact`, 'Use a non-empty name without " : < > | * ? \\ / or line breaks');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${input} "${name}" cannot be used for a ${ARTIFACT_SERVICE} artifact`,
+      'Use a non-empty name without " : < > | * ? \\ / or line breaks',
+    );
   }
 }
 
 function checkNames(name: string, files: readonly BundleFile[]): void {
   checkArtifactName(name);
   if (files.length === 0) {
-    throw new ProvenanceError('INPUT_INVALID', `no bundle files to upload as artifact "${name}"`, 'Sign at least one subject before publishing to an artifact');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `no bundle files to upload as artifact "${name}"`,
+      'Sign at least one subject before publishing to an artifact',
+    );
   }
   const seen = new Set<string>();
   for (const file of files) {
     if (file.name === '' || file.name === '.' || file.name === '..' || BAD_NAME.test(file.name)) {
-      throw new ProvenanceError('INPUT_INVALID', `bundle file name "${file.name}" cannot be stored in artifact "${name}"`, 'Use plain file names without directories or " : < > | * ? \\ characters');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `bundle file name "${file.name}" cannot be stored in artifact "${name}"`,
+        'Use plain file names without directories or " : < > | * ? \\ characters',
+      );
     }
     if (seen.has(file.name)) {
-      throw new ProvenanceError('INPUT_INVALID', `bundle file name "${file.name}" appears twice in artifact "${name}"`, 'Give each bundle file its own name');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `bundle file name "${file.name}" appears twice in artifact "${name}"`,
+        'Give each bundle file its own name',
+      );
     }
     seen.add(file.name);
   }
@@ -169,7 +221,12 @@ function checkNames(name: string, files: readonly BundleFile[]): void {
  * same run to download with `artifactBundles`. An existing artifact of that name in this run fails with
  * ARTIFACT_CONFLICT, unless `options.overwrite` is set: then it is deleted and the upload made again.
  */
-export async function uploadBundlesArtifact(name: string, files: readonly BundleFile[], env: ArtifactEnv, options: UploadBundlesOptions = {}): Promise<{ id: number; name: string }> {
+export async function uploadBundlesArtifact(
+  name: string,
+  files: readonly BundleFile[],
+  env: ArtifactEnv,
+  options: UploadBundlesOptions = {},
+): Promise<{ id: number; name: string }> {
   requireArtifactRuntime(env);
   checkNames(name, files);
   const dir = await mkdtemp(join(tmpdir(), 'provenance-artifact-'));

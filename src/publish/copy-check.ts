@@ -43,7 +43,11 @@ interface Copy {
  * their certificates (SigningPlan.fulcioURL). The trust bundle is requested at most once, and only for
  * a stored bundle that signs one of our statements with a signature that verifies.
  */
-export function ourCopyCheck(ours: readonly SerializedBundle[], fulcioURL: string, retry: RetryPolicy = DEFAULT_RETRY): CopyCheck {
+export function ourCopyCheck(
+  ours: readonly SerializedBundle[],
+  fulcioURL: string,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): CopyCheck {
   const identities = new Map<string, Identity>();
   for (const bundle of ours) {
     const statement = statementOf(bundle);
@@ -65,7 +69,10 @@ export function ourCopyCheck(ours: readonly SerializedBundle[], fulcioURL: strin
 }
 
 /** The CA certificates of the Fulcio at `fulcioURL`, from its trust bundle; a failure is one line naming Fulcio. */
-export async function fulcioAuthorities(fulcioURL: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<X509Certificate[]> {
+export async function fulcioAuthorities(
+  fulcioURL: string,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<X509Certificate[]> {
   const url = `${fulcioURL.replace(/\/+$/, '')}/api/v2/trustBundle`;
   return fetchAndRead(
     {
@@ -105,7 +112,13 @@ function readCopy(stored: unknown): Copy | undefined {
   const envelope = stored['dsseEnvelope'];
   if (!isObject(envelope)) return undefined;
   const { payload, payloadType, signatures } = envelope;
-  if (typeof payload !== 'string' || typeof payloadType !== 'string' || !Array.isArray(signatures) || signatures.length !== 1) return undefined;
+  if (
+    typeof payload !== 'string' ||
+    typeof payloadType !== 'string' ||
+    !Array.isArray(signatures) ||
+    signatures.length !== 1
+  )
+    return undefined;
   const only: unknown = signatures[0];
   const sig = isObject(only) ? only['sig'] : undefined;
   const der = leafOf(stored);
@@ -119,7 +132,13 @@ function readCopy(stored: unknown): Copy | undefined {
     return undefined;
   }
   if (identity === undefined) return undefined;
-  return { leaf, identity, preAuth: preAuthEncoding(payloadType, Buffer.from(payload, 'base64')), signature: Buffer.from(sig, 'base64'), signedAt };
+  return {
+    leaf,
+    identity,
+    preAuth: preAuthEncoding(payloadType, Buffer.from(payload, 'base64')),
+    signature: Buffer.from(sig, 'base64'),
+    signedAt,
+  };
 }
 
 /** The leaf certificate's DER: v0.3's `certificate`, or the first of an older bundle's chain. */
@@ -153,7 +172,8 @@ function signingTime(bundle: Record<string, unknown>): Date | undefined {
   const entries = material['tlogEntries'];
   const entry: unknown = Array.isArray(entries) ? entries[0] : undefined;
   const integrated = isObject(entry) ? entry['integratedTime'] : undefined;
-  if ((typeof integrated === 'string' && /^\d+$/.test(integrated)) || typeof integrated === 'number') return new Date(Number(integrated) * 1000);
+  if ((typeof integrated === 'string' && /^\d+$/.test(integrated)) || typeof integrated === 'number')
+    return new Date(Number(integrated) * 1000);
   const data = material['timestampVerificationData'];
   const stamps = isObject(data) ? data['rfc3161Timestamps'] : undefined;
   const stamp: unknown = Array.isArray(stamps) ? stamps[0] : undefined;

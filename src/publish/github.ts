@@ -47,10 +47,21 @@ export function releaseTag(setting: string | undefined, ref: string | undefined)
 }
 
 export function releaseFiles(run: SignedRun, assetName: string | undefined): ReleaseFile[] {
-  if (assetName !== undefined) return [{ name: assetName, content: Buffer.from(serializeBundles(run.bundles, 'jsonl')), contentType: 'application/jsonl' }];
+  if (assetName !== undefined)
+    return [
+      {
+        name: assetName,
+        content: Buffer.from(serializeBundles(run.bundles, 'jsonl')),
+        contentType: 'application/jsonl',
+      },
+    ];
   return run.subjects.map((subject, i) => {
     const bundle = run.bundles[Math.floor(i / run.subjectsPerBundle)];
-    return { name: `${safeFileStem(subject.name)}.sigstore.json`, content: Buffer.from(serializeBundles(bundle ? [bundle] : [], 'json')), contentType: 'application/json' };
+    return {
+      name: `${safeFileStem(subject.name)}.sigstore.json`,
+      content: Buffer.from(serializeBundles(bundle ? [bundle] : [], 'json')),
+      contentType: 'application/json',
+    };
   });
 }
 
@@ -66,19 +77,37 @@ export interface GitHubPublication {
 }
 
 /** Which GitHub sinks this run writes to: the release tag (if any) and whether the attestations API. */
-export function gitHubSinks(settings: GitHubPublishSettings, ref: string | undefined): { tag: string | undefined; attestations: boolean } {
+export function gitHubSinks(
+  settings: GitHubPublishSettings,
+  ref: string | undefined,
+): { tag: string | undefined; attestations: boolean } {
   return {
     tag: releaseTag(settings.uploadToRelease, ref),
-    attestations: settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== ''),
+    attestations:
+      settings.attestationsApi === 'true' || (settings.attestationsApi === 'auto' && settings.githubToken !== ''),
   };
 }
 
-export function gitHubPublication(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): GitHubPublication {
+export function gitHubPublication(
+  run: SignedRun,
+  settings: GitHubPublishSettings,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+): GitHubPublication {
   const { tag, attestations: wantsAttestations } = gitHubSinks(settings, run.ref);
-  if (settings.uploadToRelease === 'auto' && tag === undefined) log.info('upload-to-release: auto, but this run is not for a tag: no release assets uploaded');
-  if (tag === undefined && !wantsAttestations) return { check: () => Promise.resolve(), publish: () => Promise.resolve({ releaseAssets: [], attestationIds: [], attestationUrls: [] }) };
+  if (settings.uploadToRelease === 'auto' && tag === undefined)
+    log.info('upload-to-release: auto, but this run is not for a tag: no release assets uploaded');
+  if (tag === undefined && !wantsAttestations)
+    return {
+      check: () => Promise.resolve(),
+      publish: () => Promise.resolve({ releaseAssets: [], attestationIds: [], attestationUrls: [] }),
+    };
   const repository = requireGitHubRepository(run.repository);
-  const github = createGitHubService({ ...gitHubEndpoints(env), token: settings.githubToken || undefined, debug: (line) => log.debug(line) });
+  const github = createGitHubService({
+    ...gitHubEndpoints(env),
+    token: settings.githubToken || undefined,
+    debug: (line) => log.debug(line),
+  });
   const firstBundle = run.bundles[0];
   return {
     async check() {
@@ -88,7 +117,12 @@ export function gitHubPublication(run: SignedRun, settings: GitHubPublishSetting
     async publish() {
       const result: GitHubPublishResult = { releaseAssets: [], attestationIds: [], attestationUrls: [] };
       if (tag !== undefined) {
-        const published = await github.publishReleaseAssets(repository, tag, releaseFiles(run, settings.releaseAssetName), { replace: settings.replaceReleaseAssets, isOurCopy: run.isOurCopy });
+        const published = await github.publishReleaseAssets(
+          repository,
+          tag,
+          releaseFiles(run, settings.releaseAssetName),
+          { replace: settings.replaceReleaseAssets, isOurCopy: run.isOurCopy },
+        );
         for (const asset of published) log.info(`release ${tag}: ${asset.name} ${asset.outcome}`);
         result.releaseAssets = published.map((a) => a.url);
       }
@@ -112,10 +146,19 @@ export function gitHubPublication(run: SignedRun, settings: GitHubPublishSetting
 /** The repository publishing writes to, from the verified job identity; none is an error before any request. */
 export function requireGitHubRepository(repository: string | undefined): string {
   if (repository !== undefined) return repository;
-  throw new ProvenanceError('INPUT_CONFLICT', 'publishing to GitHub needs a GitHub Actions identity (the repository comes from the job token), but this run has none', 'Run the step in GitHub Actions, or drop upload-to-release and set attestations-api: false');
+  throw new ProvenanceError(
+    'INPUT_CONFLICT',
+    'publishing to GitHub needs a GitHub Actions identity (the repository comes from the job token), but this run has none',
+    'Run the step in GitHub Actions, or drop upload-to-release and set attestations-api: false',
+  );
 }
 
-export async function publishToGitHub(run: SignedRun, settings: GitHubPublishSettings, env: NodeJS.ProcessEnv, log: Log): Promise<GitHubPublishResult> {
+export async function publishToGitHub(
+  run: SignedRun,
+  settings: GitHubPublishSettings,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+): Promise<GitHubPublishResult> {
   const publication = gitHubPublication(run, settings, env, log);
   await publication.check();
   return publication.publish();

@@ -17,17 +17,31 @@ export interface PublishResult extends GitHubPublishResult {
   artifact: { id: number; name: string } | undefined;
 }
 
-export async function publish(outcome: AttestOutcome, settings: AttestSettings, env: NodeJS.ProcessEnv, log: Log): Promise<PublishResult> {
+export async function publish(
+  outcome: AttestOutcome,
+  settings: AttestSettings,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+): Promise<PublishResult> {
   const { subjects } = outcome.report;
   // One check for every sink: a stored bundle with our statement counts as published only if we could
   // have signed it (copy-check.ts); the CA it needs is fetched once, and only if such a bundle is found.
   const isOurCopy = ourCopyCheck(outcome.bundles, outcome.fulcioURL);
   // Each sink's client is loaded only when that sink is used (the artifact client alone is megabytes).
   const registry = settings.pushToRegistry ? await import('./registry.ts') : undefined;
-  const images = registry ? { targets: registry.imageTargets(subjects, settings.subjects.names), client: registry.createBundleRegistry() } : undefined;
+  const images = registry
+    ? { targets: registry.imageTargets(subjects, settings.subjects.names), client: registry.createBundleRegistry() }
+    : undefined;
   const { gitHubPublication } = await import('./github.ts');
   const github = gitHubPublication(
-    { repository: outcome.repository, ref: outcome.ref, subjects, bundles: outcome.bundles, subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT, isOurCopy },
+    {
+      repository: outcome.repository,
+      ref: outcome.ref,
+      subjects,
+      bundles: outcome.bundles,
+      subjectsPerBundle: MAX_SUBJECTS_PER_STATEMENT,
+      isOurCopy,
+    },
     settings.github,
     env,
     log,
@@ -37,12 +51,30 @@ export async function publish(outcome: AttestOutcome, settings: AttestSettings, 
   // writes can still leave earlier sinks' copies; a re-run completes them without duplicates.
   if (registry && images) await registry.checkRegistry(images.targets, images.client);
   await github.check();
-  const referrers = registry && images ? await registry.pushToRegistry(images.targets, subjects, outcome.bundles, MAX_SUBJECTS_PER_STATEMENT, outcome.report.predicateType, isOurCopy, log, images.client) : [];
+  const referrers =
+    registry && images
+      ? await registry.pushToRegistry(
+          images.targets,
+          subjects,
+          outcome.bundles,
+          MAX_SUBJECTS_PER_STATEMENT,
+          outcome.report.predicateType,
+          isOurCopy,
+          log,
+          images.client,
+        )
+      : [];
   const published = await github.publish();
   const artifact =
     settings.uploadArtifact === undefined
       ? undefined
-      : await (await import('./artifact.ts')).uploadBundlesArtifact(settings.uploadArtifact, [{ name: path.basename(outcome.bundleFile), content: outcome.bundleText }], env);
+      : await (
+          await import('./artifact.ts')
+        ).uploadBundlesArtifact(
+          settings.uploadArtifact,
+          [{ name: path.basename(outcome.bundleFile), content: outcome.bundleText }],
+          env,
+        );
   if (artifact) log.info(`uploaded ${path.basename(outcome.bundleFile)} as workflow artifact "${artifact.name}"`);
   return { ...published, referrers, artifact };
 }

@@ -15,11 +15,18 @@ export interface UnsignedRun {
   subjects: readonly Subject[];
 }
 
-export async function checkPublishing(settings: AttestSettings, run: UnsignedRun, env: NodeJS.ProcessEnv): Promise<void> {
+export async function checkPublishing(
+  settings: AttestSettings,
+  run: UnsignedRun,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const { tag, attestations } = gitHubSinks(settings.github, run.ref);
   if (tag !== undefined || attestations) {
     requireGitHubRepository(run.repository);
-    requireGitHubToken(settings.github.githubToken, tag !== undefined ? `upload-to-release (tag "${tag}")` : 'attestations-api: true');
+    requireGitHubToken(
+      settings.github.githubToken,
+      tag !== undefined ? `upload-to-release (tag "${tag}")` : 'attestations-api: true',
+    );
     gitHubEndpoints(env); // GITHUB_API_URL and GITHUB_SERVER_URL, where the token will be sent
   }
   // Each sink's module is loaded only when that sink is used, as publish() does.

@@ -11,7 +11,12 @@ import { ProvenanceError } from '../errors.ts';
 import { parseJSON } from '../json.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import { addToFallbackIndex, type FallbackTiming } from './fallback-index.ts';
-import { ANNOTATION_PREDICATE_TYPE, OCI_MANIFEST, SIGSTORE_BUNDLE_ARTIFACT, isSigstoreBundleType } from './media-types.ts';
+import {
+  ANNOTATION_PREDICATE_TYPE,
+  OCI_MANIFEST,
+  SIGSTORE_BUNDLE_ARTIFACT,
+  isSigstoreBundleType,
+} from './media-types.ts';
 import { parseImageManifest, sha256Digest, type Descriptor } from './oci.ts';
 import { EMPTY_CONFIG_BYTES, referrerManifest } from './referrer-manifest.ts';
 import { MAX_BUNDLE_BYTES, MAX_LAYERS } from './limits.ts';
@@ -37,13 +42,30 @@ export interface AttachSettings {
   now: () => Date;
 }
 
-export async function attachToImage(repo: RepositoryClient, subject: Descriptor, bundle: AttachableBundle, predicateType: string, settings: AttachSettings): Promise<AttachResult> {
+export async function attachToImage(
+  repo: RepositoryClient,
+  subject: Descriptor,
+  bundle: AttachableBundle,
+  predicateType: string,
+  settings: AttachSettings,
+): Promise<AttachResult> {
   if (!isSigstoreBundleType(bundle.mediaType)) {
-    throw new ProvenanceError('INPUT_INVALID', `the bundle to attach to ${repo.name}@${subject.digest} has mediaType ${JSON.stringify(bundle.mediaType)}, not a Sigstore bundle's`, 'Attach the Sigstore bundle the attest step produced');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `the bundle to attach to ${repo.name}@${subject.digest} has mediaType ${JSON.stringify(bundle.mediaType)}, not a Sigstore bundle's`,
+      'Attach the Sigstore bundle the attest step produced',
+    );
   }
   const bytes = Buffer.from(JSON.stringify(bundle));
   const layer: Descriptor = { mediaType: bundle.mediaType, digest: sha256Digest(bytes), size: bytes.byteLength };
-  const existing = await findAttached(repo, subject.digest, layer.digest, statementOf(bundle), predicateType, settings.isOurCopy);
+  const existing = await findAttached(
+    repo,
+    subject.digest,
+    layer.digest,
+    statementOf(bundle),
+    predicateType,
+    settings.isOurCopy,
+  );
   if (existing !== undefined) return { referrer: existing.descriptor.digest, via: existing.via };
 
   await repo.pushBlob(EMPTY_CONFIG_BYTES);
@@ -64,7 +86,11 @@ export async function attachToImage(repo: RepositoryClient, subject: Descriptor,
  * answer, also covers a registry that answers the API without indexing what was pushed; if it only indexes
  * later, the fallback tag is written needlessly but harmlessly (readers merge both).
  */
-async function referrersApiLists(repo: RepositoryClient, subjectDigest: string, referrerDigest: string): Promise<boolean> {
+async function referrersApiLists(
+  repo: RepositoryClient,
+  subjectDigest: string,
+  referrerDigest: string,
+): Promise<boolean> {
   const listed = await repo.referrers(subjectDigest, SIGSTORE_BUNDLE_ARTIFACT);
   return listed?.some((d) => d.digest === referrerDigest) ?? false;
 }
@@ -74,7 +100,14 @@ async function referrersApiLists(repo: RepositoryClient, subjectDigest: string, 
  * A referrer already holding this bundle, or another bundle signing the same statement that we could
  * have made (a re-run re-signs the same statement: the same attestation, see attestation-identity.ts).
  */
-async function findAttached(repo: RepositoryClient, subjectDigest: string, layerDigest: string, statement: string | undefined, predicateType: string, isOurCopy: CopyCheck): Promise<FoundReferrer | undefined> {
+async function findAttached(
+  repo: RepositoryClient,
+  subjectDigest: string,
+  layerDigest: string,
+  statement: string | undefined,
+  predicateType: string,
+  isOurCopy: CopyCheck,
+): Promise<FoundReferrer | undefined> {
   for (const found of await findReferrers(repo, subjectDigest, SIGSTORE_BUNDLE_ARTIFACT)) {
     const annotated = found.descriptor.annotations?.[ANNOTATION_PREDICATE_TYPE];
     if (annotated !== undefined && annotated !== predicateType) continue;

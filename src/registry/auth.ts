@@ -55,18 +55,32 @@ export class Authenticator {
     switch (challenge.scheme) {
       case 'basic': {
         if (credentials === undefined || credentials.identityToken !== undefined) {
-          throw new ProvenanceError('REGISTRY_AUTH_FAILED', `registry ${registry} asks for a username and password: ${request} answered HTTP 401`, hint);
+          throw new ProvenanceError(
+            'REGISTRY_AUTH_FAILED',
+            `registry ${registry} asks for a username and password: ${request} answered HTTP 401`,
+            hint,
+          );
         }
-        this.#remembered.set(`${registry} *`, { authorization: basicAuthorization(credentials), expiresAt: Number.POSITIVE_INFINITY });
+        this.#remembered.set(`${registry} *`, {
+          authorization: basicAuthorization(credentials),
+          expiresAt: Number.POSITIVE_INFINITY,
+        });
         return;
       }
       case 'bearer': {
         const wanted = scopeText(scope);
         // The challenge's scope is what this request needed; ask for ours too, so one token serves the job.
-        const scopes = challenge.scope === undefined || challenge.scope === wanted ? [wanted] : [wanted, challenge.scope];
-        const token = await fetchBearerToken({ registry, realm: challenge.realm, service: challenge.service, scopes, credentials, hint }, this.#retry);
+        const scopes =
+          challenge.scope === undefined || challenge.scope === wanted ? [wanted] : [wanted, challenge.scope];
+        const token = await fetchBearerToken(
+          { registry, realm: challenge.realm, service: challenge.service, scopes, credentials, hint },
+          this.#retry,
+        );
         this.#mask(token.token);
-        this.#remembered.set(`${registry} ${wanted}`, { authorization: `Bearer ${token.token}`, expiresAt: token.expiresAt });
+        this.#remembered.set(`${registry} ${wanted}`, {
+          authorization: `Bearer ${token.token}`,
+          expiresAt: token.expiresAt,
+        });
         return;
       }
       default: {

@@ -3,8 +3,7 @@
 // short-lived token. One header may carry several challenges; Bearer is preferred, as Docker does.
 
 export type Challenge =
-  | { scheme: 'basic' }
-  | { scheme: 'bearer'; realm: string; service: string | undefined; scope: string | undefined };
+  { scheme: 'basic' } | { scheme: 'bearer'; realm: string; service: string | undefined; scope: string | undefined };
 
 export function parseChallenge(header: string | null): Challenge | undefined {
   if (header === null) return undefined;

@@ -23,13 +23,24 @@ export async function readCosignAttestations(repo: RepositoryClient, subjectDige
   if (found === undefined) return [];
   const at = `${repo.name}@${subjectDigest}(cosign .att`;
   const manifest = parseImageManifest(found.json);
-  if (manifest === undefined) return [{ source: `${at})`, json: undefined, problem: `tag ${tag} holds something other than an image manifest` }];
-  const envelopes = manifest.layers.map((layer, index) => ({ layer, index })).filter(({ layer }) => layer.mediaType === DSSE_ENVELOPE);
-  if (envelopes.length > MAX_LAYERS) return [{ source: `${at})`, json: undefined, problem: `tag ${tag} has ${envelopes.length} attestation layers, more than ${MAX_LAYERS}` }];
+  if (manifest === undefined)
+    return [{ source: `${at})`, json: undefined, problem: `tag ${tag} holds something other than an image manifest` }];
+  const envelopes = manifest.layers
+    .map((layer, index) => ({ layer, index }))
+    .filter(({ layer }) => layer.mediaType === DSSE_ENVELOPE);
+  if (envelopes.length > MAX_LAYERS)
+    return [
+      {
+        source: `${at})`,
+        json: undefined,
+        problem: `tag ${tag} has ${envelopes.length} attestation layers, more than ${MAX_LAYERS}`,
+      },
+    ];
   const out: RegistryBundle[] = [];
   for (const { layer, index } of envelopes) {
     const source = `${at} layer ${index})`;
-    const refuse = (problem: string): number => out.push({ source, json: undefined, problem: `layer ${index} (${layer.digest}): ${problem}` });
+    const refuse = (problem: string): number =>
+      out.push({ source, json: undefined, problem: `layer ${index} (${layer.digest}): ${problem}` });
     if (layer.size > MAX_BUNDLE_BYTES) {
       refuse(`${layer.size} bytes, more than ${MAX_BUNDLE_BYTES}`);
       continue;

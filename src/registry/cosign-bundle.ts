@@ -24,7 +24,9 @@ const V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END CERTIFICATE-----/g;
 const HEX = /^[0-9a-f]+$/;
 
-export type CosignLayerBundle = { bundle: Record<string, unknown>; loggedEnvelope: string; problem?: undefined } | { bundle?: undefined; loggedEnvelope?: undefined; problem: string };
+export type CosignLayerBundle =
+  | { bundle: Record<string, unknown>; loggedEnvelope: string; problem?: undefined }
+  | { bundle?: undefined; loggedEnvelope?: undefined; problem: string };
 
 /**
  * The v0.1 bundle for one `.att` layer (`envelope` is the layer's text, `annotations` its
@@ -35,22 +37,32 @@ export function cosignLayerBundle(envelope: string, annotations: Readonly<Record
   const parsedEnvelope = parseJSON(envelope);
   if (!parsedEnvelope.ok) return problem(`the layer is not JSON (${parsedEnvelope.reason})`);
   const dsse = parsedEnvelope.value;
-  if (!isObject(dsse) || typeof dsse['payloadType'] !== 'string' || typeof dsse['payload'] !== 'string' || !Array.isArray(dsse['signatures'])) {
+  if (
+    !isObject(dsse) ||
+    typeof dsse['payloadType'] !== 'string' ||
+    typeof dsse['payload'] !== 'string' ||
+    !Array.isArray(dsse['signatures'])
+  ) {
     return problem('the layer is not a DSSE envelope (payloadType, payload, signatures)');
   }
 
   const certificate = annotations[COSIGN_CERTIFICATE];
   if (certificate === undefined || certificate === '') {
-    return problem(`the layer has no ${COSIGN_CERTIFICATE} annotation: it was signed with a key, not keylessly, and only keyless attestations are read from .att tags`);
+    return problem(
+      `the layer has no ${COSIGN_CERTIFICATE} annotation: it was signed with a key, not keylessly, and only keyless attestations are read from .att tags`,
+    );
   }
   const leaf = pemCertificates(certificate);
   if (leaf?.length !== 1) return problem(`annotation ${COSIGN_CERTIFICATE} is not one PEM certificate`);
   const chain = annotations[COSIGN_CHAIN];
-  if (chain !== undefined && chain !== '' && pemCertificates(chain) === undefined) return problem(`annotation ${COSIGN_CHAIN} is not PEM certificates`);
+  if (chain !== undefined && chain !== '' && pemCertificates(chain) === undefined)
+    return problem(`annotation ${COSIGN_CHAIN} is not PEM certificates`);
 
   const rekor = annotations[COSIGN_BUNDLE];
   if (rekor === undefined || rekor === '') {
-    return problem(`the layer has no ${COSIGN_BUNDLE} annotation (the Rekor entry): it was attested without the transparency log, and nothing proves when it was signed`);
+    return problem(
+      `the layer has no ${COSIGN_BUNDLE} annotation (the Rekor entry): it was attested without the transparency log, and nothing proves when it was signed`,
+    );
   }
   const entry = logEntry(rekor);
   if (typeof entry === 'string') return problem(`annotation ${COSIGN_BUNDLE}: ${entry}`);
@@ -88,13 +100,16 @@ function logEntry(text: string): Record<string, unknown> | string {
   if (typeof set !== 'string' || !isObject(payload)) return 'expected {"SignedEntryTimestamp", "Payload"}';
   const { body, integratedTime, logIndex, logID } = payload;
   if (typeof body !== 'string') return 'Payload.body is not a string';
-  if (!isCount(integratedTime) || !isCount(logIndex)) return 'Payload.integratedTime and Payload.logIndex must be non-negative integers';
-  if (typeof logID !== 'string' || logID.length % 2 !== 0 || !HEX.test(logID)) return 'Payload.logID is not a hex log ID';
+  if (!isCount(integratedTime) || !isCount(logIndex))
+    return 'Payload.integratedTime and Payload.logIndex must be non-negative integers';
+  if (typeof logID !== 'string' || logID.length % 2 !== 0 || !HEX.test(logID))
+    return 'Payload.logID is not a hex log ID';
   // The entry's kind and version, as the body names them (the SET signs the body, not these).
   const decoded = parseJSON(Buffer.from(body, 'base64'));
   const kind = decoded.ok && isObject(decoded.value) ? decoded.value['kind'] : undefined;
   const version = decoded.ok && isObject(decoded.value) ? decoded.value['apiVersion'] : undefined;
-  if (typeof kind !== 'string' || typeof version !== 'string') return 'Payload.body is not a Rekor entry (base64 JSON with kind and apiVersion)';
+  if (typeof kind !== 'string' || typeof version !== 'string')
+    return 'Payload.body is not a Rekor entry (base64 JSON with kind and apiVersion)';
   return {
     logIndex: String(logIndex),
     logId: { keyId: Buffer.from(logID, 'hex').toString('base64') },
@@ -105,4 +120,5 @@ function logEntry(text: string): Record<string, unknown> | string {
   };
 }
 
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

@@ -18,10 +18,20 @@ const NOT_FOUND = /credentials not found/i;
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** `configFile` is named in errors, so the user knows where the helper was configured. */
-export async function runCredentialHelper(name: string, serverURL: string, env: NodeJS.ProcessEnv, configFile: string): Promise<HelperCredentials | undefined> {
+export async function runCredentialHelper(
+  name: string,
+  serverURL: string,
+  env: NodeJS.ProcessEnv,
+  configFile: string,
+): Promise<HelperCredentials | undefined> {
   const program = `docker-credential-${name}`;
   const fail = (why: string, cause?: unknown): ProvenanceError =>
-    new ProvenanceError('REGISTRY_AUTH_FAILED', `credential helper ${program} (from ${configFile}) ${why} for ${serverURL}`, `Install ${program} on PATH, log in again, or remove it from credHelpers/credsStore in ${configFile}`, { cause });
+    new ProvenanceError(
+      'REGISTRY_AUTH_FAILED',
+      `credential helper ${program} (from ${configFile}) ${why} for ${serverURL}`,
+      `Install ${program} on PATH, log in again, or remove it from credHelpers/credsStore in ${configFile}`,
+      { cause },
+    );
   // The name comes from a file; keep it a bare program name so it cannot point at a path.
   if (!HELPER_NAME.test(name)) throw fail(`has an unusable name "${name}"`);
 
@@ -38,12 +48,20 @@ export async function runCredentialHelper(name: string, serverURL: string, env: 
 }
 
 /** A helper's answer on stdout (at most MAX_HELPER_OUTPUT characters are kept); `fail` makes the error. */
-export function helperCredentials(stdout: string, fail: (why: string, cause?: unknown) => ProvenanceError): HelperCredentials {
+export function helperCredentials(
+  stdout: string,
+  fail: (why: string, cause?: unknown) => ProvenanceError,
+): HelperCredentials {
   let json: unknown;
   try {
     json = JSON.parse(stdout);
   } catch (err) {
-    throw fail(stdout.length >= MAX_HELPER_OUTPUT ? `answered more than ${MAX_HELPER_OUTPUT} characters` : 'answered something that is not JSON', err);
+    throw fail(
+      stdout.length >= MAX_HELPER_OUTPUT
+        ? `answered more than ${MAX_HELPER_OUTPUT} characters`
+        : 'answered something that is not JSON',
+      err,
+    );
   }
   if (!isObject(json) || typeof json['Username'] !== 'string' || typeof json['Secret'] !== 'string') {
     throw fail('answered JSON without string "Username" and "Secret"');

@@ -31,7 +31,10 @@ const IDENTITY_TOKEN_USER = '<token>';
  * `env` supplies DOCKER_CONFIG/HOME and the PATH credential helpers are looked up on. `mask` is told
  * every secret read, so the caller can hide it from logs (core.setSecret).
  */
-export function dockerCredentials(env: NodeJS.ProcessEnv = process.env, mask: (secret: string) => void = () => undefined): CredentialStore {
+export function dockerCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+  mask: (secret: string) => void = () => undefined,
+): CredentialStore {
   let config: Promise<DockerConfig> | undefined;
   const found = new Map<string, Promise<RegistryCredentials | undefined>>();
   const store: CredentialStore = {
@@ -52,7 +55,11 @@ export function dockerCredentials(env: NodeJS.ProcessEnv = process.env, mask: (s
   return store;
 }
 
-async function lookUp(config: DockerConfig, registry: string, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+async function lookUp(
+  config: DockerConfig,
+  registry: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryCredentials | undefined> {
   const keys = registry === DOCKER_HUB ? DOCKER_HUB_KEYS : [registry];
   const serverURL = registry === DOCKER_HUB ? DOCKER_HUB_CREDENTIALS_KEY : registry;
   const helper = firstOf(keys, (k) => config.credHelpers.get(k)) ?? config.credsStore;
@@ -67,7 +74,12 @@ async function lookUp(config: DockerConfig, registry: string, env: NodeJS.Proces
   }
   const entry = firstOf(keys, (k) => config.auths.get(k));
   if (entry === undefined || (entry.password === undefined && entry.identityToken === undefined)) return undefined;
-  return { username: entry.username ?? '', password: entry.password ?? '', identityToken: entry.identityToken, source: `auths in ${config.file}` };
+  return {
+    username: entry.username ?? '',
+    password: entry.password ?? '',
+    identityToken: entry.identityToken,
+    source: `auths in ${config.file}`,
+  };
 }
 
 function firstOf<T>(keys: readonly string[], get: (key: string) => T | undefined): T | undefined {

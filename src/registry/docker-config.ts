@@ -47,7 +47,8 @@ export async function readDockerConfig(env: NodeJS.ProcessEnv): Promise<DockerCo
     text = await readFile(file, 'utf8');
   } catch (err) {
     if (err instanceof ProvenanceError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, auths: new Map(), credHelpers: new Map(), credsStore: undefined };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { file, auths: new Map(), credHelpers: new Map(), credsStore: undefined };
     throw invalid(file, `cannot be read (${(err as Error).message})`, err);
   }
   return parseDockerConfig(text, file);
@@ -94,10 +95,16 @@ function authEntry(value: Record<string, unknown>, file: string, key: string): A
   }
   if (typeof value['username'] === 'string' && value['username'] !== '') entry.username = value['username'];
   if (typeof value['password'] === 'string' && value['password'] !== '') entry.password = value['password'];
-  if (typeof value['identitytoken'] === 'string' && value['identitytoken'] !== '') entry.identityToken = value['identitytoken'];
+  if (typeof value['identitytoken'] === 'string' && value['identitytoken'] !== '')
+    entry.identityToken = value['identitytoken'];
   return entry;
 }
 
 function invalid(file: string, why: string, cause?: unknown): ProvenanceError {
-  return new ProvenanceError('REGISTRY_AUTH_FAILED', `Docker config ${file} ${why}`, 'Fix or remove the file, or log in again with docker/login-action', { cause });
+  return new ProvenanceError(
+    'REGISTRY_AUTH_FAILED',
+    `Docker config ${file} ${why}`,
+    'Fix or remove the file, or log in again with docker/login-action',
+    { cause },
+  );
 }

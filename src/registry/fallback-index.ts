@@ -37,19 +37,34 @@ export async function readFallbackIndex(repo: RepositoryClient, subjectDigest: s
   if (found === undefined) return { json: undefined, rawEntries: [], entries: [] };
   const entries = parseIndexEntries(found.json);
   if (entries === undefined || !isObject(found.json) || !Array.isArray(found.json['manifests'])) {
-    throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `registry ${repo.transport.registry}: tag ${repo.name}:${tag} holds something other than an OCI image index`, `That tag is reserved for the referrers of ${subjectDigest}; delete it or move what it holds`);
+    throw new ProvenanceError(
+      'REGISTRY_CONTENT_INVALID',
+      `registry ${repo.transport.registry}: tag ${repo.name}:${tag} holds something other than an OCI image index`,
+      `That tag is reserved for the referrers of ${subjectDigest}; delete it or move what it holds`,
+    );
   }
   return { json: found.json, rawEntries: found.json['manifests'] as unknown[], entries };
 }
 
-export async function addToFallbackIndex(repo: RepositoryClient, subjectDigest: string, entry: Descriptor, timing: FallbackTiming, retry: RetryPolicy): Promise<void> {
+export async function addToFallbackIndex(
+  repo: RepositoryClient,
+  subjectDigest: string,
+  entry: Descriptor,
+  timing: FallbackTiming,
+  retry: RetryPolicy,
+): Promise<void> {
   const tag = referrersTag(subjectDigest);
   const listed = (index: FallbackIndex): boolean => index.entries.some((e) => e.digest === entry.digest);
   for (let round = 1; round <= timing.rounds; round++) {
     const started = Date.now();
     const current = await readFallbackIndex(repo, subjectDigest);
     if (!listed(current)) {
-      const index = { ...current.json, schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...current.rawEntries, entry] };
+      const index = {
+        ...current.json,
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [...current.rawEntries, entry],
+      };
       await repo.putManifest(tag, OCI_INDEX, Buffer.from(JSON.stringify(index)));
     }
     const settle = Math.max(timing.settleMinMs, SETTLE_FACTOR * (Date.now() - started));

@@ -33,7 +33,12 @@ export interface BundleRegistry {
    * Pushes `bundle` as a referrer of the image; idempotent for the same bundle and predicate type, and
    * for a bundle with its statement that `isOurCopy` accepts (a re-run's).
    */
-  attachBundle(image: string | ImageReference, bundle: AttachableBundle, predicateType: string, isOurCopy: CopyCheck): Promise<AttachResult>;
+  attachBundle(
+    image: string | ImageReference,
+    bundle: AttachableBundle,
+    predicateType: string,
+    isOurCopy: CopyCheck,
+  ): Promise<AttachResult>;
   /** Every Sigstore bundle (and cosign `.att` envelope) attached to the image. */
   listBundles(image: string | ImageReference, options?: { artifactType?: string }): Promise<RegistryBundle[]>;
 }
@@ -57,8 +62,12 @@ export function createBundleRegistry(options: RegistryOptions = {}): BundleRegis
   // One budget for everything this client reads, whichever images and registries: see MAX_REGISTRY_READ_BYTES.
   const budget = new ReadBudget();
   const repository = (ref: ImageReference, push: boolean): RepositoryClient =>
-    new RepositoryClient(new RegistryTransport(ref.registry, { repository: ref.repository, push }, auth, retry), budget);
-  const parse = (image: string | ImageReference): ImageReference => (typeof image === 'string' ? parseImageReference(image) : image);
+    new RepositoryClient(
+      new RegistryTransport(ref.registry, { repository: ref.repository, push }, auth, retry),
+      budget,
+    );
+  const parse = (image: string | ImageReference): ImageReference =>
+    typeof image === 'string' ? parseImageReference(image) : image;
 
   return {
     async resolveDigest(image) {
@@ -69,7 +78,12 @@ export function createBundleRegistry(options: RegistryOptions = {}): BundleRegis
       const ref = parse(image);
       const repo = repository(ref, true);
       const subject = await imageDescriptor(repo, ref);
-      return attachToImage(repo, subject, bundle, predicateType, { retry, isOurCopy, fallback: options.fallback ?? DEFAULT_FALLBACK_TIMING, now: options.now ?? (() => new Date()) });
+      return attachToImage(repo, subject, bundle, predicateType, {
+        retry,
+        isOurCopy,
+        fallback: options.fallback ?? DEFAULT_FALLBACK_TIMING,
+        now: options.now ?? (() => new Date()),
+      });
     },
     async listBundles(image, listOptions = {}) {
       const ref = parse(image);

@@ -70,12 +70,21 @@ export class ReadBudget {
  * Reads the whole body, failing once it passes `limit` bytes, or what is left of `budget` (then with the
  * budget's line). `what` names the request for the error.
  */
-export async function readLimited(response: Response, limit: number, what: string, budget?: ReadBudget): Promise<Uint8Array> {
+export async function readLimited(
+  response: Response,
+  limit: number,
+  what: string,
+  budget?: ReadBudget,
+): Promise<Uint8Array> {
   const cap = budget === undefined ? limit : Math.min(limit, Math.max(budget.left, 0));
   const tooLarge = (): ProvenanceError =>
     budget !== undefined && cap < limit
       ? budget.exhausted(what)
-      : new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered more than ${limit} bytes`, 'The registry serves something other than an attestation there; check the image reference');
+      : new ProvenanceError(
+          'REGISTRY_CONTENT_INVALID',
+          `${what} answered more than ${limit} bytes`,
+          'The registry serves something other than an attestation there; check the image reference',
+        );
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > cap) {
     await response.body?.cancel();

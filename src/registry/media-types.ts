@@ -18,7 +18,9 @@ export const SIGSTORE_BUNDLE_ARTIFACT = 'application/vnd.dev.sigstore.bundle.v0.
 
 /** Any Sigstore bundle version, in either spelling (`…bundle.v0.3+json`, `…bundle+json;version=0.2`). */
 export function isSigstoreBundleType(mediaType: string | undefined): boolean {
-  return mediaType !== undefined && /^application\/vnd\.dev\.sigstore\.bundle(?:\.v[0-9.]+)?\+json(?:;.*)?$/.test(mediaType);
+  return (
+    mediaType !== undefined && /^application\/vnd\.dev\.sigstore\.bundle(?:\.v[0-9.]+)?\+json(?:;.*)?$/.test(mediaType)
+  );
 }
 
 /** cosign's older layout: one DSSE envelope per layer of the `sha256-<hex>.att` manifest. */

@@ -52,15 +52,21 @@ export function parseImageReference(text: string, input = 'image'): ImageReferen
   if (colon !== -1) {
     tag = name.slice(colon + 1);
     name = name.slice(0, colon);
-    if (!TAG.test(tag)) throw invalid(`tag "${tag}" is not 1-128 letters, digits, "_", "." or "-" (not starting with "." or "-")`);
+    if (!TAG.test(tag))
+      throw invalid(`tag "${tag}" is not 1-128 letters, digits, "_", "." or "-" (not starting with "." or "-")`);
   }
   if (name === '') throw invalid('the repository name is missing');
   const bad = name.split('/').find((component) => !PATH_COMPONENT.test(component));
-  if (bad !== undefined) throw invalid(`repository component "${bad}" must be lower-case letters and digits, separated by ".", "_", "__" or "-"`);
-  if (registry === DOCKER_HUB && /^[a-f0-9]{64}$/.test(remainder)) throw invalid('a 64-hex name is an image ID, not a repository');
+  if (bad !== undefined)
+    throw invalid(
+      `repository component "${bad}" must be lower-case letters and digits, separated by ".", "_", "__" or "-"`,
+    );
+  if (registry === DOCKER_HUB && /^[a-f0-9]{64}$/.test(remainder))
+    throw invalid('a 64-hex name is an image ID, not a repository');
 
   const repository = registry === DOCKER_HUB && !name.includes('/') ? `library/${name}` : name;
-  if (registry.length + 1 + repository.length > NAME_MAX_LENGTH) throw invalid(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+  if (registry.length + 1 + repository.length > NAME_MAX_LENGTH)
+    throw invalid(`the name is longer than ${NAME_MAX_LENGTH} characters`);
   return { registry, repository, tag, digest };
 }
 

@@ -16,7 +16,11 @@ import { sha256Digest, type Descriptor } from './oci.ts';
 
 export const EMPTY_CONFIG_BYTES = Buffer.from(OCI_EMPTY_CONTENT);
 
-export const EMPTY_CONFIG: Descriptor = { mediaType: OCI_EMPTY, digest: sha256Digest(EMPTY_CONFIG_BYTES), size: EMPTY_CONFIG_BYTES.byteLength };
+export const EMPTY_CONFIG: Descriptor = {
+  mediaType: OCI_EMPTY,
+  digest: sha256Digest(EMPTY_CONFIG_BYTES),
+  size: EMPTY_CONFIG_BYTES.byteLength,
+};
 
 export interface ReferrerManifest {
   bytes: Uint8Array;
@@ -24,7 +28,12 @@ export interface ReferrerManifest {
   descriptor: Descriptor;
 }
 
-export function referrerManifest(subject: Descriptor, bundleLayer: Descriptor, predicateType: string, created: Date): ReferrerManifest {
+export function referrerManifest(
+  subject: Descriptor,
+  bundleLayer: Descriptor,
+  predicateType: string,
+  created: Date,
+): ReferrerManifest {
   const annotations = {
     [ANNOTATION_CONTENT]: 'dsse-envelope',
     [ANNOTATION_PREDICATE_TYPE]: predicateType,
@@ -43,6 +52,12 @@ export function referrerManifest(subject: Descriptor, bundleLayer: Descriptor, p
   const bytes = Buffer.from(JSON.stringify(manifest));
   return {
     bytes,
-    descriptor: { mediaType: OCI_MANIFEST, digest: sha256Digest(bytes), size: bytes.byteLength, artifactType: SIGSTORE_BUNDLE_ARTIFACT, annotations },
+    descriptor: {
+      mediaType: OCI_MANIFEST,
+      digest: sha256Digest(bytes),
+      size: bytes.byteLength,
+      artifactType: SIGSTORE_BUNDLE_ARTIFACT,
+      annotations,
+    },
   };
 }

@@ -20,14 +20,21 @@ export interface FoundReferrer {
  * `artifactType` narrows to exactly that type (and is passed to the API as its filter); without it, every
  * Sigstore bundle version is kept, filtered here, since the API's filter takes only one type.
  */
-export async function findReferrers(repo: RepositoryClient, subjectDigest: string, artifactType?: string): Promise<FoundReferrer[]> {
-  const wanted = (d: Descriptor): boolean => (artifactType === undefined ? isSigstoreBundleType(d.artifactType) : d.artifactType === artifactType);
+export async function findReferrers(
+  repo: RepositoryClient,
+  subjectDigest: string,
+  artifactType?: string,
+): Promise<FoundReferrer[]> {
+  const wanted = (d: Descriptor): boolean =>
+    artifactType === undefined ? isSigstoreBundleType(d.artifactType) : d.artifactType === artifactType;
   const fromApi = (await repo.referrers(subjectDigest, artifactType)) ?? [];
   const fromTag = (await readFallbackIndex(repo, subjectDigest)).entries;
   const found = new Map<string, FoundReferrer>();
-  for (const descriptor of fromApi) if (wanted(descriptor)) found.set(descriptor.digest, { descriptor, via: 'referrers-api' });
+  for (const descriptor of fromApi)
+    if (wanted(descriptor)) found.set(descriptor.digest, { descriptor, via: 'referrers-api' });
   for (const descriptor of fromTag) {
-    if (wanted(descriptor) && !found.has(descriptor.digest)) found.set(descriptor.digest, { descriptor, via: 'tag-fallback' });
+    if (wanted(descriptor) && !found.has(descriptor.digest))
+      found.set(descriptor.digest, { descriptor, via: 'tag-fallback' });
   }
   if (found.size > MAX_REFERRERS) {
     throw new ProvenanceError(

@@ -18,12 +18,23 @@ export interface RegistryBundle {
 }
 
 /** Downloads one layer and parses it, turning a missing, oversized or non-JSON layer into a `problem`. */
-export async function readLayerJSON(repo: RepositoryClient, layer: Descriptor, source: string): Promise<RegistryBundle> {
+export async function readLayerJSON(
+  repo: RepositoryClient,
+  layer: Descriptor,
+  source: string,
+): Promise<RegistryBundle> {
   if (layer.size > MAX_BUNDLE_BYTES) {
-    return { source, json: undefined, problem: `layer ${layer.digest} is ${layer.size} bytes, more than ${MAX_BUNDLE_BYTES}` };
+    return {
+      source,
+      json: undefined,
+      problem: `layer ${layer.digest} is ${layer.size} bytes, more than ${MAX_BUNDLE_BYTES}`,
+    };
   }
   const bytes = await repo.getBlob(layer, MAX_BUNDLE_BYTES);
-  if (bytes === undefined) return { source, json: undefined, problem: `layer ${layer.digest} is missing from ${repo.name}` };
+  if (bytes === undefined)
+    return { source, json: undefined, problem: `layer ${layer.digest} is missing from ${repo.name}` };
   const parsed = parseJSON(bytes);
-  return parsed.ok ? { source, json: parsed.value, problem: undefined } : { source, json: undefined, problem: `layer ${layer.digest} is not JSON (${parsed.reason})` };
+  return parsed.ok
+    ? { source, json: parsed.value, problem: undefined }
+    : { source, json: undefined, problem: `layer ${layer.digest} is not JSON (${parsed.reason})` };
 }

@@ -38,21 +38,32 @@ export class RepositoryClient {
 
   /** The manifest's descriptor, from headers where the registry sends them all, else by reading it. */
   async headManifest(reference: string): Promise<Descriptor | undefined> {
-    const req = { method: 'HEAD', target: this.#path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, expect: [200, 404] } as const;
+    const req = {
+      method: 'HEAD',
+      target: this.#path('manifests', reference),
+      headers: { accept: MANIFEST_ACCEPT },
+      expect: [200, 404],
+    } as const;
     const response = await this.transport.send(req);
     if (response.status === 404) return undefined;
     const digest = response.headers.get('docker-content-digest') ?? '';
     const mediaType = contentType(response);
     const size = Number(response.headers.get('content-length') ?? Number.NaN);
     if (SHA256_DIGEST.test(digest) && mediaType !== '' && Number.isSafeInteger(size) && size > 0) {
-      if (SHA256_DIGEST.test(reference) && digest !== reference) throw this.#mismatch(this.transport.describe(req), reference, digest);
+      if (SHA256_DIGEST.test(reference) && digest !== reference)
+        throw this.#mismatch(this.transport.describe(req), reference, digest);
       return { mediaType, digest, size };
     }
     return (await this.getManifest(reference))?.descriptor;
   }
 
   async getManifest(reference: string): Promise<FetchedManifest | undefined> {
-    const req = { method: 'GET', target: this.#path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, expect: [200, 404] } as const;
+    const req = {
+      method: 'GET',
+      target: this.#path('manifests', reference),
+      headers: { accept: MANIFEST_ACCEPT },
+      expect: [200, 404],
+    } as const;
     const what = `registry ${this.transport.registry}: ${this.transport.describe(req)}`;
     // Content that is not what was asked for (garbage from a proxy, another digest) is retried, then reported.
     return this.transport.sendAndRead(req, async (response) => {
@@ -62,10 +73,17 @@ export class RepositoryClient {
       }
       const bytes = await readLimited(response, MAX_MANIFEST_BYTES, what, this.budget);
       const digest = sha256Digest(bytes);
-      if (SHA256_DIGEST.test(reference) && digest !== reference) throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), reference, digest));
+      if (SHA256_DIGEST.test(reference) && digest !== reference)
+        throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), reference, digest));
       const parsed = parseJSON(bytes);
       if (!parsed.ok) {
-        throw new UnusableAnswer(new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered a manifest that is not JSON (${parsed.reason})`, 'Check the image reference; the registry may be serving something else there'));
+        throw new UnusableAnswer(
+          new ProvenanceError(
+            'REGISTRY_CONTENT_INVALID',
+            `${what} answered a manifest that is not JSON (${parsed.reason})`,
+            'Check the image reference; the registry may be serving something else there',
+          ),
+        );
       }
       const declared = (parsed.value as { mediaType?: unknown } | null)?.mediaType;
       const mediaType = contentType(response) || (typeof declared === 'string' ? declared : '');
@@ -77,14 +95,28 @@ export class RepositoryClient {
    * PUT by tag or digest; `subjectProcessed` when the registry answered with `OCI-Subject`, which is only a
    * hint (some registries send it without serving referrers; attach.ts checks the API too).
    */
-  async putManifest(reference: string, mediaType: string, bytes: Uint8Array): Promise<{ digest: string; subjectProcessed: boolean }> {
-    const response = await this.transport.send({ method: 'PUT', target: this.#path('manifests', reference), headers: { 'content-type': mediaType }, body: bytes, expect: [200, 201] });
+  async putManifest(
+    reference: string,
+    mediaType: string,
+    bytes: Uint8Array,
+  ): Promise<{ digest: string; subjectProcessed: boolean }> {
+    const response = await this.transport.send({
+      method: 'PUT',
+      target: this.#path('manifests', reference),
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      expect: [200, 201],
+    });
     await response.body?.cancel();
     return { digest: sha256Digest(bytes), subjectProcessed: response.headers.has('oci-subject') };
   }
 
   async blobExists(digest: string): Promise<boolean> {
-    const response = await this.transport.send({ method: 'HEAD', target: this.#path('blobs', digest), expect: [200, 404] });
+    const response = await this.transport.send({
+      method: 'HEAD',
+      target: this.#path('blobs', digest),
+      expect: [200, 404],
+    });
     return response.status === 200;
   }
 
@@ -100,26 +132,48 @@ export class RepositoryClient {
       const status = await this.#uploadOnce(bytes, digest);
       if (status === 201 || (await this.blobExists(digest))) return digest;
       if (session >= UPLOAD_SESSIONS) {
-        throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.transport.registry} failed: the upload of ${digest} to ${this.repository} was lost ${session} times (HTTP 404, upload unknown)`, `${this.transport.registry} kept dropping uploads; re-run the job later`);
+        throw new ProvenanceError(
+          'REGISTRY_FAILED',
+          `registry ${this.transport.registry} failed: the upload of ${digest} to ${this.repository} was lost ${session} times (HTTP 404, upload unknown)`,
+          `${this.transport.registry} kept dropping uploads; re-run the job later`,
+        );
       }
     }
   }
 
   async #uploadOnce(bytes: Uint8Array, digest: string): Promise<number> {
-    const session = await this.transport.send({ method: 'POST', target: `/v2/${this.repository}/blobs/uploads/`, expect: [202] });
+    const session = await this.transport.send({
+      method: 'POST',
+      target: `/v2/${this.repository}/blobs/uploads/`,
+      expect: [202],
+    });
     await session.body?.cancel();
     const location = session.headers.get('location');
     if (location === null) {
-      throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.transport.registry} failed: POST /v2/${this.repository}/blobs/uploads/ answered HTTP 202 without a Location`, 'The registry does not follow the OCI distribution spec; report it to its operator');
+      throw new ProvenanceError(
+        'REGISTRY_FAILED',
+        `registry ${this.transport.registry} failed: POST /v2/${this.repository}/blobs/uploads/ answered HTTP 202 without a Location`,
+        'The registry does not follow the OCI distribution spec; report it to its operator',
+      );
     }
     // The registry chose this URL: one that does not parse is its fault, not a crash of ours.
     const upload = URL.parse(location, this.transport.base.href);
     if (upload === null) {
-      throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.transport.registry} failed: POST /v2/${this.repository}/blobs/uploads/ answered HTTP 202 with a Location that is not a URL`, 'The registry does not follow the OCI distribution spec; report it to its operator');
+      throw new ProvenanceError(
+        'REGISTRY_FAILED',
+        `registry ${this.transport.registry} failed: POST /v2/${this.repository}/blobs/uploads/ answered HTTP 202 with a Location that is not a URL`,
+        'The registry does not follow the OCI distribution spec; report it to its operator',
+      );
     }
     upload.searchParams.set('digest', digest);
     // Debian's registry wants this exact content type on uploads.
-    const done = await this.transport.send({ method: 'PUT', target: upload.toString(), headers: { 'content-type': 'application/octet-stream' }, body: bytes, expect: [201, 404] });
+    const done = await this.transport.send({
+      method: 'PUT',
+      target: upload.toString(),
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+      expect: [201, 404],
+    });
     await done.body?.cancel();
     return done.status;
   }
@@ -129,7 +183,11 @@ export class RepositoryClient {
     const req = { method: 'GET', target: this.#path('blobs', descriptor.digest), expect: [200, 404] } as const;
     const what = `registry ${this.transport.registry}: ${this.transport.describe(req)}`;
     if (descriptor.size > limit) {
-      throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} is declared as ${descriptor.size} bytes, more than ${limit}`, 'Only attestations are read from registries; check what was attached to the image');
+      throw new ProvenanceError(
+        'REGISTRY_CONTENT_INVALID',
+        `${what} is declared as ${descriptor.size} bytes, more than ${limit}`,
+        'Only attestations are read from registries; check what was attached to the image',
+      );
     }
     if (descriptor.size > this.budget.left) throw this.budget.exhausted(what);
     return this.transport.sendAndRead(req, async (response) => {
@@ -139,7 +197,8 @@ export class RepositoryClient {
       }
       const bytes = await readLimited(response, limit, what, this.budget);
       const digest = sha256Digest(bytes);
-      if (digest !== descriptor.digest) throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), descriptor.digest, digest));
+      if (digest !== descriptor.digest)
+        throw new UnusableAnswer(this.#mismatch(this.transport.describe(req), descriptor.digest, digest));
       return bytes;
     });
   }
@@ -153,20 +212,34 @@ export class RepositoryClient {
     for (let page = 0; next !== undefined && page < MAX_REFERRER_PAGES; page++) {
       const req: RegistryRequest = { method: 'GET', target: next, headers: { accept: OCI_INDEX }, expect: [200, 404] };
       const what = `registry ${this.transport.registry}: ${this.transport.describe(req)}`;
-      const answer: { entries: Descriptor[]; next: string | undefined } | undefined = await this.transport.sendAndRead(req, async (response) => {
-        if (response.status === 404) {
-          await response.body?.cancel();
-          return undefined;
-        }
-        const parsed = parseJSON(await readLimited(response, MAX_MANIFEST_BYTES, what, this.budget));
-        const entries = parsed.ok ? parseIndexEntries(parsed.value) : undefined;
-        if (entries === undefined) {
-          throw new UnusableAnswer(new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered something other than an OCI image index`, 'The registry\'s referrers API is broken; report it to its operator'));
-        }
-        const next = nextPage(response.headers.get('link'), this.transport.base);
-        if (next === null) throw new ProvenanceError('REGISTRY_CONTENT_INVALID', `${what} answered a Link header whose next page is not a URL`, "The registry's referrers API is broken; report it to its operator");
-        return { entries, next };
-      });
+      const answer: { entries: Descriptor[]; next: string | undefined } | undefined = await this.transport.sendAndRead(
+        req,
+        async (response) => {
+          if (response.status === 404) {
+            await response.body?.cancel();
+            return undefined;
+          }
+          const parsed = parseJSON(await readLimited(response, MAX_MANIFEST_BYTES, what, this.budget));
+          const entries = parsed.ok ? parseIndexEntries(parsed.value) : undefined;
+          if (entries === undefined) {
+            throw new UnusableAnswer(
+              new ProvenanceError(
+                'REGISTRY_CONTENT_INVALID',
+                `${what} answered something other than an OCI image index`,
+                "The registry's referrers API is broken; report it to its operator",
+              ),
+            );
+          }
+          const next = nextPage(response.headers.get('link'), this.transport.base);
+          if (next === null)
+            throw new ProvenanceError(
+              'REGISTRY_CONTENT_INVALID',
+              `${what} answered a Link header whose next page is not a URL`,
+              "The registry's referrers API is broken; report it to its operator",
+            );
+          return { entries, next };
+        },
+      );
       if (answer === undefined) {
         if (page === 0) return undefined;
         break;
@@ -182,7 +255,11 @@ export class RepositoryClient {
   }
 
   #mismatch(request: string, expected: string, found: string): ProvenanceError {
-    return new ProvenanceError('REGISTRY_CONTENT_INVALID', `registry ${this.transport.registry}: ${request} served content with digest ${found}, not ${expected}`, 'The registry returned corrupted or substituted content; report it to its operator');
+    return new ProvenanceError(
+      'REGISTRY_CONTENT_INVALID',
+      `registry ${this.transport.registry}: ${request} served content with digest ${found}, not ${expected}`,
+      'The registry returned corrupted or substituted content; report it to its operator',
+    );
   }
 }
 

@@ -22,19 +22,30 @@ export function sendFollowingCheckedRedirects(service: string): (url: string, in
       const headers = new Headers(init.headers);
       if (current.origin !== origin) headers.delete('authorization');
       const { body: _ignored, ...rest } = init;
-      const response = await fetch(current, { ...rest, method, headers, ...(body === undefined || body === null ? {} : { body }), redirect: 'manual' });
+      const response = await fetch(current, {
+        ...rest,
+        method,
+        headers,
+        ...(body === undefined || body === null ? {} : { body }),
+        redirect: 'manual',
+      });
       const location = response.headers.get('location');
       if (!REDIRECTS.has(response.status) || location === null || hop >= MAX_TOKEN_REDIRECTS) return response;
       await response.body?.cancel();
       const next = URL.parse(location, current.href);
-      if (next === null) throw new ProvenanceError('REGISTRY_AUTH_FAILED', `${service} redirected ${method} ${current.pathname} to a Location that is not a URL`, 'The token service is misconfigured; report it to the registry\'s operator');
+      if (next === null)
+        throw new ProvenanceError(
+          'REGISTRY_AUTH_FAILED',
+          `${service} redirected ${method} ${current.pathname} to a Location that is not a URL`,
+          "The token service is misconfigured; report it to the registry's operator",
+        );
       assertSecureURL(next, service, `a redirect of ${method} ${current.pathname}`);
       const keepsBody = response.status === 307 || response.status === 308;
       if (keepsBody && body !== undefined && body !== null && next.origin !== origin) {
         throw new ProvenanceError(
           'REGISTRY_AUTH_FAILED',
           `${service} redirected ${method} ${current.pathname} (which carries the login) to another origin, ${next.origin}; expected the token service to answer itself or redirect within ${origin}`,
-          'The token service is misconfigured or hostile; log in with a password instead of an identity token, or report it to the registry\'s operator',
+          "The token service is misconfigured or hostile; log in with a password instead of an identity token, or report it to the registry's operator",
         );
       }
       if (!keepsBody && method !== 'GET' && method !== 'HEAD') {

@@ -35,14 +35,24 @@ export async function fetchBearerToken(req: TokenRequest, retry: RetryPolicy): P
   try {
     realm = new URL(req.realm);
   } catch (err) {
-    throw new ProvenanceError('REGISTRY_AUTH_FAILED', `registry ${req.registry} named a token service that is not a URL`, 'The registry is misconfigured; report it to its operator', { cause: err });
+    throw new ProvenanceError(
+      'REGISTRY_AUTH_FAILED',
+      `registry ${req.registry} named a token service that is not a URL`,
+      'The registry is misconfigured; report it to its operator',
+      { cause: err },
+    );
   }
   assertSecureURL(realm, `registry ${req.registry}`, 'its token service');
   const service = `token service ${realm.host} of registry ${req.registry}`;
   const { credentials } = req;
   const init: RequestInit = { headers: { accept: 'application/json' } };
   if (credentials?.identityToken !== undefined) {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: CLIENT_ID, scope: req.scopes.join(' ') });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: credentials.identityToken,
+      client_id: CLIENT_ID,
+      scope: req.scopes.join(' '),
+    });
     if (req.service !== undefined) form.set('service', req.service);
     init.method = 'POST';
     init.body = form.toString();
@@ -58,17 +68,31 @@ export async function fetchBearerToken(req: TokenRequest, retry: RetryPolicy): P
   // fetchWithRetry names only origin + path in its errors: the query and the headers stay out of sight.
   // A body that breaks off, is not JSON or holds no token is retried like a 5xx, then named.
   const { body, token } = await fetchAndRead(
-    { service, code: 'REGISTRY_AUTH_FAILED', hint: req.hint, url: realm.toString(), init, send: sendFollowingCheckedRedirects(service) },
+    {
+      service,
+      code: 'REGISTRY_AUTH_FAILED',
+      hint: req.hint,
+      url: realm.toString(),
+      init,
+      send: sendFollowingCheckedRedirects(service),
+    },
     async (response) => {
-      const parsed = parseJSON(await readLimited(response, MAX_TOKEN_RESPONSE_BYTES, `${service}: ${init.method ?? 'GET'} ${realm.pathname}`));
+      const parsed = parseJSON(
+        await readLimited(response, MAX_TOKEN_RESPONSE_BYTES, `${service}: ${init.method ?? 'GET'} ${realm.pathname}`),
+      );
       const body = parsed.ok && isObject(parsed.value) ? parsed.value : {};
       const token = typeof body['token'] === 'string' && body['token'] !== '' ? body['token'] : body['access_token'];
-      if (typeof token !== 'string' || token === '') return { ok: false, problem: `HTTP ${response.status} without a token${parsed.ok ? '' : ' (the body is not JSON)'}` };
+      if (typeof token !== 'string' || token === '')
+        return {
+          ok: false,
+          problem: `HTTP ${response.status} without a token${parsed.ok ? '' : ' (the body is not JSON)'}`,
+        };
       return { ok: true, value: { body, token } };
     },
     retry,
   );
-  const lifetime = typeof body['expires_in'] === 'number' && body['expires_in'] > 0 ? body['expires_in'] : DEFAULT_LIFETIME_S;
+  const lifetime =
+    typeof body['expires_in'] === 'number' && body['expires_in'] > 0 ? body['expires_in'] : DEFAULT_LIFETIME_S;
   // Renew a little early, so a token does not expire between our check and the registry's.
   return { token, expiresAt: Date.now() + Math.max(lifetime - 10, lifetime / 2) * 1000 };
 }

@@ -8,7 +8,14 @@
 
 import { ProvenanceError } from '../errors.ts';
 import { untrusted } from '../output/untrusted.ts';
-import { backoffDelay, isTransientStatus, networkReason, pause, requestTimeout, type RetryPolicy } from '../http/retry.ts';
+import {
+  backoffDelay,
+  isTransientStatus,
+  networkReason,
+  pause,
+  requestTimeout,
+  type RetryPolicy,
+} from '../http/retry.ts';
 import type { Authenticator, Scope } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 import { assertSecureURL, registryBaseURL } from './endpoint.ts';
@@ -96,7 +103,12 @@ export class RegistryTransport {
           throw err;
         } else if (attempt >= this.#retry.attempts) {
           // Network failures (refused, reset, DNS, timeout, a body that broke off) are transient until attempts run out.
-          throw new ProvenanceError('REGISTRY_FAILED', `registry ${this.registry} failed: ${what} answered ${networkReason(err)}`, `Check that ${this.registry} is reachable from the runner, then re-run the job`, { cause: err });
+          throw new ProvenanceError(
+            'REGISTRY_FAILED',
+            `registry ${this.registry} failed: ${what} answered ${networkReason(err)}`,
+            `Check that ${this.registry} is reachable from the runner, then re-run the job`,
+            { cause: err },
+          );
         }
       }
       await pause(backoffDelay(attempt, this.#retry, retryAfter));
@@ -111,9 +123,16 @@ export class RegistryTransport {
     const signal = AbortSignal.timeout(requestTimeout(this.#retry.timeoutMs));
     for (let hop = 0; ; hop++) {
       const headers = new Headers(req.headers);
-      const authorization = current.origin === this.base.origin ? this.#auth.authorization(this.registry, this.scope) : undefined;
+      const authorization =
+        current.origin === this.base.origin ? this.#auth.authorization(this.registry, this.scope) : undefined;
       if (authorization !== undefined) headers.set('authorization', authorization);
-      const response = await fetch(current, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal });
+      const response = await fetch(current, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        redirect: 'manual',
+        signal,
+      });
       const location = response.headers.get('location');
       if (!REDIRECTS.has(response.status) || location === null || hop >= MAX_REDIRECTS) return response;
       await response.body?.cancel();
@@ -129,16 +148,35 @@ export class RegistryTransport {
   async #failure(status: number, what: string, detail: string): Promise<ProvenanceError> {
     const line = `registry ${this.registry} failed: ${what} answered HTTP ${status}${detail}`;
     if (status === 401 || status === 403) {
-      const extra = status === 403 && this.registry === 'ghcr.io' && this.scope.push ? ' (a workflow needs "permissions: packages: write")' : '';
-      return new ProvenanceError('REGISTRY_AUTH_FAILED', line, `${await this.#auth.loginHint(this.registry, this.scope)}${extra}`);
+      const extra =
+        status === 403 && this.registry === 'ghcr.io' && this.scope.push
+          ? ' (a workflow needs "permissions: packages: write")'
+          : '';
+      return new ProvenanceError(
+        'REGISTRY_AUTH_FAILED',
+        line,
+        `${await this.#auth.loginHint(this.registry, this.scope)}${extra}`,
+      );
     }
     if (status === 404) {
-      return new ProvenanceError('REGISTRY_FAILED', line, `Check the image reference: ${this.registry}/${this.scope.repository} must exist and be visible to the login used`);
+      return new ProvenanceError(
+        'REGISTRY_FAILED',
+        line,
+        `Check the image reference: ${this.registry}/${this.scope.repository} must exist and be visible to the login used`,
+      );
     }
     if (isTransientStatus(status)) {
-      return new ProvenanceError('REGISTRY_FAILED', line, `${this.registry} kept failing after ${this.#retry.attempts} attempts; re-run the job later`);
+      return new ProvenanceError(
+        'REGISTRY_FAILED',
+        line,
+        `${this.registry} kept failing after ${this.#retry.attempts} attempts; re-run the job later`,
+      );
     }
-    return new ProvenanceError('REGISTRY_FAILED', line, `${this.registry} refused the request; check the image reference and the registry's support for OCI artifacts`);
+    return new ProvenanceError(
+      'REGISTRY_FAILED',
+      line,
+      `${this.registry} refused the request; check the image reference and the registry's support for OCI artifacts`,
+    );
   }
 }
 
@@ -150,6 +188,8 @@ async function errorDetail(response: Response): Promise<string> {
   if (!parsed.ok || !isObject(parsed.value) || !Array.isArray(parsed.value['errors'])) return '';
   const first: unknown = parsed.value['errors'][0];
   if (!isObject(first)) return '';
-  const text = [first['code'], first['message']].filter((s): s is string => typeof s === 'string' && s !== '').join(': ');
+  const text = [first['code'], first['message']]
+    .filter((s): s is string => typeof s === 'string' && s !== '')
+    .join(': ');
   return text === '' ? '' : ` (${untrusted(text.replace(/\s+/g, ' '), 160)})`;
 }

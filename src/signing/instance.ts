@@ -73,10 +73,17 @@ export function planFromSigningConfig(json: unknown, source: string, now = Date.
   };
   if (typeof json !== 'object' || json === null) return fail('not a JSON object');
   const config = json as Record<string, unknown>;
-  if (config['mediaType'] !== SIGNING_CONFIG_MEDIA_TYPE) return fail(`mediaType is ${JSON.stringify(config['mediaType'])}`);
+  if (config['mediaType'] !== SIGNING_CONFIG_MEDIA_TYPE)
+    return fail(`mediaType is ${JSON.stringify(config['mediaType'])}`);
   const pick = (key: string, maxVersion: number): Service | undefined =>
     services(config[key], key, fail, source)
-      .filter((s) => s.majorApiVersion >= 1 && s.majorApiVersion <= maxVersion && s.start <= now && (s.end === undefined || s.end > now))
+      .filter(
+        (s) =>
+          s.majorApiVersion >= 1 &&
+          s.majorApiVersion <= maxVersion &&
+          s.start <= now &&
+          (s.end === undefined || s.end > now),
+      )
       .sort((a, b) => b.start - a.start)[0];
 
   const ca = pick('caUrls', 1) ?? fail('no current Fulcio service in caUrls (API v1)');
@@ -117,7 +124,8 @@ function services(value: unknown, key: string, fail: (what: string) => never, so
     // A number, or protobuf-JSON's decimal string; anything else is no version we serve (NaN: the
     // service is skipped). Never Number() of an object: one whose "toString" is not a function throws.
     const version = e['majorApiVersion'] ?? 1;
-    const majorApiVersion = typeof version === 'number' ? version : typeof version === 'string' ? Number(version) : Number.NaN;
+    const majorApiVersion =
+      typeof version === 'number' ? version : typeof version === 'string' ? Number(version) : Number.NaN;
     return { url: url.replace(/\/+$/, ''), majorApiVersion, start, end };
   });
 }

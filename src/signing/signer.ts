@@ -2,7 +2,15 @@
 // identity, a DSSE envelope over the statement, and a Rekor entry or RFC 3161 timestamp as the
 // plan requires. Failures are translated into one line naming the service that failed.
 
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type IdentityProvider, type Signer, type Witness } from '@sigstore/sign';
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  RekorWitness,
+  TSAWitness,
+  type IdentityProvider,
+  type Signer,
+  type Witness,
+} from '@sigstore/sign';
 import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
 import { RFC3161Timestamp } from '@sigstore/core';
 import { ProvenanceError, type ErrorCode } from '../errors.ts';
@@ -29,7 +37,13 @@ export interface SignerTuning {
   garbageAttempts: number;
 }
 
-export const DEFAULT_TUNING: SignerTuning = { retries: 3, minTimeoutMs: 500, maxTimeoutMs: 8_000, timeoutMs: 30_000, garbageAttempts: 2 };
+export const DEFAULT_TUNING: SignerTuning = {
+  retries: 3,
+  minTimeoutMs: 500,
+  maxTimeoutMs: 8_000,
+  timeoutMs: 30_000,
+  garbageAttempts: 2,
+};
 
 /**
  * The longest one sigstore-js call (one request, retried) can take under `tuning`: every attempt running
@@ -39,7 +53,8 @@ export const DEFAULT_TUNING: SignerTuning = { retries: 3, minTimeoutMs: 500, max
  */
 export function sigstoreCallWorstCaseMs(tuning: SignerTuning): number {
   let waits = 0;
-  for (let k = 0; k < tuning.retries; k++) waits += Math.min(2 * Math.max(tuning.minTimeoutMs, 1) * 2 ** k, tuning.maxTimeoutMs);
+  for (let k = 0; k < tuning.retries; k++)
+    waits += Math.min(2 * Math.max(tuning.minTimeoutMs, 1) * 2 ** k, tuning.maxTimeoutMs);
   return (tuning.retries + 1) * tuning.timeoutMs + waits + tuning.timeoutMs;
 }
 
@@ -50,20 +65,37 @@ export function sigstoreServiceWorstCaseMs(tuning: SignerTuning, calls = 1): num
   return tuning.garbageAttempts * calls * sigstoreCallWorstCaseMs(tuning) + pauses;
 }
 
-export function sigstoreSigner(plan: SigningPlan, identity: IdentityProvider, tuning: SignerTuning = DEFAULT_TUNING): StatementSigner {
+export function sigstoreSigner(
+  plan: SigningPlan,
+  identity: IdentityProvider,
+  tuning: SignerTuning = DEFAULT_TUNING,
+): StatementSigner {
   const fetchOptions = {
-    retry: { retries: tuning.retries, factor: 2, minTimeout: backoffWait(tuning.minTimeoutMs), maxTimeout: backoffWait(tuning.maxTimeoutMs), randomize: true },
+    retry: {
+      retries: tuning.retries,
+      factor: 2,
+      minTimeout: backoffWait(tuning.minTimeoutMs),
+      maxTimeout: backoffWait(tuning.maxTimeoutMs),
+      randomize: true,
+    },
     timeout: requestTimeout(tuning.timeoutMs),
   };
   const witnesses: Witness[] = [];
   if (plan.tlog) {
     // fetchOnConflict: a re-run that logs the same entry gets Rekor's 409; the existing entry is fetched and used.
-    const rekor = new RekorWitness({ rekorBaseURL: plan.tlog.url, majorApiVersion: plan.tlog.majorApiVersion, fetchOnConflict: true, ...fetchOptions });
+    const rekor = new RekorWitness({
+      rekorBaseURL: plan.tlog.url,
+      majorApiVersion: plan.tlog.majorApiVersion,
+      fetchOnConflict: true,
+      ...fetchOptions,
+    });
     witnesses.push({ testify: (content, key) => againOnGarbage(() => rekor.testify(content, key), tuning) });
   }
   if (plan.tsaURL) {
     const tsa = new TSAWitness({ tsaBaseURL: plan.tsaURL, ...fetchOptions });
-    witnesses.push({ testify: (content) => againOnGarbage(async () => checkedTimestamps(await tsa.testify(content), content), tuning) });
+    witnesses.push({
+      testify: (content) => againOnGarbage(async () => checkedTimestamps(await tsa.testify(content), content), tuning),
+    });
   }
   const fulcio = new FulcioSigner({ fulcioBaseURL: plan.fulcioURL, identityProvider: identity, ...fetchOptions });
   const signer: Signer = { sign: (data) => againOnGarbage(() => fulcio.sign(data), tuning) };
@@ -101,14 +133,20 @@ async function againOnGarbage<T>(call: () => Promise<T>, tuning: SignerTuning): 
 class TimestampGarbage extends Error {
   readonly code = 'TSA_CREATE_TIMESTAMP_ERROR';
   constructor(reason: string) {
-    super('error creating timestamp', { cause: new Error(`the answer is not an RFC 3161 timestamp of our signature (${reason})`) });
+    super('error creating timestamp', {
+      cause: new Error(`the answer is not an RFC 3161 timestamp of our signature (${reason})`),
+    });
   }
 }
 
 // sigstore-js stores whatever bytes the TSA answered as the timestamp; garbage would make a bundle that
 // never verifies. Each must parse as a timestamp whose message imprint is our signature's digest.
-function checkedTimestamps<T extends { rfc3161Timestamps?: { signedTimestamp: Buffer }[] }>(material: T, content: Parameters<Witness['testify']>[0]): T {
-  const signature = content.$case === 'dsseEnvelope' ? content.dsseEnvelope.signatures[0]?.sig : content.messageSignature.signature;
+function checkedTimestamps<T extends { rfc3161Timestamps?: { signedTimestamp: Buffer }[] }>(
+  material: T,
+  content: Parameters<Witness['testify']>[0],
+): T {
+  const signature =
+    content.$case === 'dsseEnvelope' ? content.dsseEnvelope.signatures[0]?.sig : content.messageSignature.signature;
   for (const { signedTimestamp } of material.rfc3161Timestamps ?? []) {
     try {
       RFC3161Timestamp.parse(Buffer.from(signedTimestamp)).tstInfo.verify(Buffer.from(signature ?? Buffer.alloc(0)));
@@ -150,7 +188,12 @@ export function signingError(err: unknown, plan: SigningPlan): ProvenanceError {
       { cause: err },
     );
   }
-  return new ProvenanceError('SIGNING_FAILED', `signing failed: ${detail}`, 'Re-run the job; if it persists, report it with the debug log', { cause: err });
+  return new ProvenanceError(
+    'SIGNING_FAILED',
+    `signing failed: ${detail}`,
+    'Re-run the job; if it persists, report it with the debug log',
+    { cause: err },
+  );
 }
 
 function describeCause(cause: unknown): string {
@@ -159,7 +202,8 @@ function describeCause(cause: unknown): string {
     const type = 'type' in cause ? cause.type : undefined;
     if (type === 'invalid-json') return 'the answer is not JSON (garbage)';
     if (type === 'request-timeout') return 'no answer before the request timed out';
-    const net = 'code' in cause && typeof cause.code === 'string' && cause.code.startsWith('E') ? ` (${cause.code})` : '';
+    const net =
+      'code' in cause && typeof cause.code === 'string' && cause.code.startsWith('E') ? ` (${cause.code})` : '';
     if ('statusCode' in cause) {
       // HTTPError's message is "(503) <the service's message>".
       const status = String(cause.statusCode);

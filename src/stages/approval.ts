@@ -13,7 +13,8 @@ import { isObject } from '../json.ts';
 import type { StageContext, StagePredicate } from './stage.types.ts';
 
 const KEYS = new Set(['result', 'reviewLink', 'timestamp']);
-const HINT = 'The approval document may set only "result" ("pass" or "fail"), "reviewLink" (an https URL) and "timestamp" (RFC 3339)';
+const HINT =
+  'The approval document may set only "result" ("pass" or "fail"), "reviewLink" (an https URL) and "timestamp" (RFC 3339)';
 
 export function approvalPredicate(document: unknown, origin: string, ctx: StageContext): StagePredicate {
   const given = document === undefined ? {} : overrides(document, origin);
@@ -25,7 +26,9 @@ export function approvalPredicate(document: unknown, origin: string, ctx: StageC
   };
   const warnings: string[] = [];
   if (ctx.github === undefined) {
-    warnings.push('approval: the signing identity is not a GitHub Actions job, so the run link and approver context (environment, actor) are not recorded');
+    warnings.push(
+      'approval: the signing identity is not a GitHub Actions job, so the run link and approver context (environment, actor) are not recorded',
+    );
   } else {
     const approval: Record<string, string> = {};
     if (ctx.github.environment !== undefined) approval['environment'] = ctx.github.environment;
@@ -48,24 +51,33 @@ interface Overrides {
 }
 
 function overrides(document: unknown, origin: string): Overrides {
-  if (!isObject(document)) throw invalid(origin, `expected an approval document (a JSON object), found ${describe(document)}`, HINT);
+  if (!isObject(document))
+    throw invalid(origin, `expected an approval document (a JSON object), found ${describe(document)}`, HINT);
   const out: Overrides = {};
   for (const key of Object.keys(document)) {
-    if (!KEYS.has(key)) throw invalid(origin, `expected only the keys result, reviewLink and timestamp, found the key ${quote(key)}`, HINT);
+    if (!KEYS.has(key))
+      throw invalid(
+        origin,
+        `expected only the keys result, reviewLink and timestamp, found the key ${quote(key)}`,
+        HINT,
+      );
   }
   if (Object.hasOwn(document, 'result')) {
     const result = own(document, 'result');
-    if (result !== 'pass' && result !== 'fail') throw invalid(origin, `expected result to be "pass" or "fail", found ${describe(result)}`, HINT);
+    if (result !== 'pass' && result !== 'fail')
+      throw invalid(origin, `expected result to be "pass" or "fail", found ${describe(result)}`, HINT);
     out.result = result;
   }
   if (Object.hasOwn(document, 'reviewLink')) {
     const link = own(document, 'reviewLink');
-    if (!isHttpsURL(link)) throw invalid(origin, `expected reviewLink to be an https URL, found ${describe(link)}`, HINT);
+    if (!isHttpsURL(link))
+      throw invalid(origin, `expected reviewLink to be an https URL, found ${describe(link)}`, HINT);
     out.reviewLink = link;
   }
   if (Object.hasOwn(document, 'timestamp')) {
     const timestamp = own(document, 'timestamp');
-    if (!isTimestamp(timestamp)) throw invalid(origin, `expected timestamp to be an RFC 3339 timestamp, found ${describe(timestamp)}`, HINT);
+    if (!isTimestamp(timestamp))
+      throw invalid(origin, `expected timestamp to be an RFC 3339 timestamp, found ${describe(timestamp)}`, HINT);
     out.timestamp = timestamp;
   }
   return out;

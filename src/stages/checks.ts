@@ -43,7 +43,9 @@ export function describe(value: unknown): string {
     const keys = Object.keys(value);
     if (keys.length === 0) return 'an empty object';
     const shown = keys.slice(0, 5).map(quote).join(', ');
-    return keys.length > 5 ? `an object with keys ${shown} and ${keys.length - 5} more` : `an object with keys ${shown}`;
+    return keys.length > 5
+      ? `an object with keys ${shown} and ${keys.length - 5} more`
+      : `an object with keys ${shown}`;
   }
   return typeof value;
 }
@@ -70,10 +72,12 @@ export function runURL(github: { serverURL: string; repository: string; runId: s
 
 /** Checks `value` is an array of strings, or refuses naming `path`. */
 export function requireStringArray(value: unknown, path: string, origin: string, hint: string): string[] {
-  if (!Array.isArray(value)) throw invalid(origin, `expected ${path} to be an array of strings, found ${describe(value)}`, hint);
+  if (!Array.isArray(value))
+    throw invalid(origin, `expected ${path} to be an array of strings, found ${describe(value)}`, hint);
   for (let i = 0; i < value.length; i++) {
     const entry: unknown = value[i];
-    if (typeof entry !== 'string') throw invalid(origin, `expected ${path}[${i}] to be a string, found ${describe(entry)}`, hint);
+    if (typeof entry !== 'string')
+      throw invalid(origin, `expected ${path}[${i}] to be a string, found ${describe(entry)}`, hint);
   }
   return value as string[];
 }

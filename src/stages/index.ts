@@ -28,7 +28,12 @@ const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval'>, stri
  * it in messages (e.g. `predicate-path "sbom.json"`). For the policy stage a JSON array (conftest's
  * report) is passed through as is.
  */
-export function stagePredicate(stage: Exclude<StageName, 'provenance'>, document: object | undefined, origin: string, ctx: StageContext): StagePredicate {
+export function stagePredicate(
+  stage: Exclude<StageName, 'provenance'>,
+  document: object | undefined,
+  origin: string,
+  ctx: StageContext,
+): StagePredicate {
   if (stage === 'approval') return approvalPredicate(document, origin, ctx);
   if (document === undefined) {
     throw new ProvenanceError(

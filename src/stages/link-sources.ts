@@ -37,19 +37,29 @@ export interface LinkContext {
 
 const IN_TOTO = 'application/vnd.in-toto+json';
 
-export async function resolveLinks(request: LinkRequest, subjects: readonly Subject[], ctx: LinkContext): Promise<LinkTarget[]> {
+export async function resolveLinks(
+  request: LinkRequest,
+  subjects: readonly Subject[],
+  ctx: LinkContext,
+): Promise<LinkTarget[]> {
   const targets: LinkTarget[] = [];
   if (request.patterns !== '') {
     for (const bundle of await loadBundleFiles(request.patterns, ctx.workspace, undefined, 'links', ctx.confined)) {
       const target = linkTargetOf(bundle, subjects);
       if (typeof target === 'string') {
-        throw new ProvenanceError('LINK_INVALID', `links: ${untrusted(bundle.source)} ${target}`, 'Name the bundle files of the earlier stage for these same artifacts (the bundle-path output of its attest step)');
+        throw new ProvenanceError(
+          'LINK_INVALID',
+          `links: ${untrusted(bundle.source)} ${target}`,
+          'Name the bundle files of the earlier stage for these same artifacts (the bundle-path output of its attest step)',
+        );
       }
       targets.push(target);
     }
   }
   if (request.published) {
-    const found = (await publishedBundles(subjects, ctx)).map((b) => linkTargetOf(b, subjects)).filter((t): t is LinkTarget => typeof t !== 'string');
+    const found = (await publishedBundles(subjects, ctx))
+      .map((b) => linkTargetOf(b, subjects))
+      .filter((t): t is LinkTarget => typeof t !== 'string');
     if (found.length === 0) {
       throw new ProvenanceError(
         'LINK_INVALID',
@@ -68,7 +78,8 @@ export async function resolveLinks(request: LinkRequest, subjects: readonly Subj
 export function linkTargetOf(bundle: LoadedBundle, subjects: readonly Subject[]): LinkTarget | string {
   if (bundle.failure) return `is not a bundle (${untrusted(bundle.failure.found)})`;
   const envelope = isObject(bundle.json) ? bundle.json['dsseEnvelope'] : undefined;
-  if (!isObject(envelope) || typeof envelope['payload'] !== 'string' || envelope['payloadType'] !== IN_TOTO) return 'is not a Sigstore bundle of an in-toto attestation (no DSSE envelope with an in-toto payload)';
+  if (!isObject(envelope) || typeof envelope['payload'] !== 'string' || envelope['payloadType'] !== IN_TOTO)
+    return 'is not a Sigstore bundle of an in-toto attestation (no DSSE envelope with an in-toto payload)';
   const payload = Buffer.from(envelope['payload'], 'base64');
   let statement: unknown;
   try {
@@ -76,10 +87,16 @@ export function linkTargetOf(bundle: LoadedBundle, subjects: readonly Subject[])
   } catch {
     return 'carries a payload that is not JSON';
   }
-  if (!isObject(statement) || typeof statement['predicateType'] !== 'string' || !Array.isArray(statement['subject'])) return 'carries no in-toto statement';
+  if (!isObject(statement) || typeof statement['predicateType'] !== 'string' || !Array.isArray(statement['subject']))
+    return 'carries no in-toto statement';
   const claimed = (statement['subject'] as unknown[]).flatMap(claimedSubject).map((s) => s.digest);
-  if (!subjects.some((subject) => claimed.some((digest) => sameArtifact(digest, subject.digest)))) return 'attests none of this step\'s subjects';
-  return { statementDigest: createHash('sha256').update(payload).digest('hex'), predicateType: statement['predicateType'], source: bundle.source };
+  if (!subjects.some((subject) => claimed.some((digest) => sameArtifact(digest, subject.digest))))
+    return "attests none of this step's subjects";
+  return {
+    statementDigest: createHash('sha256').update(payload).digest('hex'),
+    predicateType: statement['predicateType'],
+    source: bundle.source,
+  };
 }
 
 async function publishedBundles(subjects: readonly Subject[], ctx: LinkContext): Promise<LoadedBundle[]> {
@@ -90,28 +107,59 @@ async function publishedBundles(subjects: readonly Subject[], ctx: LinkContext):
     const registry = createBundleRegistry();
     for (const image of images) {
       const ref = parseImageReference(image.name, 'subject-name');
-      for (const found of await registry.listBundles({ ...ref, tag: undefined, digest: `sha256:${image.digest['sha256'] ?? ''}` })) {
-        bundles.push(found.problem === undefined ? loadedJSON(found.source, found.json) : { source: found.source, json: undefined, failure: { check: 'bundle-format', expected: 'a bundle', found: found.problem } });
+      for (const found of await registry.listBundles({
+        ...ref,
+        tag: undefined,
+        digest: `sha256:${image.digest['sha256'] ?? ''}`,
+      })) {
+        bundles.push(
+          found.problem === undefined
+            ? loadedJSON(found.source, found.json)
+            : {
+                source: found.source,
+                json: undefined,
+                failure: { check: 'bundle-format', expected: 'a bundle', found: found.problem },
+              },
+        );
       }
     }
   }
   const api = ctx.githubToken !== '' && ctx.repository !== undefined;
   if (api || (ctx.release !== undefined && ctx.repository !== undefined)) {
     const { githubBundles } = await import('../verify/sources.ts');
-    bundles.push(...(await githubBundles({ repository: ctx.repository, release: ctx.release, attestationsApi: api, token: ctx.githubToken }, subjects, ctx.env)));
+    bundles.push(
+      ...(await githubBundles(
+        { repository: ctx.repository, release: ctx.release, attestationsApi: api, token: ctx.githubToken },
+        subjects,
+        ctx.env,
+      )),
+    );
   }
   return bundles;
 }
 
 function imageSubjects(subjects: readonly Subject[], names: string): Subject[] {
-  const wanted = new Set(names.split(/\r?\n/).map((n) => n.trim()).filter((n) => n !== ''));
-  return subjects.filter((s) => wanted.has(s.name) && s.digest['sha256'] !== undefined && /^[^/\s]+\.[^/\s]+\/|^localhost(:\d+)?\/|^[^/\s]+:\d+\//.test(s.name));
+  const wanted = new Set(
+    names
+      .split(/\r?\n/)
+      .map((n) => n.trim())
+      .filter((n) => n !== ''),
+  );
+  return subjects.filter(
+    (s) =>
+      wanted.has(s.name) &&
+      s.digest['sha256'] !== undefined &&
+      /^[^/\s]+\.[^/\s]+\/|^localhost(:\d+)?\/|^[^/\s]+:\d+\//.test(s.name),
+  );
 }
 
 function placesRead(subjects: readonly Subject[], ctx: LinkContext): string {
   const places: string[] = [];
-  if (imageSubjects(subjects, ctx.imageNames).length > 0) places.push('in the image\'s registry');
-  if (ctx.githubToken !== '' && ctx.repository !== undefined) places.push(`in ${untrusted(ctx.repository)}'s attestations API`);
+  if (imageSubjects(subjects, ctx.imageNames).length > 0) places.push("in the image's registry");
+  if (ctx.githubToken !== '' && ctx.repository !== undefined)
+    places.push(`in ${untrusted(ctx.repository)}'s attestations API`);
   if (ctx.release !== undefined && ctx.repository !== undefined) places.push(`in release ${untrusted(ctx.release)}`);
-  return places.length > 0 ? places.join(' or ') : 'anywhere this step can read (no image subject, and no github-token for the attestations API)';
+  return places.length > 0
+    ? places.join(' or ')
+    : 'anywhere this step can read (no image subject, and no github-token for the attestations API)';
 }

@@ -39,14 +39,23 @@ export interface LinkTarget {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function linkDescriptor(target: LinkTarget): LinkDescriptor {
-  return { name: target.source, digest: { sha256: target.statementDigest }, mediaType: ATTESTATION_MEDIA_TYPE, annotations: { predicateType: target.predicateType } };
+  return {
+    name: target.source,
+    digest: { sha256: target.statementDigest },
+    mediaType: ATTESTATION_MEDIA_TYPE,
+    annotations: { predicateType: target.predicateType },
+  };
 }
 
 /**
  * The predicate with the links added where its type keeps them. The input is not modified.
  * An existing list in that place is extended, never replaced; a link already there is not repeated.
  */
-export function withLinks(predicateType: string, predicate: Record<string, unknown>, targets: readonly LinkTarget[]): Record<string, unknown> {
+export function withLinks(
+  predicateType: string,
+  predicate: Record<string, unknown>,
+  targets: readonly LinkTarget[],
+): Record<string, unknown> {
   if (targets.length === 0) return predicate;
   const add = (existing: unknown): unknown[] => {
     const list = Array.isArray(existing) ? [...(existing as unknown[])] : [];
@@ -60,7 +69,10 @@ export function withLinks(predicateType: string, predicate: Record<string, unkno
   };
   if (predicateType === SLSA_PROVENANCE_V1 && isObject(predicate['buildDefinition'])) {
     const definition = predicate['buildDefinition'];
-    return { ...predicate, buildDefinition: { ...definition, resolvedDependencies: add(definition['resolvedDependencies']) } };
+    return {
+      ...predicate,
+      buildDefinition: { ...definition, resolvedDependencies: add(definition['resolvedDependencies']) },
+    };
   }
   if (predicateType === VSA_V1) return { ...predicate, inputAttestations: add(predicate['inputAttestations']) };
   return { ...predicate, [LINKS_FIELD]: add(predicate[LINKS_FIELD]) };

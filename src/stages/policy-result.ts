@@ -13,14 +13,19 @@ import { describe, invalid, isTimestamp, own, quote, requireStringArray, runURL 
 import { isObject } from '../json.ts';
 import type { StageContext, StagePredicate } from './stage.types.ts';
 
-const ACCEPTED = 'a SLSA verification summary (VSA v1), an in-toto test-result predicate, or conftest JSON (`conftest test -o json`)';
-const HINT = 'Give predicate-path the policy result, e.g. the output of `conftest test -o json`, or a VSA / test-result predicate';
+const ACCEPTED =
+  'a SLSA verification summary (VSA v1), an in-toto test-result predicate, or conftest JSON (`conftest test -o json`)';
+const HINT =
+  'Give predicate-path the policy result, e.g. the output of `conftest test -o json`, or a VSA / test-result predicate';
 
 export function policyPredicate(document: unknown, origin: string, ctx: StageContext): StagePredicate {
   if (Array.isArray(document)) return fromConftest(document, origin, ctx);
-  if (!isObject(document)) throw invalid(origin, `expected a policy result (${ACCEPTED}), found ${describe(document)}`, HINT);
-  if (['verifier', 'verificationResult', 'verifiedLevels'].some((key) => Object.hasOwn(document, key))) return checkVsa(document, origin);
-  if (Object.hasOwn(document, 'result') || Object.hasOwn(document, 'configuration')) return checkTestResult(document, origin);
+  if (!isObject(document))
+    throw invalid(origin, `expected a policy result (${ACCEPTED}), found ${describe(document)}`, HINT);
+  if (['verifier', 'verificationResult', 'verifiedLevels'].some((key) => Object.hasOwn(document, key)))
+    return checkVsa(document, origin);
+  if (Object.hasOwn(document, 'result') || Object.hasOwn(document, 'configuration'))
+    return checkTestResult(document, origin);
   throw invalid(origin, `expected a policy result (${ACCEPTED}), found ${describe(document)}`, HINT);
 }
 
@@ -60,17 +65,23 @@ const TEST_RESULT_HINT = 'Follow https://github.com/in-toto/attestation/blob/mai
 
 function checkTestResult(document: Record<string, unknown>, origin: string): StagePredicate {
   const fail = (path: string, expected: string, found: unknown): never => {
-    throw invalid(origin, `expected ${path} to be ${expected} (in-toto test-result), found ${describe(found)}`, TEST_RESULT_HINT);
+    throw invalid(
+      origin,
+      `expected ${path} to be ${expected} (in-toto test-result), found ${describe(found)}`,
+      TEST_RESULT_HINT,
+    );
   };
   const result = own(document, 'result');
-  if (result !== 'PASSED' && result !== 'WARNED' && result !== 'FAILED') fail('result', '"PASSED", "WARNED" or "FAILED"', result);
+  if (result !== 'PASSED' && result !== 'WARNED' && result !== 'FAILED')
+    fail('result', '"PASSED", "WARNED" or "FAILED"', result);
   const configuration = own(document, 'configuration');
   if (!Array.isArray(configuration)) return fail('configuration', 'an array of ResourceDescriptors', configuration);
   for (let i = 0; i < configuration.length; i++) {
     const entry: unknown = configuration[i];
     if (!isObject(entry)) fail(`configuration[${i}]`, 'an object (a ResourceDescriptor)', entry);
   }
-  if (Object.hasOwn(document, 'url') && typeof own(document, 'url') !== 'string') fail('url', 'a string', own(document, 'url'));
+  if (Object.hasOwn(document, 'url') && typeof own(document, 'url') !== 'string')
+    fail('url', 'a string', own(document, 'url'));
   for (const key of ['passedTests', 'warnedTests', 'failedTests']) {
     if (Object.hasOwn(document, key)) requireStringArray(own(document, key), key, origin, TEST_RESULT_HINT);
   }
@@ -88,7 +99,11 @@ function fromConftest(entries: unknown[], origin: string, ctx: StageContext): St
     throw invalid(origin, `expected ${path} to be ${expected} (${CONFTEST}), found ${describe(found)}`, CONFTEST_HINT);
   };
   if (entries.length === 0) {
-    throw invalid(origin, `expected conftest JSON listing at least one checked file, found an empty array`, 'Check that conftest was given the files to test');
+    throw invalid(
+      origin,
+      `expected conftest JSON listing at least one checked file, found an empty array`,
+      'Check that conftest was given the files to test',
+    );
   }
   const files = new Set<string>();
   const passed: string[] = [];
@@ -107,9 +122,16 @@ function fromConftest(entries: unknown[], origin: string, ctx: StageContext): St
     }
     files.add(filename);
     if (successes > 0) {
-      passed.push(typeof namespace === 'string' && namespace !== '' ? `${filename}: ${successes} passed (namespace ${namespace})` : `${filename}: ${successes} passed`);
+      passed.push(
+        typeof namespace === 'string' && namespace !== ''
+          ? `${filename}: ${successes} passed (namespace ${namespace})`
+          : `${filename}: ${successes} passed`,
+      );
     }
-    for (const [key, into] of [['warnings', warned], ['failures', failed]] as const) {
+    for (const [key, into] of [
+      ['warnings', warned],
+      ['failures', failed],
+    ] as const) {
       const list = own(entry, key);
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) return fail(`[${i}].${key}`, 'an array', list);
@@ -130,6 +152,7 @@ function fromConftest(entries: unknown[], origin: string, ctx: StageContext): St
     warnedTests: warned,
     failedTests: failed,
   };
-  const warnings = result === 'FAILED' ? [failedWarning(origin, `${failed.length} failure(s), first ${quote(failed[0] ?? '')}`)] : [];
+  const warnings =
+    result === 'FAILED' ? [failedWarning(origin, `${failed.length} failure(s), first ${quote(failed[0] ?? '')}`)] : [];
   return { predicateType: TEST_RESULT_V01, predicate, warnings };
 }

@@ -29,7 +29,11 @@ export interface StagePreset {
 }
 
 export const STAGE_PRESETS: Readonly<Record<StageName, StagePreset>> = {
-  provenance: { name: 'provenance', title: 'build provenance', predicateTypes: [SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02] },
+  provenance: {
+    name: 'provenance',
+    title: 'build provenance',
+    predicateTypes: [SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02],
+  },
   sbom: { name: 'sbom', title: 'SBOM', predicateTypes: [SPDX_2_3, SPDX_2_2, SPDX_3, CYCLONEDX_BOM] },
   vulns: { name: 'vulns', title: 'vulnerability scan', predicateTypes: [VULNS_V02, VULNS_V01, COSIGN_VULN_V1] },
   vex: { name: 'vex', title: 'VEX', predicateTypes: [OPENVEX_V02, OPENVEX] },

@@ -10,7 +10,8 @@ import { isObject } from '../json.ts';
 import type { StagePredicate } from './stage.types.ts';
 
 const ACCEPTED = 'SPDX 2.2 or 2.3 JSON, SPDX 3 JSON-LD, or CycloneDX JSON';
-const HINT = 'Give predicate-path an SBOM in SPDX JSON (e.g. `syft -o spdx-json`) or CycloneDX JSON (e.g. `syft -o cyclonedx-json`)';
+const HINT =
+  'Give predicate-path an SBOM in SPDX JSON (e.g. `syft -o spdx-json`) or CycloneDX JSON (e.g. `syft -o cyclonedx-json`)';
 
 const SPDX2_TYPES = new Map([
   ['SPDX-2.3', SPDX_2_3],

@@ -6,7 +6,14 @@ export interface StageContext {
   now: Date;
   /** From the verified OIDC token of a GitHub Actions job; undefined for other identities. */
   github:
-    | { serverURL: string; repository: string; runId: string; runAttempt: string; actor: string | undefined; environment: string | undefined }
+    | {
+        serverURL: string;
+        repository: string;
+        runId: string;
+        runAttempt: string;
+        actor: string | undefined;
+        environment: string | undefined;
+      }
     | undefined;
 }
 

@@ -11,13 +11,19 @@ import type { StagePredicate } from './stage.types.ts';
 
 const VERSIONED_CONTEXT = /^https:\/\/openvex\.dev\/ns\/v\d+\.\d+\.\d+$/;
 const STATUSES = new Set(['not_affected', 'affected', 'fixed', 'under_investigation']);
-const HINT = 'Give predicate-path an OpenVEX document (e.g. made with `vexctl create`), whose @context is "https://openvex.dev/ns/v0.2.0"';
+const HINT =
+  'Give predicate-path an OpenVEX document (e.g. made with `vexctl create`), whose @context is "https://openvex.dev/ns/v0.2.0"';
 
 export function vexPredicate(document: unknown, origin: string): StagePredicate {
-  if (!isObject(document)) throw invalid(origin, `expected an OpenVEX document (a JSON object), found ${describe(document)}`, HINT);
+  if (!isObject(document))
+    throw invalid(origin, `expected an OpenVEX document (a JSON object), found ${describe(document)}`, HINT);
   const context = own(document, '@context');
   if (typeof context !== 'string' || !context.startsWith('https://openvex.dev/ns')) {
-    throw invalid(origin, `expected an OpenVEX document with @context "${OPENVEX_V02}", found @context ${describe(context)}`, HINT);
+    throw invalid(
+      origin,
+      `expected an OpenVEX document with @context "${OPENVEX_V02}", found @context ${describe(context)}`,
+      HINT,
+    );
   }
   // v0.0.x documents carry the bare namespace, which is also the predicate type cosign gives every
   // OpenVEX attestation: a type verifiers know, so such a document is signed under it as it is.
@@ -30,10 +36,18 @@ export function vexPredicate(document: unknown, origin: string): StagePredicate 
   }
   const statements = own(document, 'statements');
   if (!Array.isArray(statements)) {
-    throw invalid(origin, `expected statements to be an array (OpenVEX), found ${describe(statements)}`, 'Add the VEX statements, e.g. with `vexctl add`');
+    throw invalid(
+      origin,
+      `expected statements to be an array (OpenVEX), found ${describe(statements)}`,
+      'Add the VEX statements, e.g. with `vexctl add`',
+    );
   }
   const fail = (path: string, expected: string, found: unknown): never => {
-    throw invalid(origin, `expected ${path} to be ${expected} (OpenVEX), found ${describe(found)}`, 'Fix the statement; see https://github.com/openvex/spec');
+    throw invalid(
+      origin,
+      `expected ${path} to be ${expected} (OpenVEX), found ${describe(found)}`,
+      'Fix the statement; see https://github.com/openvex/spec',
+    );
   };
   for (let i = 0; i < statements.length; i++) {
     const statement: unknown = statements[i];
@@ -41,14 +55,19 @@ export function vexPredicate(document: unknown, origin: string): StagePredicate 
     const vulnerability = own(statement, 'vulnerability');
     const named =
       (typeof vulnerability === 'string' && vulnerability !== '') ||
-      (isObject(vulnerability) && (nonEmpty(ownString(vulnerability, 'name')) || nonEmpty(ownString(vulnerability, '@id'))));
-    if (!named) fail(`statements[${i}].vulnerability`, 'an object with a name (e.g. {"name": "CVE-2024-1234"})', vulnerability);
+      (isObject(vulnerability) &&
+        (nonEmpty(ownString(vulnerability, 'name')) || nonEmpty(ownString(vulnerability, '@id'))));
+    if (!named)
+      fail(`statements[${i}].vulnerability`, 'an object with a name (e.g. {"name": "CVE-2024-1234"})', vulnerability);
     const status = own(statement, 'status');
     if (typeof status !== 'string' || !STATUSES.has(status)) {
       fail(`statements[${i}].status`, 'one of not_affected, affected, fixed, under_investigation', status);
     }
   }
-  const warnings = statements.length === 0 ? [`${origin}: the OpenVEX document has no statements, so it says nothing about any vulnerability`] : [];
+  const warnings =
+    statements.length === 0
+      ? [`${origin}: the OpenVEX document has no statements, so it says nothing about any vulnerability`]
+      : [];
   return { predicateType: context, predicate: document, warnings };
 }
 

@@ -28,12 +28,16 @@ interface Scanner {
   db?: { uri?: string; version?: string; lastUpdate: string };
 }
 
-const ACCEPTED = 'an in-toto vulns predicate, SARIF 2.1.0, Grype JSON (`grype -o json`) or Trivy JSON (`trivy -f json`)';
-const HINT = 'Give predicate-path the scanner report as SARIF (e.g. `trivy -f sarif`, `grype -o sarif`) or as Grype/Trivy JSON';
+const ACCEPTED =
+  'an in-toto vulns predicate, SARIF 2.1.0, Grype JSON (`grype -o json`) or Trivy JSON (`trivy -f json`)';
+const HINT =
+  'Give predicate-path the scanner report as SARIF (e.g. `trivy -f sarif`, `grype -o sarif`) or as Grype/Trivy JSON';
 
 export function vulnsPredicate(document: unknown, origin: string, now: Date): StagePredicate {
-  if (!isObject(document)) throw invalid(origin, `expected a vulnerability report (${ACCEPTED}), found ${describe(document)}`, HINT);
-  if (Object.hasOwn(document, 'scanner')) return { predicateType: VULNS_V02, predicate: checkInToto(document, origin), warnings: [] };
+  if (!isObject(document))
+    throw invalid(origin, `expected a vulnerability report (${ACCEPTED}), found ${describe(document)}`, HINT);
+  if (Object.hasOwn(document, 'scanner'))
+    return { predicateType: VULNS_V02, predicate: checkInToto(document, origin), warnings: [] };
   if (Object.hasOwn(document, 'runs')) return fromSarif(document, origin, now);
   if (Object.hasOwn(document, 'matches')) return fromGrype(document, origin, now);
   if (Object.hasOwn(document, 'SchemaVersion')) return fromTrivy(document, origin, now);
@@ -42,11 +46,16 @@ export function vulnsPredicate(document: unknown, origin: string, now: Date): St
 
 // ---- in-toto vulns v0.2, as is ----
 
-const INTOTO_HINT = 'Follow https://github.com/in-toto/attestation/blob/main/spec/predicates/vulns_02.md, or give the raw SARIF/Grype/Trivy report instead';
+const INTOTO_HINT =
+  'Follow https://github.com/in-toto/attestation/blob/main/spec/predicates/vulns_02.md, or give the raw SARIF/Grype/Trivy report instead';
 
 function checkInToto(document: Record<string, unknown>, origin: string): Record<string, unknown> {
   const fail = (path: string, expected: string, found: unknown): never => {
-    throw invalid(origin, `expected ${path} to be ${expected} (in-toto vulns predicate), found ${describe(found)}`, INTOTO_HINT);
+    throw invalid(
+      origin,
+      `expected ${path} to be ${expected} (in-toto vulns predicate), found ${describe(found)}`,
+      INTOTO_HINT,
+    );
   };
   const scanner = own(document, 'scanner');
   if (!isObject(scanner)) return fail('scanner', 'an object', scanner);
@@ -110,7 +119,11 @@ function score(value: unknown): string | undefined {
 function optionalTime(value: unknown, path: string, origin: string, format: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (!isTimestamp(value)) {
-    throw invalid(origin, `expected ${path} to be an RFC 3339 timestamp (${format}), found ${describe(value)}`, `Give the report exactly as ${format} wrote it`);
+    throw invalid(
+      origin,
+      `expected ${path} to be an RFC 3339 timestamp (${format}), found ${describe(value)}`,
+      `Give the report exactly as ${format} wrote it`,
+    );
   }
   return utc(value);
 }
@@ -121,19 +134,33 @@ function optionalTime(value: unknown, path: string, origin: string, format: stri
  */
 function uriComponent(value: string, path: string, origin: string, format: string): string {
   if (/\p{Cs}/u.test(value)) {
-    throw invalid(origin, `expected ${path} to be well-formed Unicode text (${format}), found ${describe(value)} with an unpaired surrogate`, `Give the report exactly as ${format} wrote it`);
+    throw invalid(
+      origin,
+      `expected ${path} to be well-formed Unicode text (${format}), found ${describe(value)} with an unpaired surrogate`,
+      `Give the report exactly as ${format} wrote it`,
+    );
   }
   return encodeURIComponent(value);
 }
 
 function arrayAt(value: unknown, path: string, origin: string, format: string): unknown[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw invalid(origin, `expected ${path} to be an array (${format}), found ${describe(value)}`, `Give the report exactly as ${format} wrote it`);
+  if (!Array.isArray(value))
+    throw invalid(
+      origin,
+      `expected ${path} to be an array (${format}), found ${describe(value)}`,
+      `Give the report exactly as ${format} wrote it`,
+    );
   return value;
 }
 
 function objectAt(value: unknown, path: string, origin: string, format: string): Record<string, unknown> {
-  if (!isObject(value)) throw invalid(origin, `expected ${path} to be an object (${format}), found ${describe(value)}`, `Give the report exactly as ${format} wrote it`);
+  if (!isObject(value))
+    throw invalid(
+      origin,
+      `expected ${path} to be an object (${format}), found ${describe(value)}`,
+      `Give the report exactly as ${format} wrote it`,
+    );
   return value;
 }
 
@@ -144,21 +171,38 @@ const SARIF = 'SARIF 2.1.0';
 function fromSarif(document: Record<string, unknown>, origin: string, now: Date): StagePredicate {
   const version = own(document, 'version');
   if (version !== '2.1.0') {
-    throw invalid(origin, `expected a SARIF log with version "2.1.0", found version ${describe(version)}`, 'Write the report as SARIF 2.1.0, the version scanners and GitHub code scanning use');
+    throw invalid(
+      origin,
+      `expected a SARIF log with version "2.1.0", found version ${describe(version)}`,
+      'Write the report as SARIF 2.1.0, the version scanners and GitHub code scanning use',
+    );
   }
   const runs = own(document, 'runs');
   if (!Array.isArray(runs) || runs.length === 0) {
-    throw invalid(origin, `expected runs to be a non-empty array (${SARIF}), found ${describe(runs)}`, 'Give the SARIF log the scanner wrote, which has one run per tool invocation');
+    throw invalid(
+      origin,
+      `expected runs to be a non-empty array (${SARIF}), found ${describe(runs)}`,
+      'Give the SARIF log the scanner wrote, which has one run per tool invocation',
+    );
   }
   const first = objectAt(runs[0], 'runs[0]', origin, SARIF);
   const tool = objectAt(own(first, 'tool'), 'runs[0].tool', origin, SARIF);
   const driver = objectAt(own(tool, 'driver'), 'runs[0].tool.driver', origin, SARIF);
   const name = ownString(driver, 'name');
   if (name === undefined || name === '') {
-    throw invalid(origin, `expected runs[0].tool.driver.name to be a non-empty string (${SARIF}), found ${describe(own(driver, 'name'))}`, 'Give the SARIF log the scanner wrote; it names the tool');
+    throw invalid(
+      origin,
+      `expected runs[0].tool.driver.name to be a non-empty string (${SARIF}), found ${describe(own(driver, 'name'))}`,
+      'Give the SARIF log the scanner wrote; it names the tool',
+    );
   }
   const informationUri = ownString(driver, 'informationUri');
-  const scanner: Scanner = { uri: informationUri !== undefined && informationUri !== '' ? informationUri : `pkg:generic/${uriComponent(name, 'runs[0].tool.driver.name', origin, SARIF)}` };
+  const scanner: Scanner = {
+    uri:
+      informationUri !== undefined && informationUri !== ''
+        ? informationUri
+        : `pkg:generic/${uriComponent(name, 'runs[0].tool.driver.name', origin, SARIF)}`,
+  };
   const toolVersion = ownString(driver, 'version') ?? ownString(driver, 'semanticVersion');
   if (toolVersion !== undefined && toolVersion !== '') scanner.version = toolVersion;
 
@@ -172,7 +216,10 @@ function fromSarif(document: Record<string, unknown>, origin: string, now: Date)
       const result = objectAt(runResults[i], `runs[${r}].results[${i}]`, origin, SARIF);
       const rule = rules.find(result);
       const ruleRef = ownObject(result, 'rule');
-      const id = nonEmpty(ownString(result, 'ruleId')) ?? (ruleRef && nonEmpty(ownString(ruleRef, 'id'))) ?? (rule && nonEmpty(ownString(rule, 'id')));
+      const id =
+        nonEmpty(ownString(result, 'ruleId')) ??
+        (ruleRef && nonEmpty(ownString(ruleRef, 'id'))) ??
+        (rule && nonEmpty(ownString(rule, 'id')));
       if (id === undefined) {
         unnamed++;
         continue;
@@ -183,11 +230,17 @@ function fromSarif(document: Record<string, unknown>, origin: string, now: Date)
 
   // A missing end is "now" (the scan is over by the time it is attested); a missing start is the end.
   const invocation = firstObject(own(first, 'invocations'));
-  const start = invocation && optionalTime(own(invocation, 'startTimeUtc'), 'runs[0].invocations[0].startTimeUtc', origin, SARIF);
-  const end = invocation && optionalTime(own(invocation, 'endTimeUtc'), 'runs[0].invocations[0].endTimeUtc', origin, SARIF);
+  const start =
+    invocation && optionalTime(own(invocation, 'startTimeUtc'), 'runs[0].invocations[0].startTimeUtc', origin, SARIF);
+  const end =
+    invocation && optionalTime(own(invocation, 'endTimeUtc'), 'runs[0].invocations[0].endTimeUtc', origin, SARIF);
   const finished = end ?? now.toISOString();
   const warnings =
-    unnamed === 0 ? [] : [`${origin}: ${unnamed} SARIF result(s) name no rule, so they have no vulnerability id and are left out of the vulns predicate`];
+    unnamed === 0
+      ? []
+      : [
+          `${origin}: ${unnamed} SARIF result(s) name no rule, so they have no vulnerability id and are left out of the vulns predicate`,
+        ];
   return { predicateType: VULNS_V02, predicate: predicateOf(scanner, results, start ?? finished, finished), warnings };
 }
 
@@ -260,7 +313,9 @@ function sarifSeverity(result: Record<string, unknown>, rule: Record<string, unk
   const severity: Severity[] = [];
   const ruleProperties = rule && ownObject(rule, 'properties');
   const resultProperties = ownObject(result, 'properties');
-  const cvss = score(ruleProperties && own(ruleProperties, 'security-severity')) ?? score(resultProperties && own(resultProperties, 'security-severity'));
+  const cvss =
+    score(ruleProperties && own(ruleProperties, 'security-severity')) ??
+    score(resultProperties && own(resultProperties, 'security-severity'));
   if (cvss !== undefined) severity.push({ method: 'cvss_score', score: cvss });
   const defaults = rule && ownObject(rule, 'defaultConfiguration');
   const kind = ownString(result, 'kind');
@@ -288,7 +343,12 @@ function fromGrype(document: Record<string, unknown>, origin: string, now: Date)
     );
   }
   const version = nonEmpty(ownString(descriptor, 'version'));
-  const scanner: Scanner = { uri: version === undefined ? 'pkg:github/anchore/grype' : `pkg:github/anchore/grype@${uriComponent(version, 'descriptor.version', origin, GRYPE)}` };
+  const scanner: Scanner = {
+    uri:
+      version === undefined
+        ? 'pkg:github/anchore/grype'
+        : `pkg:github/anchore/grype@${uriComponent(version, 'descriptor.version', origin, GRYPE)}`,
+  };
   if (version !== undefined) scanner.version = version;
   const db = grypeDb(own(descriptor, 'db'), origin);
   if (db !== undefined) scanner.db = db;
@@ -300,7 +360,11 @@ function fromGrype(document: Record<string, unknown>, origin: string, now: Date)
     const vulnerability = objectAt(own(match, 'vulnerability'), `matches[${i}].vulnerability`, origin, GRYPE);
     const id = own(vulnerability, 'id');
     if (typeof id !== 'string' || id === '') {
-      throw invalid(origin, `expected matches[${i}].vulnerability.id to be a non-empty string (${GRYPE}), found ${describe(id)}`, `Give the report exactly as grype wrote it`);
+      throw invalid(
+        origin,
+        `expected matches[${i}].vulnerability.id to be a non-empty string (${GRYPE}), found ${describe(id)}`,
+        `Give the report exactly as grype wrote it`,
+      );
     }
     results.add(id, grypeSeverity(vulnerability));
   }
@@ -322,7 +386,11 @@ function grypeDb(value: unknown, origin: string): Scanner['db'] {
   if (built === undefined) return undefined;
   const from = ownString(status, 'from');
   const version = score(own(status, 'schemaVersion'));
-  return { ...(from?.startsWith('https://') ? { uri: from } : {}), ...(version === undefined ? {} : { version }), lastUpdate: built };
+  return {
+    ...(from?.startsWith('https://') ? { uri: from } : {}),
+    ...(version === undefined ? {} : { version }),
+    lastUpdate: built,
+  };
 }
 
 /** Grype's severity word, then each distinct CVSS base score as cvss_v<version>. */
@@ -355,7 +423,11 @@ const TRIVY = 'Trivy JSON';
 function fromTrivy(document: Record<string, unknown>, origin: string, now: Date): StagePredicate {
   const schemaVersion = own(document, 'SchemaVersion');
   if (typeof schemaVersion !== 'number') {
-    throw invalid(origin, `expected SchemaVersion to be a number (${TRIVY}), found ${describe(schemaVersion)}`, 'Give the report exactly as `trivy -f json` wrote it');
+    throw invalid(
+      origin,
+      `expected SchemaVersion to be a number (${TRIVY}), found ${describe(schemaVersion)}`,
+      'Give the report exactly as `trivy -f json` wrote it',
+    );
   }
   const scanner: Scanner = { uri: 'pkg:github/aquasecurity/trivy' };
   const trivy = ownObject(document, 'Trivy');
@@ -385,4 +457,3 @@ function fromTrivy(document: Record<string, unknown>, origin: string, now: Date)
   const time = optionalTime(own(document, 'CreatedAt'), 'CreatedAt', origin, TRIVY) ?? now.toISOString();
   return { predicateType: VULNS_V02, predicate: predicateOf(scanner, results, time, time), warnings: [] };
 }
-

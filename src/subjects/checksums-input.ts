@@ -16,14 +16,22 @@ export async function readChecksumsInput(ws: Workspace, raw: string): Promise<So
   if (value.includes('\n') || isChecksumLine(value)) return parseChecksums(value, 'subject-checksums');
   const file = checkedFile(ws, 'subject-checksums', value);
   if (file.size > MAX_BYTES) {
-    throw new ProvenanceError('CHECKSUMS_INVALID', `subject-checksums file ${show(value)} is ${file.size} bytes; expected a checksums listing under ${MAX_BYTES} bytes`, 'Point subject-checksums at the sha256sum output, not at an artifact.');
+    throw new ProvenanceError(
+      'CHECKSUMS_INVALID',
+      `subject-checksums file ${show(value)} is ${file.size} bytes; expected a checksums listing under ${MAX_BYTES} bytes`,
+      'Point subject-checksums at the sha256sum output, not at an artifact.',
+    );
   }
   let text: string;
   try {
     // O_NONBLOCK: should a FIFO replace the file after our stat, fail instead of hanging.
     text = await readFile(file.real, { encoding: 'utf8', flag: constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) });
   } catch (err) {
-    throw new ProvenanceError('SUBJECT_UNREADABLE', `subject-checksums file ${show(value)} cannot be read: ${reason(err)}`, 'Check the file exists and the runner user may read it.');
+    throw new ProvenanceError(
+      'SUBJECT_UNREADABLE',
+      `subject-checksums file ${show(value)} cannot be read: ${reason(err)}`,
+      'Check the file exists and the runner user may read it.',
+    );
   }
   return parseChecksums(text, `subject-checksums file ${show(value)}`);
 }

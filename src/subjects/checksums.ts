@@ -37,7 +37,11 @@ export function isChecksumLine(text: string): boolean {
 export function parseChecksums(text: string, label: string): SourcedSubject[] {
   // UTF-8 never takes fewer bytes than UTF-16 code units: the length alone refuses most, before any split.
   if (text.length > MAX_CHECKSUMS_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CHECKSUMS_BYTES) {
-    throw new ProvenanceError('CHECKSUMS_INVALID', `${label} is larger than ${MAX_CHECKSUMS_BYTES} bytes; expected a checksums listing`, 'Point subject-checksums at the sha256sum output, not at an artifact.');
+    throw new ProvenanceError(
+      'CHECKSUMS_INVALID',
+      `${label} is larger than ${MAX_CHECKSUMS_BYTES} bytes; expected a checksums listing`,
+      'Point subject-checksums at the sha256sum output, not at an artifact.',
+    );
   }
   const subjects: SourcedSubject[] = [];
   text.split('\n').forEach((rawLine, i) => {
@@ -46,7 +50,11 @@ export function parseChecksums(text: string, label: string): SourcedSubject[] {
     const source = `${label} line ${i + 1}`;
     const parsed = parseLine(line);
     if (!parsed) {
-      throw new ProvenanceError('CHECKSUMS_INVALID', `${source} ${show(line)} is not a checksum line; ${EXPECTED} with 64, 96 or 128 hex digits`, 'Generate the file with `sha256sum` (or `shasum -a 256`) and list one artifact per line.');
+      throw new ProvenanceError(
+        'CHECKSUMS_INVALID',
+        `${source} ${show(line)} is not a checksum line; ${EXPECTED} with 64, 96 or 128 hex digits`,
+        'Generate the file with `sha256sum` (or `shasum -a 256`) and list one artifact per line.',
+      );
     }
     checkSubjectName(parsed.name, source);
     subjects.push({ name: parsed.name, digest: { [parsed.alg]: parsed.hex }, source });

@@ -17,7 +17,11 @@ export function parseDigest(value: string, source: string): [DigestAlgorithm, st
   const alg = m?.[1] as DigestAlgorithm | undefined;
   const hex = m?.[2];
   if (alg === undefined || hex === undefined || hex.length !== HEX_LENGTH[alg]) {
-    throw new ProvenanceError('SUBJECT_DIGEST_INVALID', `${source} ${show(value)} is not a digest; expected ${EXPECTED}`, 'Write the digest as printed by `sha256sum` with its algorithm in front, e.g. sha256:9f86d0…');
+    throw new ProvenanceError(
+      'SUBJECT_DIGEST_INVALID',
+      `${source} ${show(value)} is not a digest; expected ${EXPECTED}`,
+      'Write the digest as printed by `sha256sum` with its algorithm in front, e.g. sha256:9f86d0…',
+    );
   }
   return [alg, hex.toLowerCase()];
 }

@@ -74,7 +74,12 @@ export class GlobPattern {
     } else {
       p = trimTrailingSeparator(p);
     }
-    const matched = this.#literal !== undefined ? p === this.#literal : this.#literalPrefix !== undefined ? p.startsWith(this.#literalPrefix) : this.#minimatch.match(p);
+    const matched =
+      this.#literal !== undefined
+        ? p === this.#literal
+        : this.#literalPrefix !== undefined
+          ? p.startsWith(this.#literalPrefix)
+          : this.#minimatch.match(p);
     if (!matched) return MatchKind.None;
     return this.trailingSeparator ? MatchKind.Directory : MatchKind.All;
   }
@@ -84,7 +89,8 @@ export class GlobPattern {
     const p = trimTrailingSeparator(itemPath);
     if (p === '/') return true;
     if (this.#literal !== undefined) return isAncestorOrSelf(p, this.#literal);
-    if (this.#literalPrefix !== undefined) return isAncestorOrSelf(p, this.#literalPrefix.slice(0, -1)) || p.startsWith(this.#literalPrefix);
+    if (this.#literalPrefix !== undefined)
+      return isAncestorOrSelf(p, this.#literalPrefix.slice(0, -1)) || p.startsWith(this.#literalPrefix);
     const set = this.#minimatch.set[0];
     return set !== undefined && this.#minimatch.matchOne(p.split(/\/+/), set, true);
   }

@@ -25,7 +25,11 @@ export interface FileDigest extends Digests {
 }
 
 /** Digests of the regular file at `path` in one pass; `onBytes` sees each chunk's length as it is hashed. */
-export async function hashFile(path: string, onBytes?: (n: number) => void, algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS): Promise<FileDigest> {
+export async function hashFile(
+  path: string,
+  onBytes?: (n: number) => void,
+  algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS,
+): Promise<FileDigest> {
   const handle = await open(path, OPEN_FLAGS);
   try {
     // Re-check on the open handle: the earlier stat was of the path, which may have changed.
@@ -41,8 +45,15 @@ export async function hashFile(path: string, onBytes?: (n: number) => void, algo
 // A free list rather than one pair, because a thread may hash a few files concurrently.
 const spares: Buffer[] = [];
 
-async function hashHandle(handle: FileHandle, algorithms: readonly HashAlgorithm[], onBytes?: (n: number) => void): Promise<FileDigest> {
-  const buffers: [Buffer, Buffer] = [spares.pop() ?? Buffer.allocUnsafe(CHUNK), spares.pop() ?? Buffer.allocUnsafe(CHUNK)];
+async function hashHandle(
+  handle: FileHandle,
+  algorithms: readonly HashAlgorithm[],
+  onBytes?: (n: number) => void,
+): Promise<FileDigest> {
+  const buffers: [Buffer, Buffer] = [
+    spares.pop() ?? Buffer.allocUnsafe(CHUNK),
+    spares.pop() ?? Buffer.allocUnsafe(CHUNK),
+  ];
   try {
     return await pump(handle, buffers, algorithms, onBytes);
   } finally {
@@ -51,7 +62,12 @@ async function hashHandle(handle: FileHandle, algorithms: readonly HashAlgorithm
 }
 
 /** Hashes while the next read is in flight; never returns with a read still writing a buffer. */
-async function pump(handle: FileHandle, [first, second]: [Buffer, Buffer], algorithms: readonly HashAlgorithm[], onBytes?: (n: number) => void): Promise<FileDigest> {
+async function pump(
+  handle: FileHandle,
+  [first, second]: [Buffer, Buffer],
+  algorithms: readonly HashAlgorithm[],
+  onBytes?: (n: number) => void,
+): Promise<FileDigest> {
   const hash = multiHash(algorithms);
   let bytes = 0;
   let [current, spare] = [first, second];
@@ -101,9 +117,21 @@ let syncBuffer: Buffer | undefined;
  * with one call (crypto.hash), which costs less than a Hash object; larger ones are streamed.
  * Returns undefined, having read nothing, when the file is larger than `maxBytes`.
  */
-export function hashFileSync(path: string, algorithms?: readonly HashAlgorithm[], options?: { onBytes?: (n: number) => void }): FileDigest;
-export function hashFileSync(path: string, algorithms: readonly HashAlgorithm[], options: { maxBytes: number; onBytes?: (n: number) => void }): FileDigest | undefined;
-export function hashFileSync(path: string, algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS, options: { maxBytes?: number; onBytes?: (n: number) => void } = {}): FileDigest | undefined {
+export function hashFileSync(
+  path: string,
+  algorithms?: readonly HashAlgorithm[],
+  options?: { onBytes?: (n: number) => void },
+): FileDigest;
+export function hashFileSync(
+  path: string,
+  algorithms: readonly HashAlgorithm[],
+  options: { maxBytes: number; onBytes?: (n: number) => void },
+): FileDigest | undefined;
+export function hashFileSync(
+  path: string,
+  algorithms: readonly HashAlgorithm[] = DEFAULT_ALGORITHMS,
+  options: { maxBytes?: number; onBytes?: (n: number) => void } = {},
+): FileDigest | undefined {
   const fd = openSync(path, OPEN_FLAGS);
   try {
     const st = fstatSync(fd);

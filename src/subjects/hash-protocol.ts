@@ -25,7 +25,8 @@ export interface HashedFile {
 }
 
 /** Worker → main: files hashed and bytes read since the last message (bytes also mid-file, for progress). */
-export type FromWorker = { type: 'hashed'; files: HashedFile[]; bytes: number } | { type: 'failed'; index: number; failure: HashFailure };
+export type FromWorker =
+  { type: 'hashed'; files: HashedFile[]; bytes: number } | { type: 'failed'; index: number; failure: HashFailure };
 
 /** Claims at or above this mean stop: set when one thread fails so the others take no more. */
 export const STOP_CLAIMS = 2 ** 30;

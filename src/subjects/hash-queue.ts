@@ -118,7 +118,8 @@ export class HashQueue {
       if (path === undefined) return;
       try {
         const small = hashFileSync(path, this.#algorithms, { maxBytes: SYNC_MAX_BYTES });
-        const { bytes: _size, ...digests } = small ?? (await hashFile(path, (n) => this.#meter.add(0, n), this.#algorithms));
+        const { bytes: _size, ...digests } =
+          small ?? (await hashFile(path, (n) => this.#meter.add(0, n), this.#algorithms));
         this.#results[index] = digests;
         this.#done++;
         this.#meter.add(1, small?.bytes ?? 0);
@@ -168,8 +169,16 @@ export class HashQueue {
   #error(index: number, failure: HashFailure): ProvenanceError {
     const label = show(this.#labels[index] ?? this.#paths[index] ?? '');
     if (failure.notRegular) {
-      return new ProvenanceError('SUBJECT_NOT_REGULAR', `subject-path file ${label} stopped being a regular file while being hashed; expected a file`, 'Make sure no other step rewrites the artifacts while this action runs.');
+      return new ProvenanceError(
+        'SUBJECT_NOT_REGULAR',
+        `subject-path file ${label} stopped being a regular file while being hashed; expected a file`,
+        'Make sure no other step rewrites the artifacts while this action runs.',
+      );
     }
-    return new ProvenanceError('SUBJECT_UNREADABLE', `subject-path file ${label} cannot be read: ${failure.reason}; expected a readable file`, 'Check the runner user may read the file (permissions) and that no other step deletes it meanwhile.');
+    return new ProvenanceError(
+      'SUBJECT_UNREADABLE',
+      `subject-path file ${label} cannot be read: ${failure.reason}; expected a readable file`,
+      'Check the runner user may read the file (permissions) and that no other step deletes it meanwhile.',
+    );
   }
 }

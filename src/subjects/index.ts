@@ -52,7 +52,11 @@ export interface SubjectOptions {
 export async function collectSubjects(inputs: SubjectInputs, options: SubjectOptions): Promise<Subject[]> {
   const given = (s: string): boolean => s.trim() !== '';
   if (!given(inputs.paths) && !given(inputs.names) && !given(inputs.digests) && !given(inputs.checksums)) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'no subjects given: subject-path, subject-name with subject-digest, and subject-checksums are all empty; expected at least one', 'Set subject-path to the release files, or subject-name and subject-digest, or subject-checksums to a sha256sum listing.');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'no subjects given: subject-path, subject-name with subject-digest, and subject-checksums are all empty; expected at least one',
+      'Set subject-path to the release files, or subject-name and subject-digest, or subject-checksums to a sha256sum listing.',
+    );
   }
   const ws = await openWorkspace(options.workspace, options.confined ?? true);
   // The cheap inputs are checked first, so a typo there fails before gigabytes are hashed.
@@ -60,10 +64,17 @@ export async function collectSubjects(inputs: SubjectInputs, options: SubjectOpt
   // matches; two different files under that one name are then refused as a duplicate.
   const renamesPaths = given(inputs.names) && !given(inputs.digests) && given(inputs.paths);
   const rename = renamesPaths ? pathSubjectName(inputs.names) : undefined;
-  const named = (given(inputs.names) || given(inputs.digests)) && !renamesPaths ? parseNamedDigests(inputs.names, inputs.digests) : [];
+  const named =
+    (given(inputs.names) || given(inputs.digests)) && !renamesPaths
+      ? parseNamedDigests(inputs.names, inputs.digests)
+      : [];
   const listed = given(inputs.checksums) ? await readChecksumsInput(ws, inputs.checksums) : [];
   const hashed = given(inputs.paths) ? await hashPaths(ws, inputs.paths, options) : [];
-  return mergeSubjects([...(rename === undefined ? hashed : hashed.map((s) => ({ ...s, name: rename }))), ...named, ...listed]);
+  return mergeSubjects([
+    ...(rename === undefined ? hashed : hashed.map((s) => ({ ...s, name: rename }))),
+    ...named,
+    ...listed,
+  ]);
 }
 
 function pathSubjectName(names: string): string {

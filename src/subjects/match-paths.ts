@@ -38,13 +38,24 @@ export type SearchEngine = 'walk' | 'actions-glob';
 const ENGINE: SearchEngine = process.platform === 'win32' ? 'actions-glob' : 'walk';
 
 /** `input` names the action input in messages: subject-path, or bundle-path in verify mode. */
-export async function matchPaths(ws: Workspace, raw: string, onFile: OnFile = () => undefined, input = 'subject-path'): Promise<FoundFile[]> {
+export async function matchPaths(
+  ws: Workspace,
+  raw: string,
+  onFile: OnFile = () => undefined,
+  input = 'subject-path',
+): Promise<FoundFile[]> {
   const files = await findFiles(ws, raw, onFile, input);
   return files.map((f) => ({ ...f, size: f.size ?? statOrUndefined(f.real)?.size ?? 0 }));
 }
 
 /** matchPaths without the stat per file that sizes cost: what hashing needs (it learns sizes as it reads). */
-export async function findFiles(ws: Workspace, raw: string, onFile: OnFile = () => undefined, input = 'subject-path', engine: SearchEngine = ENGINE): Promise<MatchedFile[]> {
+export async function findFiles(
+  ws: Workspace,
+  raw: string,
+  onFile: OnFile = () => undefined,
+  input = 'subject-path',
+  engine: SearchEngine = ENGINE,
+): Promise<MatchedFile[]> {
   const found: MatchedFile[] = [];
   for (const pattern of parsePatterns(ws, raw, input)) {
     for (const file of await matchOne(ws, pattern, onFile, input, engine)) found.push(file);
@@ -63,17 +74,32 @@ interface Item {
 
 // What matching nothing means, by the input that named the files: artifacts (the default) are
 // built by an earlier step; bundles are written by attest mode or downloaded.
-const NOT_FOUND_DEFAULT: { code: ErrorCode; hint: string } = { code: 'SUBJECT_NOT_FOUND', hint: 'Check the path is relative to the workspace and that the step building the artifact ran first.' };
+const NOT_FOUND_DEFAULT: { code: ErrorCode; hint: string } = {
+  code: 'SUBJECT_NOT_FOUND',
+  hint: 'Check the path is relative to the workspace and that the step building the artifact ran first.',
+};
 const NOT_FOUND: Readonly<Record<string, { code: ErrorCode; hint: string }>> = {
   'bundle-path': {
     code: 'BUNDLE_NOT_FOUND',
-    hint: "Check the path is relative to the workspace and that the bundles are there: attest mode writes them under RUNNER_TEMP unless its bundle-path is set (pass its bundle-path output), or download them first.",
+    hint: 'Check the path is relative to the workspace and that the bundles are there: attest mode writes them under RUNNER_TEMP unless its bundle-path is set (pass its bundle-path output), or download them first.',
   },
-  links: { code: 'LINK_INVALID', hint: 'Name the bundle files of the earlier stage, in the workspace (the bundle-path output of its attest step).' },
-  manifests: { code: 'SUBJECT_NOT_FOUND', hint: 'Check the path is relative to the workspace and that the step writing the manifests ran first.' },
+  links: {
+    code: 'LINK_INVALID',
+    hint: 'Name the bundle files of the earlier stage, in the workspace (the bundle-path output of its attest step).',
+  },
+  manifests: {
+    code: 'SUBJECT_NOT_FOUND',
+    hint: 'Check the path is relative to the workspace and that the step writing the manifests ran first.',
+  },
 };
 
-async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, input: string, engine: SearchEngine): Promise<MatchedFile[]> {
+async function matchOne(
+  ws: Workspace,
+  pattern: IncludePattern,
+  onFile: OnFile,
+  input: string,
+  engine: SearchEngine,
+): Promise<MatchedFile[]> {
   const items = await globItems(ws, pattern, [...pattern.globs, ...pattern.excludes], true, onFile, input, engine);
   const dirs = new Set(items.filter((i) => i.kind === 'dir').map((i) => i.path));
   const leaves = items.filter((i) => i.kind !== 'dir');
@@ -84,7 +110,11 @@ async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, 
     if (item.kind === 'other') {
       // Named on purpose: say so. Found while walking a tree: not an artifact, skip it.
       if (!isDirect) continue;
-      throw new ProvenanceError('SUBJECT_NOT_REGULAR', `${input} pattern ${show(pattern.text)} matched ${show(item.rel)}, which is not a regular file (a FIFO, socket or device); expected a file`, `Point ${input} at regular files only.`);
+      throw new ProvenanceError(
+        'SUBJECT_NOT_REGULAR',
+        `${input} pattern ${show(pattern.text)} matched ${show(item.rel)}, which is not a regular file (a FIFO, socket or device); expected a file`,
+        `Point ${input} at regular files only.`,
+      );
     }
     const name = isDirect ? path.basename(item.path) : treeName(ws, item, dirs);
     checkSubjectName(name, () => `${input} file ${show(item.rel)}`);
@@ -93,7 +123,11 @@ async function matchOne(ws: Workspace, pattern: IncludePattern, onFile: OnFile, 
   if (files.length === 0) {
     const after = pattern.excludes.length > 0 ? ' (after the `!` excludes that follow it)' : '';
     const { code, hint } = NOT_FOUND[input] ?? NOT_FOUND_DEFAULT;
-    throw new ProvenanceError(code, `${input} pattern ${show(pattern.text)} matched no file${after}; expected at least one regular file in the workspace`, hint);
+    throw new ProvenanceError(
+      code,
+      `${input} pattern ${show(pattern.text)} matched no file${after}; expected at least one regular file in the workspace`,
+      hint,
+    );
   }
   return files;
 }
@@ -117,7 +151,14 @@ function treeName(ws: Workspace, item: Item, dirs: ReadonlySet<string>): string 
  * directory. Settled from the pattern's text when possible; only a wildcard pattern that
  * also matched directories needs a second, descendant-free glob to tell them apart.
  */
-async function directMatches(ws: Workspace, pattern: IncludePattern, leaves: Item[], dirs: Set<string>, input: string, engine: SearchEngine): Promise<Set<string> | 'all'> {
+async function directMatches(
+  ws: Workspace,
+  pattern: IncludePattern,
+  leaves: Item[],
+  dirs: Set<string>,
+  input: string,
+  engine: SearchEngine,
+): Promise<Set<string> | 'all'> {
   if (pattern.literals) return new Set(pattern.literals);
   if (pattern.globstarTail) return 'all';
   const underDir = (p: string): boolean => {
@@ -130,7 +171,15 @@ async function directMatches(ws: Workspace, pattern: IncludePattern, leaves: Ite
 }
 
 /** Searches, checking each item's real path as it comes (before it is descended into). */
-async function globItems(ws: Workspace, pattern: IncludePattern, patterns: string[], descendants: boolean, onFile: OnFile, inputName: string, engine: SearchEngine): Promise<Item[]> {
+async function globItems(
+  ws: Workspace,
+  pattern: IncludePattern,
+  patterns: string[],
+  descendants: boolean,
+  onFile: OnFile,
+  inputName: string,
+  engine: SearchEngine,
+): Promise<Item[]> {
   const items: Item[] = [];
   const input = `${inputName} pattern ${show(pattern.text)}`;
   const add = (p: string, real: string, kind: Item['kind'], size: number | undefined): void => {
@@ -145,7 +194,11 @@ async function globItems(ws: Workspace, pattern: IncludePattern, patterns: strin
     });
     return items;
   }
-  const globber = await glob.create(patterns.join('\n'), { implicitDescendants: descendants, matchDirectories: descendants, followSymbolicLinks: true });
+  const globber = await glob.create(patterns.join('\n'), {
+    implicitDescendants: descendants,
+    matchDirectories: descendants,
+    followSymbolicLinks: true,
+  });
   for await (const p of globber.globGenerator()) {
     const real = realInWorkspace(ws, input, p);
     const st = real === undefined ? undefined : statOrUndefined(real);

@@ -48,7 +48,9 @@ function agree(a: Record<string, string>, b: Record<string, string>): boolean {
 }
 
 function render(d: Record<string, string>): string {
-  return Object.entries(d).map(([alg, hex]) => `${alg}:${hex}`).join(' ');
+  return Object.entries(d)
+    .map(([alg, hex]) => `${alg}:${hex}`)
+    .join(' ');
 }
 
 function sortKeys(d: Record<string, string>): Record<string, string> {

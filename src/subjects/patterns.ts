@@ -33,7 +33,11 @@ export function parsePatterns(ws: Workspace, raw: string, input = 'subject-path'
       body = body.slice(1).trim();
     }
     if (body === '') {
-      throw new ProvenanceError('INPUT_INVALID', `${input} entry ${show(text)} has no pattern; expected a path or glob`, 'Remove the entry or add the path after the `!`.');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `${input} entry ${show(text)} has no pattern; expected a path or glob`,
+        'Remove the entry or add the path after the `!`.',
+      );
     }
     const alternatives = expandBraces(body);
     const resolved = alternatives.map((alt) => resolveInWorkspace(ws, input, alt));
@@ -52,7 +56,11 @@ export function parsePatterns(ws: Workspace, raw: string, input = 'subject-path'
     });
   }
   if (includes.length === 0) {
-    throw new ProvenanceError('INPUT_INVALID', `${input} ${show(raw.trim())} only excludes files; expected at least one path or glob to include`, 'Add the paths to include before the `!` excludes.');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${input} ${show(raw.trim())} only excludes files; expected at least one path or glob to include`,
+      'Add the paths to include before the `!` excludes.',
+    );
   }
   return includes;
 }

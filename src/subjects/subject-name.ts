@@ -14,7 +14,11 @@ export function checkSubjectName(name: string, from: string | (() => string)): v
   if (name !== '' && !UNSAFE.test(name)) return;
   const source = typeof from === 'string' ? from : from();
   if (name === '') {
-    throw new ProvenanceError('INPUT_INVALID', `${source} gives an empty subject name`, 'Give every subject a non-empty name.');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${source} gives an empty subject name`,
+      'Give every subject a non-empty name.',
+    );
   }
   if (UNSAFE.test(name)) {
     throw new ProvenanceError(

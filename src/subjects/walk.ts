@@ -6,7 +6,14 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
-import { GlobPattern, MatchKind, matchAll, partialMatchAll, searchPaths, withImplicitDescendants } from './glob-pattern.ts';
+import {
+  GlobPattern,
+  MatchKind,
+  matchAll,
+  partialMatchAll,
+  searchPaths,
+  withImplicitDescendants,
+} from './glob-pattern.ts';
 import { statOrUndefined } from './workspace.ts';
 
 export interface WalkOptions {
@@ -49,7 +56,8 @@ export async function walk(patternTexts: readonly string[], options: WalkOptions
   const patterns = options.implicitDescendants ? withImplicitDescendants(given) : given;
   const stack: Entry[] = [];
   for (const searchPath of searchPaths(patterns)) {
-    if (statOrUndefined(searchPath, false)) stack.unshift({ path: searchPath, real: '', kind: undefined, size: undefined, level: 1 });
+    if (statOrUndefined(searchPath, false))
+      stack.unshift({ path: searchPath, real: '', kind: undefined, size: undefined, level: 1 });
   }
   const chain: string[] = []; // real paths of the directories above the current one: a symlink cycle
   let sinceTurn = 0;

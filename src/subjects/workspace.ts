@@ -25,7 +25,11 @@ export async function openWorkspace(dir: string, confined = true): Promise<Works
   try {
     return { dir: abs, real: await realpath(abs), confined };
   } catch (err) {
-    throw new ProvenanceError('INPUT_INVALID', `workspace ${show(abs)} cannot be used: ${reason(err)}`, 'Run the action in a checked-out workspace (GITHUB_WORKSPACE) or pass an existing directory.');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `workspace ${show(abs)} cannot be used: ${reason(err)}`,
+      'Run the action in a checked-out workspace (GITHUB_WORKSPACE) or pass an existing directory.',
+    );
   }
 }
 
@@ -46,7 +50,11 @@ export function resolveInWorkspace(ws: Workspace, input: string, value: string):
   const segments = value.split(/[\\/]+/);
   const firstGlob = segments.findIndex((s) => /[*?[]/.test(s));
   if (firstGlob >= 0 && segments.slice(firstGlob).includes('..')) {
-    throw new ProvenanceError('INPUT_INVALID', `${input} ${show(value)} has '..' after a wildcard; expected a path inside the workspace`, "Write the pattern without '..' segments.");
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${input} ${show(value)} has '..' after a wildcard; expected a path inside the workspace`,
+      "Write the pattern without '..' segments.",
+    );
   }
   const normal = path.isAbsolute(value) ? path.normalize(value) : path.join(ws.dir, value);
   const root = [ws.dir, ws.real].find((r) => isInside(r, normal));
@@ -92,7 +100,8 @@ export function checkRealInWorkspace(ws: Workspace, input: string, file: string,
 /** `file` relative to the workspace with `/` separators: the name of a file found in a tree.
  *  A file outside it (only an unconfined workspace has those) keeps its absolute path. */
 export function relativeName(ws: Workspace, file: string): string {
-  if (!ws.confined && !isInside(ws.dir, file) && !isInside(ws.real, file)) return path.sep === '/' ? file : file.split(path.sep).join('/');
+  if (!ws.confined && !isInside(ws.dir, file) && !isInside(ws.real, file))
+    return path.sep === '/' ? file : file.split(path.sep).join('/');
   const base = isInside(ws.dir, file) ? ws.dir : ws.real;
   // Called once per file found: slicing off the prefix skips path.relative's work on the common case.
   const prefix = base.endsWith(path.sep) ? base : base + path.sep;

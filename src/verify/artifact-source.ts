@@ -38,13 +38,21 @@ async function filesUnder(dir: string): Promise<string[]> {
  * Downloads the artifact `name` of the current workflow run (or of `from`) and returns the text of each
  * `*.sigstore.json` and `*.jsonl` file in it, sorted by path.
  */
-export async function artifactBundles(name: string, env: ArtifactEnv, from?: ArtifactRun): Promise<ArtifactBundleText[]> {
+export async function artifactBundles(
+  name: string,
+  env: ArtifactEnv,
+  from?: ArtifactRun,
+): Promise<ArtifactBundleText[]> {
   requireArtifactRuntime(env);
   let findBy: { token: string; workflowRunId: number; repositoryOwner: string; repositoryName: string } | undefined;
   if (from !== undefined) {
     const [owner, repo, extra] = from.repository.split('/');
     if (!owner || !repo || extra !== undefined || !Number.isSafeInteger(from.runId) || from.runId <= 0) {
-      throw new ProvenanceError('INPUT_INVALID', `cannot read artifact "${name}" from run ${from.runId} of "${from.repository}"`, 'Give the repository as owner/name and a positive workflow run id');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `cannot read artifact "${name}" from run ${from.runId} of "${from.repository}"`,
+        'Give the repository as owner/name and a positive workflow run id',
+      );
     }
     findBy = { token: from.token, workflowRunId: from.runId, repositoryOwner: owner, repositoryName: repo };
   }
@@ -60,26 +68,45 @@ export async function artifactBundles(name: string, env: ArtifactEnv, from?: Art
       }
       let digestMismatch: boolean | undefined;
       try {
-        const options = { path: dir, ...(artifact.digest ? { expectedHash: artifact.digest } : {}), ...(findBy === undefined ? {} : { findBy }) };
+        const options = {
+          path: dir,
+          ...(artifact.digest ? { expectedHash: artifact.digest } : {}),
+          ...(findBy === undefined ? {} : { findBy }),
+        };
         ({ digestMismatch } = await client.downloadArtifact(artifact.id, options));
       } catch (err) {
         throw artifactFailure('download artifact', name, err);
       }
       if (digestMismatch === true) {
-        throw new ProvenanceError('ARTIFACT_FAILED', `${ARTIFACT_SERVICE} served artifact "${name}" with a digest other than the one recorded at upload`, 'The download was corrupted or the artifact replaced: re-run the job, and re-upload it if it persists');
+        throw new ProvenanceError(
+          'ARTIFACT_FAILED',
+          `${ARTIFACT_SERVICE} served artifact "${name}" with a digest other than the one recorded at upload`,
+          'The download was corrupted or the artifact replaced: re-run the job, and re-upload it if it persists',
+        );
       }
       return filesUnder(dir);
     });
     if (files.length === 0) {
-      throw new ProvenanceError('ARTIFACT_NOT_FOUND', `artifact "${name}" from the ${ARTIFACT_SERVICE} holds no *.sigstore.json or *.jsonl files`, 'Upload the bundles the attest step wrote to this artifact, or name the artifact that holds them');
+      throw new ProvenanceError(
+        'ARTIFACT_NOT_FOUND',
+        `artifact "${name}" from the ${ARTIFACT_SERVICE} holds no *.sigstore.json or *.jsonl files`,
+        'Upload the bundles the attest step wrote to this artifact, or name the artifact that holds them',
+      );
     }
     const out: ArtifactBundleText[] = [];
     for (const file of files) {
       const { size } = await stat(file);
       if (size > MAX_BUNDLE_FILE_BYTES) {
-        throw new ProvenanceError('ARTIFACT_FAILED', `artifact "${name}" holds ${relative(dir, file)} of ${size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`, 'Upload only the bundle files the attest step wrote to this artifact');
+        throw new ProvenanceError(
+          'ARTIFACT_FAILED',
+          `artifact "${name}" holds ${relative(dir, file)} of ${size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`,
+          'Upload only the bundle files the attest step wrote to this artifact',
+        );
       }
-      out.push({ source: `artifact:${name}/${relative(dir, file).split(sep).join('/')}`, text: await readFile(file, 'utf8') });
+      out.push({
+        source: `artifact:${name}/${relative(dir, file).split(sep).join('/')}`,
+        text: await readFile(file, 'utf8'),
+      });
     }
     return out;
   } finally {

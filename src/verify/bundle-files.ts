@@ -32,9 +32,19 @@ export interface LoadedBundle {
 }
 
 /** `matched` hears the files' total size before they are read (verify mode starts its workers early on it). */
-export async function loadBundleFiles(patterns: string, workspace: string, matched?: (totalBytes: number) => void, input = 'bundle-path', confined = true): Promise<LoadedBundle[]> {
+export async function loadBundleFiles(
+  patterns: string,
+  workspace: string,
+  matched?: (totalBytes: number) => void,
+  input = 'bundle-path',
+  confined = true,
+): Promise<LoadedBundle[]> {
   if (!patterns.trim()) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'bundle-path is required in verify mode', 'Name the bundle files, e.g. "bundle-path: dist/*.sigstore.json" or the .jsonl your attest step wrote');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'bundle-path is required in verify mode',
+      'Name the bundle files, e.g. "bundle-path: dist/*.sigstore.json" or the .jsonl your attest step wrote',
+    );
   }
   const ws = await openWorkspace(workspace, confined);
   const files = await matchPaths(ws, patterns, undefined, input);
@@ -43,7 +53,11 @@ export async function loadBundleFiles(patterns: string, workspace: string, match
   for (const file of files) {
     const label = relativeName(ws, file.path);
     if (file.size > MAX_BUNDLE_FILE_BYTES) {
-      throw new ProvenanceError('INPUT_INVALID', `${input} file "${label}" is ${file.size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`, `Point ${input} at Sigstore bundle files (.sigstore.json, .jsonl)`);
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `${input} file "${label}" is ${file.size} bytes, more than ${MAX_BUNDLE_FILE_BYTES}`,
+        `Point ${input} at Sigstore bundle files (.sigstore.json, .jsonl)`,
+      );
     }
     loaded.push(...parseBundleText(await readFile(file.real, 'utf8'), label));
   }
@@ -56,16 +70,22 @@ export async function loadBundleFiles(patterns: string, workspace: string, match
  * it is parsed or split.
  */
 export function parseBundleText(text: string, label: string): LoadedBundle[] {
-  const refused = (expected: string, found: string): LoadedBundle[] => [{ source: label, json: undefined, failure: { check: 'bundle-format', expected, found } }];
+  const refused = (expected: string, found: string): LoadedBundle[] => [
+    { source: label, json: undefined, failure: { check: 'bundle-format', expected, found } },
+  ];
   // UTF-8 never takes fewer bytes than UTF-16 code units, so the length alone refuses most.
   if (text.length > MAX_BUNDLE_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_BUNDLE_FILE_BYTES) {
-    const size = text.length > MAX_BUNDLE_FILE_BYTES ? `more than ${MAX_BUNDLE_FILE_BYTES}` : String(Buffer.byteLength(text, 'utf8'));
+    const size =
+      text.length > MAX_BUNDLE_FILE_BYTES
+        ? `more than ${MAX_BUNDLE_FILE_BYTES}`
+        : String(Buffer.byteLength(text, 'utf8'));
     return refused(`a bundle file of at most ${MAX_BUNDLE_FILE_BYTES} bytes`, `${size} bytes`);
   }
   const whole = parseJSON(text);
   if (whole.ok) return [loadedJSON(label, whole.value)];
   const lineCount = countLines(text);
-  if (lineCount > MAX_BUNDLES_PER_FILE) return refused(`a JSON Lines file of at most ${MAX_BUNDLES_PER_FILE} bundles`, `${lineCount} lines`);
+  if (lineCount > MAX_BUNDLES_PER_FILE)
+    return refused(`a JSON Lines file of at most ${MAX_BUNDLES_PER_FILE} bundles`, `${lineCount} lines`);
   const bundles: LoadedBundle[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
@@ -75,11 +95,23 @@ export function parseBundleText(text: string, label: string): LoadedBundle[] {
     bundles.push(
       parsed.ok
         ? loadedJSON(source, parsed.value)
-        : { source, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle as JSON (one per line in a .jsonl file)', found: `invalid JSON (${parsed.reason})` } },
+        : {
+            source,
+            json: undefined,
+            failure: {
+              check: 'bundle-format',
+              expected: 'a Sigstore bundle as JSON (one per line in a .jsonl file)',
+              found: `invalid JSON (${parsed.reason})`,
+            },
+          },
     );
   });
   if (bundles.length === 0) {
-    bundles.push({ source: label, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle as JSON', found: 'an empty file' } });
+    bundles.push({
+      source: label,
+      json: undefined,
+      failure: { check: 'bundle-format', expected: 'a Sigstore bundle as JSON', found: 'an empty file' },
+    });
   }
   return bundles;
 }
@@ -104,14 +136,23 @@ function countLines(text: string): number {
  */
 function bundleJSONProblem(json: unknown): CheckFailure | undefined {
   if (!exceedsDepth(json, MAX_BUNDLE_DEPTH)) return undefined;
-  return { check: 'bundle-format', expected: `a Sigstore bundle (JSON nested at most ${MAX_BUNDLE_DEPTH} levels)`, found: 'JSON nested deeper' };
+  return {
+    check: 'bundle-format',
+    expected: `a Sigstore bundle (JSON nested at most ${MAX_BUNDLE_DEPTH} levels)`,
+    found: 'JSON nested deeper',
+  };
 }
 
 /** A DSSE envelope on its own: signed, but with no certificate or log entry to check it offline. */
 export function isBareEnvelope(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;
   const o = json as Record<string, unknown>;
-  return o['mediaType'] === undefined && typeof o['payloadType'] === 'string' && typeof o['payload'] === 'string' && Array.isArray(o['signatures']);
+  return (
+    o['mediaType'] === undefined &&
+    typeof o['payloadType'] === 'string' &&
+    typeof o['payload'] === 'string' &&
+    Array.isArray(o['signatures'])
+  );
 }
 
 /**
@@ -119,14 +160,20 @@ export function isBareEnvelope(json: unknown): boolean {
  * attribute a bundle to artifacts in the report and to choose which digests to compute; every
  * decision is made on the verified statement.
  */
-export function claimedStatement(json: unknown): { subjects: { name: string; digest: Record<string, string> }[]; predicateType: string | undefined } {
+export function claimedStatement(json: unknown): {
+  subjects: { name: string; digest: Record<string, string> }[];
+  predicateType: string | undefined;
+} {
   const none = { subjects: [], predicateType: undefined };
   try {
     // A bundle's envelope, or a bare DSSE envelope (older slsa-github-generator releases).
     const outer = json as { dsseEnvelope?: { payload?: unknown }; payload?: unknown } | undefined;
     const envelope = outer?.dsseEnvelope ?? outer;
     if (typeof envelope?.payload !== 'string') return none;
-    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject?: unknown; predicateType?: unknown };
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+      subject?: unknown;
+      predicateType?: unknown;
+    };
     const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
     if (!Array.isArray(statement.subject)) return { subjects: [], predicateType };
     return { subjects: (statement.subject as unknown[]).flatMap(claimedSubject), predicateType };
@@ -145,4 +192,5 @@ export function claimedSubject(value: unknown): { name: string; digest: Record<s
   return [{ name: typeof value['name'] === 'string' ? value['name'] : '', digest: stringRecord(value['digest']) }];
 }
 
-export const claimedSubjects = (json: unknown): { name: string; digest: Record<string, string> }[] => claimedStatement(json).subjects;
+export const claimedSubjects = (json: unknown): { name: string; digest: Record<string, string> }[] =>
+  claimedStatement(json).subjects;

@@ -35,7 +35,10 @@ const DIGEST = /^sha256:([0-9a-fA-F]{64})$/;
 // The public-good root is fetched and parsed once per process, however many bundles are verified.
 let publicGood: Promise<Trust> | undefined;
 
-export async function verifyBundleCommand(args: readonly string[], io: CommandIO = { stderr: (line) => process.stderr.write(`${line}\n`) }): Promise<number> {
+export async function verifyBundleCommand(
+  args: readonly string[],
+  io: CommandIO = { stderr: (line) => process.stderr.write(`${line}\n`) },
+): Promise<number> {
   let invocation: Invocation;
   try {
     invocation = parseArgs(args);
@@ -56,16 +59,27 @@ async function verifyInvocation(inv: Invocation, io: CommandIO): Promise<void> {
   const trust = await trustFor(inv, io);
   const bundle = await readInput(inv.bundle, 'bundle');
   const key = 'keyFile' in inv.signer ? (await readInput(inv.signer.keyFile, 'key')).toString('utf8') : undefined;
-  const verified = verifyBundleCrypto(bundle, trust, { artifact: await artifactOf(inv.fileOrDigest), ...(key === undefined ? {} : { key }) });
+  const verified = verifyBundleCrypto(bundle, trust, {
+    artifact: await artifactOf(inv.fileOrDigest),
+    ...(key === undefined ? {} : { key }),
+  });
   if ('identity' in inv.signer) {
     const { identity, issuer } = inv.signer;
     const facts = verified.certificate;
     // Exact comparison: the protocol's identity is a value, not a pattern.
     if (facts?.subjectAlternativeName !== identity) {
-      throw new VerificationError({ check: 'certificate-identity', expected: identity, found: facts?.subjectAlternativeName ?? 'no certificate' });
+      throw new VerificationError({
+        check: 'certificate-identity',
+        expected: identity,
+        found: facts?.subjectAlternativeName ?? 'no certificate',
+      });
     }
     if (facts.issuer !== issuer) {
-      throw new VerificationError({ check: 'certificate-oidc-issuer', expected: issuer, found: facts.issuer ?? 'no issuer extension' });
+      throw new VerificationError({
+        check: 'certificate-oidc-issuer',
+        expected: issuer,
+        found: facts.issuer ?? 'no issuer extension',
+      });
     }
   }
 }
@@ -73,9 +87,14 @@ async function verifyInvocation(inv: Invocation, io: CommandIO): Promise<void> {
 async function trustFor(inv: Invocation, io: CommandIO): Promise<Trust> {
   // A fallback to the shipped public-good root is said on stderr; the exit code stays the verdict.
   const options = { log: { warning: (message: string) => io.stderr(`verify-bundle: warning: ${message}`) } };
-  if (inv.trustedRoot !== undefined) return createTrust(await loadTrustedRoots(inv.trustedRoot, process.cwd(), options));
+  if (inv.trustedRoot !== undefined)
+    return createTrust(await loadTrustedRoots(inv.trustedRoot, process.cwd(), options));
   if (inv.staging) {
-    throw new ProvenanceError('INPUT_INVALID', "--staging needs a trusted root: the staging instance's is not built in", "Pass --trusted-root with the staging instance's trusted_root.json");
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      "--staging needs a trusted root: the staging instance's is not built in",
+      "Pass --trusted-root with the staging instance's trusted_root.json",
+    );
   }
   // The protocol's default is the production instance: its current root, through TUF.
   publicGood ??= loadTrustedRoots('public-good', process.cwd(), options).then(createTrust);
@@ -85,7 +104,8 @@ async function trustFor(inv: Invocation, io: CommandIO): Promise<Trust> {
 // FILE_OR_DIGEST is a digest only when it looks like one and no such file exists.
 async function artifactOf(fileOrDigest: string): Promise<ArtifactInput> {
   const digest = DIGEST.exec(fileOrDigest);
-  if (digest?.[1] !== undefined && !existsSync(fileOrDigest)) return { digest: { algorithm: 'sha256', hex: digest[1].toLowerCase() } };
+  if (digest?.[1] !== undefined && !existsSync(fileOrDigest))
+    return { digest: { algorithm: 'sha256', hex: digest[1].toLowerCase() } };
   return { data: await readInput(fileOrDigest, 'artifact') };
 }
 
@@ -94,7 +114,12 @@ async function readInput(file: string, what: string): Promise<Buffer> {
     return await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ProvenanceError(what === 'artifact' ? 'SUBJECT_UNREADABLE' : 'INPUT_INVALID', `cannot read the ${what} ${file} (${code})`, `Give the path of an existing ${what} file`, { cause: err });
+    throw new ProvenanceError(
+      what === 'artifact' ? 'SUBJECT_UNREADABLE' : 'INPUT_INVALID',
+      `cannot read the ${what} ${file} (${code})`,
+      `Give the path of an existing ${what} file`,
+      { cause: err },
+    );
   }
 }
 
@@ -115,17 +140,25 @@ function parseArgs(args: readonly string[]): Invocation {
   const identity = take('--certificate-identity');
   if (identity !== undefined) {
     const issuer = take('--certificate-oidc-issuer');
-    if (issuer === undefined) throw usageError(`expected --certificate-oidc-issuer after --certificate-identity, found ${JSON.stringify(args[i] ?? 'nothing')}`);
+    if (issuer === undefined)
+      throw usageError(
+        `expected --certificate-oidc-issuer after --certificate-identity, found ${JSON.stringify(args[i] ?? 'nothing')}`,
+      );
     signer = { identity, issuer };
   } else {
     const keyFile = take('--key');
-    if (keyFile === undefined) throw usageError(`expected --certificate-identity or --key, found ${JSON.stringify(args[i] ?? 'nothing')}`);
+    if (keyFile === undefined)
+      throw usageError(`expected --certificate-identity or --key, found ${JSON.stringify(args[i] ?? 'nothing')}`);
     signer = { keyFile };
   }
   const trustedRoot = take('--trusted-root');
   const fileOrDigest = args[i];
   if (fileOrDigest === undefined || i !== args.length - 1) {
-    throw usageError(fileOrDigest === undefined ? 'expected FILE_OR_DIGEST last' : `unexpected ${JSON.stringify(args[i + 1] ?? fileOrDigest)} after FILE_OR_DIGEST`);
+    throw usageError(
+      fileOrDigest === undefined
+        ? 'expected FILE_OR_DIGEST last'
+        : `unexpected ${JSON.stringify(args[i + 1] ?? fileOrDigest)} after FILE_OR_DIGEST`,
+    );
   }
   return { staging, bundle, signer, trustedRoot, fileOrDigest };
 }

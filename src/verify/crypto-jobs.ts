@@ -17,7 +17,8 @@ export interface CryptoJob {
   options: CryptoOptions;
 }
 
-export type CryptoResult = { verified: VerifiedBundle; failure?: undefined } | { verified?: undefined; failure: CheckFailure };
+export type CryptoResult =
+  { verified: VerifiedBundle; failure?: undefined } | { verified?: undefined; failure: CheckFailure };
 
 /** An error thrown in a worker, as data. */
 export interface RemoteError {
@@ -48,7 +49,9 @@ export function toRemoteError(err: unknown): RemoteError {
 
 /** The error again, as its own class where that matters (a ProvenanceError keeps its code and hint). */
 export function fromRemoteError(remote: RemoteError): Error {
-  const err = remote.provenance ? new ProvenanceError(remote.provenance.code, remote.message, remote.provenance.hint) : new Error(remote.message);
+  const err = remote.provenance
+    ? new ProvenanceError(remote.provenance.code, remote.message, remote.provenance.hint)
+    : new Error(remote.message);
   err.name = remote.name;
   if (remote.stack !== undefined) err.stack = remote.stack;
   return err;
@@ -59,5 +62,8 @@ export function revivedJob(job: CryptoJob): CryptoJob {
   const artifact = job.options.artifact;
   if (!artifact || !('data' in artifact) || Buffer.isBuffer(artifact.data)) return job;
   const data: Uint8Array = artifact.data;
-  return { ...job, options: { ...job.options, artifact: { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) } } };
+  return {
+    ...job,
+    options: { ...job.options, artifact: { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) } },
+  };
 }

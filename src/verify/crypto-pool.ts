@@ -58,7 +58,11 @@ export interface PoolOptions {
 type Outcome = CryptoResult | { thrown: unknown };
 
 /** Each job's result, in job order; throws what the first job in order that threw (not a verdict) threw. */
-export async function runCryptoJobs(jobs: readonly CryptoJob[], trust: Trust, options: PoolOptions = {}): Promise<CryptoResult[]> {
+export async function runCryptoJobs(
+  jobs: readonly CryptoJob[],
+  trust: Trust,
+  options: PoolOptions = {},
+): Promise<CryptoResult[]> {
   const workers = Math.min(options.workers ?? defaultWorkers(jobs.length), jobs.length);
   if (workers <= 0) {
     discardPrestarted();
@@ -109,7 +113,9 @@ export function prestartCryptoWorkers(trust: Trust): void {
 }
 
 function startWorker(trust: Trust): Worker {
-  return new Worker(workerUrl('verify-worker', import.meta.url), { workerData: { roots: trust.roots } satisfies WorkerSetup });
+  return new Worker(workerUrl('verify-worker', import.meta.url), {
+    workerData: { roots: trust.roots } satisfies WorkerSetup,
+  });
 }
 
 // The prestarted workers for `trust` that are alive (up to `count`), ready for work; the others ended.
@@ -179,7 +185,11 @@ function inWorkers(jobs: readonly CryptoJob[], trust: Trust, count: number, main
       const worker = ready[i] ?? startWorker(trust);
       workers.push(worker);
       worker.on('message', ({ start, results }: FromWorker) => {
-        results.forEach((result, j) => (outcomes[start + j] = 'error' in result ? { thrown: fromRemoteError(result.error) } : asInThisThread(result)));
+        results.forEach(
+          (result, j) =>
+            (outcomes[start + j] =
+              'error' in result ? { thrown: fromRemoteError(result.error) } : asInThisThread(result)),
+        );
         inFlight--;
         send(worker);
         if (done()) settle();

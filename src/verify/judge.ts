@@ -58,7 +58,10 @@ export function sameArtifact(a: Record<string, string>, b: Record<string, string
 }
 
 function covers(bundle: VerifiedBundle, artifact: Subject): boolean {
-  if (bundle.statement) return subjectIndex(bundle)(artifact.digest).some((i) => sameArtifact(bundle.statement?.subject[i]?.digest ?? {}, artifact.digest));
+  if (bundle.statement)
+    return subjectIndex(bundle)(artifact.digest).some((i) =>
+      sameArtifact(bundle.statement?.subject[i]?.digest ?? {}, artifact.digest),
+    );
   const message = bundle.messageDigest;
   return message !== undefined && sameArtifact(dataRecord([[message.algorithm, message.hex]]), artifact.digest);
 }
@@ -88,7 +91,10 @@ function outcomeDigests(outcome: BundleOutcome): Record<string, string>[] {
 
 // sameArtifact needs an algorithm on which both agree: items sharing none of these keys never match.
 // (A claimed digest is unverified JSON: a value that is not a string is no key.)
-const digestKeys = (digest: Record<string, string>): string[] => Object.entries(digest).flatMap(([alg, hex]: [string, unknown]) => (typeof hex === 'string' ? [`${alg}\0${hex.toLowerCase()}`] : []));
+const digestKeys = (digest: Record<string, string>): string[] =>
+  Object.entries(digest).flatMap(([alg, hex]: [string, unknown]) =>
+    typeof hex === 'string' ? [`${alg}\0${hex.toLowerCase()}`] : [],
+  );
 
 /**
  * Which items (by index, ascending) might match a digest, found through the keys they share with
@@ -116,7 +122,11 @@ const digestText = (d: Record<string, string>): string =>
     .map(([alg, hex]) => `${alg}:${hex}`)
     .join(' / ');
 
-export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], policy: (bundle: VerifiedBundle) => CheckFailure[]): ArtifactVerdict[] {
+export function judgeArtifacts(
+  artifacts: readonly Subject[],
+  outcomes: readonly BundleOutcome[],
+  policy: (bundle: VerifiedBundle) => CheckFailure[],
+): ArtifactVerdict[] {
   const candidates = digestIndex(outcomes.map(outcomeDigests));
   // A bundle's policy verdict depends on the bundle alone: judged once, however many artifacts it covers.
   const judged = new Map<VerifiedBundle, CheckFailure[]>();
@@ -144,13 +154,25 @@ export function judgeArtifacts(artifacts: readonly Subject[], outcomes: readonly
           predicateType: verified.statement?.predicateType,
           ...(verified.statementDigest !== undefined && { attestation: verified.statementDigest }),
           ...(verified.logEntry !== undefined && { logEntry: verified.logEntry }),
-          ...(verified.certificate?.runInvocationURI !== undefined && { runInvocationURI: verified.certificate.runInvocationURI }),
+          ...(verified.certificate?.runInvocationURI !== undefined && {
+            runInvocationURI: verified.certificate.runInvocationURI,
+          }),
           failures: policyOf(verified),
         });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
         // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.
-        const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
-        attempts.push({ source: outcome.source, signer: undefined, runnerEnvironment: undefined, predicateType: undefined, failures: [failure] });
+        const failure = outcome.failure ?? {
+          check: 'bundle-format',
+          expected: 'a bundle that passed the cryptographic checks',
+          found: 'a bundle that was not verified',
+        };
+        attempts.push({
+          source: outcome.source,
+          signer: undefined,
+          runnerEnvironment: undefined,
+          predicateType: undefined,
+          failures: [failure],
+        });
       }
     }
     if (attempts.length === 0) {

@@ -19,7 +19,11 @@ export const MAX_MANIFEST_FILE_BYTES = 64 * 1024 * 1024;
 
 export function imagesInManifest(text: string, file: string): ImageUse[] {
   if (text.length > MAX_MANIFEST_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_FILE_BYTES) {
-    throw new ProvenanceError('INPUT_INVALID', `manifests: ${file} is larger than ${MAX_MANIFEST_FILE_BYTES} bytes`, 'Point manifests at Kubernetes manifests or Compose files');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `manifests: ${file} is larger than ${MAX_MANIFEST_FILE_BYTES} bytes`,
+      'Point manifests at Kubernetes manifests or Compose files',
+    );
   }
   const yaml = readManifestYaml(text, file);
   const uses = yaml.documents.flatMap((doc) => {
@@ -29,7 +33,9 @@ export function imagesInManifest(text: string, file: string): ImageUse[] {
   });
   // In the order they are written; an anchored image aliased or merged into several places is one use of one line.
   const seen = new Set<string>();
-  return uses.sort((a, b) => a.line - b.line).filter((u) => !seen.has(`${u.line}\n${u.image}`) && Boolean(seen.add(`${u.line}\n${u.image}`)));
+  return uses
+    .sort((a, b) => a.line - b.line)
+    .filter((u) => !seen.has(`${u.line}\n${u.image}`) && Boolean(seen.add(`${u.line}\n${u.image}`)));
 }
 
 /** A reference with a template expression in it, which names no image until rendered. */

@@ -14,7 +14,7 @@ export function requirePinnedImages(uses: readonly ImageUse[]): void {
     throw new ProvenanceError(
       'INPUT_INVALID',
       `require-digest: ${where} names the image "${use.image}", which is not pinned by digest (the deployment would resolve its tag again); expected registry/repository[:tag]@sha256:<64 hex>`,
-      'Pin the image by the digest the build printed (e.g. docker/build-push-action\'s digest output), or set require-digest: false',
+      "Pin the image by the digest the build printed (e.g. docker/build-push-action's digest output), or set require-digest: false",
     );
   }
 }

@@ -6,4 +6,5 @@ import { FAILURE_FIELD_MAX, untrusted } from '../output/untrusted.ts';
 import type { CheckFailure } from './types.ts';
 
 /** One failed check on one line: expected and found are shown through untrusted() (found is often quoted from the bundle). */
-export const failureText = (f: CheckFailure): string => `${f.check}: expected ${untrusted(f.expected, FAILURE_FIELD_MAX)}, found ${untrusted(f.found, FAILURE_FIELD_MAX)}`;
+export const failureText = (f: CheckFailure): string =>
+  `${f.check}: expected ${untrusted(f.expected, FAILURE_FIELD_MAX)}, found ${untrusted(f.found, FAILURE_FIELD_MAX)}`;

@@ -34,7 +34,8 @@ function distance(b: ReportBundle): number {
 /** The failure that best explains why an artifact failed. */
 export function primaryFailure(a: ReportArtifact): CheckFailure | undefined {
   let best: ReportBundle | undefined;
-  for (const b of a.bundles) if (b.failures.length > 0 && (best === undefined || distance(b) < distance(best))) best = b;
+  for (const b of a.bundles)
+    if (b.failures.length > 0 && (best === undefined || distance(b) < distance(best))) best = b;
   return best?.failures[0];
 }
 
@@ -51,13 +52,25 @@ export function failingArtifacts(r: VerifyReport): FailingArtifact[] {
       .map((c) => {
         const stage = rootStage(c.stages);
         const failure = stage?.failures[0];
-        return { name: c.artifact.name, digest: c.artifact.digest, stage: stage?.label, failure, advice: failure ? adviceFor(failure) : NO_REASON };
+        return {
+          name: c.artifact.name,
+          digest: c.artifact.digest,
+          stage: stage?.label,
+          failure,
+          advice: failure ? adviceFor(failure) : NO_REASON,
+        };
       });
   }
   return r.artifacts
     .filter((a) => a.result === 'FAIL')
     .map((a) => {
       const failure = primaryFailure(a);
-      return { name: a.name, digest: a.digest, stage: undefined, failure, advice: failure ? adviceFor(failure) : NO_REASON };
+      return {
+        name: a.name,
+        digest: a.digest,
+        stage: undefined,
+        failure,
+        advice: failure ? adviceFor(failure) : NO_REASON,
+      };
     });
 }

@@ -26,9 +26,11 @@ export const rekorSearchURL = (logIndex: string): string => `https://search.sigs
 export function bundleLinks(b: Pick<ReportBundle, 'source' | 'logEntry' | 'runInvocationURI'>): BundleLink[] {
   const links: BundleLink[] = [];
   if (ATTESTATION_PAGE.test(b.source)) links.push({ label: 'attestation', url: b.source });
-  if (b.logEntry != null && b.logEntry.logId === PUBLIC_GOOD_REKOR_LOG_ID && /^\d{1,20}$/.test(b.logEntry.logIndex)) links.push({ label: 'Rekor', url: rekorSearchURL(b.logEntry.logIndex) });
+  if (b.logEntry != null && b.logEntry.logId === PUBLIC_GOOD_REKOR_LOG_ID && /^\d{1,20}$/.test(b.logEntry.logIndex))
+    links.push({ label: 'Rekor', url: rekorSearchURL(b.logEntry.logIndex) });
   if (b.runInvocationURI != null && RUN.test(b.runInvocationURI)) links.push({ label: 'run', url: b.runInvocationURI });
   return links;
 }
 
-export const linksMarkdown = (links: readonly BundleLink[]): string => links.map((l) => `[${l.label}](${l.url})`).join(' · ');
+export const linksMarkdown = (links: readonly BundleLink[]): string =>
+  links.map((l) => `[${l.label}](${l.url})`).join(' · ');

@@ -27,7 +27,8 @@ export interface MarkdownOptions {
   fullReport?: string;
 }
 
-const DEFAULT_FULL_REPORT = "the JSON report (the step's `report-path` output, in the runner's temp directory: upload it with actions/upload-artifact to keep it after the job)";
+const DEFAULT_FULL_REPORT =
+  "the JSON report (the step's `report-path` output, in the runner's temp directory: upload it with actions/upload-artifact to keep it after the job)";
 
 /** Room kept for the closing line and the tags that close an open block. */
 const CLOSING_RESERVE = 2048;
@@ -62,7 +63,9 @@ function whyCell(b: ReportBundle): string {
   const [first] = b.failures;
   if (first === undefined) return '✅ passed';
   const checks = b.failures.map((f) => code(f.check)).join(', ');
-  const detail = b.failures.map((f) => `${code(f.check)}: expected ${field(f.expected)}, found ${field(f.found)}`).join('<br>');
+  const detail = b.failures
+    .map((f) => `${code(f.check)}: expected ${field(f.expected)}, found ${field(f.found)}`)
+    .join('<br>');
   return `❌ ${adviceFor(first).what}<details><summary>${checks}</summary>${detail}</details>`;
 }
 
@@ -74,8 +77,14 @@ function bundleCell(b: ReportBundle): string {
 /** A failing artifact's rows: its closest bundles first (as failingArtifacts chose), then "+N more". */
 function failingRows(a: ReportArtifact): string[] {
   const tried = [...a.bundles].sort((x, y) => x.failures.length - y.failures.length);
-  const rows = tried.slice(0, MAX_BUNDLE_ROWS).map((b, i) => `| ${i === 0 ? code(a.name) : ''} | ${whyCell(b)} | ${bundleCell(b)} | ${b.signer === null ? '' : signerCell(b.signer)} |`);
-  if (tried.length > MAX_BUNDLE_ROWS) rows.push(`| | +${tried.length - MAX_BUNDLE_ROWS} more bundle(s) tried, all failing: see the full report | | |`);
+  const rows = tried
+    .slice(0, MAX_BUNDLE_ROWS)
+    .map(
+      (b, i) =>
+        `| ${i === 0 ? code(a.name) : ''} | ${whyCell(b)} | ${bundleCell(b)} | ${b.signer === null ? '' : signerCell(b.signer)} |`,
+    );
+  if (tried.length > MAX_BUNDLE_ROWS)
+    rows.push(`| | +${tried.length - MAX_BUNDLE_ROWS} more bundle(s) tried, all failing: see the full report | | |`);
   return rows;
 }
 
@@ -86,7 +95,11 @@ function passingRow(a: ReportArtifact): string {
 }
 
 /** The failing-first lines; a title line and the trusted root. */
-function head(r: VerifyReport, failing: readonly FailingArtifact[], budget: ByteBudget): { lines: string[]; cut: number } {
+function head(
+  r: VerifyReport,
+  failing: readonly FailingArtifact[],
+  budget: ByteBudget,
+): { lines: string[]; cut: number } {
   const lines: string[] = [];
   let omitted = 0;
   let cut = 0; // left out for want of bytes, not by the FAILURES_FIRST_MAX cap
@@ -101,7 +114,8 @@ function head(r: VerifyReport, failing: readonly FailingArtifact[], budget: Byte
       omitted += 1;
       if (i < FAILURES_FIRST_MAX) cut += 1;
     }
-    if (omitted > 0) lines.push(`- … and ${omitted} more failing artifact(s): see the table below and the full report.`);
+    if (omitted > 0)
+      lines.push(`- … and ${omitted} more failing artifact(s): see the table below and the full report.`);
     lines.push('');
   }
   lines.push(`Trusted root: ${markdownText(r.trustedRoot)}. Checked at ${markdownText(r.time)}.`, '');
@@ -109,7 +123,13 @@ function head(r: VerifyReport, failing: readonly FailingArtifact[], budget: Byte
 }
 
 /** A table whose rows are taken per artifact while they fit; returns the lines and how many artifacts were left out. */
-function table(header: string[], groups: readonly string[][], maxRows: number, budget: ByteBudget, reserve: number): { lines: string[]; left: number } {
+function table(
+  header: string[],
+  groups: readonly string[][],
+  maxRows: number,
+  budget: ByteBudget,
+  reserve: number,
+): { lines: string[]; left: number } {
   const lines: string[] = [];
   let shown = 0;
   for (const rows of groups) {
@@ -129,7 +149,13 @@ function artifactsMarkdown(r: VerifyReport, budget: ByteBudget, maxRows: number)
   const lines: string[] = [];
   const left: string[] = [];
   if (failed.length > 0) {
-    const t = table(['| Artifact | Why it failed | Bundle | Signer |', '| --- | --- | --- | --- |'], failed.map(failingRows), maxRows, budget, CLOSING_RESERVE);
+    const t = table(
+      ['| Artifact | Why it failed | Bundle | Signer |', '| --- | --- | --- | --- |'],
+      failed.map(failingRows),
+      maxRows,
+      budget,
+      CLOSING_RESERVE,
+    );
     lines.push(...t.lines, '');
     if (t.left > 0) left.push(`${t.left} of ${failed.length} failing artifact(s) in the table`);
   }
@@ -137,8 +163,21 @@ function artifactsMarkdown(r: VerifyReport, budget: ByteBudget, maxRows: number)
     const open = `<details><summary>✅ ${passed.length} artifact(s) passed</summary>\n`;
     const close = '</details>';
     if (budget.take(`${open}\n${close}\n`, CLOSING_RESERVE)) {
-      const t = table(['| Artifact | Bundle | Signer | Links |', '| --- | --- | --- | --- |'], passed.map((a) => [passingRow(a)]), maxRows, budget, CLOSING_RESERVE);
-      lines.push(open, ...t.lines, ...(t.left > 0 ? ['', `… and ${t.left} more passing artifact(s).`] : []), '', close, '');
+      const t = table(
+        ['| Artifact | Bundle | Signer | Links |', '| --- | --- | --- | --- |'],
+        passed.map((a) => [passingRow(a)]),
+        maxRows,
+        budget,
+        CLOSING_RESERVE,
+      );
+      lines.push(
+        open,
+        ...t.lines,
+        ...(t.left > 0 ? ['', `… and ${t.left} more passing artifact(s).`] : []),
+        '',
+        close,
+        '',
+      );
       if (t.left > 0) left.push(`${t.left} of ${passed.length} passing artifact(s)`);
     } else {
       left.push(`all ${passed.length} passing artifact(s)`);
@@ -148,7 +187,13 @@ function artifactsMarkdown(r: VerifyReport, budget: ByteBudget, maxRows: number)
 }
 
 /** The chain section (render.ts), with fewer rows until it fits; the failure lines go under its title. */
-function chainSection(r: VerifyReport, chains: NonNullable<VerifyReport['chains']>, headLines: readonly string[], budget: ByteBudget, maxRows: number): { text: string; left: string[] } {
+function chainSection(
+  r: VerifyReport,
+  chains: NonNullable<VerifyReport['chains']>,
+  headLines: readonly string[],
+  budget: ByteBudget,
+  maxRows: number,
+): { text: string; left: string[] } {
   let rows = maxRows;
   for (;;) {
     const md = chainMarkdown(chains, rows);
@@ -156,7 +201,8 @@ function chainSection(r: VerifyReport, chains: NonNullable<VerifyReport['chains'
     const [title, rest] = md.startsWith('## ') && nl > 0 ? [md.slice(0, nl), md.slice(nl + 1)] : ['', md];
     const text = `${title === '' ? '' : `${title}\n\n`}${headLines.join('\n')}\n${rest}`;
     // The head was already counted against the budget; only the chain itself is new.
-    if (budget.take(text, CLOSING_RESERVE - byteLength(`${headLines.join('\n')}\n`))) return { text, left: rows < maxRows ? [`the chain table's rows after the first ${rows}`] : [] };
+    if (budget.take(text, CLOSING_RESERVE - byteLength(`${headLines.join('\n')}\n`)))
+      return { text, left: rows < maxRows ? [`the chain table's rows after the first ${rows}`] : [] };
     if (rows === 0) return { text: `${headLines.join('\n')}\n`, left: ['the chain chart and table'] };
     rows = Math.floor(rows / 2);
   }
@@ -186,8 +232,15 @@ export function reportMarkdown(r: VerifyReport, options: MarkdownOptions = {}): 
     out.push(title, '', ...headLines, ...body.lines);
     left.push(...body.left);
   }
-  if (left.length > 0) out.push(`_Left out of this summary (GitHub shows at most 1 MiB): ${left.join('; ')}. Every artifact, bundle and reason is in ${options.fullReport ?? DEFAULT_FULL_REPORT}._`, '');
+  if (left.length > 0)
+    out.push(
+      `_Left out of this summary (GitHub shows at most 1 MiB): ${left.join('; ')}. Every artifact, bundle and reason is in ${options.fullReport ?? DEFAULT_FULL_REPORT}._`,
+      '',
+    );
   // A report the reader can download (upload-artifact) is linked whatever the summary holds.
   else if (options.fullReport !== undefined) out.push(`Every artifact, bundle and reason: ${options.fullReport}.`, '');
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -61,8 +61,16 @@ function unusedNotes(r: VerifyReport): string[] {
   const unused = r.unusedBundles;
   if (unused.length === 0) return [];
   if (r.verified) return [`note: ${unused.length} other bundle(s) read list none of the artifacts`];
-  const lines = unused.slice(0, UNUSED_NOTES_MAX).map((u) => `note: ${untrusted(u.source)} lists none of the artifacts${u.failure ? ` (${failureText(u.failure)})` : ''}`);
-  if (unused.length > UNUSED_NOTES_MAX) lines.push(`note: and ${unused.length - UNUSED_NOTES_MAX} more bundle(s) that list none of the artifacts (see --format json)`);
+  const lines = unused
+    .slice(0, UNUSED_NOTES_MAX)
+    .map(
+      (u) =>
+        `note: ${untrusted(u.source)} lists none of the artifacts${u.failure ? ` (${failureText(u.failure)})` : ''}`,
+    );
+  if (unused.length > UNUSED_NOTES_MAX)
+    lines.push(
+      `note: and ${unused.length - UNUSED_NOTES_MAX} more bundle(s) that list none of the artifacts (see --format json)`,
+    );
   return lines;
 }
 
@@ -72,21 +80,31 @@ export function reportText(r: VerifyReport): string {
   const problems = failingArtifacts(r);
   if (problems.length > 0) {
     lines.push('What failed, and how to fix it:');
-    for (const p of problems.slice(0, FAILURES_FIRST_MAX)) lines.push(`  ${untrusted(p.name)}${p.stage === undefined ? '' : ` (stage ${untrusted(p.stage)})`}: ${p.advice.what}. Fix: ${p.advice.fix}.`);
-    if (problems.length > FAILURES_FIRST_MAX) lines.push(`  … and ${problems.length - FAILURES_FIRST_MAX} more failing artifact(s), listed below`);
+    for (const p of problems.slice(0, FAILURES_FIRST_MAX))
+      lines.push(
+        `  ${untrusted(p.name)}${p.stage === undefined ? '' : ` (stage ${untrusted(p.stage)})`}: ${p.advice.what}. Fix: ${p.advice.fix}.`,
+      );
+    if (problems.length > FAILURES_FIRST_MAX)
+      lines.push(`  … and ${problems.length - FAILURES_FIRST_MAX} more failing artifact(s), listed below`);
     lines.push('');
   }
   if (r.chains !== undefined) lines.push(chainText(r.chains).trimEnd());
   for (const a of r.chains === undefined ? r.artifacts : []) {
     const passing = a.bundles.find((b) => b.result === 'PASS');
-    lines.push(`${a.result} ${untrusted(a.name)} (${firstDigest(a.digest)})${passing ? ` — ${untrusted(passing.source)}, signed by ${passing.signer === null ? 'a trusted key' : untrusted(passing.signer)}` : ''}`);
+    lines.push(
+      `${a.result} ${untrusted(a.name)} (${firstDigest(a.digest)})${passing ? ` — ${untrusted(passing.source)}, signed by ${passing.signer === null ? 'a trusted key' : untrusted(passing.signer)}` : ''}`,
+    );
     if (a.result === 'FAIL') {
       for (const b of a.bundles) for (const f of b.failures) lines.push(`  ${untrusted(b.source)}: ${failureText(f)}`);
     }
   }
   lines.push(...unusedNotes(r));
   const failed = r.artifacts.filter((a) => a.result === 'FAIL').length;
-  lines.push(r.verified ? `verified: all ${r.artifacts.length} artifact(s) passed` : `verification FAILED for ${failed} of ${r.artifacts.length} artifact(s)`);
+  lines.push(
+    r.verified
+      ? `verified: all ${r.artifacts.length} artifact(s) passed`
+      : `verification FAILED for ${failed} of ${r.artifacts.length} artifact(s)`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -104,5 +122,7 @@ export function failureLine(r: VerifyReport): string {
     return `${untrusted(a.name)} (${first ? failureText(first) : 'no passing bundle'})`;
   });
   const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
-  return oneLine(`provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}${toFix} [${FAILED}]`);
+  return oneLine(
+    `provenance verification failed for ${failed.length} of ${r.artifacts.length} artifact(s): ${shown.join('; ')}${more}${toFix} [${FAILED}]`,
+  );
 }

@@ -38,4 +38,3 @@ export interface VerifyReport {
   /** With require-chain: each artifact's chain, stage by stage (then `artifacts` lists one entry per stage). */
   chains?: ChainVerdict[];
 }
-

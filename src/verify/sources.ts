@@ -19,7 +19,12 @@ export interface ImageArtifacts {
 }
 
 /** The image references `images` names and those the `manifests` files use (templated ones refused). */
-export async function imageUses(images: string, manifests: string, workspace: string, confined = true): Promise<ImageUse[]> {
+export async function imageUses(
+  images: string,
+  manifests: string,
+  workspace: string,
+  confined = true,
+): Promise<ImageUse[]> {
   const uses: ImageUse[] = images
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -29,19 +34,32 @@ export async function imageUses(images: string, manifests: string, workspace: st
     const ws = await openWorkspace(workspace, confined);
     for (const file of await matchPaths(ws, manifests, undefined, 'manifests')) {
       if (file.size > MAX_MANIFEST_FILE_BYTES) {
-        throw new ProvenanceError('INPUT_INVALID', `manifests: ${relativeName(ws, file.path)} is ${file.size} bytes, more than ${MAX_MANIFEST_FILE_BYTES}`, 'Point manifests at Kubernetes manifests or Compose files');
+        throw new ProvenanceError(
+          'INPUT_INVALID',
+          `manifests: ${relativeName(ws, file.path)} is ${file.size} bytes, more than ${MAX_MANIFEST_FILE_BYTES}`,
+          'Point manifests at Kubernetes manifests or Compose files',
+        );
       }
       const found = imagesInManifest(await readFile(file.real, 'utf8'), relativeName(ws, file.path));
       const templated = found.find((u) => isTemplated(u.image));
       if (templated) {
-        throw new ProvenanceError('INPUT_INVALID', `manifests: ${templated.file}:${templated.line} names the image "${templated.image}", a template that names no image until rendered`, 'Verify the rendered manifests (e.g. the output of helm template or docker compose config)');
+        throw new ProvenanceError(
+          'INPUT_INVALID',
+          `manifests: ${templated.file}:${templated.line} names the image "${templated.image}", a template that names no image until rendered`,
+          'Verify the rendered manifests (e.g. the output of helm template or docker compose config)',
+        );
       }
       for (const use of found) {
         try {
           parseImageReference(use.image, 'manifests');
         } catch (err) {
           if (!(err instanceof ProvenanceError)) throw err;
-          throw new ProvenanceError(err.code, `manifests: ${use.file}:${use.line}: ${err.message.replace(/^manifests: /, '')}`, err.hint, { cause: err });
+          throw new ProvenanceError(
+            err.code,
+            `manifests: ${use.file}:${use.line}: ${err.message.replace(/^manifests: /, '')}`,
+            err.hint,
+            { cause: err },
+          );
         }
       }
       uses.push(...found);
@@ -51,7 +69,10 @@ export async function imageUses(images: string, manifests: string, workspace: st
 }
 
 /** Each distinct image becomes an artifact (by its manifest digest) with the bundles attached to it. */
-export async function imageArtifacts(uses: readonly ImageUse[], registry: BundleRegistry = createBundleRegistry()): Promise<ImageArtifacts> {
+export async function imageArtifacts(
+  uses: readonly ImageUse[],
+  registry: BundleRegistry = createBundleRegistry(),
+): Promise<ImageArtifacts> {
   const artifacts: Subject[] = [];
   const bundles: LoadedBundle[] = [];
   for (const image of [...new Set(uses.map((u) => u.image))]) {
@@ -61,8 +82,19 @@ export async function imageArtifacts(uses: readonly ImageUse[], registry: Bundle
     for (const found of await registry.listBundles({ ...ref, tag: undefined, digest })) {
       bundles.push(
         found.problem === undefined
-          ? { ...loadedJSON(found.source, found.json), ...(found.loggedEnvelope !== undefined && { loggedEnvelope: found.loggedEnvelope }) }
-          : { source: found.source, json: undefined, failure: { check: 'bundle-format', expected: 'a Sigstore bundle attached to the image (or a keyless cosign attestation)', found: found.problem } },
+          ? {
+              ...loadedJSON(found.source, found.json),
+              ...(found.loggedEnvelope !== undefined && { loggedEnvelope: found.loggedEnvelope }),
+            }
+          : {
+              source: found.source,
+              json: undefined,
+              failure: {
+                check: 'bundle-format',
+                expected: 'a Sigstore bundle attached to the image (or a keyless cosign attestation)',
+                found: found.problem,
+              },
+            },
       );
     }
   }
@@ -77,14 +109,24 @@ export interface GitHubSources {
   token: string;
 }
 
-export async function githubBundles(settings: GitHubSources, artifacts: readonly Subject[], env: NodeJS.ProcessEnv, github?: GitHubBundleSource): Promise<LoadedBundle[]> {
+export async function githubBundles(
+  settings: GitHubSources,
+  artifacts: readonly Subject[],
+  env: NodeJS.ProcessEnv,
+  github?: GitHubBundleSource,
+): Promise<LoadedBundle[]> {
   if (settings.release === undefined && !settings.attestationsApi) return [];
   if (settings.repository === undefined) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'reading bundles from GitHub (release, attestations-api) needs the repository rule, which names where to read', 'Add "repository: OWNER/REPO"');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'reading bundles from GitHub (release, attestations-api) needs the repository rule, which names where to read',
+      'Add "repository: OWNER/REPO"',
+    );
   }
   const service = github ?? createGitHubService({ ...gitHubEndpoints(env), token: settings.token || undefined });
   const texts = [];
-  if (settings.release !== undefined) texts.push(...(await service.listReleaseBundles(settings.repository, settings.release)));
+  if (settings.release !== undefined)
+    texts.push(...(await service.listReleaseBundles(settings.repository, settings.release)));
   if (settings.attestationsApi) {
     for (const artifact of artifacts) {
       const hex = artifact.digest['sha256'];

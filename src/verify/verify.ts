@@ -14,7 +14,13 @@ import { FAILURE_FIELD_MAX, untrusted } from '../output/untrusted.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
 import type { Log } from '../log.ts';
 import { readRoots, resolveInside, writeRoots, type PathRoots, type PathRules } from '../workspace.ts';
-import { claimedStatement, isBareEnvelope, loadBundleFiles, parseBundleText, type LoadedBundle } from './bundle-files.ts';
+import {
+  claimedStatement,
+  isBareEnvelope,
+  loadBundleFiles,
+  parseBundleText,
+  type LoadedBundle,
+} from './bundle-files.ts';
 import type { ArtifactInput } from './crypto/index.ts';
 import type { CryptoJob } from './crypto-jobs.ts';
 import { prestartCryptoWorkers, PRESTART_BYTES, runCryptoJobs } from './crypto-pool.ts';
@@ -27,7 +33,15 @@ import { buildReport, type VerifyReport } from './report.ts';
 import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
 import { requirePinnedImages } from './pinned-images.ts';
 import type { ImageUse } from './manifests.ts';
-import { createTrust, loadTrustedRoots, NAMED_TRUSTED_ROOTS, tufTempDir, type LoadOptions, type Trust, type TrustedRootJSON } from './trust/index.ts';
+import {
+  createTrust,
+  loadTrustedRoots,
+  NAMED_TRUSTED_ROOTS,
+  tufTempDir,
+  type LoadOptions,
+  type Trust,
+  type TrustedRootJSON,
+} from './trust/index.ts';
 import { VerificationError } from './types.ts';
 
 /** `workspace`, `outputRoots` and `confined` (PathRules): where paths from inputs may lead. */
@@ -55,31 +69,64 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   if (!namesSigner(policy) && key === undefined) {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
-      'verify mode needs a rule naming the signer, or any GitHub repository\'s provenance would pass: none of repository, owner, signer-workflow, signer-repository, builder-id, certificate-identity, certificate-identity-regexp is set',
+      "verify mode needs a rule naming the signer, or any GitHub repository's provenance would pass: none of repository, owner, signer-workflow, signer-repository, builder-id, certificate-identity, certificate-identity-regexp is set",
       'Add e.g. "repository: OWNER/REPO" (and "signer-workflow: OWNER/REPO/.github/workflows/release.yml"), or "key" for bundles signed with a managed key',
     );
   }
-  const reportFile = settings.reportPath === undefined ? rt.defaultReportFile : resolveInside('report-path', settings.reportPath, rt.workspace, writeRoots(rt));
-  const trust = createTrust(await trustedRoots(settings.trustedRoot, rt.workspace, readRoots(rt), { ...rt.trustedRootSources, tempDir: tufTempDir(rt.env), log: rt.log }));
+  const reportFile =
+    settings.reportPath === undefined
+      ? rt.defaultReportFile
+      : resolveInside('report-path', settings.reportPath, rt.workspace, writeRoots(rt));
+  const trust = createTrust(
+    await trustedRoots(settings.trustedRoot, rt.workspace, readRoots(rt), {
+      ...rt.trustedRootSources,
+      tempDir: tufTempDir(rt.env),
+      log: rt.log,
+    }),
+  );
   // Many bundles: the pool's workers boot while this thread reads them.
-  const loaded = settings.bundlePath ? await loadBundleFiles(settings.bundlePath, rt.workspace, (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust), 'bundle-path', confined) : [];
+  const loaded = settings.bundlePath
+    ? await loadBundleFiles(
+        settings.bundlePath,
+        rt.workspace,
+        (bytes) => bytes >= PRESTART_BYTES && prestartCryptoWorkers(trust),
+        'bundle-path',
+        confined,
+      )
+    : [];
   const uses = await imageUses(settings.images, settings.manifests, rt.workspace, confined);
   if (settings.requireDigest) requirePinnedImages(uses);
   const images = uses.length > 0 ? await imageArtifacts(uses) : { artifacts: [], bundles: [] };
   loaded.push(...images.bundles);
   const github = { repository: policy.repository, token: settings.githubToken };
-  loaded.push(...(await githubBundles({ ...github, release: releaseTag(settings.release, rt.env), attestationsApi: false }, [], rt.env)));
+  loaded.push(
+    ...(await githubBundles(
+      { ...github, release: releaseTag(settings.release, rt.env), attestationsApi: false },
+      [],
+      rt.env,
+    )),
+  );
   if (settings.artifact !== undefined) {
     // The artifact client is megabytes: loaded only when an artifact is read.
     const { artifactBundles } = await import('./artifact-source.ts');
-    loaded.push(...(await artifactBundles(settings.artifact, rt.env)).flatMap((t) => parseBundleText(t.text, t.source)));
+    loaded.push(
+      ...(await artifactBundles(settings.artifact, rt.env)).flatMap((t) => parseBundleText(t.text, t.source)),
+    );
   }
 
   // npm-style statements name artifacts by SHA-512 only; compute it too when any statement does.
   // Each statement's claims are decoded once: they choose the digests here and attribute failures later.
   const claims = loaded.map((b) => claimedStatement(b.json));
-  const needsSha512 = claims.some(({ subjects }) => subjects.some((s) => ownValue(s.digest, 'sha512') !== undefined && ownValue(s.digest, 'sha256') === undefined));
-  const fileArtifacts = hasSubjectInputs(settings) ? await collectSubjects(settings.subjects, { workspace: rt.workspace, confined, algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'] }) : [];
+  const needsSha512 = claims.some(({ subjects }) =>
+    subjects.some((s) => ownValue(s.digest, 'sha512') !== undefined && ownValue(s.digest, 'sha256') === undefined),
+  );
+  const fileArtifacts = hasSubjectInputs(settings)
+    ? await collectSubjects(settings.subjects, {
+        workspace: rt.workspace,
+        confined,
+        algorithms: needsSha512 ? ['sha256', 'sha512'] : ['sha256'],
+      })
+    : [];
   const artifacts = [...fileArtifacts, ...images.artifacts];
   const lookups = attestationLookups(settings, policy, artifacts, claims);
   if (lookups.length > 0) {
@@ -87,14 +134,25 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
     loaded.push(...fromApi);
     claims.push(...fromApi.map((b) => claimedStatement(b.json)));
   }
-  rt.log.info(`read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`);
+  rt.log.info(
+    `read ${loaded.length} bundle(s) for ${artifacts.length} artifact(s); trusted root: ${settings.trustedRoot}`,
+  );
 
   const outcomes = await bundleOutcomes(loaded, claims, trust, key, artifacts);
   const now = rt.now();
   // With require-chain the chain decides: every stage found, passing its own policy, linked to the one before.
-  const chains = policy.requireChain === undefined ? undefined : judgeChains(artifacts, outcomes, policy.requireChain, now);
-  const verdicts = chains === undefined ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now)) : chains.map(chainArtifactVerdict);
-  const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), { time: now, trustedRoot: settings.trustedRoot, policy: describePolicy(policy), ...(chains && { chains }) });
+  const chains =
+    policy.requireChain === undefined ? undefined : judgeChains(artifacts, outcomes, policy.requireChain, now);
+  const verdicts =
+    chains === undefined
+      ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now))
+      : chains.map(chainArtifactVerdict);
+  const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), {
+    time: now,
+    trustedRoot: settings.trustedRoot,
+    policy: describePolicy(policy),
+    ...(chains && { chains }),
+  });
   if (reportFile !== undefined) await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return { report, reportFile, imageUses: uses };
 }
@@ -106,7 +164,12 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
  * 100,000 requests against a rate limit of 1,000 an hour); with require-chain every one, since a chain's
  * stages may be published in different places.
  */
-function attestationLookups(settings: VerifySettings, policy: Policy, artifacts: readonly Subject[], claims: readonly ReturnType<typeof claimedStatement>[]): readonly Subject[] {
+function attestationLookups(
+  settings: VerifySettings,
+  policy: Policy,
+  artifacts: readonly Subject[],
+  claims: readonly ReturnType<typeof claimedStatement>[],
+): readonly Subject[] {
   if (settings.attestationsApi === 'true') return artifacts;
   if (settings.attestationsApi === 'false' || settings.githubToken === '' || policy.repository === undefined) return [];
   if (policy.requireChain !== undefined) return artifacts;
@@ -118,7 +181,13 @@ function attestationLookups(settings: VerifySettings, policy: Policy, artifacts:
  * Each bundle's outcome, in order: what fails before any check (not JSON, a bare envelope) here,
  * the cryptographic checks by runCryptoJobs (in worker threads when there are many bundles).
  */
-async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly ReturnType<typeof claimedStatement>[], trust: Trust, key: string | undefined, artifacts: readonly Subject[]): Promise<BundleOutcome[]> {
+async function bundleOutcomes(
+  loaded: readonly LoadedBundle[],
+  claims: readonly ReturnType<typeof claimedStatement>[],
+  trust: Trust,
+  key: string | undefined,
+  artifacts: readonly Subject[],
+): Promise<BundleOutcome[]> {
   const outcomes = new Array<BundleOutcome>(loaded.length);
   const jobs: CryptoJob[] = [];
   const jobBundles: number[] = [];
@@ -145,14 +214,22 @@ async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly 
     } else {
       const artifact = messageArtifact(bundle.json, artifactSHA256);
       const logged = bundle.loggedEnvelope === undefined ? {} : { loggedEnvelope: bundle.loggedEnvelope };
-      jobs.push({ bundle: bundle.json, options: { ...(key !== undefined && { key }), ...(artifact && { artifact }), ...logged } });
+      jobs.push({
+        bundle: bundle.json,
+        options: { ...(key !== undefined && { key }), ...(artifact && { artifact }), ...logged },
+      });
       jobBundles.push(i);
     }
   });
   const results = await runCryptoJobs(jobs, trust);
   results.forEach((result, j) => {
     const i = jobBundles[j] ?? 0;
-    outcomes[i] = attributed(i, result.verified ? { verified: result.verified, failure: undefined } : { verified: undefined, failure: result.failure });
+    outcomes[i] = attributed(
+      i,
+      result.verified
+        ? { verified: result.verified, failure: undefined }
+        : { verified: undefined, failure: result.failure },
+    );
   });
   return outcomes;
 }
@@ -162,13 +239,15 @@ async function bundleOutcomes(loaded: readonly LoadedBundle[], claims: readonly 
  * artifact is found by the digest the bundle claims; the signature check then proves the claim.
  */
 function messageArtifact(json: unknown, artifactSHA256: ReadonlySet<string | undefined>): ArtifactInput | undefined {
-  const digest = (json as { messageSignature?: { messageDigest?: { digest?: unknown } } } | undefined)?.messageSignature?.messageDigest?.digest;
+  const digest = (json as { messageSignature?: { messageDigest?: { digest?: unknown } } } | undefined)?.messageSignature
+    ?.messageDigest?.digest;
   if (typeof digest !== 'string') return undefined;
   const hex = Buffer.from(digest, 'base64').toString('hex');
   return artifactSHA256.has(hex) ? { digest: { algorithm: 'sha256', hex } } : undefined;
 }
 
-const hasSubjectInputs = (s: VerifySettings): boolean => [s.subjects.paths, s.subjects.digests, s.subjects.names, s.subjects.checksums].some((v) => v.trim() !== '');
+const hasSubjectInputs = (s: VerifySettings): boolean =>
+  [s.subjects.paths, s.subjects.digests, s.subjects.names, s.subjects.checksums].some((v) => v.trim() !== '');
 
 /** `auto`: the tag of a release or tag-push run (only a location to read from: what is read is verified). */
 function releaseTag(setting: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -183,7 +262,12 @@ function trustedRootChoice(choice: string, workspace: string, roots: PathRoots):
 }
 
 /** The roots to verify against; one that is unusable ends the run in one line naming the field, before any bundle is read. */
-async function trustedRoots(choice: string, workspace: string, roots: PathRoots, options: LoadOptions): Promise<TrustedRootJSON[]> {
+async function trustedRoots(
+  choice: string,
+  workspace: string,
+  roots: PathRoots,
+  options: LoadOptions,
+): Promise<TrustedRootJSON[]> {
   try {
     return await loadTrustedRoots(trustedRootChoice(choice, workspace, roots), workspace, options);
   } catch (err) {
@@ -203,18 +287,30 @@ async function readKey(value: string, workspace: string, roots: PathRoots): Prom
     return await readFile(file, 'utf8');
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError('INPUT_INVALID', `key: cannot read "${value}": ${reason}`, 'Give the path of a PEM public key file inside the workspace');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `key: cannot read "${value}": ${reason}`,
+      'Give the path of a PEM public key file inside the workspace',
+    );
   }
 }
 
 /** The policy module reads the policy file through this, confined to the workspace unless `rules` lift that (the CLI). */
-export function workspaceFileReader(workspace: string, rules: Pick<PathRules, 'confined'> = {}): (file: string) => string {
+export function workspaceFileReader(
+  workspace: string,
+  rules: Pick<PathRules, 'confined'> = {},
+): (file: string) => string {
   const roots = readRoots({ workspace, outputRoots: [], ...rules });
   return (file) => {
     const real = resolveInside('policy', file, workspace, roots);
     // Refused before it is read: parsePolicyFile would refuse the text anyway, after holding all of it.
     const { size } = statSync(real);
-    if (size > MAX_POLICY_FILE_BYTES) throw new ProvenanceError('INPUT_INVALID', `policy: ${file} is ${size} bytes, more than ${MAX_POLICY_FILE_BYTES}`, 'Point the policy input at a policy file (a few rules), not at another file');
+    if (size > MAX_POLICY_FILE_BYTES)
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `policy: ${file} is ${size} bytes, more than ${MAX_POLICY_FILE_BYTES}`,
+        'Point the policy input at a policy file (a few rules), not at another file',
+      );
     return readFileSync(real, 'utf8');
   };
 }

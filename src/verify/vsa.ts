@@ -43,8 +43,12 @@ const BUILD_PROVENANCE: readonly string[] = STAGE_PRESETS.provenance.predicateTy
  * earns (each one passed every check and the policy), else NO_BUILD_LEVEL. A bundle of any other
  * predicate type says nothing about how the artifact was built, whoever signed it.
  */
-export function buildLevel(bundles: readonly { result: 'PASS' | 'FAIL'; predicateType: string | null; runnerEnvironment: string | null }[]): string {
-  const levels = bundles.filter((b) => b.result === 'PASS' && b.predicateType !== null && BUILD_PROVENANCE.includes(b.predicateType)).map((b) => verifiedLevel(b.runnerEnvironment));
+export function buildLevel(
+  bundles: readonly { result: 'PASS' | 'FAIL'; predicateType: string | null; runnerEnvironment: string | null }[],
+): string {
+  const levels = bundles
+    .filter((b) => b.result === 'PASS' && b.predicateType !== null && BUILD_PROVENANCE.includes(b.predicateType))
+    .map((b) => verifiedLevel(b.runnerEnvironment));
   return levels.sort().at(-1) ?? NO_BUILD_LEVEL;
 }
 
@@ -65,7 +69,17 @@ export function vsaStatements(report: VerifyReport, context: VsaContext): VsaSta
     const chain = report.chains?.[index];
     const inputAttestations =
       chain !== undefined
-        ? chain.stages.flatMap((s) => (s.attestation?.digest.startsWith('sha256:') ? [{ uri: s.attestation.source, digest: { sha256: s.attestation.digest.slice('sha256:'.length) }, mediaType: ATTESTATION_MEDIA_TYPE }] : []))
+        ? chain.stages.flatMap((s) =>
+            s.attestation?.digest.startsWith('sha256:')
+              ? [
+                  {
+                    uri: s.attestation.source,
+                    digest: { sha256: s.attestation.digest.slice('sha256:'.length) },
+                    mediaType: ATTESTATION_MEDIA_TYPE,
+                  },
+                ]
+              : [],
+          )
         : attestationDigest
           ? [{ uri: passing.source, digest: { sha256: attestationDigest }, mediaType: ATTESTATION_MEDIA_TYPE }]
           : [];

@@ -7,7 +7,13 @@ import { serve } from '../http.ts';
 
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.ArtifactService/';
 
-export const TWIRP_METHODS = ['CreateArtifact', 'FinalizeArtifact', 'ListArtifacts', 'GetSignedArtifactURL', 'DeleteArtifact'] as const;
+export const TWIRP_METHODS = [
+  'CreateArtifact',
+  'FinalizeArtifact',
+  'ListArtifacts',
+  'GetSignedArtifactURL',
+  'DeleteArtifact',
+] as const;
 export type TwirpMethod = (typeof TWIRP_METHODS)[number];
 // Blob storage calls, as @azure/storage-blob's BlockBlobClient.uploadStream and @actions/artifact's download make them.
 export const BLOB_CALLS = ['blob-put-block', 'blob-put-blocklist', 'blob-put', 'blob-get'] as const;
@@ -64,7 +70,11 @@ function base64url(value: string | Buffer): string {
  * `Actions.Results:<workflowRunBackendId>:<workflowJobRunBackendId>`, which @actions/artifact reads with
  * jwt-decode (without checking the signature) to address its Twirp calls.
  */
-export function mintRuntimeToken(workflowRunBackendId: string, workflowJobRunBackendId: string, key: Buffer = randomBytes(32)): string {
+export function mintRuntimeToken(
+  workflowRunBackendId: string,
+  workflowJobRunBackendId: string,
+  key: Buffer = randomBytes(32),
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = base64url(JSON.stringify({ typ: 'JWT', alg: 'HS256' }));
   const payload = base64url(
@@ -96,11 +106,23 @@ function twirpOk(res: ServerResponse, value: Json): void {
 
 function storageError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-ms-error-code': code });
+  res.writeHead(status, {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-ms-error-code': code,
+  });
   res.end(body);
 }
 
-const TWIRP_FAULT_CODES: Record<number, string> = { 400: 'invalid_argument', 401: 'unauthenticated', 403: 'permission_denied', 404: 'not_found', 409: 'already_exists', 429: 'resource_exhausted', 503: 'unavailable' };
+const TWIRP_FAULT_CODES: Record<number, string> = {
+  400: 'invalid_argument',
+  401: 'unauthenticated',
+  403: 'permission_denied',
+  404: 'not_found',
+  409: 'already_exists',
+  429: 'resource_exhausted',
+  503: 'unavailable',
+};
 
 // google.protobuf wrapper types are plain values in proto3 JSON; accept the object form too.
 function wrapped(value: unknown): string | undefined {
@@ -121,14 +143,28 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
   const signature = randomBytes(16).toString('hex');
   const artifacts: StoredArtifact[] = [];
   const requests: RecordedArtifactsRequest[] = [];
-  const faults = Object.fromEntries([...TWIRP_METHODS, ...BLOB_CALLS].map((e) => [e, []])) as unknown as Record<ArtifactsEndpoint, ArtifactsFault[]>;
+  const faults = Object.fromEntries([...TWIRP_METHODS, ...BLOB_CALLS].map((e) => [e, []])) as unknown as Record<
+    ArtifactsEndpoint,
+    ArtifactsFault[]
+  >;
   const blocks = new Map<string, Map<string, Buffer>>();
   const blobs = new Map<string, { content: Buffer; contentType: string }>();
   let nextId = 1000;
   let baseUrl = '';
 
-  const record = (req: IncomingMessage, endpoint: ArtifactsEndpoint | 'unknown', authorized: boolean, res: ServerResponse): void => {
-    const entry: RecordedArtifactsRequest = { endpoint, method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', authorized, status: 0 };
+  const record = (
+    req: IncomingMessage,
+    endpoint: ArtifactsEndpoint | 'unknown',
+    authorized: boolean,
+    res: ServerResponse,
+  ): void => {
+    const entry: RecordedArtifactsRequest = {
+      endpoint,
+      method: req.method ?? '',
+      path: (req.url ?? '').split('?')[0] ?? '',
+      authorized,
+      status: 0,
+    };
     requests.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
   };
@@ -141,16 +177,35 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
     switch (method) {
       case 'CreateArtifact': {
         if (artifacts.some((a) => a.name === name && a.workflowRunBackendId === run))
-          return twirpError(res, 409, 'already_exists', 'an artifact with this name already exists on the workflow run');
+          return twirpError(
+            res,
+            409,
+            'already_exists',
+            'an artifact with this name already exists on the workflow run',
+          );
         const id = nextId++;
         const blobPath = `/blob/actions-results/${run}/${id}/${encodeURIComponent(name)}.zip`;
-        artifacts.push({ id, name, workflowRunBackendId: run, workflowJobRunBackendId: job, finalized: false, size: 0, hash: undefined, createdAt: new Date(), blobPath });
-        return twirpOk(res, { ok: true, signed_upload_url: `${baseUrl}${blobPath}?sv=2023-11-03&sr=b&sp=cw&sig=${signature}` });
+        artifacts.push({
+          id,
+          name,
+          workflowRunBackendId: run,
+          workflowJobRunBackendId: job,
+          finalized: false,
+          size: 0,
+          hash: undefined,
+          createdAt: new Date(),
+          blobPath,
+        });
+        return twirpOk(res, {
+          ok: true,
+          signed_upload_url: `${baseUrl}${blobPath}?sv=2023-11-03&sr=b&sp=cw&sig=${signature}`,
+        });
       }
       case 'FinalizeArtifact': {
         const artifact = artifacts.find((a) => a.name === name && a.workflowRunBackendId === run && !a.finalized);
         if (!artifact) return twirpError(res, 404, 'not_found', 'artifact not found');
-        if (!blobs.has(artifact.blobPath)) return twirpError(res, 400, 'invalid_argument', 'artifact blob was not uploaded');
+        if (!blobs.has(artifact.blobPath))
+          return twirpError(res, 400, 'invalid_argument', 'artifact blob was not uploaded');
         artifact.finalized = true;
         artifact.size = Number(wrapped(body['size']) ?? '0');
         artifact.hash = wrapped(body['hash']);
@@ -160,7 +215,11 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
         const nameFilter = wrapped(body['name_filter']);
         const idFilter = wrapped(body['id_filter']);
         const listed = artifacts.filter(
-          (a) => a.finalized && a.workflowRunBackendId === run && (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || String(a.id) === idFilter),
+          (a) =>
+            a.finalized &&
+            a.workflowRunBackendId === run &&
+            (nameFilter === undefined || a.name === nameFilter) &&
+            (idFilter === undefined || String(a.id) === idFilter),
         );
         return twirpOk(res, {
           artifacts: listed.map((a) => ({
@@ -198,9 +257,22 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
     return 'blob-put';
   };
 
-  const storage = (endpoint: BlobCall, req: IncomingMessage, path: string, query: URLSearchParams, body: Buffer, res: ServerResponse): void => {
+  const storage = (
+    endpoint: BlobCall,
+    req: IncomingMessage,
+    path: string,
+    query: URLSearchParams,
+    body: Buffer,
+    res: ServerResponse,
+  ): void => {
     const done = (status: number, headers: Record<string, string> = {}): void => {
-      res.writeHead(status, { 'x-ms-request-id': randomBytes(8).toString('hex'), 'x-ms-version': '2023-11-03', etag: `"0x${randomBytes(6).toString('hex')}"`, 'last-modified': new Date().toUTCString(), ...headers });
+      res.writeHead(status, {
+        'x-ms-request-id': randomBytes(8).toString('hex'),
+        'x-ms-version': '2023-11-03',
+        etag: `"0x${randomBytes(6).toString('hex')}"`,
+        'last-modified': new Date().toUTCString(),
+        ...headers,
+      });
       res.end();
     };
     switch (endpoint) {
@@ -214,25 +286,39 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
       }
       case 'blob-put-blocklist': {
         const staged = blocks.get(path) ?? new Map<string, Buffer>();
-        const ids = [...body.toString('utf8').matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map((m) => m[2] ?? '');
+        const ids = [...body.toString('utf8').matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map(
+          (m) => m[2] ?? '',
+        );
         const parts: Buffer[] = [];
         for (const id of ids) {
           const block = staged.get(id);
           if (!block) return storageError(res, 400, 'InvalidBlockList', `block ${id} was not staged`);
           parts.push(block);
         }
-        blobs.set(path, { content: Buffer.concat(parts), contentType: String(req.headers['x-ms-blob-content-type'] ?? 'application/octet-stream') });
+        blobs.set(path, {
+          content: Buffer.concat(parts),
+          contentType: String(req.headers['x-ms-blob-content-type'] ?? 'application/octet-stream'),
+        });
         blocks.delete(path);
         return done(201);
       }
       case 'blob-put': {
-        blobs.set(path, { content: body, contentType: String(req.headers['x-ms-blob-content-type'] ?? req.headers['content-type'] ?? 'application/octet-stream') });
+        blobs.set(path, {
+          content: body,
+          contentType: String(
+            req.headers['x-ms-blob-content-type'] ?? req.headers['content-type'] ?? 'application/octet-stream',
+          ),
+        });
         return done(201);
       }
       case 'blob-get': {
         const blob = blobs.get(path);
         if (!blob) return storageError(res, 404, 'BlobNotFound', 'The specified blob does not exist.');
-        res.writeHead(200, { 'content-type': blob.contentType, 'content-length': blob.content.length, 'x-ms-blob-type': 'BlockBlob' });
+        res.writeHead(200, {
+          'content-type': blob.contentType,
+          'content-length': blob.content.length,
+          'x-ms-blob-type': 'BlockBlob',
+        });
         res.end(blob.content);
         return;
       }
@@ -246,10 +332,12 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
       const known = (TWIRP_METHODS as readonly string[]).includes(method) ? (method as TwirpMethod) : undefined;
       const authorized = req.headers.authorization === `Bearer ${runtimeToken}`;
       record(req, known ?? 'unknown', authorized, res);
-      if (!known || req.method !== 'POST') return twirpError(res, 404, 'bad_route', `no handler for ${req.method ?? ''} ${url.pathname}`);
+      if (!known || req.method !== 'POST')
+        return twirpError(res, 404, 'bad_route', `no handler for ${req.method ?? ''} ${url.pathname}`);
       const fault = faults[known].shift();
       if (fault === 'reset') return void req.socket.destroy();
-      if (fault !== undefined) return twirpError(res, fault, TWIRP_FAULT_CODES[fault] ?? 'internal', `injected fault ${fault}`);
+      if (fault !== undefined)
+        return twirpError(res, fault, TWIRP_FAULT_CODES[fault] ?? 'internal', `injected fault ${fault}`);
       if (!authorized) return twirpError(res, 401, 'unauthenticated', 'invalid or missing runtime token');
       let parsed: unknown;
       try {
@@ -257,7 +345,8 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
       } catch {
         return twirpError(res, 400, 'malformed', 'request body is not JSON');
       }
-      if (typeof parsed !== 'object' || parsed === null) return twirpError(res, 400, 'malformed', 'request body is not an object');
+      if (typeof parsed !== 'object' || parsed === null)
+        return twirpError(res, 400, 'malformed', 'request body is not an object');
       return twirp(known, parsed as Json, res);
     }
     if (url.pathname.startsWith('/blob/')) {
@@ -267,7 +356,8 @@ export async function startActionsArtifacts(): Promise<ActionsArtifactsStandIn> 
       if (!endpoint) return storageError(res, 405, 'UnsupportedHttpVerb', `${req.method ?? ''} is not supported`);
       const fault = faults[endpoint].shift();
       if (fault === 'reset') return void req.socket.destroy();
-      if (fault !== undefined) return storageError(res, fault, fault === 503 ? 'ServerBusy' : 'InternalError', `injected fault ${fault}`);
+      if (fault !== undefined)
+        return storageError(res, fault, fault === 503 ? 'ServerBusy' : 'InternalError', `injected fault ${fault}`);
       if (!authorized) return storageError(res, 403, 'AuthenticationFailed', 'Signature did not match.');
       return storage(endpoint, req, url.pathname, url.searchParams, body, res);
     }

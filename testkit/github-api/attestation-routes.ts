@@ -11,7 +11,11 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
   const refuseAttestations = (call: Call): boolean => {
     if (settings.attestations === 'available') return false;
     // The wording of GitHub's own message is not documented; this one says what the stand-in plays.
-    sendJSON(call, 403, errorBody(403, 'Artifact attestations are not available for this private repository on its current plan'));
+    sendJSON(
+      call,
+      403,
+      errorBody(403, 'Artifact attestations are not available for this private repository on its current plan'),
+    );
     return true;
   };
   return [
@@ -31,7 +35,11 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
           return sendJSON(call, 400, errorBody(400, 'Problems parsing JSON'));
         }
         const digests = subjectDigests(bundle);
-        if (digests.length === 0) return sendJSON(call, 422, { message: 'Validation Failed', errors: [{ resource: 'Attestation', code: 'invalid', field: 'bundle' }] });
+        if (digests.length === 0)
+          return sendJSON(call, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Attestation', code: 'invalid', field: 'bundle' }],
+          });
         const id = model.id();
         model.attestations.push({ id, repo: repo.toLowerCase(), bundle, digests });
         sendJSON(call, 201, { id });
@@ -54,7 +62,12 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
         const after = call.url.searchParams.get('after');
         const start = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) : 0;
         const slice = all.slice(start, start + per);
-        const next = start + per < all.length ? { link: `<${call.base}${call.url.pathname}?per_page=${per}&after=${Buffer.from(String(start + per)).toString('base64url')}>; rel="next"` } : {};
+        const next =
+          start + per < all.length
+            ? {
+                link: `<${call.base}${call.url.pathname}?per_page=${per}&after=${Buffer.from(String(start + per)).toString('base64url')}>; rel="next"`,
+              }
+            : {};
         const attestations = slice.map((a) => ({
           id: a.id,
           repository_id: model.repositories.get(a.repo),
@@ -73,7 +86,9 @@ export function attestationRoutes(model: Model, settings: StandInSettings): Rout
       handle: (call) => {
         const stored = model.attestations.find((a) => String(a.id) === call.params[0]);
         if (!stored) return send(call, 404, Buffer.from('BlobNotFound'), { 'content-type': 'text/plain' });
-        send(call, 200, snappyLiteralOnly(Buffer.from(JSON.stringify(stored.bundle))), { 'content-type': 'application/octet-stream' });
+        send(call, 200, snappyLiteralOnly(Buffer.from(JSON.stringify(stored.bundle))), {
+          'content-type': 'application/octet-stream',
+        });
       },
     },
   ];

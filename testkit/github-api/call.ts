@@ -52,7 +52,10 @@ export function perPage(url: URL, max: number): number {
 }
 
 export function sendJSON(call: Call, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  send(call, status, Buffer.from(JSON.stringify(value)), { 'content-type': 'application/json; charset=utf-8', ...headers });
+  send(call, status, Buffer.from(JSON.stringify(value)), {
+    'content-type': 'application/json; charset=utf-8',
+    ...headers,
+  });
 }
 
 export function send(call: Call, status: number, body: Buffer, headers: Record<string, string>): void {

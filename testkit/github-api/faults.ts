@@ -58,7 +58,10 @@ export function answerFault(fault: GitHubFault, req: IncomingMessage, res: Serve
   }
   if (fault === 'timeout') return true; // never answered: the client's timeout, or the server's stop, ends it
   if (fault === 'garbage') {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(GARBAGE_BODY) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(GARBAGE_BODY),
+    });
     res.end(GARBAGE_BODY);
     return true;
   }
@@ -67,7 +70,11 @@ export function answerFault(fault: GitHubFault, req: IncomingMessage, res: Serve
   const headers = typeof fault === 'number' ? (fault === 429 ? { 'retry-after': '0' } : {}) : (fault.headers ?? {});
   const message = typeof fault === 'object' && fault.message ? fault.message : `injected fault ${status}`;
   const body = JSON.stringify(errorBody(status, message));
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
   return true;
 }

@@ -7,7 +7,17 @@
 
 import { performance } from 'node:perf_hooks';
 import { serve } from '../http.ts';
-import { answerFault, describeFault, emptyQueues, faultDelay, ENDPOINTS, errorBody, type Endpoint, type FaultQueues, type GitHubFault } from './faults.ts';
+import {
+  answerFault,
+  describeFault,
+  emptyQueues,
+  faultDelay,
+  ENDPOINTS,
+  errorBody,
+  type Endpoint,
+  type FaultQueues,
+  type GitHubFault,
+} from './faults.ts';
 import { Model, subjectDigests, type StoredAsset, type StoredAttestation } from './model.ts';
 import { attestationRoutes } from './attestation-routes.ts';
 import { repoKnown, sendJSON, type Call, type StandInSettings } from './call.ts';
@@ -55,7 +65,8 @@ export interface GitHubApiStandIn {
   stop(): Promise<void>;
 }
 
-const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+const header = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.join(', ') : value;
 
 export const STAND_IN_TOKEN = 'ghs_standInToken0123456789abcdefghijkl';
 
@@ -77,7 +88,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   const server = await serve(async (req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const method = req.method ?? 'GET';
-    const match = table.map((route) => ({ route, m: route.method === method ? route.pattern.exec(url.pathname) : null })).find((x) => x.m);
+    const match = table
+      .map((route) => ({ route, m: route.method === method ? route.pattern.exec(url.pathname) : null }))
+      .find((x) => x.m);
     const authorization = req.headers.authorization;
     const record: RecordedRequest = {
       endpoint: match?.route.endpoint ?? 'unknown',
@@ -108,7 +121,11 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if (delay !== undefined) await new Promise((r) => setTimeout(r, delay));
     }
     if (match.route.needsToken && record.auth !== 'token') {
-      return sendJSON(call, 401, errorBody(401, record.auth === 'none' ? 'Requires authentication' : 'Bad credentials'));
+      return sendJSON(
+        call,
+        401,
+        errorBody(401, record.auth === 'none' ? 'Requires authentication' : 'Bad credentials'),
+      );
     }
     if (match.route.inRepository && !repoKnown(model, call, call.params[0] ?? '')) return;
     match.route.handle(call);
@@ -133,7 +150,14 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     requestsTo: (endpoint) => requests.filter((r) => r.endpoint === endpoint),
     createRelease: (repo, tag) => model.createRelease(repo, tag).id,
     addAsset(repo, tag, name, content, state = 'uploaded') {
-      const asset = { id: model.id(), releaseId: releaseOf(repo, tag).id, name, contentType: 'application/json', state, content };
+      const asset = {
+        id: model.id(),
+        releaseId: releaseOf(repo, tag).id,
+        name,
+        contentType: 'application/json',
+        state,
+        content,
+      };
       model.assets.push(asset);
       return asset;
     },

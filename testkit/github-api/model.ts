@@ -72,7 +72,13 @@ export function releaseJSON(base: string, release: StoredRelease, assets: Stored
   };
 }
 
-export function assetJSON(base: string, release: StoredRelease, asset: StoredAsset, serverUrl: string, withDigest: boolean): object {
+export function assetJSON(
+  base: string,
+  release: StoredRelease,
+  asset: StoredAsset,
+  serverUrl: string,
+  withDigest: boolean,
+): object {
   return {
     id: asset.id,
     url: `${base}/repos/${release.repo}/releases/assets/${asset.id}`,
@@ -96,8 +102,12 @@ export function subjectDigests(bundle: unknown): string[] {
   const payload = (bundle as { dsseEnvelope?: { payload?: unknown } } | undefined)?.dsseEnvelope?.payload;
   if (typeof payload !== 'string') return [];
   try {
-    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { subject?: { digest?: { sha256?: unknown } }[] };
-    return (statement.subject ?? []).flatMap((s) => (typeof s.digest?.sha256 === 'string' ? [`sha256:${s.digest.sha256.toLowerCase()}`] : []));
+    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
+      subject?: { digest?: { sha256?: unknown } }[];
+    };
+    return (statement.subject ?? []).flatMap((s) =>
+      typeof s.digest?.sha256 === 'string' ? [`sha256:${s.digest.sha256.toLowerCase()}`] : [],
+    );
   } catch {
     return [];
   }

@@ -36,7 +36,9 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
         const [repo = '', id = ''] = call.params;
         const release = releaseById(call, repo, id);
         if (!release) return;
-        const all = model.assetsOf(release.id).map((a) => assetJSON(call.base, release, a, settings.serverUrl, settings.assetDigests));
+        const all = model
+          .assetsOf(release.id)
+          .map((a) => assetJSON(call.base, release, a, settings.serverUrl, settings.assetDigests));
         const per = perPage(call.url, settings.maxPerPage);
         const page = Math.max(1, Number(call.url.searchParams.get('page')) || 1);
         const last = Math.max(1, Math.ceil(all.length / per));
@@ -57,12 +59,27 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
         if (!release) return;
         const name = call.url.searchParams.get('name');
         const contentType = call.req.headers['content-type'];
-        if (!name) return sendJSON(call, 422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }] });
+        if (!name)
+          return sendJSON(call, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }],
+          });
         if (!contentType) return sendJSON(call, 400, errorBody(400, 'Bad Content-Type header value'));
         if (model.assetsOf(release.id).some((a) => a.name === name)) {
-          return sendJSON(call, 422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }], documentation_url: 'https://docs.github.com/rest' });
+          return sendJSON(call, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+            documentation_url: 'https://docs.github.com/rest',
+          });
         }
-        const asset = { id: model.id(), releaseId: release.id, name, contentType, state: 'uploaded', content: call.body };
+        const asset = {
+          id: model.id(),
+          releaseId: release.id,
+          name,
+          contentType,
+          state: 'uploaded',
+          content: call.body,
+        };
         if (call.interrupted) {
           // What GitHub leaves when the upload stream breaks: an asset stuck in "starter" with part of the bytes.
           model.assets.push({ ...asset, state: 'starter', content: call.body.subarray(0, call.body.length >> 1) });
@@ -84,7 +101,8 @@ export function releaseRoutes(model: Model, settings: StandInSettings): Route[] 
         const asset = model.assets.find((a) => String(a.id) === id);
         const release = asset && model.release(repo, (r) => r.id === asset.releaseId);
         if (!asset || !release) return sendJSON(call, 404, errorBody(404, 'Not Found'));
-        if (call.req.headers.accept !== 'application/octet-stream') return sendJSON(call, 200, assetJSON(call.base, release, asset, settings.serverUrl, settings.assetDigests));
+        if (call.req.headers.accept !== 'application/octet-stream')
+          return sendJSON(call, 200, assetJSON(call.base, release, asset, settings.serverUrl, settings.assetDigests));
         // GitHub redirects to pre-signed storage on another host; here it is a path of the stand-in.
         send(call, 302, Buffer.alloc(0), { location: `${call.base}/_storage/assets/${asset.id}` });
       },

@@ -115,7 +115,8 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   process.kill(child.pid, 'SIGTERM');
   const timer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(child.pid, 'SIGKILL');
   }, STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);

@@ -38,7 +38,8 @@ export async function pushCosignLayout(target: RawTarget, repository: string, la
   const imageBytes = await read(image.digest);
   // An image index's platform manifests go first: a registry refuses an index naming unknown manifests.
   const children = (JSON.parse(imageBytes.toString('utf8')) as { manifests?: LayoutEntry[] }).manifests ?? [];
-  for (const child of children) await putRawManifest(target, repository, child.digest, await read(child.digest), child.mediaType);
+  for (const child of children)
+    await putRawManifest(target, repository, child.digest, await read(child.digest), child.mediaType);
   await putRawManifest(target, repository, image.digest, imageBytes, image.mediaType);
   const attestationTag = `${image.digest.replace(':', '-')}.att`;
   await putRawManifest(target, repository, attestationTag, await read(attestations.digest), attestations.mediaType);
@@ -46,13 +47,25 @@ export async function pushCosignLayout(target: RawTarget, repository: string, la
 }
 
 /** A manifest's exact bytes under `reference` (a tag or its own digest). */
-export async function putRawManifest(target: RawTarget, repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+export async function putRawManifest(
+  target: RawTarget,
+  repository: string,
+  reference: string,
+  bytes: Buffer,
+  mediaType: string,
+): Promise<string> {
   const url = typeof target === 'string' ? target : target.url;
   const headers = typeof target === 'string' ? {} : target.headers;
-  const res = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', headers: { ...headers, 'content-type': mediaType }, body: bytes });
-  if (res.status !== 201) throw new Error(`put manifest ${repository}:${reference}: HTTP ${res.status}: ${await res.text()}`);
+  const res = await fetch(`${url}/v2/${repository}/manifests/${reference}`, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': mediaType },
+    body: bytes,
+  });
+  if (res.status !== 201)
+    throw new Error(`put manifest ${repository}:${reference}: HTTP ${res.status}: ${await res.text()}`);
   const digest = sha256(bytes);
   const stored = res.headers.get('docker-content-digest');
-  if (stored !== null && stored !== digest) throw new Error(`put manifest ${repository}:${reference}: the registry stored ${stored}, not ${digest}`);
+  if (stored !== null && stored !== digest)
+    throw new Error(`put manifest ${repository}:${reference}: the registry stored ${stored}, not ${digest}`);
   return digest;
 }

@@ -57,7 +57,13 @@ interface Repo {
 const sha256 = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const ROUTE = /^\/v2\/(.+?)\/(blobs\/uploads\/[^/]*|blobs\/[^/]+|manifests\/[^/]+|referrers\/[^/]+|tags\/list)$/;
 
-function registryError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+function registryError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJSON(res, status, { errors: [{ code, message }] }, headers);
 }
 
@@ -86,14 +92,18 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
     if (header === adminAuthorization) return true;
     if (auth.scheme === 'basic') {
       if (basicOK(header, auth)) return true;
-      registryError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="referrers-registry"' });
+      registryError(res, 401, 'UNAUTHORIZED', 'authentication required', {
+        'www-authenticate': 'Basic realm="referrers-registry"',
+      });
       return false;
     }
     const needed = name === undefined ? undefined : `repository:${name}:${push ? 'push' : 'pull'}`;
     const granted = header?.startsWith('Bearer ') ? tokens.get(header.slice(7)) : undefined;
     if (granted !== undefined && (needed === undefined || granted.has(needed))) return true;
     const scope = name === undefined ? '' : `,scope="repository:${name}:${push ? 'pull,push' : 'pull'}"`;
-    registryError(res, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': `Bearer realm="${options.realm ?? `${state.url}/token`}",service="referrers-registry"${scope}` });
+    registryError(res, 401, 'UNAUTHORIZED', 'authentication required', {
+      'www-authenticate': `Bearer realm="${options.realm ?? `${state.url}/token`}",service="referrers-registry"${scope}`,
+    });
     return false;
   }
 
@@ -106,7 +116,10 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
     let ok: boolean;
     if (req.method === 'POST') {
       const form = new URLSearchParams(body.toString());
-      ok = form.get('grant_type') === 'refresh_token' && auth.identityToken !== undefined && form.get('refresh_token') === auth.identityToken;
+      ok =
+        form.get('grant_type') === 'refresh_token' &&
+        auth.identityToken !== undefined &&
+        form.get('refresh_token') === auth.identityToken;
       scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
     } else {
       ok = basicOK(req.headers.authorization, auth);
@@ -121,7 +134,11 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
     const issued = randomUUID();
     tokens.set(issued, granted);
     state.issuedTokens.push(issued);
-    sendJSON(res, 200, req.method === 'POST' ? { access_token: issued, expires_in: 300 } : { token: issued, expires_in: 300 });
+    sendJSON(
+      res,
+      200,
+      req.method === 'POST' ? { access_token: issued, expires_in: 300 } : { token: issued, expires_in: 300 },
+    );
   }
 
   function referrers(res: ServerResponse, r: Repo, name: string, subject: string, url: URL): void {
@@ -129,11 +146,22 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
     const filter = url.searchParams.get('artifactType');
     const all = [];
     for (const [digest, m] of r.manifests) {
-      const json = JSON.parse(m.bytes.toString()) as { subject?: { digest?: string }; artifactType?: string; config?: { mediaType?: string }; annotations?: Record<string, string> };
+      const json = JSON.parse(m.bytes.toString()) as {
+        subject?: { digest?: string };
+        artifactType?: string;
+        config?: { mediaType?: string };
+        annotations?: Record<string, string>;
+      };
       if (json.subject?.digest !== subject) continue;
       const artifactType = json.artifactType ?? json.config?.mediaType;
       if (filter !== null && artifactType !== filter) continue;
-      all.push({ mediaType: m.mediaType, digest, size: m.bytes.byteLength, ...(artifactType ? { artifactType } : {}), ...(json.annotations ? { annotations: json.annotations } : {}) });
+      all.push({
+        mediaType: m.mediaType,
+        digest,
+        size: m.bytes.byteLength,
+        ...(artifactType ? { artifactType } : {}),
+        ...(json.annotations ? { annotations: json.annotations } : {}),
+      });
     }
     all.sort((a, b) => a.digest.localeCompare(b.digest));
     const start = Number(url.searchParams.get('page') ?? '0');
@@ -146,13 +174,19 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
       next.searchParams.set('page', String(start + page.length));
       headers['link'] = `<${next.pathname}${next.search}>; rel="next"`;
     }
-    sendJSON(res, 200, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: page }, { ...headers, 'content-type': 'application/vnd.oci.image.index.v1+json' });
+    sendJSON(
+      res,
+      200,
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: page },
+      { ...headers, 'content-type': 'application/vnd.oci.image.index.v1+json' },
+    );
   }
 
   function manifests(req: IncomingMessage, body: Buffer, res: ServerResponse, r: Repo, reference: string): void {
     if (req.method === 'PUT') {
       const digest = sha256(body);
-      if (reference.startsWith('sha256:') && reference !== digest) return registryError(res, 400, 'DIGEST_INVALID', 'digest does not match');
+      if (reference.startsWith('sha256:') && reference !== digest)
+        return registryError(res, 400, 'DIGEST_INVALID', 'digest does not match');
       const mediaType = req.headers['content-type'] ?? '';
       r.manifests.set(digest, { mediaType, bytes: body });
       if (!reference.startsWith('sha256:')) r.tags.set(reference, digest);
@@ -164,24 +198,41 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
     const digest = reference.startsWith('sha256:') ? reference : r.tags.get(reference);
     const m = digest === undefined ? undefined : r.manifests.get(digest);
     if (digest === undefined || m === undefined) return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown');
-    res.writeHead(200, { 'content-type': m.mediaType, 'docker-content-digest': digest, 'content-length': m.bytes.byteLength });
+    res.writeHead(200, {
+      'content-type': m.mediaType,
+      'docker-content-digest': digest,
+      'content-length': m.bytes.byteLength,
+    });
     res.end(req.method === 'HEAD' ? undefined : m.bytes);
   }
 
-  function blobs(req: IncomingMessage, body: Buffer, res: ServerResponse, r: Repo, name: string, rest: string, url: URL): void {
+  function blobs(
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+    r: Repo,
+    name: string,
+    rest: string,
+    url: URL,
+  ): void {
     if (rest.startsWith('blobs/uploads/')) {
       if (req.method === 'POST') {
         const id = randomUUID();
         uploads.set(id, name);
-        return void res.writeHead(202, { location: `/v2/${name}/blobs/uploads/${id}?_state=opaque`, 'docker-upload-uuid': id }).end();
+        return void res
+          .writeHead(202, { location: `/v2/${name}/blobs/uploads/${id}?_state=opaque`, 'docker-upload-uuid': id })
+          .end();
       }
       const id = rest.slice('blobs/uploads/'.length);
       const digest = url.searchParams.get('digest');
-      if (req.method !== 'PUT' || uploads.get(id) !== name || digest === null) return registryError(res, 404, 'BLOB_UPLOAD_UNKNOWN', 'upload unknown');
+      if (req.method !== 'PUT' || uploads.get(id) !== name || digest === null)
+        return registryError(res, 404, 'BLOB_UPLOAD_UNKNOWN', 'upload unknown');
       if (sha256(body) !== digest) return registryError(res, 400, 'DIGEST_INVALID', 'digest does not match');
       uploads.delete(id);
       r.blobs.set(digest, body);
-      return void res.writeHead(201, { 'docker-content-digest': digest, location: `/v2/${name}/blobs/${digest}` }).end();
+      return void res
+        .writeHead(201, { 'docker-content-digest': digest, location: `/v2/${name}/blobs/${digest}` })
+        .end();
     }
     const blob = r.blobs.get(rest.slice('blobs/'.length));
     if (blob === undefined) return registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown');
@@ -206,14 +257,20 @@ export async function startReferrersRegistry(options: ReferrersRegistryOptions =
       const push = req.method === 'PUT' || req.method === 'POST';
       if (!authorized(req, res, name, push)) return;
       const r = repo(name);
-      if (rest.startsWith('manifests/')) return manifests(req, body, res, r, decodeURIComponent(rest.slice('manifests/'.length)));
+      if (rest.startsWith('manifests/'))
+        return manifests(req, body, res, r, decodeURIComponent(rest.slice('manifests/'.length)));
       if (rest.startsWith('referrers/')) return referrers(res, r, name, rest.slice('referrers/'.length), url);
       if (rest === 'tags/list') return sendJSON(res, 200, { name, tags: [...r.tags.keys()].sort() });
       return blobs(req, body, res, r, name, rest, url);
     },
     {
       faults: () => state.faults,
-      onRequest: (req) => state.requests.push({ method: req.method ?? '', path: new URL(req.url ?? '/', 'http://x').pathname, authorization: req.headers.authorization }),
+      onRequest: (req) =>
+        state.requests.push({
+          method: req.method ?? '',
+          path: new URL(req.url ?? '/', 'http://x').pathname,
+          authorization: req.headers.authorization,
+        }),
     },
   );
   state.url = server.url;

@@ -63,7 +63,12 @@ export function canonicalDSSE(proposed: ProposedDSSE): object {
     throw new BadEntry('envelope is not valid JSON');
   }
   const { payloadType, payload, signatures } = envelope;
-  if (typeof payloadType !== 'string' || typeof payload !== 'string' || !Array.isArray(signatures) || signatures.length === 0) {
+  if (
+    typeof payloadType !== 'string' ||
+    typeof payload !== 'string' ||
+    !Array.isArray(signatures) ||
+    signatures.length === 0
+  ) {
     throw new BadEntry('envelope must have payloadType, payload and at least one signature');
   }
   const payloadBytes = Buffer.from(payload, 'base64');

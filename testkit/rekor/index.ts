@@ -46,7 +46,8 @@ export interface RekorLog {
   info(): LogInfo;
 }
 
-const seedBody = (index: number): string => canonicalize({ apiVersion: '0.0.1', kind: 'testkit-seed', spec: { index } });
+const seedBody = (index: number): string =>
+  canonicalize({ apiVersion: '0.0.1', kind: 'testkit-seed', spec: { index } });
 
 /** The log served at `baseURL`: its host names the log in checkpoints, so create it once the port is known. */
 export function createRekorLog(baseURL: string, keyPair: KeyPairKeyObjectResult): RekorLog {
@@ -85,9 +86,14 @@ export function createRekorLog(baseURL: string, keyPair: KeyPairKeyObjectResult)
     }
     const existing = byBody.get(canonicalBody);
     if (existing) {
-      return sendError(res, 409, `an equivalent entry already exists in the transparency log with UUID ${existing.uuid}`, {
-        location: `${ENTRIES_PATH}/${existing.uuid}`,
-      });
+      return sendError(
+        res,
+        409,
+        `an equivalent entry already exists in the transparency log with UUID ${existing.uuid}`,
+        {
+          location: `${ENTRIES_PATH}/${existing.uuid}`,
+        },
+      );
     }
     const { uuid, entry } = append(canonicalBody);
     sendJSON(res, 201, { [uuid]: entry }, { location: `${ENTRIES_PATH}/${uuid}` });
@@ -109,7 +115,8 @@ export function createRekorLog(baseURL: string, keyPair: KeyPairKeyObjectResult)
   const route: Route = (req, body, res) => {
     const path = new URL(req.url ?? '/', baseURL).pathname;
     if (req.method === 'POST' && path === ENTRIES_PATH) return create(body, res);
-    if (req.method === 'GET' && path.startsWith(`${ENTRIES_PATH}/`)) return fetchEntry(path.slice(ENTRIES_PATH.length + 1), res);
+    if (req.method === 'GET' && path.startsWith(`${ENTRIES_PATH}/`))
+      return fetchEntry(path.slice(ENTRIES_PATH.length + 1), res);
     if (req.method === 'GET' && path === LOG_PATH) return sendJSON(res, 200, log.info());
     if (req.method === 'GET' && path === PUBLIC_KEY_PATH) return sendPublicKey(res);
     return sendError(res, 404, `no route for ${req.method ?? '?'} ${path}`);

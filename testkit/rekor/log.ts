@@ -101,7 +101,12 @@ export class TransparencyLog {
   }
 
   info(): LogInfo {
-    return { rootHash: this.tree.rootHash().toString('hex'), treeSize: this.size, signedTreeHead: this.signedTreeHead(), treeID: this.treeID };
+    return {
+      rootHash: this.tree.rootHash().toString('hex'),
+      treeSize: this.size,
+      signedTreeHead: this.signedTreeHead(),
+      treeID: this.treeID,
+    };
   }
 
   // The checkpoint for the current tree, signed once per size so that every answer for one tree size

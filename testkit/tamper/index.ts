@@ -59,7 +59,11 @@ export function prng(seed: number): () => number {
 
 const clone = <T>(v: T): T => structuredClone(v);
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const get = (v: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((o, k) => (o === null || typeof o !== 'object' ? undefined : (o as Record<string | number, unknown>)[k]), v);
+const get = (v: unknown, ...path: (string | number)[]): unknown =>
+  path.reduce<unknown>(
+    (o, k) => (o === null || typeof o !== 'object' ? undefined : (o as Record<string | number, unknown>)[k]),
+    v,
+  );
 
 /** Flips one random bit of base64 text's bytes (a real change: never a no-op). */
 function flipBase64(text: string, rand: () => number, from = 0): string {
@@ -88,9 +92,21 @@ function flipHexOrBase64(text: string, rand: () => number): string {
  */
 function flipSignedTimestamp(text: string, rand: () => number): string {
   const token = Buffer.from(text, 'base64');
-  const signedData = derChildren(token, derChildren(token, derChildren(token, { start: 0, end: token.length })[0])[1])[0];
+  const signedData = derChildren(
+    token,
+    derChildren(token, derChildren(token, { start: 0, end: token.length })[0])[1],
+  )[0];
   // SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates?, [1] crls?, signerInfos.
-  const parts = signedData === undefined ? [] : derChildren(token, signedData).filter((p) => p.tag !== 0xa0 && p.tag !== 0xa1 && p.tag !== 0x02 && p.tag !== 0x31).concat(derChildren(token, signedData).filter((p) => p.tag === 0x31).slice(-1));
+  const parts =
+    signedData === undefined
+      ? []
+      : derChildren(token, signedData)
+          .filter((p) => p.tag !== 0xa0 && p.tag !== 0xa1 && p.tag !== 0x02 && p.tag !== 0x31)
+          .concat(
+            derChildren(token, signedData)
+              .filter((p) => p.tag === 0x31)
+              .slice(-1),
+          );
   const ranges = parts.length > 0 ? parts : [{ start: 0, end: token.length, tag: 0 }];
   const range = ranges[Math.floor(rand() * ranges.length)] ?? { start: 0, end: token.length };
   const i = range.start + Math.floor(rand() * (range.end - range.start));
@@ -136,7 +152,14 @@ function derChildren(buf: Buffer, parent: { start: number; end: number; body?: n
 function flipCertificateFrame(text: string, rand: () => number): string {
   const cert = Buffer.from(text, 'base64');
   const [tbs, algorithm, signature] = derChildren(cert, derChildren(cert, { start: 0, end: cert.length })[0]);
-  const places = [0, tbs?.start, algorithm?.start, signature?.start, signature?.body, algorithm && algorithm.body + Math.floor(rand() * (algorithm.end - algorithm.body))].filter((p): p is number => p !== undefined);
+  const places = [
+    0,
+    tbs?.start,
+    algorithm?.start,
+    signature?.start,
+    signature?.body,
+    algorithm && algorithm.body + Math.floor(rand() * (algorithm.end - algorithm.body)),
+  ].filter((p): p is number => p !== undefined);
   const at = places[Math.floor(rand() * places.length)] ?? 0;
   cert[at] = (cert[at] ?? 0) ^ (1 << Math.floor(rand() * 8));
   return cert.toString('base64');
@@ -147,11 +170,17 @@ interface Operator {
   part: Part;
   variants: number;
   /** The mutated bundle, or undefined when the operator does not apply to this bundle. */
-  apply: (bundle: Json, rand: () => number, others: readonly Json[], base: Base) => Json | undefined | { bundle: Json; artifactSha256: string };
+  apply: (
+    bundle: Json,
+    rand: () => number,
+    others: readonly Json[],
+    base: Base,
+  ) => Json | undefined | { bundle: Json; artifactSha256: string };
 }
 
 const envelope = (b: Json): Json | undefined => (isObj(b['dsseEnvelope']) ? b['dsseEnvelope'] : undefined);
-const material = (b: Json): Json | undefined => (isObj(b['verificationMaterial']) ? b['verificationMaterial'] : undefined);
+const material = (b: Json): Json | undefined =>
+  isObj(b['verificationMaterial']) ? b['verificationMaterial'] : undefined;
 const tlogEntries = (b: Json): Json[] => {
   const list = material(b)?.['tlogEntries'];
   return Array.isArray(list) ? list.filter(isObj) : [];
@@ -188,63 +217,450 @@ function editStatement(b: Json, edit: (statement: Json) => void): Json | undefin
 
 const OPERATORS: readonly Operator[] = [
   // The payload and its type: what the signature is over.
-  { name: 'payload-bit', part: 'payload', variants: 4, apply: (b, r) => { const e = envelope(b); if (!e || typeof e['payload'] !== 'string') return undefined; e['payload'] = flipBase64(e['payload'], r); return b; } },
-  { name: 'payload-appended', part: 'payload', variants: 1, apply: (b) => { const e = envelope(b); if (!e || typeof e['payload'] !== 'string') return undefined; e['payload'] = Buffer.concat([Buffer.from(e['payload'], 'base64'), Buffer.from(' ')]).toString('base64'); return b; } },
-  { name: 'payload-type', part: 'payload-type', variants: 2, apply: (b, r) => { const e = envelope(b); if (!e) return undefined; e['payloadType'] = r() < 0.5 ? 'application/json' : 'application/vnd.in-toto+json;v=2'; return b; } },
-  { name: 'statement-subject-digest', part: 'subject', variants: 1, apply: (b) => editStatement(b, (s) => { const subj = s['subject']; if (Array.isArray(subj) && isObj(subj[0]) && isObj(subj[0]['digest'])) subj[0]['digest'] = { sha256: 'f'.repeat(64) }; }) },
-  { name: 'statement-subject-name', part: 'subject', variants: 1, apply: (b) => editStatement(b, (s) => { const subj = s['subject']; if (Array.isArray(subj) && isObj(subj[0])) subj[0]['name'] = 'forged.tar.gz'; }) },
-  { name: 'statement-predicate-type', part: 'payload', variants: 1, apply: (b) => editStatement(b, (s) => { s['predicateType'] = 'https://slsa.dev/provenance/v0.2'; }) },
-  { name: 'statement-predicate', part: 'payload', variants: 1, apply: (b) => editStatement(b, (s) => { s['predicate'] = { buildDefinition: { buildType: 'https://evil.example/build' } }; }) },
+  {
+    name: 'payload-bit',
+    part: 'payload',
+    variants: 4,
+    apply: (b, r) => {
+      const e = envelope(b);
+      if (!e || typeof e['payload'] !== 'string') return undefined;
+      e['payload'] = flipBase64(e['payload'], r);
+      return b;
+    },
+  },
+  {
+    name: 'payload-appended',
+    part: 'payload',
+    variants: 1,
+    apply: (b) => {
+      const e = envelope(b);
+      if (!e || typeof e['payload'] !== 'string') return undefined;
+      e['payload'] = Buffer.concat([Buffer.from(e['payload'], 'base64'), Buffer.from(' ')]).toString('base64');
+      return b;
+    },
+  },
+  {
+    name: 'payload-type',
+    part: 'payload-type',
+    variants: 2,
+    apply: (b, r) => {
+      const e = envelope(b);
+      if (!e) return undefined;
+      e['payloadType'] = r() < 0.5 ? 'application/json' : 'application/vnd.in-toto+json;v=2';
+      return b;
+    },
+  },
+  {
+    name: 'statement-subject-digest',
+    part: 'subject',
+    variants: 1,
+    apply: (b) =>
+      editStatement(b, (s) => {
+        const subj = s['subject'];
+        if (Array.isArray(subj) && isObj(subj[0]) && isObj(subj[0]['digest']))
+          subj[0]['digest'] = { sha256: 'f'.repeat(64) };
+      }),
+  },
+  {
+    name: 'statement-subject-name',
+    part: 'subject',
+    variants: 1,
+    apply: (b) =>
+      editStatement(b, (s) => {
+        const subj = s['subject'];
+        if (Array.isArray(subj) && isObj(subj[0])) subj[0]['name'] = 'forged.tar.gz';
+      }),
+  },
+  {
+    name: 'statement-predicate-type',
+    part: 'payload',
+    variants: 1,
+    apply: (b) =>
+      editStatement(b, (s) => {
+        s['predicateType'] = 'https://slsa.dev/provenance/v0.2';
+      }),
+  },
+  {
+    name: 'statement-predicate',
+    part: 'payload',
+    variants: 1,
+    apply: (b) =>
+      editStatement(b, (s) => {
+        s['predicate'] = { buildDefinition: { buildType: 'https://evil.example/build' } };
+      }),
+  },
   // The artifact: a valid bundle for another artifact.
-  { name: 'other-artifact', part: 'subject', variants: 1, apply: (b, _r, _o, base) => (base.artifactSha256 === undefined ? undefined : { bundle: b, artifactSha256: createHash('sha256').update(`not ${base.artifactSha256}`).digest('hex') }) },
+  {
+    name: 'other-artifact',
+    part: 'subject',
+    variants: 1,
+    apply: (b, _r, _o, base) =>
+      base.artifactSha256 === undefined
+        ? undefined
+        : { bundle: b, artifactSha256: createHash('sha256').update(`not ${base.artifactSha256}`).digest('hex') },
+  },
   // Signatures.
-  { name: 'dsse-signature-bit', part: 'signature', variants: 4, apply: (b, r) => { const sig = get(envelope(b), 'signatures', 0); if (!isObj(sig) || typeof sig['sig'] !== 'string') return undefined; sig['sig'] = flipBase64(sig['sig'], r); return b; } },
-  { name: 'dsse-signature-truncated', part: 'signature', variants: 1, apply: (b) => { const sig = get(envelope(b), 'signatures', 0); if (!isObj(sig) || typeof sig['sig'] !== 'string') return undefined; sig['sig'] = Buffer.from(sig['sig'], 'base64').subarray(0, 8).toString('base64'); return b; } },
-  { name: 'dsse-signature-removed', part: 'signature', variants: 1, apply: (b) => { const e = envelope(b); if (!e) return undefined; e['signatures'] = []; return b; } },
-  { name: 'dsse-signature-swapped', part: 'signature', variants: 1, apply: (b, _r, others) => { const sig = get(envelope(b), 'signatures', 0); const other = others.map((o) => get(envelope(o), 'signatures', 0, 'sig')).find((s) => typeof s === 'string' && s !== get(sig, 'sig')); if (!isObj(sig) || typeof other !== 'string') return undefined; sig['sig'] = other; return b; } },
-  { name: 'message-signature-bit', part: 'signature', variants: 2, apply: (b, r) => { const m = b['messageSignature']; if (!isObj(m) || typeof m['signature'] !== 'string') return undefined; m['signature'] = flipBase64(m['signature'], r); return b; } },
-  { name: 'message-digest-bit', part: 'message-digest', variants: 1, apply: (b, r) => { const d = get(b, 'messageSignature', 'messageDigest'); if (!isObj(d) || typeof d['digest'] !== 'string') return undefined; d['digest'] = flipBase64(d['digest'], r); return b; } },
+  {
+    name: 'dsse-signature-bit',
+    part: 'signature',
+    variants: 4,
+    apply: (b, r) => {
+      const sig = get(envelope(b), 'signatures', 0);
+      if (!isObj(sig) || typeof sig['sig'] !== 'string') return undefined;
+      sig['sig'] = flipBase64(sig['sig'], r);
+      return b;
+    },
+  },
+  {
+    name: 'dsse-signature-truncated',
+    part: 'signature',
+    variants: 1,
+    apply: (b) => {
+      const sig = get(envelope(b), 'signatures', 0);
+      if (!isObj(sig) || typeof sig['sig'] !== 'string') return undefined;
+      sig['sig'] = Buffer.from(sig['sig'], 'base64').subarray(0, 8).toString('base64');
+      return b;
+    },
+  },
+  {
+    name: 'dsse-signature-removed',
+    part: 'signature',
+    variants: 1,
+    apply: (b) => {
+      const e = envelope(b);
+      if (!e) return undefined;
+      e['signatures'] = [];
+      return b;
+    },
+  },
+  {
+    name: 'dsse-signature-swapped',
+    part: 'signature',
+    variants: 1,
+    apply: (b, _r, others) => {
+      const sig = get(envelope(b), 'signatures', 0);
+      const other = others
+        .map((o) => get(envelope(o), 'signatures', 0, 'sig'))
+        .find((s) => typeof s === 'string' && s !== get(sig, 'sig'));
+      if (!isObj(sig) || typeof other !== 'string') return undefined;
+      sig['sig'] = other;
+      return b;
+    },
+  },
+  {
+    name: 'message-signature-bit',
+    part: 'signature',
+    variants: 2,
+    apply: (b, r) => {
+      const m = b['messageSignature'];
+      if (!isObj(m) || typeof m['signature'] !== 'string') return undefined;
+      m['signature'] = flipBase64(m['signature'], r);
+      return b;
+    },
+  },
+  {
+    name: 'message-digest-bit',
+    part: 'message-digest',
+    variants: 1,
+    apply: (b, r) => {
+      const d = get(b, 'messageSignature', 'messageDigest');
+      if (!isObj(d) || typeof d['digest'] !== 'string') return undefined;
+      d['digest'] = flipBase64(d['digest'], r);
+      return b;
+    },
+  },
   // The certificate and its chain.
-  { name: 'certificate-bit', part: 'certificate', variants: 6, apply: (b, r) => { const c = leafCertificate(b); if (!c || typeof c['rawBytes'] !== 'string') return undefined; c['rawBytes'] = flipBase64(c['rawBytes'], r); return b; } },
-  { name: 'certificate-frame', part: 'certificate', variants: 8, apply: (b, r) => { const c = leafCertificate(b); if (!c || typeof c['rawBytes'] !== 'string') return undefined; c['rawBytes'] = flipCertificateFrame(c['rawBytes'], r); return b; } },
-  { name: 'certificate-swapped', part: 'certificate', variants: 1, apply: (b, _r, others) => { const c = leafCertificate(b); const other = others.map((o) => leafCertificate(o)?.['rawBytes']).find((raw) => typeof raw === 'string' && raw !== c?.['rawBytes']); if (!c || typeof other !== 'string') return undefined; c['rawBytes'] = other; return b; } },
-  { name: 'chain-leaf-dropped', part: 'chain', variants: 1, apply: (b) => { const list = get(material(b), 'x509CertificateChain', 'certificates'); if (!Array.isArray(list) || list.length < 2) return undefined; list.shift(); return b; } },
-  { name: 'chain-reversed', part: 'chain', variants: 1, apply: (b) => { const list = get(material(b), 'x509CertificateChain', 'certificates'); if (!Array.isArray(list) || list.length < 2) return undefined; list.reverse(); return b; } },
+  {
+    name: 'certificate-bit',
+    part: 'certificate',
+    variants: 6,
+    apply: (b, r) => {
+      const c = leafCertificate(b);
+      if (!c || typeof c['rawBytes'] !== 'string') return undefined;
+      c['rawBytes'] = flipBase64(c['rawBytes'], r);
+      return b;
+    },
+  },
+  {
+    name: 'certificate-frame',
+    part: 'certificate',
+    variants: 8,
+    apply: (b, r) => {
+      const c = leafCertificate(b);
+      if (!c || typeof c['rawBytes'] !== 'string') return undefined;
+      c['rawBytes'] = flipCertificateFrame(c['rawBytes'], r);
+      return b;
+    },
+  },
+  {
+    name: 'certificate-swapped',
+    part: 'certificate',
+    variants: 1,
+    apply: (b, _r, others) => {
+      const c = leafCertificate(b);
+      const other = others
+        .map((o) => leafCertificate(o)?.['rawBytes'])
+        .find((raw) => typeof raw === 'string' && raw !== c?.['rawBytes']);
+      if (!c || typeof other !== 'string') return undefined;
+      c['rawBytes'] = other;
+      return b;
+    },
+  },
+  {
+    name: 'chain-leaf-dropped',
+    part: 'chain',
+    variants: 1,
+    apply: (b) => {
+      const list = get(material(b), 'x509CertificateChain', 'certificates');
+      if (!Array.isArray(list) || list.length < 2) return undefined;
+      list.shift();
+      return b;
+    },
+  },
+  {
+    name: 'chain-reversed',
+    part: 'chain',
+    variants: 1,
+    apply: (b) => {
+      const list = get(material(b), 'x509CertificateChain', 'certificates');
+      if (!Array.isArray(list) || list.length < 2) return undefined;
+      list.reverse();
+      return b;
+    },
+  },
   // The transparency log entry, field by field.
-  { name: 'tlog-index', part: 'tlog-index', variants: 2, apply: (b, r) => { const e = firstEntry(b); if (!e || !promised(b)) return undefined; e['logIndex'] = String(Number(e['logIndex'] ?? 0) + 1 + Math.floor(r() * 1000)); return b; } },
-  { name: 'tlog-time', part: 'tlog-time', variants: 2, apply: (b, r) => { const e = firstEntry(b); if (!e || !promised(b)) return undefined; e['integratedTime'] = String(Number(e['integratedTime'] ?? 0) + (r() < 0.5 ? -3600 : 1)); return b; } },
-  { name: 'tlog-body-bit', part: 'tlog-body', variants: 4, apply: (b, r) => { const e = firstEntry(b); if (!e || typeof e['canonicalizedBody'] !== 'string') return undefined; e['canonicalizedBody'] = flipBase64(e['canonicalizedBody'], r); return b; } },
-  { name: 'tlog-body-swapped', part: 'tlog-body', variants: 1, apply: (b, _r, others) => { const e = firstEntry(b); const other = others.map((o) => firstEntry(o)?.['canonicalizedBody']).find((body) => typeof body === 'string' && body !== e?.['canonicalizedBody']); if (!e || typeof other !== 'string') return undefined; e['canonicalizedBody'] = other; return b; } },
-  { name: 'tlog-promise-bit', part: 'tlog-promise', variants: 2, apply: (b, r) => { const p = firstEntry(b)?.['inclusionPromise']; if (!isObj(p) || typeof p['signedEntryTimestamp'] !== 'string') return undefined; p['signedEntryTimestamp'] = flipBase64(p['signedEntryTimestamp'], r); return b; } },
-  { name: 'tlog-proof-hash', part: 'tlog-proof', variants: 3, apply: (b, r) => { const hashes = get(firstEntry(b), 'inclusionProof', 'hashes'); if (!Array.isArray(hashes) || hashes.length === 0) return undefined; const i = Math.floor(r() * hashes.length); const h: unknown = hashes[i]; if (typeof h !== 'string') return undefined; hashes[i] = flipHexOrBase64(h, r); return b; } },
-  { name: 'tlog-proof-root', part: 'tlog-proof', variants: 1, apply: (b, r) => { const p = get(firstEntry(b), 'inclusionProof'); if (!isObj(p) || typeof p['rootHash'] !== 'string') return undefined; p['rootHash'] = flipHexOrBase64(p['rootHash'], r); return b; } },
-  { name: 'tlog-proof-size', part: 'tlog-proof', variants: 1, apply: (b) => { const p = get(firstEntry(b), 'inclusionProof'); if (!isObj(p) || p['treeSize'] === undefined) return undefined; p['treeSize'] = String(Number(p['treeSize']) + 1); return b; } },
-  { name: 'tlog-proof-index', part: 'tlog-proof', variants: 1, apply: (b) => { const p = get(firstEntry(b), 'inclusionProof'); if (!isObj(p) || p['logIndex'] === undefined || Number(p['treeSize'] ?? 0) < 2) return undefined; p['logIndex'] = String((Number(p['logIndex']) + 1) % Number(p['treeSize'])); return b; } },
-  { name: 'tlog-proof-removed', part: 'tlog-proof', variants: 1, apply: (b) => { const e = firstEntry(b); if (!e || !isObj(e['inclusionProof']) || promised(b)) return undefined; delete e['inclusionProof']; return b; } },
-  { name: 'tlog-checkpoint-root', part: 'tlog-checkpoint', variants: 1, apply: (b) => { const c = get(firstEntry(b), 'inclusionProof', 'checkpoint'); if (!isObj(c) || typeof c['envelope'] !== 'string') return undefined; const lines = c['envelope'].split('\n'); if (lines.length < 4 || lines[2] === undefined) return undefined; lines[2] = Buffer.alloc(32, 7).toString('base64'); c['envelope'] = lines.join('\n'); return b; } },
-  { name: 'tlog-checkpoint-size', part: 'tlog-checkpoint', variants: 1, apply: (b) => { const c = get(firstEntry(b), 'inclusionProof', 'checkpoint'); if (!isObj(c) || typeof c['envelope'] !== 'string') return undefined; const lines = c['envelope'].split('\n'); if (lines.length < 4 || lines[1] === undefined) return undefined; lines[1] = String(Number(lines[1]) + 1); c['envelope'] = lines.join('\n'); return b; } },
-  { name: 'tlog-checkpoint-signature', part: 'tlog-checkpoint', variants: 2, apply: (b, r) => {
-    const c = get(firstEntry(b), 'inclusionProof', 'checkpoint');
-    if (!isObj(c) || typeof c['envelope'] !== 'string') return undefined;
-    // Signature lines: "— <name> <base64(keyhint ‖ signature)>". Every one is flipped after its 4-byte
-    // key hint: a note may carry witnesses' cosignatures, which a verifier rightly ignores.
-    const lines = c['envelope'].split('\n').map((line) => {
-      if (!line.startsWith('\u2014 ')) return line;
-      const parts = line.split(' ');
-      parts[parts.length - 1] = flipBase64(parts[parts.length - 1] ?? '', r, 4);
-      return parts.join(' ');
-    });
-    c['envelope'] = lines.join('\n');
-    return b;
-  } },
-  { name: 'tlog-log-id', part: 'tlog-log-id', variants: 1, apply: (b, r) => { const id = get(firstEntry(b), 'logId'); if (!isObj(id) || typeof id['keyId'] !== 'string') return undefined; id['keyId'] = flipBase64(id['keyId'], r); return b; } },
-  { name: 'tlog-kind', part: 'tlog-kind', variants: 1, apply: (b) => { const kv = firstEntry(b)?.['kindVersion']; if (!isObj(kv)) return undefined; kv['kind'] = kv['kind'] === 'hashedrekord' ? 'dsse' : 'hashedrekord'; return b; } },
-  { name: 'tlog-version', part: 'tlog-kind', variants: 1, apply: (b) => { const kv = firstEntry(b)?.['kindVersion']; if (!isObj(kv)) return undefined; kv['version'] = '9.9.9'; return b; } },
+  {
+    name: 'tlog-index',
+    part: 'tlog-index',
+    variants: 2,
+    apply: (b, r) => {
+      const e = firstEntry(b);
+      if (!e || !promised(b)) return undefined;
+      e['logIndex'] = String(Number(e['logIndex'] ?? 0) + 1 + Math.floor(r() * 1000));
+      return b;
+    },
+  },
+  {
+    name: 'tlog-time',
+    part: 'tlog-time',
+    variants: 2,
+    apply: (b, r) => {
+      const e = firstEntry(b);
+      if (!e || !promised(b)) return undefined;
+      e['integratedTime'] = String(Number(e['integratedTime'] ?? 0) + (r() < 0.5 ? -3600 : 1));
+      return b;
+    },
+  },
+  {
+    name: 'tlog-body-bit',
+    part: 'tlog-body',
+    variants: 4,
+    apply: (b, r) => {
+      const e = firstEntry(b);
+      if (!e || typeof e['canonicalizedBody'] !== 'string') return undefined;
+      e['canonicalizedBody'] = flipBase64(e['canonicalizedBody'], r);
+      return b;
+    },
+  },
+  {
+    name: 'tlog-body-swapped',
+    part: 'tlog-body',
+    variants: 1,
+    apply: (b, _r, others) => {
+      const e = firstEntry(b);
+      const other = others
+        .map((o) => firstEntry(o)?.['canonicalizedBody'])
+        .find((body) => typeof body === 'string' && body !== e?.['canonicalizedBody']);
+      if (!e || typeof other !== 'string') return undefined;
+      e['canonicalizedBody'] = other;
+      return b;
+    },
+  },
+  {
+    name: 'tlog-promise-bit',
+    part: 'tlog-promise',
+    variants: 2,
+    apply: (b, r) => {
+      const p = firstEntry(b)?.['inclusionPromise'];
+      if (!isObj(p) || typeof p['signedEntryTimestamp'] !== 'string') return undefined;
+      p['signedEntryTimestamp'] = flipBase64(p['signedEntryTimestamp'], r);
+      return b;
+    },
+  },
+  {
+    name: 'tlog-proof-hash',
+    part: 'tlog-proof',
+    variants: 3,
+    apply: (b, r) => {
+      const hashes = get(firstEntry(b), 'inclusionProof', 'hashes');
+      if (!Array.isArray(hashes) || hashes.length === 0) return undefined;
+      const i = Math.floor(r() * hashes.length);
+      const h: unknown = hashes[i];
+      if (typeof h !== 'string') return undefined;
+      hashes[i] = flipHexOrBase64(h, r);
+      return b;
+    },
+  },
+  {
+    name: 'tlog-proof-root',
+    part: 'tlog-proof',
+    variants: 1,
+    apply: (b, r) => {
+      const p = get(firstEntry(b), 'inclusionProof');
+      if (!isObj(p) || typeof p['rootHash'] !== 'string') return undefined;
+      p['rootHash'] = flipHexOrBase64(p['rootHash'], r);
+      return b;
+    },
+  },
+  {
+    name: 'tlog-proof-size',
+    part: 'tlog-proof',
+    variants: 1,
+    apply: (b) => {
+      const p = get(firstEntry(b), 'inclusionProof');
+      if (!isObj(p) || p['treeSize'] === undefined) return undefined;
+      p['treeSize'] = String(Number(p['treeSize']) + 1);
+      return b;
+    },
+  },
+  {
+    name: 'tlog-proof-index',
+    part: 'tlog-proof',
+    variants: 1,
+    apply: (b) => {
+      const p = get(firstEntry(b), 'inclusionProof');
+      if (!isObj(p) || p['logIndex'] === undefined || Number(p['treeSize'] ?? 0) < 2) return undefined;
+      p['logIndex'] = String((Number(p['logIndex']) + 1) % Number(p['treeSize']));
+      return b;
+    },
+  },
+  {
+    name: 'tlog-proof-removed',
+    part: 'tlog-proof',
+    variants: 1,
+    apply: (b) => {
+      const e = firstEntry(b);
+      if (!e || !isObj(e['inclusionProof']) || promised(b)) return undefined;
+      delete e['inclusionProof'];
+      return b;
+    },
+  },
+  {
+    name: 'tlog-checkpoint-root',
+    part: 'tlog-checkpoint',
+    variants: 1,
+    apply: (b) => {
+      const c = get(firstEntry(b), 'inclusionProof', 'checkpoint');
+      if (!isObj(c) || typeof c['envelope'] !== 'string') return undefined;
+      const lines = c['envelope'].split('\n');
+      if (lines.length < 4 || lines[2] === undefined) return undefined;
+      lines[2] = Buffer.alloc(32, 7).toString('base64');
+      c['envelope'] = lines.join('\n');
+      return b;
+    },
+  },
+  {
+    name: 'tlog-checkpoint-size',
+    part: 'tlog-checkpoint',
+    variants: 1,
+    apply: (b) => {
+      const c = get(firstEntry(b), 'inclusionProof', 'checkpoint');
+      if (!isObj(c) || typeof c['envelope'] !== 'string') return undefined;
+      const lines = c['envelope'].split('\n');
+      if (lines.length < 4 || lines[1] === undefined) return undefined;
+      lines[1] = String(Number(lines[1]) + 1);
+      c['envelope'] = lines.join('\n');
+      return b;
+    },
+  },
+  {
+    name: 'tlog-checkpoint-signature',
+    part: 'tlog-checkpoint',
+    variants: 2,
+    apply: (b, r) => {
+      const c = get(firstEntry(b), 'inclusionProof', 'checkpoint');
+      if (!isObj(c) || typeof c['envelope'] !== 'string') return undefined;
+      // Signature lines: "— <name> <base64(keyhint ‖ signature)>". Every one is flipped after its 4-byte
+      // key hint: a note may carry witnesses' cosignatures, which a verifier rightly ignores.
+      const lines = c['envelope'].split('\n').map((line) => {
+        if (!line.startsWith('\u2014 ')) return line;
+        const parts = line.split(' ');
+        parts[parts.length - 1] = flipBase64(parts[parts.length - 1] ?? '', r, 4);
+        return parts.join(' ');
+      });
+      c['envelope'] = lines.join('\n');
+      return b;
+    },
+  },
+  {
+    name: 'tlog-log-id',
+    part: 'tlog-log-id',
+    variants: 1,
+    apply: (b, r) => {
+      const id = get(firstEntry(b), 'logId');
+      if (!isObj(id) || typeof id['keyId'] !== 'string') return undefined;
+      id['keyId'] = flipBase64(id['keyId'], r);
+      return b;
+    },
+  },
+  {
+    name: 'tlog-kind',
+    part: 'tlog-kind',
+    variants: 1,
+    apply: (b) => {
+      const kv = firstEntry(b)?.['kindVersion'];
+      if (!isObj(kv)) return undefined;
+      kv['kind'] = kv['kind'] === 'hashedrekord' ? 'dsse' : 'hashedrekord';
+      return b;
+    },
+  },
+  {
+    name: 'tlog-version',
+    part: 'tlog-kind',
+    variants: 1,
+    apply: (b) => {
+      const kv = firstEntry(b)?.['kindVersion'];
+      if (!isObj(kv)) return undefined;
+      kv['version'] = '9.9.9';
+      return b;
+    },
+  },
   // RFC 3161 timestamps: only where the bundle's trusted time rests on them (no promised log time).
-  { name: 'timestamp-bit', part: 'timestamp', variants: 3, apply: (b, r) => { const t = timestamps(b)[0]; if (!t || typeof t['signedTimestamp'] !== 'string' || promised(b)) return undefined; t['signedTimestamp'] = flipSignedTimestamp(t['signedTimestamp'], r); return b; } },
-  { name: 'timestamp-swapped', part: 'timestamp', variants: 1, apply: (b, _r, others) => { const t = timestamps(b)[0]; const other = others.map((o) => timestamps(o)[0]?.['signedTimestamp']).find((s) => typeof s === 'string' && s !== t?.['signedTimestamp']); if (!t || typeof other !== 'string' || promised(b)) return undefined; t['signedTimestamp'] = other; return b; } },
+  {
+    name: 'timestamp-bit',
+    part: 'timestamp',
+    variants: 3,
+    apply: (b, r) => {
+      const t = timestamps(b)[0];
+      if (!t || typeof t['signedTimestamp'] !== 'string' || promised(b)) return undefined;
+      t['signedTimestamp'] = flipSignedTimestamp(t['signedTimestamp'], r);
+      return b;
+    },
+  },
+  {
+    name: 'timestamp-swapped',
+    part: 'timestamp',
+    variants: 1,
+    apply: (b, _r, others) => {
+      const t = timestamps(b)[0];
+      const other = others
+        .map((o) => timestamps(o)[0]?.['signedTimestamp'])
+        .find((s) => typeof s === 'string' && s !== t?.['signedTimestamp']);
+      if (!t || typeof other !== 'string' || promised(b)) return undefined;
+      t['signedTimestamp'] = other;
+      return b;
+    },
+  },
   // The media type.
-  { name: 'media-type', part: 'media-type', variants: 2, apply: (b, r) => { b['mediaType'] = r() < 0.5 ? 'application/vnd.dev.sigstore.bundle.v9+json' : 'application/json'; return b; } },
+  {
+    name: 'media-type',
+    part: 'media-type',
+    variants: 2,
+    apply: (b, r) => {
+      b['mediaType'] = r() < 0.5 ? 'application/vnd.dev.sigstore.bundle.v9+json' : 'application/json';
+      return b;
+    },
+  },
 ];
 
 export const OPERATOR_NAMES: readonly string[] = OPERATORS.map((o) => o.name);
@@ -257,13 +673,28 @@ export function mutants(seed: number, bases: readonly Base[]): Mutant[] {
     if (!isObj(base.bundle)) return;
     OPERATORS.forEach((op, oi) => {
       for (let v = 0; v < op.variants; v++) {
-        const rand = prng(seed ^ Math.imul(bi + 1, 0x9e3779b1) ^ Math.imul(oi + 1, 0x85ebca6b) ^ Math.imul(v + 1, 0xc2b2ae35));
+        const rand = prng(
+          seed ^ Math.imul(bi + 1, 0x9e3779b1) ^ Math.imul(oi + 1, 0x85ebca6b) ^ Math.imul(v + 1, 0xc2b2ae35),
+        );
         const result = op.apply(clone(base.bundle as Json), rand, bundles, base);
         if (result === undefined) continue;
-        const mutated = 'artifactSha256' in result && isObj(result['bundle']) ? (result as { bundle: Json; artifactSha256: string }) : { bundle: result as Json, artifactSha256: base.artifactSha256 };
+        const mutated =
+          'artifactSha256' in result && isObj(result['bundle'])
+            ? (result as { bundle: Json; artifactSha256: string })
+            : { bundle: result as Json, artifactSha256: base.artifactSha256 };
         // A mutation that changed nothing is no mutant (e.g. a flip undone by a second flip).
-        if (JSON.stringify(mutated.bundle) === JSON.stringify(base.bundle) && mutated.artifactSha256 === base.artifactSha256) continue;
-        out.push({ name: `${base.name}/${op.name}#${v}`, base: base.name, part: op.part, bundle: mutated.bundle, artifactSha256: mutated.artifactSha256 });
+        if (
+          JSON.stringify(mutated.bundle) === JSON.stringify(base.bundle) &&
+          mutated.artifactSha256 === base.artifactSha256
+        )
+          continue;
+        out.push({
+          name: `${base.name}/${op.name}#${v}`,
+          base: base.name,
+          part: op.part,
+          bundle: mutated.bundle,
+          artifactSha256: mutated.artifactSha256,
+        });
       }
     });
   });

@@ -18,7 +18,8 @@ const bundleJSON = (name: string): BundleJSON => clone(caseBundle(name)) as Bund
 function refuses(bundle: unknown, says: RegExp): void {
   assert.throws(
     () => parseBundle(bundle),
-    (err: unknown) => err instanceof VerificationError && err.failure.check === 'bundle-format' && says.test(err.message),
+    (err: unknown) =>
+      err instanceof VerificationError && err.failure.check === 'bundle-format' && says.test(err.message),
   );
 }
 

@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ASN1Obj, EXTENSION_OID_SCT, X509Certificate } from '@sigstore/core';
-import { encode, parseCertificate, readCertificate, withCachedEncoding, withRememberedSignatures } from '../../../src/verify/crypto/certificate-cache.ts';
+import {
+  encode,
+  parseCertificate,
+  readCertificate,
+  withCachedEncoding,
+  withRememberedSignatures,
+} from '../../../src/verify/crypto/certificate-cache.ts';
 import { CORPUS, corpusDocuments } from './corpus.ts';
 
 // Every certificate in the corpus: leaves from bundles, CA and TSA chains from trusted roots.
@@ -27,7 +33,7 @@ function corpusCertificates(): Buffer<ArrayBuffer>[] {
 }
 
 void describe('certificate cache', () => {
-  void it("encodes every corpus certificate exactly as ASN1Obj.toDER does", () => {
+  void it('encodes every corpus certificate exactly as ASN1Obj.toDER does', () => {
     const certs = corpusCertificates();
     assert.ok(certs.length > 20, `${certs.length} certificates`);
     for (const der of certs) {
@@ -60,17 +66,26 @@ void describe('certificate cache', () => {
         return []; // deliberately broken fixtures
       }
     });
-    const everyOID = [...new Set(parsed.flatMap(({ theirs }) => theirs.extensions.map((e) => e.subs[0]?.toOID() ?? '')))];
+    const everyOID = [
+      ...new Set(parsed.flatMap(({ theirs }) => theirs.extensions.map((e) => e.subs[0]?.toOID() ?? ''))),
+    ];
     for (const { der, theirs } of parsed) {
       const ours = readCertificate(der);
       assert.ok(ours, 'read');
       assert.deepEqual(ours.root.toDER(), theirs.root.toDER());
       assert.deepEqual(ours.tbsCertificate.toDER(), theirs.tbsCertificate.toDER());
       assert.deepEqual(ours.publicKey, theirs.publicKey);
-      assert.deepEqual([ours.subject, ours.issuer, ours.serialNumber, ours.signatureValue], [theirs.subject, theirs.issuer, theirs.serialNumber, theirs.signatureValue]);
-      assert.deepEqual([ours.notBefore, ours.notAfter, ours.signatureAlgorithm, ours.subjectAltName, ours.isCA], [theirs.notBefore, theirs.notAfter, theirs.signatureAlgorithm, theirs.subjectAltName, theirs.isCA]);
+      assert.deepEqual(
+        [ours.subject, ours.issuer, ours.serialNumber, ours.signatureValue],
+        [theirs.subject, theirs.issuer, theirs.serialNumber, theirs.signatureValue],
+      );
+      assert.deepEqual(
+        [ours.notBefore, ours.notAfter, ours.signatureAlgorithm, ours.subjectAltName, ours.isCA],
+        [theirs.notBefore, theirs.notAfter, theirs.signatureAlgorithm, theirs.subjectAltName, theirs.isCA],
+      );
       // Every extension any certificate has, present here or not, is found (or not) alike.
-      for (const oid of [...everyOID, '1.2.3.4']) assert.deepEqual(ours.extension(oid)?.value, theirs.extension(oid)?.value, oid);
+      for (const oid of [...everyOID, '1.2.3.4'])
+        assert.deepEqual(ours.extension(oid)?.value, theirs.extension(oid)?.value, oid);
       assert.equal(ours.verify(), theirs.verify());
       assert.equal(ours.verify(ours), theirs.verify(theirs));
     }
@@ -97,19 +112,26 @@ void describe('certificate cache', () => {
     assert.ok(checked > 5, `${checked} certificates with SCTs`);
   });
 
-  void it('fails on bytes that are not a certificate with @sigstore/core\'s own error', () => {
+  void it("fails on bytes that are not a certificate with @sigstore/core's own error", () => {
     const bytes = Buffer.from([0x30, 0x03, 0x02, 0x01]);
     assert.equal(readCertificate(bytes), undefined);
-    assert.throws(() => parseCertificate(bytes), (err: unknown) => {
-      assert.throws(() => X509Certificate.parse(bytes), { message: (err as Error).message });
-      return true;
-    });
+    assert.throws(
+      () => parseCertificate(bytes),
+      (err: unknown) => {
+        assert.throws(() => X509Certificate.parse(bytes), { message: (err as Error).message });
+        return true;
+      },
+    );
   });
 
   void it('remembers verdicts, good and bad, per issuer', () => {
     // This (rejected) bundle carries its whole chain: leaf, root, intermediate.
-    const bundle = JSON.parse(readFileSync(path.join(CORPUS, 'bundle-with-root-cert_fail', 'bundle.sigstore.json'), 'utf8')) as { verificationMaterial: { x509CertificateChain: { certificates: { rawBytes: string }[] } } };
-    const [leafDER, rootDER, intermediateDER] = bundle.verificationMaterial.x509CertificateChain.certificates.map((c) => Buffer.from(c.rawBytes, 'base64'));
+    const bundle = JSON.parse(
+      readFileSync(path.join(CORPUS, 'bundle-with-root-cert_fail', 'bundle.sigstore.json'), 'utf8'),
+    ) as { verificationMaterial: { x509CertificateChain: { certificates: { rawBytes: string }[] } } };
+    const [leafDER, rootDER, intermediateDER] = bundle.verificationMaterial.x509CertificateChain.certificates.map((c) =>
+      Buffer.from(c.rawBytes, 'base64'),
+    );
     assert.ok(leafDER && intermediateDER && rootDER);
     // Both kinds: sigstore-parsed certificates wrapped, and certificates read here (which remember by themselves).
     for (const parse of [(der: Buffer<ArrayBuffer>) => X509Certificate.parse(der), parseCertificate]) {

@@ -14,7 +14,14 @@ import { mockInstance, SAN } from './mock-instance.ts';
 const FULCIO = '1.3.6.1.4.1.57264.1';
 
 function leafOf(bundle: unknown): X509Certificate {
-  const material = (bundle as { verificationMaterial: { certificate?: { rawBytes: string }; x509CertificateChain?: { certificates: { rawBytes: string }[] } } }).verificationMaterial;
+  const material = (
+    bundle as {
+      verificationMaterial: {
+        certificate?: { rawBytes: string };
+        x509CertificateChain?: { certificates: { rawBytes: string }[] };
+      };
+    }
+  ).verificationMaterial;
   const raw = material.certificate?.rawBytes ?? material.x509CertificateChain?.certificates[0]?.rawBytes ?? '';
   return X509Certificate.parse(Buffer.from(raw, 'base64'));
 }
@@ -36,7 +43,8 @@ void describe('certificateFacts', () => {
       buildConfigURI: DEFAULT_IDENTITY,
       buildConfigDigest: 'c7b3dfb335f051e1c86bda4c716fac97df62ad81',
       buildTrigger: 'workflow_dispatch',
-      runInvocationURI: 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/actions/runs/8347481628/attempts/1',
+      runInvocationURI:
+        'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/actions/runs/8347481628/attempts/1',
       sourceRepositoryVisibilityAtSigning: 'public',
     });
   });
@@ -44,7 +52,10 @@ void describe('certificateFacts', () => {
   void it('leaves out what an older certificate does not carry (no visibility extension in 2023)', () => {
     const facts = certificateFacts(leafOf(caseBundle('happy-path-v0.1')));
     assert.equal(facts.sourceRepositoryVisibilityAtSigning, undefined);
-    assert.equal(facts.runInvocationURI, 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/actions/runs/5533741497/attempts/1');
+    assert.equal(
+      facts.runInvocationURI,
+      'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/actions/runs/5533741497/attempts/1',
+    );
   });
 
   void it('falls back to the legacy extensions, and prefers v2 where both exist', async () => {
@@ -72,12 +83,26 @@ void describe('certificateFacts', () => {
     const onWorkflow = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { extensions: legacy })));
     assert.equal(onWorkflow.sourceRepositoryURI, 'https://github.com/octo-org/octo-repo');
     // A v2 .12 wins where both exist, as Fulcio writes the same claim into both.
-    const both = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { extensions: [...legacy, { oid: `${FULCIO}.12`, value: 'https://github.com/octo-org/other' }] })));
+    const both = certificateFacts(
+      leafOf(
+        await mock.signMessage(Buffer.from('a'), {
+          extensions: [...legacy, { oid: `${FULCIO}.12`, value: 'https://github.com/octo-org/other' }],
+        }),
+      ),
+    );
     assert.equal(both.sourceRepositoryURI, 'https://github.com/octo-org/other');
     // No workflow URI to take the host from (an email SAN), or a value that is not OWNER/REPO: nothing is made up.
-    const onEmail = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { san: 'someone@example.com', extensions: legacy })));
+    const onEmail = certificateFacts(
+      leafOf(await mock.signMessage(Buffer.from('a'), { san: 'someone@example.com', extensions: legacy })),
+    );
     assert.equal(onEmail.sourceRepositoryURI, undefined);
-    const odd = certificateFacts(leafOf(await mock.signMessage(Buffer.from('a'), { extensions: [{ oid: `${FULCIO}.5`, value: 'octo-org/octo-repo/extra', legacy: true }] })));
+    const odd = certificateFacts(
+      leafOf(
+        await mock.signMessage(Buffer.from('a'), {
+          extensions: [{ oid: `${FULCIO}.5`, value: 'octo-org/octo-repo/extra', legacy: true }],
+        }),
+      ),
+    );
     assert.equal(odd.sourceRepositoryURI, undefined);
   });
 
@@ -101,10 +126,15 @@ void describe('certificateFacts', () => {
   void it('refuses a v2 extension that is not a DER UTF8String instead of guessing', async () => {
     const mock = await mockInstance();
     // `legacy` writes the raw string where v2 requires a UTF8String.
-    const bundle = await mock.signMessage(Buffer.from('a'), { extensions: [{ oid: `${FULCIO}.12`, value: 'https://github.com/o/r', legacy: true }] });
+    const bundle = await mock.signMessage(Buffer.from('a'), {
+      extensions: [{ oid: `${FULCIO}.12`, value: 'https://github.com/o/r', legacy: true }],
+    });
     assert.throws(
       () => certificateFacts(leafOf(bundle)),
-      (err: unknown) => err instanceof VerificationError && err.failure.check === 'certificate-identity' && err.failure.expected.includes(`${FULCIO}.12`),
+      (err: unknown) =>
+        err instanceof VerificationError &&
+        err.failure.check === 'certificate-identity' &&
+        err.failure.expected.includes(`${FULCIO}.12`),
     );
   });
 });

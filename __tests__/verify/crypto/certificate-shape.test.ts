@@ -16,13 +16,21 @@ import { VerificationError } from '../../../src/verify/types.ts';
 import { publicGoodTrust } from './corpus.ts';
 
 type Json = Record<string, unknown>;
-const FIXTURES = ['github-attest-tflint-ruleset-aws-v0.35.0.sigstore.json', 'npm-sigstore-2.1.0-bundle-v0.1.json', 'npm-sigstore-2.2.0-bundle-v0.2.json'];
-const load = (file: string): Json => JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/real-world/${file}`, import.meta.url)), 'utf8')) as Json;
+const FIXTURES = [
+  'github-attest-tflint-ruleset-aws-v0.35.0.sigstore.json',
+  'npm-sigstore-2.1.0-bundle-v0.1.json',
+  'npm-sigstore-2.2.0-bundle-v0.2.json',
+];
+const load = (file: string): Json =>
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../../fixtures/real-world/${file}`, import.meta.url)), 'utf8'),
+  ) as Json;
 
 /** The leaf certificate's rawBytes holder, in either material shape. */
 function leafHolder(bundle: Json): Json {
   const material = bundle['verificationMaterial'] as Json;
-  const holder = (material['certificate'] ?? (material['x509CertificateChain'] as { certificates: Json[] }).certificates[0]) as Json | undefined;
+  const holder = (material['certificate'] ??
+    (material['x509CertificateChain'] as { certificates: Json[] }).certificates[0]) as Json | undefined;
   assert.ok(holder && typeof holder['rawBytes'] === 'string');
   return holder;
 }
@@ -44,20 +52,64 @@ function frame(der: Buffer): { outer: number[]; tbs: number[]; algorithm: number
 }
 
 type Change = [label: string, edit: (der: Buffer) => Buffer];
-const setByte = (at: (der: Buffer) => number, value: (old: number) => number) => (der: Buffer): Buffer => {
-  const copy = Buffer.from(der);
-  const i = at(copy);
-  copy[i] = value(copy[i] ?? 0);
-  return copy;
-};
+const setByte =
+  (at: (der: Buffer) => number, value: (old: number) => number) =>
+  (der: Buffer): Buffer => {
+    const copy = Buffer.from(der);
+    const i = at(copy);
+    copy[i] = value(copy[i] ?? 0);
+    return copy;
+  };
 const CHANGES: Change[] = [
-  ['outer tag 0x30 → 0x34', setByte(() => 0, (b) => b ^ 0x04)],
-  ['outer tag 0x30 → 0x31 (SET)', setByte(() => 0, (b) => b ^ 0x01)],
-  ['tbsCertificate tag', setByte((d) => frame(d).tbs[0] ?? 0, (b) => b ^ 0x10)],
-  ['signatureAlgorithm tag', setByte((d) => frame(d).algorithm[0] ?? 0, (b) => b ^ 0x01)],
-  ['signature BIT STRING tag → OCTET STRING', setByte((d) => frame(d).signature[0] ?? 0, (b) => b ^ 0x07)],
-  ['signature unused bits 0 → 1', setByte((d) => frame(d).signature[1] ?? 0, () => 1)],
-  ['outer signature algorithm ≠ signed one', setByte((d) => (frame(d).algorithm[2] ?? 1) - 1, (b) => b ^ 0x01)],
+  [
+    'outer tag 0x30 → 0x34',
+    setByte(
+      () => 0,
+      (b) => b ^ 0x04,
+    ),
+  ],
+  [
+    'outer tag 0x30 → 0x31 (SET)',
+    setByte(
+      () => 0,
+      (b) => b ^ 0x01,
+    ),
+  ],
+  [
+    'tbsCertificate tag',
+    setByte(
+      (d) => frame(d).tbs[0] ?? 0,
+      (b) => b ^ 0x10,
+    ),
+  ],
+  [
+    'signatureAlgorithm tag',
+    setByte(
+      (d) => frame(d).algorithm[0] ?? 0,
+      (b) => b ^ 0x01,
+    ),
+  ],
+  [
+    'signature BIT STRING tag → OCTET STRING',
+    setByte(
+      (d) => frame(d).signature[0] ?? 0,
+      (b) => b ^ 0x07,
+    ),
+  ],
+  [
+    'signature unused bits 0 → 1',
+    setByte(
+      (d) => frame(d).signature[1] ?? 0,
+      () => 1,
+    ),
+  ],
+  [
+    'outer signature algorithm ≠ signed one',
+    setByte(
+      (d) => (frame(d).algorithm[2] ?? 1) - 1,
+      (b) => b ^ 0x01,
+    ),
+  ],
 ];
 
 describe('certificate shape', () => {
@@ -69,7 +121,11 @@ describe('certificate shape', () => {
   it('accepts the certificates of real bundles unchanged, and the bundles still verify', () => {
     for (const file of FIXTURES) {
       const bundle = load(file);
-      assert.equal(certificateShapeProblem(Buffer.from(leafHolder(bundle)['rawBytes'] as string, 'base64')), undefined, file);
+      assert.equal(
+        certificateShapeProblem(Buffer.from(leafHolder(bundle)['rawBytes'] as string, 'base64')),
+        undefined,
+        file,
+      );
       assert.ok(verifyBundleFast(bundle, trust), `${file}: fast path`);
       assert.ok(verifyBundleCrypto(bundle, trust), `${file}: full path`);
     }
@@ -86,7 +142,10 @@ describe('certificate shape', () => {
         assert.equal(verifyBundleFast(bundle, trust), undefined, `${file}: the fast path passed it`);
         assert.throws(
           () => verifyBundleCrypto(bundle, trust),
-          (err: unknown) => err instanceof VerificationError && err.failure.check === 'bundle-format' && /X\.509 certificate/.test(err.failure.expected),
+          (err: unknown) =>
+            err instanceof VerificationError &&
+            err.failure.check === 'bundle-format' &&
+            /X\.509 certificate/.test(err.failure.expected),
           `${file}: the full path did not refuse it as bundle-format`,
         );
       }
@@ -95,14 +154,25 @@ describe('certificate shape', () => {
 
   it('refuses bytes after the certificate and a fourth part', () => {
     const der = Buffer.from(leafHolder(load(FIXTURES[0] ?? '')).rawBytes as string, 'base64');
-    assert.equal(certificateShapeProblem(Buffer.concat([der, Buffer.from([0x05, 0x00])])), 'not strict DER', 'bytes after the certificate');
+    assert.equal(
+      certificateShapeProblem(Buffer.concat([der, Buffer.from([0x05, 0x00])])),
+      'not strict DER',
+      'bytes after the certificate',
+    );
     // The same three parts and a NULL after them, under a new outer header.
     const [, contentsAt] = frame(der).outer;
     const contents = Buffer.concat([der.subarray(contentsAt), Buffer.from([0x05, 0x00])]);
-    const fourParts = Buffer.concat([Buffer.from([0x30, 0x82, contents.length >> 8, contents.length & 0xff]), contents]);
+    const fourParts = Buffer.concat([
+      Buffer.from([0x30, 0x82, contents.length >> 8, contents.length & 0xff]),
+      contents,
+    ]);
     assert.equal(certificateShapeProblem(fourParts), 'more than three parts');
     assert.equal(certificateShapeProblem(Buffer.from([0x30, 0x00])), 'no tbsCertificate SEQUENCE');
-    assert.equal(certificateShapeProblem(Buffer.from([0x30, 0x81, 0x00])), 'not strict DER', 'a length in the long form where the short one says it');
+    assert.equal(
+      certificateShapeProblem(Buffer.from([0x30, 0x81, 0x00])),
+      'not strict DER',
+      'a length in the long form where the short one says it',
+    );
     assert.equal(certificateShapeProblem(Buffer.alloc(0)), 'not strict DER');
     assert.equal(certificateShapeProblem(Buffer.from([0x31, 0x00])), 'not a DER SEQUENCE');
   });

@@ -19,7 +19,8 @@ export const DEFAULT_IDENTITY =
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 
 export const casePath = (name: string, file: string): string => path.join(CORPUS, name, file);
-export const caseBundle = (name: string): unknown => JSON.parse(readFileSync(casePath(name, 'bundle.sigstore.json'), 'utf8'));
+export const caseBundle = (name: string): unknown =>
+  JSON.parse(readFileSync(casePath(name, 'bundle.sigstore.json'), 'utf8'));
 export const defaultArtifact = (): Buffer => readFileSync(path.join(CORPUS, 'a.txt'));
 
 /** Every case's bundle and trusted root, parsed (the cases without one, or with malformed JSON, left out). */
@@ -48,16 +49,29 @@ export async function caseTrust(name: string): Promise<Trust> {
 }
 
 /** The attestation layer of each cosign-containers release, as its .att manifest lists it, and the image it attests. */
-export function cosignContainerLayers(): { release: string; imageDigest: string; envelope: string; annotations: Record<string, string> }[] {
+export function cosignContainerLayers(): {
+  release: string;
+  imageDigest: string;
+  envelope: string;
+  annotations: Record<string, string>;
+}[] {
   return ['v1.4.0', 'v1.9.0', 'v2.1.0'].map((release) => {
     const layout = path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch');
-    const blob = (digest: string): string => readFileSync(path.join(layout, 'blobs', 'sha256', digest.replace(/^sha256:/, '')), 'utf8');
-    const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const blob = (digest: string): string =>
+      readFileSync(path.join(layout, 'blobs', 'sha256', digest.replace(/^sha256:/, '')), 'utf8');
+    const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as {
+      manifests: { digest: string; annotations?: Record<string, string> }[];
+    };
     const atts = index.manifests.find((m) => m.annotations?.['kind'] === 'dev.cosignproject.cosign/atts');
-    const manifest = JSON.parse(blob(atts?.digest ?? '')) as { layers: { digest: string; annotations: Record<string, string> }[] };
+    const manifest = JSON.parse(blob(atts?.digest ?? '')) as {
+      layers: { digest: string; annotations: Record<string, string> }[];
+    };
     const [layer] = manifest.layers;
     if (!layer) throw new Error(`${release}: no attestation layer`);
-    const imageDigest = readFileSync(path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch.digest'), 'utf8').trim();
+    const imageDigest = readFileSync(
+      path.join(COSIGN_CONTAINERS, release, 'container_workflow_dispatch.digest'),
+      'utf8',
+    ).trim();
     return { release, imageDigest, envelope: blob(layer.digest), annotations: layer.annotations };
   });
 }

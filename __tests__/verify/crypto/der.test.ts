@@ -40,7 +40,9 @@ function assertSameTree(ours: ASN1Obj, theirs: ASN1Obj, where = 'root'): void {
   // The encoding each keeps is what @sigstore/core computes from the tree.
   assert.deepEqual(ours.toDER(), ASN1Obj.prototype.toDER.call(theirs), `${where}: encoding`);
   if (theirs.tag.isOID()) assert.equal(ours.toOID(), theirs.toOID(), `${where}: OID`);
-  ours.subs.forEach((sub, i) => assertSameTree(sub, theirs.subs[i] ?? assert.fail(`${where}[${i}] missing`), `${where}[${i}]`));
+  ours.subs.forEach((sub, i) =>
+    assertSameTree(sub, theirs.subs[i] ?? assert.fail(`${where}[${i}] missing`), `${where}[${i}]`),
+  );
 }
 
 function compare(der: Buffer<ArrayBuffer>, label: string): 'read' | 'refused' {
@@ -122,8 +124,10 @@ void describe('readDER', () => {
     ];
     for (const [label, bytes] of cases) compare(Buffer.from(bytes), label);
     // Nesting beyond @sigstore/core's limit.
-    const deep = (depth: number): Buffer<ArrayBuffer> => (depth === 0 ? Buffer.from([0x05, 0x00]) : wrap(deep(depth - 1)));
-    const wrap = (inner: Buffer<ArrayBuffer>): Buffer<ArrayBuffer> => Buffer.concat([Buffer.from([0x30]), lengthOf(inner.length), inner]);
+    const deep = (depth: number): Buffer<ArrayBuffer> =>
+      depth === 0 ? Buffer.from([0x05, 0x00]) : wrap(deep(depth - 1));
+    const wrap = (inner: Buffer<ArrayBuffer>): Buffer<ArrayBuffer> =>
+      Buffer.concat([Buffer.from([0x30]), lengthOf(inner.length), inner]);
     for (const depth of [99, 100, 101, 102]) compare(deep(depth), `depth ${depth}`);
   });
 });

@@ -55,15 +55,36 @@ void describe('verifyPrehashedECDSA', () => {
     const n = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
     const r = Buffer.from(parsed.r.toString(16).padStart(64, '0'), 'hex');
     const s = Buffer.from(parsed.s.toString(16).padStart(64, '0'), 'hex');
-    const positive = (v: Buffer): Buffer => ((v[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v.subarray(v.findIndex((b) => b !== 0)));
-    assert.equal(verifyPrehashedECDSA(publicKey, digest, derSig(positive(r), positive(s))), true, 'the same values re-encoded');
+    const positive = (v: Buffer): Buffer =>
+      (v[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v.subarray(v.findIndex((b) => b !== 0));
+    assert.equal(
+      verifyPrehashedECDSA(publicKey, digest, derSig(positive(r), positive(s))),
+      true,
+      'the same values re-encoded',
+    );
     assert.equal(verifyPrehashedECDSA(publicKey, digest, derSig(Buffer.from([0]), positive(s))), false, 'r = 0');
-    assert.equal(verifyPrehashedECDSA(publicKey, digest, derSig(positive(r), Buffer.concat([Buffer.from([0]), n]))), false, 's = n');
+    assert.equal(
+      verifyPrehashedECDSA(publicKey, digest, derSig(positive(r), Buffer.concat([Buffer.from([0]), n]))),
+      false,
+      's = n',
+    );
     // s + n is the same residue but not a valid encoding of s.
     const sPlusN = BigInt(`0x${s.toString('hex')}`) + BigInt(`0x${n.toString('hex')}`);
-    assert.equal(verifyPrehashedECDSA(publicKey, digest, derSig(positive(r), Buffer.from(sPlusN.toString(16).padStart(66, '0'), 'hex'))), false, 's + n');
+    assert.equal(
+      verifyPrehashedECDSA(
+        publicKey,
+        digest,
+        derSig(positive(r), Buffer.from(sPlusN.toString(16).padStart(66, '0'), 'hex')),
+      ),
+      false,
+      's + n',
+    );
     assert.equal(parseDERSignature(Buffer.concat([signature, Buffer.from([0])])), undefined, 'trailing bytes');
-    assert.equal(parseDERSignature(derSig(Buffer.from([0, 1]), Buffer.from([1]))), undefined, 'superfluous leading zero');
+    assert.equal(
+      parseDERSignature(derSig(Buffer.from([0, 1]), Buffer.from([1]))),
+      undefined,
+      'superfluous leading zero',
+    );
     assert.equal(parseDERSignature(derSig(Buffer.from([0x80]), Buffer.from([1]))), undefined, 'negative integer');
     const longForm = Buffer.concat([Buffer.from([0x30, 0x81, signature.length - 2]), signature.subarray(2)]);
     assert.equal(parseDERSignature(longForm), undefined, 'long-form length where the short form fits');
@@ -91,7 +112,8 @@ void describe('verifyOverSHA256Digest', () => {
     const data = Buffer.from('artifact');
     assert.throws(
       () => verifyOverSHA256Digest(publicKey, sha256(data), sign(null, data, privateKey)),
-      (err: unknown) => err instanceof VerificationError && err.failure.check === 'signature' && /ed25519/.test(err.failure.found),
+      (err: unknown) =>
+        err instanceof VerificationError && err.failure.check === 'signature' && /ed25519/.test(err.failure.found),
     );
   });
 });

@@ -8,7 +8,8 @@ import { stageTracked } from '../../../src/verify/crypto/signed-entity.ts';
 import { VerificationError } from '../../../src/verify/types.ts';
 
 type Code = ConstructorParameters<typeof SigstoreVerificationError>[0]['code'];
-const sigstore = (code: string, message: string): SigstoreVerificationError => new SigstoreVerificationError({ code: code as Code, message });
+const sigstore = (code: string, message: string): SigstoreVerificationError =>
+  new SigstoreVerificationError({ code: code as Code, message });
 
 void describe('toFailure', () => {
   void it('maps each @sigstore/verify code to its check', () => {
@@ -32,13 +33,26 @@ void describe('toFailure', () => {
   });
 
   void it('says what was missing instead of counting', () => {
-    assert.match(toFailure(sigstore('TIMESTAMP_ERROR', 'expected 1 timestamps, got 0'), 'timestamp', 'certificate').failure.found, /no trusted time/);
-    assert.match(toFailure(sigstore('TLOG_ERROR', 'expected 1 tlog entries, got 0'), 'tlog', 'certificate').failure.found, /no transparency log entry/);
+    assert.match(
+      toFailure(sigstore('TIMESTAMP_ERROR', 'expected 1 timestamps, got 0'), 'timestamp', 'certificate').failure.found,
+      /no trusted time/,
+    );
+    assert.match(
+      toFailure(sigstore('TLOG_ERROR', 'expected 1 tlog entries, got 0'), 'tlog', 'certificate').failure.found,
+      /no transparency log entry/,
+    );
   });
 
   void it('keeps the cause of a wrapped error, on one line', () => {
-    const err = new SigstoreVerificationError({ code: 'CERTIFICATE_ERROR', message: 'Failed to verify certificate chain', cause: new Error('certificate is not valid\nor expired') });
-    assert.equal(toFailure(err, 'key', 'certificate').failure.found, 'Failed to verify certificate chain: certificate is not valid or expired');
+    const err = new SigstoreVerificationError({
+      code: 'CERTIFICATE_ERROR',
+      message: 'Failed to verify certificate chain',
+      cause: new Error('certificate is not valid\nor expired'),
+    });
+    assert.equal(
+      toFailure(err, 'key', 'certificate').failure.found,
+      'Failed to verify certificate chain: certificate is not valid or expired',
+    );
   });
 
   void it('attributes errors without a code to the stage, and passes our own through', () => {
@@ -52,8 +66,11 @@ void describe('toFailure', () => {
   });
 
   void it('ranks later stages deeper', () => {
-    const at = (check: 'timestamp' | 'certificate-chain' | 'tlog' | 'signature'): number => depth(new VerificationError({ check, expected: '', found: '' }));
-    assert.ok(at('timestamp') < at('certificate-chain') && at('certificate-chain') < at('tlog') && at('tlog') < at('signature'));
+    const at = (check: 'timestamp' | 'certificate-chain' | 'tlog' | 'signature'): number =>
+      depth(new VerificationError({ check, expected: '', found: '' }));
+    assert.ok(
+      at('timestamp') < at('certificate-chain') && at('certificate-chain') < at('tlog') && at('tlog') < at('signature'),
+    );
   });
 });
 

@@ -26,9 +26,11 @@ export interface MockInstance {
   signStatement(statement: object, options?: SignOptions): Promise<Record<string, unknown>>;
 }
 
-const b64 = (bytes: ArrayBufferView): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+const b64 = (bytes: ArrayBufferView): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const der = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
-const ec = (namedCurve: string): { publicKey: KeyObject; privateKey: KeyObject } => generateKeyPairSync('ec', { namedCurve });
+const ec = (namedCurve: string): { publicKey: KeyObject; privateKey: KeyObject } =>
+  generateKeyPairSync('ec', { namedCurve });
 
 export const SAN = 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0';
 
@@ -49,16 +51,30 @@ export async function mockInstance(options: { ctlog?: boolean; tsaOffsetMs?: num
   const trustedRoot: TrustedRootJSON = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [],
-    certificateAuthorities: [{ uri: 'https://fulcio.mock', certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] }, validFor }],
+    certificateAuthorities: [
+      { uri: 'https://fulcio.mock', certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] }, validFor },
+    ],
     ctlogs: [
       {
         baseUrl: 'https://ctfe.mock',
         hashAlgorithm: 'SHA2_256',
-        publicKey: { rawBytes: der(ctKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor },
-        logId: { keyId: ctlog ? b64(ctlog.logID) : createHash('sha256').update(der(ctKeys.publicKey)).digest('base64') },
+        publicKey: {
+          rawBytes: der(ctKeys.publicKey).toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor,
+        },
+        logId: {
+          keyId: ctlog ? b64(ctlog.logID) : createHash('sha256').update(der(ctKeys.publicKey)).digest('base64'),
+        },
       },
     ],
-    timestampAuthorities: [{ uri: 'https://tsa.mock', certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] }, validFor }],
+    timestampAuthorities: [
+      {
+        uri: 'https://tsa.mock',
+        certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] },
+        validFor,
+      },
+    ],
   };
 
   const material = async (signature: Buffer, options: SignOptions): Promise<Record<string, unknown>> => {
@@ -70,11 +86,21 @@ export async function mockInstance(options: { ctlog?: boolean; tsaOffsetMs?: num
   };
   let signingKey: { publicKey: KeyObject; privateKey: KeyObject } = ec('P-256');
   const leafFor = async (opts: SignOptions): Promise<Buffer> => {
-    const cert = await ca.issueCertificate({ publicKey: new Uint8Array(der(signingKey.publicKey)), subjectAltName: opts.san ?? SAN, extensions: opts.extensions ?? [] });
+    const cert = await ca.issueCertificate({
+      publicKey: new Uint8Array(der(signingKey.publicKey)),
+      subjectAltName: opts.san ?? SAN,
+      extensions: opts.extensions ?? [],
+    });
     return Buffer.from(cert.buffer, cert.byteOffset, cert.byteLength);
   };
   const stamp = (signature: Buffer): Promise<ArrayBufferView> =>
-    tsa.timestamp({ artifactHash: createHash('sha256').update(signature).digest(), hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', nonce: 1, policyOID: '1.2.3.4', certReq: false });
+    tsa.timestamp({
+      artifactHash: createHash('sha256').update(signature).digest(),
+      hashAlgorithmOID: '2.16.840.1.101.3.4.2.1',
+      nonce: 1,
+      policyOID: '1.2.3.4',
+      certReq: false,
+    });
 
   return {
     trustedRoot,
@@ -85,7 +111,10 @@ export async function mockInstance(options: { ctlog?: boolean; tsaOffsetMs?: num
       return {
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
         verificationMaterial: await material(signature, opts),
-        messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(artifact).digest('base64') }, signature: signature.toString('base64') },
+        messageSignature: {
+          messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(artifact).digest('base64') },
+          signature: signature.toString('base64'),
+        },
       };
     },
     async signStatement(statement, opts = {}) {
@@ -97,7 +126,11 @@ export async function mockInstance(options: { ctlog?: boolean; tsaOffsetMs?: num
       return {
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
         verificationMaterial: await material(signature, opts),
-        dsseEnvelope: { payload: payload.toString('base64'), payloadType: type, signatures: [{ sig: signature.toString('base64'), keyid: '' }] },
+        dsseEnvelope: {
+          payload: payload.toString('base64'),
+          payloadType: type,
+          signatures: [{ sig: signature.toString('base64'), keyid: '' }],
+        },
       };
     },
   };

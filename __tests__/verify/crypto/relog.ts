@@ -62,11 +62,19 @@ export function relog(bundle: unknown, log: TestLog, change: Relog = {}): Json {
   const logIndex = change.logIndex ?? (entry['logIndex'] as string);
   const size = change.treeSize ?? 1;
   const index = change.index ?? 0;
-  const leaves = Array.from({ length: size }, (_, i) => (i === index ? leafHash(body) : sha256(Buffer.from(`other leaf ${i}`))));
+  const leaves = Array.from({ length: size }, (_, i) =>
+    i === index ? leafHash(body) : sha256(Buffer.from(`other leaf ${i}`)),
+  );
   const root = treeHash(leaves);
   const hashes = auditPath(index, leaves);
 
-  let note = [`${log.name} - 1234567890`, String(size), root.toString('base64'), ...(change.extraLines ?? ['Timestamp: 1795376854000000000'])].join('\n') + '\n';
+  let note =
+    [
+      `${log.name} - 1234567890`,
+      String(size),
+      root.toString('base64'),
+      ...(change.extraLines ?? ['Timestamp: 1795376854000000000']),
+    ].join('\n') + '\n';
   if (change.note) note = change.note(note);
   const signature = sign('sha256', Buffer.from(note, 'utf8'), log.privateKey);
   const line = `\u2014 ${log.name} ${Buffer.concat([log.logID.subarray(0, 4), signature]).toString('base64')}\n`;
@@ -78,11 +86,22 @@ export function relog(bundle: unknown, log: TestLog, change: Relog = {}): Json {
   entry['logId'] = { keyId: log.logID.toString('base64') };
   if (change.kind !== undefined || change.version !== undefined) {
     const kindVersion = entry['kindVersion'] as Json;
-    entry['kindVersion'] = { kind: change.kind ?? kindVersion['kind'], version: change.version ?? kindVersion['version'] };
+    entry['kindVersion'] = {
+      kind: change.kind ?? kindVersion['kind'],
+      version: change.version ?? kindVersion['version'],
+    };
   }
   entry['canonicalizedBody'] = body.toString('base64');
-  entry['inclusionPromise'] = { signedEntryTimestamp: sign('sha256', Buffer.from(set, 'utf8'), log.privateKey).toString('base64') };
-  const proof: Json = { logIndex: String(index), rootHash: root.toString('base64'), treeSize: String(size), hashes: hashes.map((h) => h.toString('base64')), checkpoint: { envelope } };
+  entry['inclusionPromise'] = {
+    signedEntryTimestamp: sign('sha256', Buffer.from(set, 'utf8'), log.privateKey).toString('base64'),
+  };
+  const proof: Json = {
+    logIndex: String(index),
+    rootHash: root.toString('base64'),
+    treeSize: String(size),
+    hashes: hashes.map((h) => h.toString('base64')),
+    checkpoint: { envelope },
+  };
   change.proof?.(proof);
   entry['inclusionProof'] = proof;
   return copy;
@@ -108,5 +127,7 @@ function treeHash(leaves: Buffer[]): Buffer {
 function auditPath(m: number, leaves: Buffer[]): Buffer[] {
   if (leaves.length <= 1) return [];
   const k = split(leaves.length);
-  return m < k ? [...auditPath(m, leaves.slice(0, k)), treeHash(leaves.slice(k))] : [...auditPath(m - k, leaves.slice(k)), treeHash(leaves.slice(0, k))];
+  return m < k
+    ? [...auditPath(m, leaves.slice(0, k)), treeHash(leaves.slice(k))]
+    : [...auditPath(m - k, leaves.slice(k)), treeHash(leaves.slice(0, k))];
 }

@@ -8,7 +8,13 @@ import { Verifier, type SignedEntity } from '@sigstore/verify';
 import { parseBundle } from '../../../src/verify/crypto/bundle-format.ts';
 import { signedEntityOf } from '../../../src/verify/crypto/signed-entity.ts';
 import { withFastSigningKey } from '../../../src/verify/crypto/signing-key.ts';
-import { createTrust, validateTrustedRoot, type Trust, type TrustedInstance, type TrustedRootJSON } from '../../../src/verify/trust/index.ts';
+import {
+  createTrust,
+  validateTrustedRoot,
+  type Trust,
+  type TrustedInstance,
+  type TrustedRootJSON,
+} from '../../../src/verify/trust/index.ts';
 import { CORPUS, caseBundle, casePath, caseTrust, defaultArtifact, publicGoodTrust } from './corpus.ts';
 import { mockInstance } from './mock-instance.ts';
 
@@ -32,14 +38,19 @@ function compare(trust: Trust, bundle: unknown, artifact: Buffer | undefined, la
   }
   return trust.instances.map((instance: TrustedInstance) => {
     const plain = new Verifier(instance.material, instance.options);
-    const fast = withFastSigningKey(new Verifier(instance.material, instance.options), instance.material, instance.options.ctlogThreshold);
+    const fast = withFastSigningKey(
+      new Verifier(instance.material, instance.options),
+      instance.material,
+      instance.options.ctlogThreshold,
+    );
     const expected = outcome(plain, entity);
     assert.equal(outcome(fast, entity), expected, label);
     return expected;
   });
 }
 
-const trustOf = (root: TrustedRootJSON): Trust => createTrust([validateTrustedRoot(JSON.parse(JSON.stringify(root)), 'root')]);
+const trustOf = (root: TrustedRootJSON): Trust =>
+  createTrust([validateTrustedRoot(JSON.parse(JSON.stringify(root)), 'root')]);
 
 void describe('withFastSigningKey', () => {
   void it('agrees with the Verifier on every conformance case', async () => {
@@ -53,11 +64,15 @@ void describe('withFastSigningKey', () => {
       }
       let trust: Trust;
       try {
-        trust = existsSync(casePath(dir.name, 'trusted_root.json')) ? await caseTrust(dir.name) : await publicGoodTrust();
+        trust = existsSync(casePath(dir.name, 'trusted_root.json'))
+          ? await caseTrust(dir.name)
+          : await publicGoodTrust();
       } catch {
         continue; // an unusable root: no stage runs
       }
-      const artifact = existsSync(casePath(dir.name, 'artifact')) ? readFileSync(casePath(dir.name, 'artifact')) : defaultArtifact();
+      const artifact = existsSync(casePath(dir.name, 'artifact'))
+        ? readFileSync(casePath(dir.name, 'artifact'))
+        : defaultArtifact();
       for (const result of compare(trust, bundle, artifact, dir.name)) seen.add(result === 'pass' ? 'pass' : 'fail');
     }
     assert.deepEqual([...seen].sort(), ['fail', 'pass']);
@@ -66,11 +81,22 @@ void describe('withFastSigningKey', () => {
   void it('agrees on SCTs that are missing or from an untrusted CT log', async () => {
     const artifact = Buffer.from('artifact');
     const withoutCT = await mockInstance({ ctlog: false });
-    assert.match(compare(trustOf(withoutCT.trustedRoot), await withoutCT.signMessage(artifact), artifact, 'no SCT').join(), /SCTs/);
+    assert.match(
+      compare(trustOf(withoutCT.trustedRoot), await withoutCT.signMessage(artifact), artifact, 'no SCT').join(),
+      /SCTs/,
+    );
     const mock = await mockInstance();
     const other = await mockInstance();
     const bundle = await mock.signMessage(artifact);
     assert.deepEqual(compare(trustOf(mock.trustedRoot), bundle, artifact, 'trusted'), ['pass']);
-    assert.match(compare(trustOf({ ...mock.trustedRoot, ctlogs: other.trustedRoot.ctlogs }), bundle, artifact, 'other CT log').join(), /SCT/);
+    assert.match(
+      compare(
+        trustOf({ ...mock.trustedRoot, ctlogs: other.trustedRoot.ctlogs }),
+        bundle,
+        artifact,
+        'other CT log',
+      ).join(),
+      /SCT/,
+    );
   });
 });

@@ -14,10 +14,17 @@ import { mockInstance } from './mock-instance.ts';
 
 const A_TXT_SHA256 = 'a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf';
 
-const trustOf = (...roots: TrustedRootJSON[]): Trust => createTrust(roots.map((r, i) => validateTrustedRoot(JSON.parse(JSON.stringify(r)), `root ${i}`)));
+const trustOf = (...roots: TrustedRootJSON[]): Trust =>
+  createTrust(roots.map((r, i) => validateTrustedRoot(JSON.parse(JSON.stringify(r)), `root ${i}`)));
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-function rejects(check: CheckName, bundle: unknown, trust: Trust, options: CryptoOptions = {}, says?: RegExp): VerificationError {
+function rejects(
+  check: CheckName,
+  bundle: unknown,
+  trust: Trust,
+  options: CryptoOptions = {},
+  says?: RegExp,
+): VerificationError {
   let caught: unknown;
   try {
     verifyBundleCrypto(bundle, trust, options);
@@ -45,21 +52,34 @@ void describe('verifyBundleCrypto: what a verified bundle yields', () => {
     const verified = verifyBundleCrypto(caseBundle('happy-path-intoto-in-dsse-v3'), trust);
     assert.equal(verified.statement?.predicateType, 'https://slsa.dev/provenance/v1');
     // Digest records are prototype-free (their keys are the statement's): compared by their entries.
-    assert.deepEqual(verified.statement.subject.map((s) => ({ ...s, digest: { ...s.digest } })), [{ name: 'a.txt', digest: { sha256: A_TXT_SHA256 } }]);
+    assert.deepEqual(
+      verified.statement.subject.map((s) => ({ ...s, digest: { ...s.digest } })),
+      [{ name: 'a.txt', digest: { sha256: A_TXT_SHA256 } }],
+    );
     assert.equal(verified.certificate?.subjectAlternativeName, DEFAULT_IDENTITY);
     assert.equal(verified.signedAt.toISOString(), new Date(1734374576 * 1000).toISOString());
     assert.equal(verified.messageDigest, undefined);
     // The artifact, by bytes or digest, must be a subject.
     verifyBundleCrypto(caseBundle('happy-path-intoto-in-dsse-v3'), trust, { artifact: { data: defaultArtifact() } });
-    verifyBundleCrypto(caseBundle('happy-path-intoto-in-dsse-v3'), trust, { artifact: { digest: { algorithm: 'sha256', hex: A_TXT_SHA256.toUpperCase() } } });
-    rejects('subject-digest', caseBundle('happy-path-intoto-in-dsse-v3'), trust, { artifact: { data: Buffer.from('other') } }, /a\.txt sha256:a0cf/);
+    verifyBundleCrypto(caseBundle('happy-path-intoto-in-dsse-v3'), trust, {
+      artifact: { digest: { algorithm: 'sha256', hex: A_TXT_SHA256.toUpperCase() } },
+    });
+    rejects(
+      'subject-digest',
+      caseBundle('happy-path-intoto-in-dsse-v3'),
+      trust,
+      { artifact: { data: Buffer.from('other') } },
+      /a\.txt sha256:a0cf/,
+    );
   });
 
   void it('a message signature: by artifact or by digest, with its message digest', async () => {
     const trust = await publicGoodTrust();
     const bundle = caseBundle('happy-path-v0.3');
     const byData = verifyBundleCrypto(bundle, trust, { artifact: { data: defaultArtifact() } });
-    const byDigest = verifyBundleCrypto(bundle, trust, { artifact: { digest: { algorithm: 'sha256', hex: A_TXT_SHA256 } } });
+    const byDigest = verifyBundleCrypto(bundle, trust, {
+      artifact: { digest: { algorithm: 'sha256', hex: A_TXT_SHA256 } },
+    });
     assert.deepEqual(byData.messageDigest, { algorithm: 'sha256', hex: A_TXT_SHA256 });
     assert.deepEqual(byDigest, byData);
     assert.equal(byData.statement, undefined);
@@ -81,18 +101,33 @@ void describe('verifyBundleCrypto: what a verified bundle yields', () => {
     const verified = verifyBundleCrypto(bundle, trust, { key, artifact: { data: defaultArtifact() } });
     assert.equal(verified.certificate, undefined);
     rejects('public-key', bundle, trust, { artifact: { data: defaultArtifact() } }, /no key given/);
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
     rejects('public-key', bundle, trust, { key: other, artifact: { data: defaultArtifact() } }, /a different key/);
-    rejects('public-key', caseBundle('happy-path-v0.3'), trust, { key, artifact: { data: defaultArtifact() } }, /certificate/);
-    assert.throws(() => verifyBundleCrypto(bundle, trust, { key: 'not a key', artifact: { data: defaultArtifact() } }), (err: unknown) => err instanceof ProvenanceError && err.code === 'INPUT_INVALID');
+    rejects(
+      'public-key',
+      caseBundle('happy-path-v0.3'),
+      trust,
+      { key, artifact: { data: defaultArtifact() } },
+      /certificate/,
+    );
+    assert.throws(
+      () => verifyBundleCrypto(bundle, trust, { key: 'not a key', artifact: { data: defaultArtifact() } }),
+      (err: unknown) => err instanceof ProvenanceError && err.code === 'INPUT_INVALID',
+    );
   });
 
   void it('reads an RFC 3161 time with two fraction digits, which @sigstore/core refuses', async () => {
     const mock = await mockInstance({ tsaOffsetMs: 2120 });
     const artifact = Buffer.from('artifact');
     const bundle = await mock.signMessage(artifact);
-    const token = (bundle as { verificationMaterial: { timestampVerificationData: { rfc3161Timestamps: { signedTimestamp: string }[] } } }).verificationMaterial
-      .timestampVerificationData.rfc3161Timestamps[0]?.signedTimestamp;
+    const token = (
+      bundle as {
+        verificationMaterial: { timestampVerificationData: { rfc3161Timestamps: { signedTimestamp: string }[] } };
+      }
+    ).verificationMaterial.timestampVerificationData.rfc3161Timestamps[0]?.signedTimestamp;
     // Why LenientTimestamp exists: the mock, like Sigstore's TSA, writes genTime as "...10.12Z".
     assert.throws(() => RFC3161Timestamp.parse(Buffer.from(token ?? '', 'base64')).signingTime, /invalid time/);
     const verified = verifyBundleCrypto(bundle, trustOf(mock.trustedRoot), { artifact: { data: artifact } });
@@ -109,8 +144,14 @@ void describe('verifyBundleCrypto: each failure names its check', () => {
     unknown.mediaType = 'application/vnd.dev.sigstore.bundle.v0.4+json';
     rejects('bundle-format', unknown, trust, { artifact: { data: defaultArtifact() } }, /v0\.4/);
     const mock = await mockInstance();
-    const dsse = await mock.signStatement({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'a', digest: { sha256: A_TXT_SHA256 } }], predicateType: 'p' });
-    (dsse.dsseEnvelope as { payload: string }).payload = Buffer.from('{"_type": "https://in-toto.io/Statement/v1"}').toString('base64');
+    const dsse = await mock.signStatement({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: 'a', digest: { sha256: A_TXT_SHA256 } }],
+      predicateType: 'p',
+    });
+    (dsse.dsseEnvelope as { payload: string }).payload = Buffer.from(
+      '{"_type": "https://in-toto.io/Statement/v1"}',
+    ).toString('base64');
     rejects('bundle-format', dsse, trustOf(mock.trustedRoot), {}, /predicateType|subject/);
   });
 
@@ -134,16 +175,37 @@ void describe('verifyBundleCrypto: each failure names its check', () => {
     const artifact = Buffer.from('artifact');
     const bundle = await mock.signMessage(artifact);
     // Same TSA and CT log, another CA: only the chain can fail.
-    rejects('certificate-chain', bundle, trustOf({ ...mock.trustedRoot, certificateAuthorities: other.trustedRoot.certificateAuthorities }), { artifact: { data: artifact } });
-    rejects('certificate-chain', caseBundle('bundle-from-wrong-instance_fail'), await publicGoodTrust(), { artifact: { data: defaultArtifact() } });
-    rejects('certificate-chain', caseBundle('intoto-expired-certificate_fail'), await caseTrust('intoto-expired-certificate_fail'), {}, /expired/);
+    rejects(
+      'certificate-chain',
+      bundle,
+      trustOf({ ...mock.trustedRoot, certificateAuthorities: other.trustedRoot.certificateAuthorities }),
+      { artifact: { data: artifact } },
+    );
+    rejects('certificate-chain', caseBundle('bundle-from-wrong-instance_fail'), await publicGoodTrust(), {
+      artifact: { data: defaultArtifact() },
+    });
+    rejects(
+      'certificate-chain',
+      caseBundle('intoto-expired-certificate_fail'),
+      await caseTrust('intoto-expired-certificate_fail'),
+      {},
+      /expired/,
+    );
   });
 
   void it('sct: no SCT in the certificate, or one from an untrusted CT log', async () => {
     const mock = await mockInstance({ ctlog: false });
     const artifact = Buffer.from('artifact');
-    rejects('sct', await mock.signMessage(artifact), trustOf(mock.trustedRoot), { artifact: { data: artifact } }, /no signed certificate timestamp/);
-    rejects('sct', caseBundle('invalid-ct-key_fail'), await caseTrust('invalid-ct-key_fail'), { artifact: { data: defaultArtifact() } });
+    rejects(
+      'sct',
+      await mock.signMessage(artifact),
+      trustOf(mock.trustedRoot),
+      { artifact: { data: artifact } },
+      /no signed certificate timestamp/,
+    );
+    rejects('sct', caseBundle('invalid-ct-key_fail'), await caseTrust('invalid-ct-key_fail'), {
+      artifact: { data: defaultArtifact() },
+    });
   });
 
   void it('timestamp: a timestamp from an untrusted TSA, or no trusted time at all', async () => {
@@ -151,19 +213,46 @@ void describe('verifyBundleCrypto: each failure names its check', () => {
     const other = await mockInstance();
     const artifact = Buffer.from('artifact');
     const bundle = await mock.signMessage(artifact);
-    rejects('timestamp', bundle, trustOf({ ...mock.trustedRoot, timestampAuthorities: other.trustedRoot.timestampAuthorities }), { artifact: { data: artifact } });
-    rejects('timestamp', caseBundle('rekor2-no-timestamp_fail'), await caseTrust('rekor2-no-timestamp_fail'), { artifact: { data: defaultArtifact() } }, /no trusted time/);
+    rejects(
+      'timestamp',
+      bundle,
+      trustOf({ ...mock.trustedRoot, timestampAuthorities: other.trustedRoot.timestampAuthorities }),
+      { artifact: { data: artifact } },
+    );
+    rejects(
+      'timestamp',
+      caseBundle('rekor2-no-timestamp_fail'),
+      await caseTrust('rekor2-no-timestamp_fail'),
+      { artifact: { data: defaultArtifact() } },
+      /no trusted time/,
+    );
   });
 
   void it('tlog: a bad inclusion promise, or no entry where the root has a log', async () => {
-    rejects('tlog', caseBundle('set-invalid-signature_fail'), await publicGoodTrust(), { artifact: { data: defaultArtifact() } }, /inclusion promise/);
+    rejects(
+      'tlog',
+      caseBundle('set-invalid-signature_fail'),
+      await publicGoodTrust(),
+      { artifact: { data: defaultArtifact() } },
+      /inclusion promise/,
+    );
     const mock = await mockInstance();
     const artifact = Buffer.from('artifact');
     const pg = (await publicGoodTrust()).instances[0];
     assert.ok(pg);
     // The mock instance plus a transparency log: a bundle without a log entry no longer suffices.
-    const withLog = { ...mock.trustedRoot, tlogs: (JSON.parse(readFileSync(casePath('rekor2-happy-path', 'trusted_root.json'), 'utf8')) as TrustedRootJSON).tlogs };
-    rejects('tlog', await mock.signMessage(artifact), trustOf(withLog), { artifact: { data: artifact } }, /no transparency log entry/);
+    const withLog = {
+      ...mock.trustedRoot,
+      tlogs: (JSON.parse(readFileSync(casePath('rekor2-happy-path', 'trusted_root.json'), 'utf8')) as TrustedRootJSON)
+        .tlogs,
+    };
+    rejects(
+      'tlog',
+      await mock.signMessage(artifact),
+      trustOf(withLog),
+      { artifact: { data: artifact } },
+      /no transparency log entry/,
+    );
   });
 
   void it('trusted-root: nothing to verify against', () => {
@@ -175,11 +264,15 @@ void describe('verifyBundleCrypto with several trusted roots', () => {
   void it('accepts a bundle any root verifies, and reports the failure of the root it got furthest with', async () => {
     const mock = await mockInstance();
     const other = await mockInstance();
-    const publicGood = JSON.parse(readFileSync(casePath('trust-root-tlog-validity-end-inclusive', 'trusted_root.json'), 'utf8')) as TrustedRootJSON;
+    const publicGood = JSON.parse(
+      readFileSync(casePath('trust-root-tlog-validity-end-inclusive', 'trusted_root.json'), 'utf8'),
+    ) as TrustedRootJSON;
     const artifact = Buffer.from('artifact');
     const bundle = await mock.signMessage(artifact);
     verifyBundleCrypto(bundle, trustOf(publicGood, mock.trustedRoot), { artifact: { data: artifact } });
-    verifyBundleCrypto(caseBundle('happy-path-v0.1'), trustOf(mock.trustedRoot, publicGood), { artifact: { data: defaultArtifact() } });
+    verifyBundleCrypto(caseBundle('happy-path-v0.1'), trustOf(mock.trustedRoot, publicGood), {
+      artifact: { data: defaultArtifact() },
+    });
     // public-good fails at the timestamp, the look-alike root at the certificate chain: the latter is shown.
     const lookAlike = { ...mock.trustedRoot, certificateAuthorities: other.trustedRoot.certificateAuthorities };
     rejects('certificate-chain', bundle, trustOf(publicGood, lookAlike), { artifact: { data: artifact } });

@@ -40,12 +40,23 @@ export const ATTEST_STATEMENT: InTotoStatement = {
     buildDefinition: {
       buildType: 'https://actions.github.io/buildtypes/workflow/v1',
       externalParameters: {
-        workflow: { ref: 'refs/tags/v1.2.0', repository: 'https://github.com/octo-org/octo-repo', path: '.github/workflows/release.yml' },
+        workflow: {
+          ref: 'refs/tags/v1.2.0',
+          repository: 'https://github.com/octo-org/octo-repo',
+          path: '.github/workflows/release.yml',
+        },
       },
       internalParameters: {
-        github: { event_name: 'push', repository_id: '123456', repository_owner_id: '654321', runner_environment: 'github-hosted' },
+        github: {
+          event_name: 'push',
+          repository_id: '123456',
+          repository_owner_id: '654321',
+          runner_environment: 'github-hosted',
+        },
       },
-      resolvedDependencies: [{ uri: 'git+https://github.com/octo-org/octo-repo@refs/tags/v1.2.0', digest: { gitCommit: SHA } }],
+      resolvedDependencies: [
+        { uri: 'git+https://github.com/octo-org/octo-repo@refs/tags/v1.2.0', digest: { gitCommit: SHA } },
+      ],
     },
     runDetails: {
       builder: { id: 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0' },
@@ -91,12 +102,18 @@ export const NPM_STATEMENT: InTotoStatement = {
     buildDefinition: {
       buildType: 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1',
       externalParameters: {
-        workflow: { ref: 'refs/tags/v1.2.0', repository: 'https://github.com/octo-org/widget', path: '.github/workflows/publish.yml' },
+        workflow: {
+          ref: 'refs/tags/v1.2.0',
+          repository: 'https://github.com/octo-org/widget',
+          path: '.github/workflows/publish.yml',
+        },
       },
       internalParameters: {
         github: { event_name: 'release', repository_id: '602223945', repository_owner_id: '654321' },
       },
-      resolvedDependencies: [{ uri: 'git+https://github.com/octo-org/widget@refs/tags/v1.2.0', digest: { gitCommit: SHA } }],
+      resolvedDependencies: [
+        { uri: 'git+https://github.com/octo-org/widget@refs/tags/v1.2.0', digest: { gitCommit: SHA } },
+      ],
     },
     runDetails: {
       builder: { id: 'https://github.com/actions/runner/github-hosted' },
@@ -105,7 +122,8 @@ export const NPM_STATEMENT: InTotoStatement = {
   },
 };
 
-const GENERATOR = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0';
+const GENERATOR =
+  'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0';
 
 /** slsa-github-generator's generic generator, called from octo-org/widget's release.yml. */
 export const GENERATOR_CERT: CertificateFacts = {
@@ -191,7 +209,11 @@ export const LEGACY_GENERATOR_CERT: CertificateFacts = {
 
 export const SIGNED_AT = new Date('2026-03-01T12:00:00Z');
 
-export function bundle(statement: InTotoStatement | undefined, certificate: CertificateFacts | undefined, signedAt = SIGNED_AT): VerifiedBundle {
+export function bundle(
+  statement: InTotoStatement | undefined,
+  certificate: CertificateFacts | undefined,
+  signedAt = SIGNED_AT,
+): VerifiedBundle {
   return { certificate, signedAt, statement, messageDigest: undefined };
 }
 

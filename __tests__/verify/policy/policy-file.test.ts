@@ -4,22 +4,51 @@ import { ProvenanceError } from '../../../src/errors.ts';
 import { parsePolicyFile } from '../../../src/verify/policy/policy-file.ts';
 import { parsePolicyYaml, PolicyYamlError } from '../../../src/verify/policy/policy-yaml.ts';
 
-const values = (text: string): Record<string, string[]> => Object.fromEntries(parsePolicyYaml(text).map((e) => [e.key, e.values]));
+const values = (text: string): Record<string, string[]> =>
+  Object.fromEntries(parsePolicyYaml(text).map((e) => [e.key, e.values]));
 
 describe('parsePolicyYaml: accepted forms', () => {
   const cases: [string, string, Record<string, string[]>][] = [
-    ['plain scalars', 'repository: octo-org/octo-repo\nmax-age: 30d\n', { repository: ['octo-org/octo-repo'], 'max-age': ['30d'] }],
-    ['numbers stay strings, as written', 'max-age: 3600\nsource-digest: 1234567890123456789012345678901234567890\nb: 0x10\nc: 1e5', { 'max-age': ['3600'], 'source-digest': ['1234567890123456789012345678901234567890'], b: ['0x10'], c: ['1e5'] }],
-    ['booleans, in any of YAML 1.2\'s spellings', 'a: true\nb: False\nc: TRUE', { a: ['true'], b: ['false'], c: ['true'] }],
-    ['comments and blank lines', '# policy\n\nowner: octo-org # the org\n   # indented comment\n', { owner: ['octo-org'] }],
+    [
+      'plain scalars',
+      'repository: octo-org/octo-repo\nmax-age: 30d\n',
+      { repository: ['octo-org/octo-repo'], 'max-age': ['30d'] },
+    ],
+    [
+      'numbers stay strings, as written',
+      'max-age: 3600\nsource-digest: 1234567890123456789012345678901234567890\nb: 0x10\nc: 1e5',
+      { 'max-age': ['3600'], 'source-digest': ['1234567890123456789012345678901234567890'], b: ['0x10'], c: ['1e5'] },
+    ],
+    [
+      "booleans, in any of YAML 1.2's spellings",
+      'a: true\nb: False\nc: TRUE',
+      { a: ['true'], b: ['false'], c: ['true'] },
+    ],
+    [
+      'comments and blank lines',
+      '# policy\n\nowner: octo-org # the org\n   # indented comment\n',
+      { owner: ['octo-org'] },
+    ],
     ['a # without a space before it is text', 'a: x#y', { a: ['x#y'] }],
-    ['single quotes keep backslashes', "r: '^https://github\\.com/octo-org/.*$'", { r: ['^https://github\\.com/octo-org/.*$'] }],
+    [
+      'single quotes keep backslashes',
+      "r: '^https://github\\.com/octo-org/.*$'",
+      { r: ['^https://github\\.com/octo-org/.*$'] },
+    ],
     ['single quotes escape by doubling', "a: 'it''s' # c", { a: ["it's"] }],
     ['double quotes with escapes', 'a: "x\\"y\\\\z\\u0041\\/"', { a: ['x"y\\zA/'] }],
     ['a quoted boolean is a string', 'a: "true"\nb: \'yes\'', { a: ['true'], b: ['yes'] }],
     ['a colon without a space is text', 'a: https://github.com/x', { a: ['https://github.com/x'] }],
-    ['lists, indented or not', 'source-ref:\n  - refs/heads/main\n  - "refs/tags/v*"\nsigner-workflow: # two\n- a/b/c.yml\n- \'a/b/d.yml\'', { 'source-ref': ['refs/heads/main', 'refs/tags/v*'], 'signer-workflow': ['a/b/c.yml', 'a/b/d.yml'] }],
-    ['flow lists, now that a real parser reads them', 'source-ref: [refs/heads/main, "refs/tags/v*"]', { 'source-ref': ['refs/heads/main', 'refs/tags/v*'] }],
+    [
+      'lists, indented or not',
+      'source-ref:\n  - refs/heads/main\n  - "refs/tags/v*"\nsigner-workflow: # two\n- a/b/c.yml\n- \'a/b/d.yml\'',
+      { 'source-ref': ['refs/heads/main', 'refs/tags/v*'], 'signer-workflow': ['a/b/c.yml', 'a/b/d.yml'] },
+    ],
+    [
+      'flow lists, now that a real parser reads them',
+      'source-ref: [refs/heads/main, "refs/tags/v*"]',
+      { 'source-ref': ['refs/heads/main', 'refs/tags/v*'] },
+    ],
     ['quoted keys (as JSON-minded authors write them)', '"repository": a/b', { repository: ['a/b'] }],
     ['a !!str tag', 'a: !!str 3600', { a: ['3600'] }],
     ['one explicit document', '---\na: b\n...\n', { a: ['b'] }],
@@ -31,8 +60,11 @@ describe('parsePolicyYaml: accepted forms', () => {
     it(label, () => assert.deepEqual(values(text), expected));
   }
 
-  it('records each key\'s line', () => {
-    assert.deepEqual(parsePolicyYaml('# c\nowner: a\n\nrepository: a/b').map((e) => e.line), [2, 4]);
+  it("records each key's line", () => {
+    assert.deepEqual(
+      parsePolicyYaml('# c\nowner: a\n\nrepository: a/b').map((e) => e.line),
+      [2, 4],
+    );
   });
 });
 
@@ -68,22 +100,32 @@ describe('parsePolicyYaml: refusals, each with its line', () => {
   ];
   for (const [label, text, line, message] of cases) {
     it(`refuses ${label}`, () => {
-      assert.throws(() => parsePolicyYaml(text), (err: unknown) => err instanceof PolicyYamlError && err.line === line && message.test(err.message));
+      assert.throws(
+        () => parsePolicyYaml(text),
+        (err: unknown) => err instanceof PolicyYamlError && err.line === line && message.test(err.message),
+      );
     });
   }
 });
 
 describe('parsePolicyFile', () => {
   it('reads YAML into raw rules with their lines', () => {
-    assert.deepEqual(parsePolicyFile('ci/policy.yml', 'repository: a/b\nsource-ref:\n  - refs/tags/v*\ndeny-self-hosted-runners: true'), [
-      { name: 'repository', values: ['a/b'], where: 'policy file ci/policy.yml, line 1' },
-      { name: 'source-ref', values: ['refs/tags/v*'], where: 'policy file ci/policy.yml, line 2' },
-      { name: 'deny-self-hosted-runners', values: ['true'], where: 'policy file ci/policy.yml, line 4' },
-    ]);
+    assert.deepEqual(
+      parsePolicyFile(
+        'ci/policy.yml',
+        'repository: a/b\nsource-ref:\n  - refs/tags/v*\ndeny-self-hosted-runners: true',
+      ),
+      [
+        { name: 'repository', values: ['a/b'], where: 'policy file ci/policy.yml, line 1' },
+        { name: 'source-ref', values: ['refs/tags/v*'], where: 'policy file ci/policy.yml, line 2' },
+        { name: 'deny-self-hosted-runners', values: ['true'], where: 'policy file ci/policy.yml, line 4' },
+      ],
+    );
   });
 
   it('reads JSON by name or by its opening brace', () => {
-    const json = '{"repository": "a/b", "max-age": 3600, "deny-self-hosted-runners": true, "source-ref": ["refs/heads/main", "refs/tags/v*"]}';
+    const json =
+      '{"repository": "a/b", "max-age": 3600, "deny-self-hosted-runners": true, "source-ref": ["refs/heads/main", "refs/tags/v*"]}';
     const expected = [
       { name: 'repository', values: ['a/b'], where: 'policy file p.json' },
       { name: 'max-age', values: ['3600'], where: 'policy file p.json' },
@@ -91,20 +133,36 @@ describe('parsePolicyFile', () => {
       { name: 'source-ref', values: ['refs/heads/main', 'refs/tags/v*'], where: 'policy file p.json' },
     ];
     assert.deepEqual(parsePolicyFile('p.json', json), expected);
-    assert.deepEqual(parsePolicyFile('p', `  ${json}`).map((r) => r.values), expected.map((r) => r.values));
+    assert.deepEqual(
+      parsePolicyFile('p', `  ${json}`).map((r) => r.values),
+      expected.map((r) => r.values),
+    );
   });
 
   const refusals: [string, string, string, RegExp][] = [
-    ['YAML it will not read, with file and line', 'ci/p.yml', 'a: b\nc: *d', /^policy: ci\/p\.yml line 2: an alias \(\*d\): write each value where it is used\. .* or use a JSON file \[INPUT_INVALID\]$/],
+    [
+      'YAML it will not read, with file and line',
+      'ci/p.yml',
+      'a: b\nc: *d',
+      /^policy: ci\/p\.yml line 2: an alias \(\*d\): write each value where it is used\. .* or use a JSON file \[INPUT_INVALID\]$/,
+    ],
     ['invalid JSON', 'p.json', '{"a": }', /^policy: p\.json is not valid JSON \(.+\)/],
     ['a JSON array', 'p.json', '[1]', /is not a JSON object/],
-    ['a JSON object value', 'p.json', '{"repository": {"name": "a/b"}}', /"repository" is \{"name":"a\/b"\}, not a string, number, boolean or list of strings/],
+    [
+      'a JSON object value',
+      'p.json',
+      '{"repository": {"name": "a/b"}}',
+      /"repository" is \{"name":"a\/b"\}, not a string, number, boolean or list of strings/,
+    ],
     ['a JSON null', 'p.json', '{"owner": null}', /"owner" is null/],
     ['an empty JSON list', 'p.json', '{"source-ref": []}', /"source-ref" is \[\]/],
   ];
   for (const [label, path, text, message] of refusals) {
     it(`refuses ${label}`, () => {
-      assert.throws(() => parsePolicyFile(path, text), (err: unknown) => err instanceof ProvenanceError && err.code === 'INPUT_INVALID' && message.test(err.toLine()));
+      assert.throws(
+        () => parsePolicyFile(path, text),
+        (err: unknown) => err instanceof ProvenanceError && err.code === 'INPUT_INVALID' && message.test(err.toLine()),
+      );
     });
   }
 });

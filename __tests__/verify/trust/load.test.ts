@@ -34,27 +34,53 @@ void describe('loadTrustedRoots', () => {
 
   void it('reads several roots from JSON Lines, and names the line of a bad one', async () => {
     const a = JSON.stringify(JSON.parse(await readFile(casePath('rekor2-happy-path', 'trusted_root.json'), 'utf8')));
-    const b = JSON.stringify(JSON.parse(await readFile(casePath('intoto-with-custom-trust-root', 'trusted_root.json'), 'utf8')));
+    const b = JSON.stringify(
+      JSON.parse(await readFile(casePath('intoto-with-custom-trust-root', 'trusted_root.json'), 'utf8')),
+    );
     await writeFile(path.join(dir, 'roots.jsonl'), `${a}\n\n${b}\n`);
     assert.equal((await loadTrustedRoots(path.join(dir, 'roots.jsonl'), REPO_ROOT)).length, 2);
-    const bad = JSON.stringify(JSON.parse(await readFile(casePath('trust-root-tlog-missing-validity-start_fail', 'trusted_root.json'), 'utf8')));
+    const bad = JSON.stringify(
+      JSON.parse(await readFile(casePath('trust-root-tlog-missing-validity-start_fail', 'trusted_root.json'), 'utf8')),
+    );
     await writeFile(path.join(dir, 'bad.jsonl'), `${a}\n${bad}\n`);
-    await assert.rejects(loadTrustedRoots(path.join(dir, 'bad.jsonl'), REPO_ROOT), (err: unknown) => err instanceof VerificationError && err.failure.check === 'trusted-root' && err.failure.found.includes('bad.jsonl line 2'));
+    await assert.rejects(
+      loadTrustedRoots(path.join(dir, 'bad.jsonl'), REPO_ROOT),
+      (err: unknown) =>
+        err instanceof VerificationError &&
+        err.failure.check === 'trusted-root' &&
+        err.failure.found.includes('bad.jsonl line 2'),
+    );
   });
 
   void it('refuses a file that is not JSON or is empty, as a trusted-root failure', async () => {
     await writeFile(path.join(dir, 'junk.json'), '{"mediaType": \n');
-    await assert.rejects(loadTrustedRoots(path.join(dir, 'junk.json'), REPO_ROOT), (err: unknown) => err instanceof VerificationError && err.failure.check === 'trusted-root' && /invalid JSON/.test(err.failure.found));
+    await assert.rejects(
+      loadTrustedRoots(path.join(dir, 'junk.json'), REPO_ROOT),
+      (err: unknown) =>
+        err instanceof VerificationError &&
+        err.failure.check === 'trusted-root' &&
+        /invalid JSON/.test(err.failure.found),
+    );
     await writeFile(path.join(dir, 'empty.json'), '\n');
-    await assert.rejects(loadTrustedRoots(path.join(dir, 'empty.json'), REPO_ROOT), (err: unknown) => err instanceof VerificationError && /empty file/.test(err.failure.found));
+    await assert.rejects(
+      loadTrustedRoots(path.join(dir, 'empty.json'), REPO_ROOT),
+      (err: unknown) => err instanceof VerificationError && /empty file/.test(err.failure.found),
+    );
   });
 
   void it('says which file it cannot read', async () => {
     await assert.rejects(
       loadTrustedRoots(path.join(dir, 'missing.json'), REPO_ROOT),
-      (err: unknown) => err instanceof ProvenanceError && err.code === 'TRUSTED_ROOT_UNAVAILABLE' && err.message.includes('missing.json') && err.message.includes('ENOENT'),
+      (err: unknown) =>
+        err instanceof ProvenanceError &&
+        err.code === 'TRUSTED_ROOT_UNAVAILABLE' &&
+        err.message.includes('missing.json') &&
+        err.message.includes('ENOENT'),
     );
-    await assert.rejects(loadTrustedRoots(' ', REPO_ROOT), (err: unknown) => err instanceof ProvenanceError && err.code === 'INPUT_INVALID');
+    await assert.rejects(
+      loadTrustedRoots(' ', REPO_ROOT),
+      (err: unknown) => err instanceof ProvenanceError && err.code === 'INPUT_INVALID',
+    );
   });
 
   void it("github: names GitHub's TUF repository and the way out when it cannot be reached", async () => {
@@ -73,7 +99,11 @@ void describe('loadTrustedRoots', () => {
 
   void it('auto: public-good, and GitHub only when reachable', async () => {
     const warnings: string[] = [];
-    const roots = await loadTrustedRoots('auto', REPO_ROOT, { github: { mirrorURL: offline }, publicGood: { mirrorURL: offline, retries: 0 }, log: { warning: (m) => warnings.push(m) } });
+    const roots = await loadTrustedRoots('auto', REPO_ROOT, {
+      github: { mirrorURL: offline },
+      publicGood: { mirrorURL: offline, retries: 0 },
+      log: { warning: (m) => warnings.push(m) },
+    });
     assert.equal(roots.length, 1);
     assert.ok(roots[0]?.tlogs.some((t) => t.baseUrl === 'https://rekor.sigstore.dev'));
     // Public-good's repository was out of reach too: the shipped snapshot, said once; GitHub's absence is not a warning.
@@ -88,7 +118,11 @@ void describe('loadTrustedRoots', () => {
   });
 
   void it('lists every named choice in the hint for a trusted root that is neither a name nor a file', async () => {
-    await assert.rejects(loadTrustedRoots('public-good-ofline', dir), (err: unknown) => err instanceof ProvenanceError && err.hint.includes('public-good, public-good-offline, github, auto'));
+    await assert.rejects(
+      loadTrustedRoots('public-good-ofline', dir),
+      (err: unknown) =>
+        err instanceof ProvenanceError && err.hint.includes('public-good, public-good-offline, github, auto'),
+    );
   });
 });
 
@@ -98,18 +132,35 @@ void describe("the pinned root of GitHub's TUF repository", () => {
 
   void it('is signed by at least its threshold of its own root keys', async () => {
     interface Root {
-      signed: { _type: string; keys: Record<string, { keyval: { public: string } }>; roles: { root: { keyids: string[]; threshold: number } } };
+      signed: {
+        _type: string;
+        keys: Record<string, { keyval: { public: string } }>;
+        roles: { root: { keyids: string[]; threshold: number } };
+      };
       signatures: { keyid: string; sig: string }[];
     }
-    const root = JSON.parse(await readFile(path.join(REPO_ROOT, 'src/verify/trust/github-tuf-root.json'), 'utf8')) as Root;
+    const root = JSON.parse(
+      await readFile(path.join(REPO_ROOT, 'src/verify/trust/github-tuf-root.json'), 'utf8'),
+    ) as Root;
     assert.equal(root.signed._type, 'root');
     const data = Buffer.from(canonical(root.signed));
     const valid = root.signatures.filter(({ keyid, sig }) => {
       const key = root.signed.keys[keyid];
-      return sig !== '' && key !== undefined && root.signed.roles.root.keyids.includes(keyid) && verify('sha256', data, key.keyval.public, Buffer.from(sig, 'hex'));
+      return (
+        sig !== '' &&
+        key !== undefined &&
+        root.signed.roles.root.keyids.includes(keyid) &&
+        verify('sha256', data, key.keyval.public, Buffer.from(sig, 'hex'))
+      );
     });
-    assert.ok(valid.length >= root.signed.roles.root.threshold, `${valid.length} valid signatures, threshold ${root.signed.roles.root.threshold}`);
+    assert.ok(
+      valid.length >= root.signed.roles.root.threshold,
+      `${valid.length} valid signatures, threshold ${root.signed.roles.root.threshold}`,
+    );
     // The content signed is version 3 as GitHub published it; an edit changes this digest.
-    assert.equal(createHash('sha256').update(data).digest('hex'), 'c776688864e787dcf9f76f9b51d7aa0108f1c50217bebbf0f5d117fb2fe986a5');
+    assert.equal(
+      createHash('sha256').update(data).digest('hex'),
+      'c776688864e787dcf9f76f9b51d7aa0108f1c50217bebbf0f5d117fb2fe986a5',
+    );
   });
 });

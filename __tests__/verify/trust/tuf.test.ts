@@ -29,7 +29,11 @@ interface Loaded {
 
 async function load(choice: string, publicGood: NonNullable<LoadOptions['publicGood']>): Promise<Loaded> {
   const warnings: string[] = [];
-  const roots = await loadTrustedRoots(choice, REPO_ROOT, { publicGood, github: { mirrorURL: `http://127.0.0.1:${await closedPort()}`, retries: 0 }, log: { warning: (m) => warnings.push(m) } });
+  const roots = await loadTrustedRoots(choice, REPO_ROOT, {
+    publicGood,
+    github: { mirrorURL: `http://127.0.0.1:${await closedPort()}`, retries: 0 },
+    log: { warning: (m) => warnings.push(m) },
+  });
   return { roots, warnings };
 }
 
@@ -78,7 +82,11 @@ void describe('public-good through TUF', () => {
       const { roots, warnings } = await load('public-good', pin);
       assert.deepEqual(roots, [JSON.parse(other)]);
       assert.deepEqual(warnings, []);
-      assert.deepEqual(repo.requests.slice(before, before + 2), ['/2.root.json', '/3.root.json'], 'walked from the pin to v2, and looked for v3');
+      assert.deepEqual(
+        repo.requests.slice(before, before + 2),
+        ['/2.root.json', '/3.root.json'],
+        'walked from the pin to v2, and looked for v3',
+      );
       // auto takes the same path for public-good.
       assert.deepEqual((await load('auto', pin)).roots, [JSON.parse(other)]);
     } finally {
@@ -86,15 +94,25 @@ void describe('public-good through TUF', () => {
     }
   });
 
-  void it('refuses a new root not signed by the pinned root\'s keys: an error, not the snapshot', async () => {
+  void it("refuses a new root not signed by the pinned root's keys: an error, not the snapshot", async () => {
     const repo = await startTufRepo(SNAPSHOT);
     try {
       repo.rotateRoot({ signedByOld: false, trustedRoot: other });
       const warnings: string[] = [];
       const log = { warning: (m: string) => warnings.push(m) };
-      const line = await refused(loadTrustedRoots('public-good', REPO_ROOT, { publicGood: { mirrorURL: repo.url, initialRoot: repo.initialRoot }, log }), repo, warnings);
+      const line = await refused(
+        loadTrustedRoots('public-good', REPO_ROOT, {
+          publicGood: { mirrorURL: repo.url, initialRoot: repo.initialRoot },
+          log,
+        }),
+        repo,
+        warnings,
+      );
       assert.match(line, /root was signed by 0\/1 keys/);
-      assert.ok(repo.requests.includes('/2.root.json') && !repo.requests.includes('/timestamp.json'), 'stopped at the root');
+      assert.ok(
+        repo.requests.includes('/2.root.json') && !repo.requests.includes('/timestamp.json'),
+        'stopped at the root',
+      );
     } finally {
       await repo.stop();
     }
@@ -105,8 +123,15 @@ void describe('public-good through TUF', () => {
     try {
       repo.publishForgedTrustedRoot(other);
       const warnings: string[] = [];
-      const options = { publicGood: { mirrorURL: repo.url, initialRoot: repo.initialRoot }, github: { mirrorURL: `http://127.0.0.1:${await closedPort()}`, retries: 0 }, log: { warning: (m: string) => warnings.push(m) } };
-      assert.match(await refused(loadTrustedRoots('public-good', REPO_ROOT, options), repo, warnings), /targets was signed by 0\/1 keys/);
+      const options = {
+        publicGood: { mirrorURL: repo.url, initialRoot: repo.initialRoot },
+        github: { mirrorURL: `http://127.0.0.1:${await closedPort()}`, retries: 0 },
+        log: { warning: (m: string) => warnings.push(m) },
+      };
+      assert.match(
+        await refused(loadTrustedRoots('public-good', REPO_ROOT, options), repo, warnings),
+        /targets was signed by 0\/1 keys/,
+      );
       await refused(loadTrustedRoots('auto', REPO_ROOT, options), repo, warnings);
     } finally {
       await repo.stop();
@@ -119,8 +144,14 @@ void describe('public-good through TUF', () => {
     try {
       const warnings: string[] = [];
       await assert.rejects(
-        loadTrustedRoots('public-good', REPO_ROOT, { publicGood: { mirrorURL: server.url, retries: 0 }, log: { warning: (m) => warnings.push(m) } }),
-        (err: unknown) => err instanceof ProvenanceError && err.code === 'TRUSTED_ROOT_UNAVAILABLE' && /answered, but TUF refused/.test(err.message),
+        loadTrustedRoots('public-good', REPO_ROOT, {
+          publicGood: { mirrorURL: server.url, retries: 0 },
+          log: { warning: (m) => warnings.push(m) },
+        }),
+        (err: unknown) =>
+          err instanceof ProvenanceError &&
+          err.code === 'TRUSTED_ROOT_UNAVAILABLE' &&
+          /answered, but TUF refused/.test(err.message),
       );
       assert.deepEqual(warnings, []);
     } finally {
@@ -134,13 +165,16 @@ void describe('public-good through TUF', () => {
       res.end('::error::forged\n::add-mask::x');
     });
     try {
-      await assert.rejects(loadTrustedRoots('public-good', REPO_ROOT, { publicGood: { mirrorURL: server.url, retries: 0 } }), (err: unknown) => {
-        assert.ok(err instanceof ProvenanceError && err.code === 'TRUSTED_ROOT_UNAVAILABLE', String(err));
-        const line = errorLine(err);
-        assert.match(line, /not valid JSON/, 'the parser\'s complaint is shown');
-        assert.ok(!line.includes('::') && !line.includes('\n'), line);
-        return true;
-      });
+      await assert.rejects(
+        loadTrustedRoots('public-good', REPO_ROOT, { publicGood: { mirrorURL: server.url, retries: 0 } }),
+        (err: unknown) => {
+          assert.ok(err instanceof ProvenanceError && err.code === 'TRUSTED_ROOT_UNAVAILABLE', String(err));
+          const line = errorLine(err);
+          assert.match(line, /not valid JSON/, "the parser's complaint is shown");
+          assert.ok(!line.includes('::') && !line.includes('\n'), line);
+          return true;
+        },
+      );
     } finally {
       await server.stop();
     }
@@ -155,7 +189,13 @@ void describe('public-good through TUF', () => {
     const date = snapshotDate(publicGoodSnapshot());
     assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(warning.includes(`newest key dates from ${date}`), warning);
-    assert.ok(warning.includes(mirrorURL) && /ECONNREFUSED/.test(warning) && /public-good-offline/.test(warning) && !warning.includes('\n'), warning);
+    assert.ok(
+      warning.includes(mirrorURL) &&
+        /ECONNREFUSED/.test(warning) &&
+        /public-good-offline/.test(warning) &&
+        !warning.includes('\n'),
+      warning,
+    );
   });
 
   void it('falls back the same way when the repository accepts but never answers (timeout)', async () => {
@@ -175,7 +215,10 @@ void describe('public-good through TUF', () => {
   void it('public-good-offline sends no request, even with a repository to ask', async () => {
     const repo = await startTufRepo(other);
     try {
-      const { roots, warnings } = await load('public-good-offline', { mirrorURL: repo.url, initialRoot: repo.initialRoot });
+      const { roots, warnings } = await load('public-good-offline', {
+        mirrorURL: repo.url,
+        initialRoot: repo.initialRoot,
+      });
       assert.deepEqual(roots, [publicGoodSnapshot()]);
       assert.deepEqual(warnings, []);
       assert.deepEqual(repo.requests, []);
@@ -188,10 +231,19 @@ void describe('public-good through TUF', () => {
 void describe('snapshotDate', () => {
   void it('is the day of the newest validFor.start among logs, CT logs and authorities', () => {
     const root = publicGoodSnapshot();
-    const at = (start: string): TrustedRootJSON => ({ ...root, timestampAuthorities: root.timestampAuthorities.map((ca) => ({ ...ca, validFor: { start } })) });
+    const at = (start: string): TrustedRootJSON => ({
+      ...root,
+      timestampAuthorities: root.timestampAuthorities.map((ca) => ({ ...ca, validFor: { start } })),
+    });
     assert.equal(snapshotDate(at('2031-05-06T07:08:09Z')), '2031-05-06');
     // An end date is not a key change the snapshot knows of as a start; only starts count.
-    const ended = { ...root, ctlogs: root.ctlogs.map((log) => ({ ...log, publicKey: { ...log.publicKey, validFor: { start: log.publicKey.validFor.start, end: '2099-01-01T00:00:00Z' } } })) };
+    const ended = {
+      ...root,
+      ctlogs: root.ctlogs.map((log) => ({
+        ...log,
+        publicKey: { ...log.publicKey, validFor: { start: log.publicKey.validFor.start, end: '2099-01-01T00:00:00Z' } },
+      })),
+    };
     assert.equal(snapshotDate(ended), snapshotDate(root));
   });
 });
@@ -216,21 +268,34 @@ void describe('verify mode with trusted-root: public-good', () => {
   after(async () => {
     await rm(ws, { recursive: true, force: true });
   });
-  const logTo = (warnings: string[]) => ({ info: () => undefined, debug: () => undefined, warning: (m: string) => warnings.push(m) });
+  const logTo = (warnings: string[]) => ({
+    info: () => undefined,
+    debug: () => undefined,
+    warning: (m: string) => warnings.push(m),
+  });
 
   void it('verifies against the snapshot when TUF is out of reach, and says so through the log', async () => {
     const warnings: string[] = [];
-    const report = await verifyWithInputs(ws, inputs, { log: logTo(warnings), trustedRootSources: { publicGood: { mirrorURL: `http://127.0.0.1:${await closedPort()}`, retries: 0 } } });
+    const report = await verifyWithInputs(ws, inputs, {
+      log: logTo(warnings),
+      trustedRootSources: { publicGood: { mirrorURL: `http://127.0.0.1:${await closedPort()}`, retries: 0 } },
+    });
     assert.equal(report.verified, true, JSON.stringify(report.artifacts));
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? '', /using the trusted root shipped with the action instead, whose newest key dates from \d{4}-\d{2}-\d{2}/);
+    assert.match(
+      warnings[0] ?? '',
+      /using the trusted root shipped with the action instead, whose newest key dates from \d{4}-\d{2}-\d{2}/,
+    );
   });
 
-  void it('verifies against what TUF serves: a root without public-good\'s keys fails the same bundle', async () => {
+  void it("verifies against what TUF serves: a root without public-good's keys fails the same bundle", async () => {
     const repo = await startTufRepo(other);
     try {
       const warnings: string[] = [];
-      const report = await verifyWithInputs(ws, inputs, { log: logTo(warnings), trustedRootSources: { publicGood: { mirrorURL: repo.url, initialRoot: repo.initialRoot } } });
+      const report = await verifyWithInputs(ws, inputs, {
+        log: logTo(warnings),
+        trustedRootSources: { publicGood: { mirrorURL: repo.url, initialRoot: repo.initialRoot } },
+      });
       assert.equal(report.verified, false);
       assert.deepEqual(warnings, []);
       assert.ok(repo.requests.some((r) => r.endsWith('.trusted_root.json')));

@@ -27,12 +27,26 @@ interface Memo {
   links: Map<BundleOutcome, Set<string>>;
 }
 
-export function judgeChains(artifacts: readonly Subject[], outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date): ChainVerdict[] {
-  const memo: Memo = { policy: new Map(stages.map((s) => [s, new Map<BundleOutcome, CheckFailure[]>()])), links: new Map() };
+export function judgeChains(
+  artifacts: readonly Subject[],
+  outcomes: readonly BundleOutcome[],
+  stages: readonly ChainStageSpec[],
+  now: Date,
+): ChainVerdict[] {
+  const memo: Memo = {
+    policy: new Map(stages.map((s) => [s, new Map<BundleOutcome, CheckFailure[]>()])),
+    links: new Map(),
+  };
   return artifacts.map((artifact) => judgeChain(artifact, outcomes, stages, now, memo));
 }
 
-function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stages: readonly ChainStageSpec[], now: Date, memo: Memo): ChainVerdict {
+function judgeChain(
+  artifact: Subject,
+  outcomes: readonly BundleOutcome[],
+  stages: readonly ChainStageSpec[],
+  now: Date,
+  memo: Memo,
+): ChainVerdict {
   const linksOf = (c: Candidate): Set<string> => {
     let links = memo.links.get(c.outcome);
     if (links === undefined) memo.links.set(c.outcome, (links = linkedDigests(c.verified?.statement?.predicate ?? {})));
@@ -44,11 +58,24 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
   stages.forEach((stage, index) => {
     const number = index + 1;
     const name = `stage ${number} "${stage.label}"`;
-    const candidates = candidatesFor(artifact, outcomes, stage, now, memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>());
+    const candidates = candidatesFor(
+      artifact,
+      outcomes,
+      stage,
+      now,
+      memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>(),
+    );
     const passing = candidates.filter((c) => c.failures.length === 0 && c.verified?.statementDigest !== undefined);
-    const linked = previous === undefined ? passing : passing.filter((c) => intersects(linksOf(c), previous ?? new Set()));
+    const linked =
+      previous === undefined ? passing : passing.filter((c) => intersects(linksOf(c), previous ?? new Set()));
     const shown = linked[0] ?? passing[0] ?? candidates[0];
-    const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({ label: stage.label, title: stage.title, status, attestation: shown && attestationOf(shown), failures });
+    const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
+      label: stage.label,
+      title: stage.title,
+      status,
+      attestation: shown && attestationOf(shown),
+      failures,
+    });
 
     const before = stages[index - 1];
     if (candidates.length === 0) {
@@ -63,9 +90,24 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
       );
     } else if (passing.length === 0) {
       // Every candidate's failures, so replacing one bundle with a forged copy names the check it broke.
-      results.push(result('rejected', candidates.flatMap((c) => c.failures.map((f) => ({ ...f, expected: `${name} (${c.outcome.source}): ${f.expected}` })))));
+      results.push(
+        result(
+          'rejected',
+          candidates.flatMap((c) =>
+            c.failures.map((f) => ({ ...f, expected: `${name} (${c.outcome.source}): ${f.expected}` })),
+          ),
+        ),
+      );
     } else if (previous !== undefined && previous.size === 0 && before !== undefined) {
-      results.push(result('unreached', [{ check: 'chain-link', expected: `${name} to build on a passing stage ${number - 1} "${before.label}"`, found: `stage ${number - 1} failed, so there is nothing to link to` }]));
+      results.push(
+        result('unreached', [
+          {
+            check: 'chain-link',
+            expected: `${name} to build on a passing stage ${number - 1} "${before.label}"`,
+            found: `stage ${number - 1} failed, so there is nothing to link to`,
+          },
+        ]),
+      );
     } else if (linked.length === 0 && before !== undefined) {
       const links = [...new Set(passing.flatMap((c) => [...linksOf(c)]))];
       results.push(
@@ -73,7 +115,10 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
           {
             check: 'chain-link',
             expected: `${name} to link to stage ${number - 1} "${before.label}": ${shortList([...(previous ?? [])])}`,
-            found: links.length === 0 ? `${passing[0]?.outcome.source ?? 'its attestation'} links to no attestation` : `links to ${shortList(links)}`,
+            found:
+              links.length === 0
+                ? `${passing[0]?.outcome.source ?? 'its attestation'} links to no attestation`
+                : `links to ${shortList(links)}`,
           },
         ]),
       );
@@ -82,14 +127,24 @@ function judgeChain(artifact: Subject, outcomes: readonly BundleOutcome[], stage
     }
     previous = new Set(linked.map((c) => c.verified?.statementDigest ?? ''));
   });
-  return { artifact: { name: artifact.name, digest: { ...artifact.digest } }, passed: results.every((r) => r.status === 'pass'), stages: results };
+  return {
+    artifact: { name: artifact.name, digest: { ...artifact.digest } },
+    passed: results.every((r) => r.status === 'pass'),
+    stages: results,
+  };
 }
 
 /**
  * The bundles that claim this stage for this artifact: verified ones judged by the stage's policy
  * and by what their own document says of the stage, the others by why they failed.
  */
-function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], stage: ChainStageSpec, now: Date, judged: Map<BundleOutcome, CheckFailure[]>): Candidate[] {
+function candidatesFor(
+  artifact: Subject,
+  outcomes: readonly BundleOutcome[],
+  stage: ChainStageSpec,
+  now: Date,
+  judged: Map<BundleOutcome, CheckFailure[]>,
+): Candidate[] {
   const candidates: Candidate[] = [];
   for (const outcome of outcomes) {
     const { verified } = outcome;
@@ -99,7 +154,10 @@ function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], st
       if (!statement.subject.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
       let failures = judged.get(outcome);
       if (failures === undefined) {
-        failures = [...evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now), ...stageResultFailures(stage, statement, verified.certificate)];
+        failures = [
+          ...evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now),
+          ...stageResultFailures(stage, statement, verified.certificate),
+        ];
         judged.set(outcome, failures);
       }
       candidates.push({ outcome, verified, predicateType: statement.predicateType, failures });
@@ -108,7 +166,11 @@ function candidatesFor(artifact: Subject, outcomes: readonly BundleOutcome[], st
       const type = outcome.claimedPredicateType;
       if (type === undefined || !stage.predicateTypes.includes(type)) continue;
       if (!outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
-      const failure = outcome.failure ?? { check: 'bundle-format', expected: 'a bundle that passed the cryptographic checks', found: 'a bundle that was not verified' };
+      const failure = outcome.failure ?? {
+        check: 'bundle-format',
+        expected: 'a bundle that passed the cryptographic checks',
+        found: 'a bundle that was not verified',
+      };
       candidates.push({ outcome, verified: undefined, predicateType: type, failures: [failure] });
     }
   }
@@ -121,7 +183,9 @@ function attestationOf(c: Candidate): ChainAttestation {
     digest: c.verified?.statementDigest === undefined ? '' : `sha256:${c.verified.statementDigest}`,
     predicateType: c.predicateType,
     signer: c.verified?.certificate?.subjectAlternativeName,
-    ...(c.verified?.certificate?.runnerEnvironment !== undefined && { runnerEnvironment: c.verified.certificate.runnerEnvironment }),
+    ...(c.verified?.certificate?.runnerEnvironment !== undefined && {
+      runnerEnvironment: c.verified.certificate.runnerEnvironment,
+    }),
   };
 }
 

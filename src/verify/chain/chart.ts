@@ -57,7 +57,8 @@ const FIELD_SOURCE = 300;
 const UNPRINTABLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const entity = (c: string): string => [...c].map((ch) => (SAFE.test(ch) ? ch : `#${ch.codePointAt(0) ?? 63};`)).join('');
+const entity = (c: string): string =>
+  [...c].map((ch) => (SAFE.test(ch) ? ch : `#${ch.codePointAt(0) ?? 63};`)).join('');
 const ELLIPSIS = entity('…');
 
 /**
@@ -90,7 +91,8 @@ export function mermaidLabelText(raw: string, max: number = LABEL_CHARS, keep: '
 const label = (...fields: string[]): string => `"${fields.join('<br>')}"`;
 
 /** A stage title; a predicate type URI keeps its end (…/attestation/vuln/v1), which names it. */
-const titleText = (n: number, title: string): string => `${n}. ${/^[a-z]+:\/\//i.test(title) ? mermaidLabelText(title.replace(/^[a-z]+:\/\//i, ''), LABEL_CHARS - 4, 'end') : mermaidLabelText(title, LABEL_CHARS - 4)}`;
+const titleText = (n: number, title: string): string =>
+  `${n}. ${/^[a-z]+:\/\//i.test(title) ? mermaidLabelText(title.replace(/^[a-z]+:\/\//i, ''), LABEL_CHARS - 4, 'end') : mermaidLabelText(title, LABEL_CHARS - 4)}`;
 
 /** The status line(s): failures in capitals so they read without colour; a rejection names its first check. */
 function statusText(s: StageResult): string[] {
@@ -106,7 +108,12 @@ function statusText(s: StageResult): string[] {
     case 'rejected': {
       const checks = [...new Set(s.failures.map((f) => f.check))];
       const first = checks[0];
-      return ['REJECTED', ...(first === undefined ? [] : [mermaidLabelText(checks.length > 1 ? `${first} +${checks.length - 1}` : first)])];
+      return [
+        'REJECTED',
+        ...(first === undefined
+          ? []
+          : [mermaidLabelText(checks.length > 1 ? `${first} +${checks.length - 1}` : first)]),
+      ];
     }
   }
 }
@@ -139,7 +146,8 @@ function stageClass(s: StageStatus): NodeClass {
 }
 
 /** The colour of the arrow into a stage that is not passing: red where the chain breaks, grey after. */
-const edgeColour = (s: StageStatus): string | undefined => (s === 'pass' ? undefined : s === 'unreached' ? '#8c959f' : s === 'unlinked' ? '#bc4c00' : '#cf222e');
+const edgeColour = (s: StageStatus): string | undefined =>
+  s === 'pass' ? undefined : s === 'unreached' ? '#8c959f' : s === 'unlinked' ? '#bc4c00' : '#cf222e';
 
 /**
  * One top-to-bottom graph of `verdicts`: per artifact a node, then its stages below it; solid
@@ -159,7 +167,14 @@ export function chainMermaid(verdicts: readonly ChainVerdict[], first = 0): stri
     let from = id;
     v.stages.forEach((s, i) => {
       const sid = `${id}s${i + 1}`;
-      const signer = s.attestation === undefined ? [] : [s.attestation.signer === undefined ? 'signed by a key' : mermaidLabelText(shortSigner(s.attestation.signer))];
+      const signer =
+        s.attestation === undefined
+          ? []
+          : [
+              s.attestation.signer === undefined
+                ? 'signed by a key'
+                : mermaidLabelText(shortSigner(s.attestation.signer)),
+            ];
       nodes.push(`  ${sid}[${label(titleText(i + 1, s.title), ...statusText(s), ...signer)}]`);
       classes[stageClass(s.status)].push(sid);
       const colour = edgeColour(s.status);
@@ -180,7 +195,9 @@ export function chainMermaid(verdicts: readonly ChainVerdict[], first = 0): stri
     ...Object.entries(classes)
       .filter(([, ids]) => ids.length > 0)
       .map(([name, ids]) => `  class ${ids.join(',')} ${name}`),
-    ...Object.entries(styled).map(([colour, ids = []]) => `  linkStyle ${ids.join(',')} stroke:${colour},color:${colour}`),
+    ...Object.entries(styled).map(
+      ([colour, ids = []]) => `  linkStyle ${ids.join(',')} stroke:${colour},color:${colour}`,
+    ),
     '',
   ].join('\n');
 }

@@ -33,7 +33,10 @@ const firstDigest = (d: Record<string, string>): string => {
 const stageName = (s: StageResult): string => (s.label !== s.title ? `${s.title} [${s.label}]` : s.title);
 
 /** Failing artifacts first, each group in its own order. */
-const failingFirst = (verdicts: readonly ChainVerdict[]): ChainVerdict[] => [...verdicts.filter((v) => !v.passed), ...verdicts.filter((v) => v.passed)];
+const failingFirst = (verdicts: readonly ChainVerdict[]): ChainVerdict[] => [
+  ...verdicts.filter((v) => !v.passed),
+  ...verdicts.filter((v) => v.passed),
+];
 
 /** What to do about a stage's failures: each distinct piece of advice once, in the order of its checks. */
 const fixes = (failures: readonly CheckFailure[]): string[] => [...new Set(failures.map((f) => adviceFor(f).fix))];
@@ -54,13 +57,20 @@ const stoppedAt = (v: ChainVerdict): number => v.stages.findIndex(failedItself) 
 export function chainText(verdicts: readonly ChainVerdict[]): string {
   const lines: string[] = [];
   for (const v of failingFirst(verdicts)) {
-    lines.push(`${v.passed ? 'PASS' : 'FAIL'} ${untrusted(v.artifact.name)} (${untrusted(firstDigest(v.artifact.digest))})`);
+    lines.push(
+      `${v.passed ? 'PASS' : 'FAIL'} ${untrusted(v.artifact.name)} (${untrusted(firstDigest(v.artifact.digest))})`,
+    );
     v.stages.forEach((s, i) => {
-      if (i > 0) lines.push(`     ${s.status === 'pass' ? '↓' : s.status === 'unreached' ? '⋮' : '✗'} ${linkLabel(s.status, false)}`);
+      if (i > 0)
+        lines.push(
+          `     ${s.status === 'pass' ? '↓' : s.status === 'unreached' ? '⋮' : '✗'} ${linkLabel(s.status, false)}`,
+        );
       const head = `  ${i + 1}. ${untrusted(stageName(s))}`;
       switch (s.status) {
         case 'pass':
-          lines.push(`${head}: pass — ${s.attestation ? untrusted(s.attestation.signer ?? 'a trusted key') : 'no attestation shown'}`);
+          lines.push(
+            `${head}: pass — ${s.attestation ? untrusted(s.attestation.signer ?? 'a trusted key') : 'no attestation shown'}`,
+          );
           break;
         case 'unreached':
           lines.push(`${head}: not checked (stage ${stoppedAt(v)} failed)`);
@@ -89,7 +99,8 @@ const checkText = (f: CheckFailure): string => `${code(f.check)}: expected ${cod
 // In the table the check's name, with what was expected and found one click away: those are long
 // unbreakable values (URIs) that would widen the table past GitHub's column, and the failure lines
 // above the table give them in full.
-const checkCell = (f: CheckFailure): string => `${code(f.check)}<details><summary>expected, found</summary>expected ${code(f.expected)}, found ${code(f.found)}</details>`;
+const checkCell = (f: CheckFailure): string =>
+  `${code(f.check)}<details><summary>expected, found</summary>expected ${code(f.expected)}, found ${code(f.found)}</details>`;
 
 /** The signer as release.yml@v1.2.0, the full identity one click away. */
 function signerCell(s: StageResult): string {
@@ -112,7 +123,11 @@ function resultCell(v: ChainVerdict, s: StageResult): string {
     case 'unlinked': {
       const shown = s.failures.slice(0, CHECKS_PER_CELL).map(checkCell);
       const more = s.failures.length - shown.length;
-      return [`❌ ${s.status === 'unlinked' ? 'broken link' : s.status}`, ...shown, ...(more > 0 ? [`+${more} more in the JSON report`] : [])].join('<br>');
+      return [
+        `❌ ${s.status === 'unlinked' ? 'broken link' : s.status}`,
+        ...shown,
+        ...(more > 0 ? [`+${more} more in the JSON report`] : []),
+      ].join('<br>');
     }
   }
 }
@@ -137,9 +152,13 @@ function failureLines(failed: readonly ChainVerdict[]): string[] {
       const first = s.failures[0];
       const others = s.failures.length - 1;
       // What failed in words first, then the check's own expected and found.
-      const why = first ? `: **${adviceFor(first).what}** (${checkText(first)}${others > 0 ? `, and ${others} more` : ''})` : '';
+      const why = first
+        ? `: **${adviceFor(first).what}** (${checkText(first)}${others > 0 ? `, and ${others} more` : ''})`
+        : '';
       const fix = fixes(s.failures).join('; ');
-      lines.push(`- ❌ ${code(v.artifact.name)}, stage ${i + 1} ${code(s.title)} ${s.status === 'unlinked' ? 'has a broken link' : s.status}${why}.${fix ? ` **To fix:** ${fix}.` : ''}`);
+      lines.push(
+        `- ❌ ${code(v.artifact.name)}, stage ${i + 1} ${code(s.title)} ${s.status === 'unlinked' ? 'has a broken link' : s.status}${why}.${fix ? ` **To fix:** ${fix}.` : ''}`,
+      );
     });
   }
   const rest = failed.length - Math.min(failed.length, FAILURES_LISTED);
@@ -189,7 +208,9 @@ export function chainMarkdown(verdicts: readonly ChainVerdict[], maxRows = 200):
     ...(failingRows.length > 0 ? [...TABLE_HEAD, ...failingRows, ''] : []),
     ...(passingRows.length > 0
       ? [
-          ...(failed.length > 0 ? [`<details><summary>${passed.length} artifact(s) passed every stage</summary>`, ''] : []),
+          ...(failed.length > 0
+            ? [`<details><summary>${passed.length} artifact(s) passed every stage</summary>`, '']
+            : []),
           ...TABLE_HEAD,
           ...passingRows,
           '',

@@ -32,5 +32,8 @@ export function chainFailure(verdicts: readonly ChainVerdict[]): { line: string;
   });
   const more = failed.length > 3 ? `, and ${failed.length - 3} more` : '';
   const first = failed[0]?.stages.find((s) => s.status !== 'pass')?.failures[0];
-  return { line: `release chain broken for ${failed.length} of ${verdicts.length} artifact(s): ${shown.join('; ')}${more}`, first };
+  return {
+    line: `release chain broken for ${failed.length} of ${verdicts.length} artifact(s): ${shown.join('; ')}${more}`,
+    first,
+  };
 }

@@ -29,23 +29,40 @@ export const MAX_CHAIN_STAGES = 32;
 /** The stage-line option naming the approval's deployment environment. */
 export const ENVIRONMENT_OPTION = 'environment';
 
-const HINT = 'Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
+const HINT =
+  'Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
 
 /**
  * The stages, with each stage's policy already merged over `base`. `where` names the origin in
  * messages (the input, or the policy file). `hasKey`: a managed key names the signer itself.
  */
-export function parseChainStages(lines: readonly string[], where: string, base: Policy, rules: Readonly<Record<string, RuleParser>>, hasKey: boolean): ChainStageSpec[] {
+export function parseChainStages(
+  lines: readonly string[],
+  where: string,
+  base: Policy,
+  rules: Readonly<Record<string, RuleParser>>,
+  hasKey: boolean,
+): ChainStageSpec[] {
   const written = lines.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   if (written.length === 0) throw new ProvenanceError('INPUT_INVALID', `${where}: no stages`, HINT);
-  if (written.length > MAX_CHAIN_STAGES) throw new ProvenanceError('INPUT_INVALID', `${where}: ${written.length} stages, more than ${MAX_CHAIN_STAGES}`, 'List only the stages a release must pass');
+  if (written.length > MAX_CHAIN_STAGES)
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `${where}: ${written.length} stages, more than ${MAX_CHAIN_STAGES}`,
+      'List only the stages a release must pass',
+    );
   const { predicateType: _ignored, requireChain: _none, ...inherited } = base;
   const seen = new Set<string>();
   return written.map((line, index) => {
     const origin = `${where}, stage ${index + 1}`;
     const [stage = '', ...tokens] = line.split(/\s+/);
     const { title, predicateTypes } = stageTypes(stage, origin);
-    if (seen.has(stage)) throw new ProvenanceError('INPUT_INVALID', `${origin}: "${stage}" is listed twice`, 'Each stage appears once; a chain links each stage to the one before');
+    if (seen.has(stage))
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `${origin}: "${stage}" is listed twice`,
+        'Each stage appears once; a chain links each stage to the one before',
+      );
     seen.add(stage);
 
     const values = new Map<string, string[]>();
@@ -53,16 +70,27 @@ export function parseChainStages(lines: readonly string[], where: string, base: 
     for (const token of tokens) {
       const match = /^([a-z][a-z-]*)=(.+)$/.exec(token);
       const name = match?.[1];
-      if (!match || name === undefined || match[2] === undefined) throw new ProvenanceError('INPUT_INVALID', `${origin}: "${token}" is not rule=value`, HINT);
+      if (!match || name === undefined || match[2] === undefined)
+        throw new ProvenanceError('INPUT_INVALID', `${origin}: "${token}" is not rule=value`, HINT);
       if (name === ENVIRONMENT_OPTION) {
         if (!predicateTypes.includes(HUMAN_REVIEW_V01)) {
-          throw new ProvenanceError('INPUT_INVALID', `${origin}: "${ENVIRONMENT_OPTION}" applies only to an approval stage, not to "${stage}"`, 'Put environment=NAME on the approval line, e.g. "approval signer-workflow=OWNER/REPO/.github/workflows/deploy.yml environment=production"');
+          throw new ProvenanceError(
+            'INPUT_INVALID',
+            `${origin}: "${ENVIRONMENT_OPTION}" applies only to an approval stage, not to "${stage}"`,
+            'Put environment=NAME on the approval line, e.g. "approval signer-workflow=OWNER/REPO/.github/workflows/deploy.yml environment=production"',
+          );
         }
         environments.push(match[2]);
         continue;
       }
       if (name === 'predicate-type' || name === REQUIRE_CHAIN || !Object.hasOwn(rules, name)) {
-        throw new ProvenanceError('INPUT_INVALID', `${origin}: "${name}" is not a rule a stage can set`, `Stage rules: ${Object.keys(rules).filter((r) => r !== 'predicate-type').join(', ')} (the stage itself sets the predicate type)`);
+        throw new ProvenanceError(
+          'INPUT_INVALID',
+          `${origin}: "${name}" is not a rule a stage can set`,
+          `Stage rules: ${Object.keys(rules)
+            .filter((r) => r !== 'predicate-type')
+            .join(', ')} (the stage itself sets the predicate type)`,
+        );
       }
       values.set(name, [...(values.get(name) ?? []), match[2]]);
     }

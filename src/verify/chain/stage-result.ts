@@ -33,10 +33,15 @@ export function shownValue(value: unknown): string {
   return Array.isArray(value) ? 'a list' : 'an object';
 }
 
-const field = (predicate: Record<string, unknown>, key: string): unknown => (Object.hasOwn(predicate, key) ? predicate[key] : undefined);
+const field = (predicate: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(predicate, key) ? predicate[key] : undefined;
 
 /** Why the stage's document does not say it passed; empty when it does (or records no outcome). */
-export function stageResultFailures(stage: ChainStageSpec, statement: InTotoStatement, certificate: CertificateFacts | undefined): CheckFailure[] {
+export function stageResultFailures(
+  stage: ChainStageSpec,
+  statement: InTotoStatement,
+  certificate: CertificateFacts | undefined,
+): CheckFailure[] {
   const predicate = isObject(statement.predicate) ? statement.predicate : {};
   switch (statement.predicateType) {
     case VSA_V1:
@@ -53,9 +58,13 @@ export function stageResultFailures(stage: ChainStageSpec, statement: InTotoStat
 function vsaResult(predicate: Record<string, unknown>): CheckFailure[] {
   const result = field(predicate, 'verificationResult');
   const expected = 'a VSA whose verificationResult is "PASSED"';
-  if (result !== 'PASSED') return [{ check: 'stage-result', expected, found: `verificationResult ${shownValue(result)}` }];
+  if (result !== 'PASSED')
+    return [{ check: 'stage-result', expected, found: `verificationResult ${shownValue(result)}` }];
   const levels = field(predicate, 'verifiedLevels');
-  if (Array.isArray(levels) && levels.includes('FAILED')) return [{ check: 'stage-result', expected, found: 'verificationResult "PASSED" with "FAILED" among its verifiedLevels' }];
+  if (Array.isArray(levels) && levels.includes('FAILED'))
+    return [
+      { check: 'stage-result', expected, found: 'verificationResult "PASSED" with "FAILED" among its verifiedLevels' },
+    ];
   return [];
 }
 
@@ -63,28 +72,64 @@ function testResult(predicate: Record<string, unknown>): CheckFailure[] {
   const result = field(predicate, 'result');
   const failed = field(predicate, 'failedTests');
   const expected = 'a test result "PASSED" or "WARNED" with no failed tests';
-  if (failed !== undefined && !Array.isArray(failed)) return [{ check: 'stage-result', expected, found: `result ${shownValue(result)} with failedTests that is not a list` }];
+  if (failed !== undefined && !Array.isArray(failed))
+    return [
+      { check: 'stage-result', expected, found: `result ${shownValue(result)} with failedTests that is not a list` },
+    ];
   const count = Array.isArray(failed) ? failed.length : 0;
   if ((result === 'PASSED' || result === 'WARNED') && count === 0) return [];
-  return [{ check: 'stage-result', expected, found: `result ${shownValue(result)}${count > 0 ? ` with ${count} failed test(s)` : ''}` }];
+  return [
+    {
+      check: 'stage-result',
+      expected,
+      found: `result ${shownValue(result)}${count > 0 ? ` with ${count} failed test(s)` : ''}`,
+    },
+  ];
 }
 
-function approvalResult(predicate: Record<string, unknown>, stage: ChainStageSpec, certificate: CertificateFacts | undefined): CheckFailure[] {
+function approvalResult(
+  predicate: Record<string, unknown>,
+  stage: ChainStageSpec,
+  certificate: CertificateFacts | undefined,
+): CheckFailure[] {
   const result = field(predicate, 'result');
-  if (result !== 'pass') return [{ check: 'stage-result', expected: 'an approval whose result is "pass"', found: `result ${shownValue(result)}` }];
+  if (result !== 'pass')
+    return [
+      { check: 'stage-result', expected: 'an approval whose result is "pass"', found: `result ${shownValue(result)}` },
+    ];
   const github = field(predicate, GITHUB_APPROVAL_FIELD);
   const environment = isObject(github) ? field(github, 'environment') : undefined;
   const named = typeof environment === 'string' && environment !== '' ? environment : undefined;
   const wanted = stage.environments;
   if (wanted !== undefined && wanted.length > 0) {
     const list = wanted.map((e) => JSON.stringify(e)).join(' or ');
-    if (named === undefined) return [{ check: 'stage-result', expected: `an approval in deployment environment ${list}`, found: 'an approval that names no environment' }];
-    if (!wanted.some((e) => e.toLowerCase() === named.toLowerCase())) return [{ check: 'stage-result', expected: `an approval in deployment environment ${list}`, found: `environment ${shownValue(named)}` }];
+    if (named === undefined)
+      return [
+        {
+          check: 'stage-result',
+          expected: `an approval in deployment environment ${list}`,
+          found: 'an approval that names no environment',
+        },
+      ];
+    if (!wanted.some((e) => e.toLowerCase() === named.toLowerCase()))
+      return [
+        {
+          check: 'stage-result',
+          expected: `an approval in deployment environment ${list}`,
+          found: `environment ${shownValue(named)}`,
+        },
+      ];
     return [];
   }
   // A CI job runs whenever it is triggered; only a deployment environment's reviewers make its run an approval.
   if (signedByJob(certificate) && named === undefined) {
-    return [{ check: 'stage-result', expected: 'an approval made in a deployment environment (whose reviewers let the job run)', found: 'a job with no deployment environment, so nobody approved it' }];
+    return [
+      {
+        check: 'stage-result',
+        expected: 'an approval made in a deployment environment (whose reviewers let the job run)',
+        found: 'a job with no deployment environment, so nobody approved it',
+      },
+    ];
   }
   return [];
 }
@@ -96,6 +141,20 @@ function approvalResult(predicate: Record<string, unknown>, stage: ChainStageSpe
  */
 function signedByJob(certificate: CertificateFacts | undefined): boolean {
   if (certificate === undefined) return false;
-  const { buildSignerURI, runInvocationURI, buildTrigger, sourceRepositoryURI, sourceRepositoryDigest, sourceRepositoryRef } = certificate;
-  return [buildSignerURI, runInvocationURI, buildTrigger, sourceRepositoryURI, sourceRepositoryDigest, sourceRepositoryRef].some((v) => v !== undefined);
+  const {
+    buildSignerURI,
+    runInvocationURI,
+    buildTrigger,
+    sourceRepositoryURI,
+    sourceRepositoryDigest,
+    sourceRepositoryRef,
+  } = certificate;
+  return [
+    buildSignerURI,
+    runInvocationURI,
+    buildTrigger,
+    sourceRepositoryURI,
+    sourceRepositoryDigest,
+    sourceRepositoryRef,
+  ].some((v) => v !== undefined);
 }

@@ -20,7 +20,19 @@ export const BUNDLE_MEDIA_TYPES: readonly string[] = [
 ];
 
 // Field names that hold bytes anywhere in a bundle (certificate, log entry, timestamp, signature).
-const BYTES_FIELDS = new Set(['rawBytes', 'keyId', 'signedEntryTimestamp', 'rootHash', 'hashes', 'canonicalizedBody', 'signedTimestamp', 'digest', 'signature', 'payload', 'sig']);
+const BYTES_FIELDS = new Set([
+  'rawBytes',
+  'keyId',
+  'signedEntryTimestamp',
+  'rootHash',
+  'hashes',
+  'canonicalizedBody',
+  'signedTimestamp',
+  'digest',
+  'signature',
+  'payload',
+  'sig',
+]);
 // Field names that hold non-negative int64 values (strings in protobuf-JSON).
 const COUNT_FIELDS = new Set(['logIndex', 'integratedTime', 'treeSize']);
 
@@ -31,20 +43,30 @@ const fail = (expected: string, found: string, cause?: unknown): never => {
 /** A bundle from its JSON text, its bytes, or the parsed JSON value. */
 export function parseBundle(input: unknown): Bundle {
   const json = typeof input === 'string' || Buffer.isBuffer(input) ? bundleJSON(input.toString()) : input;
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('a Sigstore bundle (a JSON object)', Array.isArray(json) ? 'a list' : String(json));
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return fail('a Sigstore bundle (a JSON object)', Array.isArray(json) ? 'a list' : String(json));
   const mediaType = (json as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.includes(mediaType)) {
-    return fail('a Sigstore bundle media type, v0.1 to v0.3', mediaType === undefined ? 'none' : JSON.stringify(mediaType));
+    return fail(
+      'a Sigstore bundle media type, v0.1 to v0.3',
+      mediaType === undefined ? 'none' : JSON.stringify(mediaType),
+    );
   }
   // Checked without recursion first: a bundle is a few levels deep, and a hostile one must not
   // exhaust the stack here (nor in the protobuf conversion after).
-  if (exceedsDepth(json, MAX_BUNDLE_DEPTH)) fail(`a bundle nested at most ${MAX_BUNDLE_DEPTH} levels deep`, 'deeper nesting');
+  if (exceedsDepth(json, MAX_BUNDLE_DEPTH))
+    fail(`a bundle nested at most ${MAX_BUNDLE_DEPTH} levels deep`, 'deeper nesting');
   checkFields(json, 'bundle');
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(json);
   } catch (err) {
-    const found = err instanceof ValidationError ? `missing or invalid ${err.fields.join(', ')}` : err instanceof Error ? err.message : String(err);
+    const found =
+      err instanceof ValidationError
+        ? `missing or invalid ${err.fields.join(', ')}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     return fail(`a complete ${mediaType.replace(/^application\/vnd\.dev\.sigstore\./, '')} bundle`, found, err);
   }
   checkCertificates(bundle);
@@ -59,11 +81,18 @@ function checkCertificates(bundle: Bundle): void {
     content.$case === 'certificate'
       ? [['verificationMaterial.certificate', content.certificate.rawBytes]]
       : content.$case === 'x509CertificateChain'
-        ? content.x509CertificateChain.certificates.map((cert, i) => [`verificationMaterial.x509CertificateChain.certificates[${i}]`, cert.rawBytes])
+        ? content.x509CertificateChain.certificates.map((cert, i) => [
+            `verificationMaterial.x509CertificateChain.certificates[${i}]`,
+            cert.rawBytes,
+          ])
         : [];
   for (const [where, der] of found) {
     const problem = certificateShapeProblem(der);
-    if (problem) fail(`${where}: a DER X.509 certificate (SEQUENCE of tbsCertificate, signatureAlgorithm, signatureValue)`, problem);
+    if (problem)
+      fail(
+        `${where}: a DER X.509 certificate (SEQUENCE of tbsCertificate, signatureAlgorithm, signatureValue)`,
+        problem,
+      );
   }
 }
 
@@ -95,14 +124,18 @@ function checkBytes(value: unknown, where: string): void {
   if (Array.isArray(value)) {
     value.forEach((item, i) => checkBytes(item, `${where}[${i}]`));
   } else if (typeof value === 'string') {
-    if (!isBase64Strict(value)) fail(`${where} in base64`, `${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`);
+    if (!isBase64Strict(value))
+      fail(`${where} in base64`, `${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`);
   } else if (value !== null && value !== undefined) {
     fail(`${where} in base64`, typeof value);
   }
 }
 
 function checkCount(value: unknown, where: string): void {
-  const ok = typeof value === 'string' ? /^\d+$/.test(value) : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  const ok =
+    typeof value === 'string'
+      ? /^\d+$/.test(value)
+      : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
   if (!ok) fail(`${where}: a non-negative integer`, JSON.stringify(value));
 }
 
@@ -116,10 +149,17 @@ function checkChain(bundle: Bundle): void {
     try {
       parsed = parseCertificate(Buffer.from(cert.rawBytes));
     } catch (err) {
-      return fail(`verificationMaterial.x509CertificateChain.certificates[${i}]: a DER X.509 certificate`, 'bytes that do not parse', err);
+      return fail(
+        `verificationMaterial.x509CertificateChain.certificates[${i}]: a DER X.509 certificate`,
+        'bytes that do not parse',
+        err,
+      );
     }
     if (parsed.subject.equals(parsed.issuer) && parsed.verify()) {
-      fail('a certificate chain without its root certificate', `a self-signed certificate at verificationMaterial.x509CertificateChain.certificates[${i}]`);
+      fail(
+        'a certificate chain without its root certificate',
+        `a self-signed certificate at verificationMaterial.x509CertificateChain.certificates[${i}]`,
+      );
     }
   });
 }

@@ -74,7 +74,12 @@ class ReadCertificate extends X509Certificate {
     const signer = issuer ?? this;
     let verdict = this.#verdicts.get(signer);
     if (verdict === undefined) {
-      verdict = crypto.verify(this.tbsCertificate.toDER(), publicKeyOf(signer), this.signatureValue, this.signatureAlgorithm);
+      verdict = crypto.verify(
+        this.tbsCertificate.toDER(),
+        publicKeyOf(signer),
+        this.signatureValue,
+        this.signatureAlgorithm,
+      );
       this.#verdicts.set(signer, verdict);
     }
     return verdict;

@@ -44,14 +44,19 @@ const OWNER_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 function legacyRepositoryURI(repository: string | undefined, cert: X509Certificate): string | undefined {
   if (repository === undefined || !OWNER_REPO.test(repository)) return undefined;
   const san = cert.subjectAltName;
-  const host = san === undefined ? undefined : /^https:\/\/([^/@\s]+)\/[^/\s]+\/[^/\s]+\/\.github\/workflows\//.exec(san)?.[1];
+  const host =
+    san === undefined ? undefined : /^https:\/\/([^/@\s]+)\/[^/\s]+\/[^/\s]+\/\.github\/workflows\//.exec(san)?.[1];
   return host === undefined ? undefined : `https://${host}/${repository}`;
 }
 
 function subjectAlternativeName(cert: X509Certificate): string {
   const san = cert.subjectAltName ?? cert.extSubjectAltName?.otherName(OTHERNAME_USERNAME);
   if (san === undefined || san === '') {
-    throw new VerificationError({ check: 'certificate-identity', expected: 'a subject alternative name (URI, email or Fulcio username) in the signing certificate', found: 'none' });
+    throw new VerificationError({
+      check: 'certificate-identity',
+      expected: 'a subject alternative name (URI, email or Fulcio username) in the signing certificate',
+      found: 'none',
+    });
   }
   return san;
 }
@@ -64,7 +69,11 @@ function utf8Extension(cert: X509Certificate, oid: string): string | undefined {
   const value = ext.value;
   const decoded = decodeUTF8String(value);
   if (decoded === undefined) {
-    throw new VerificationError({ check: 'certificate-identity', expected: `certificate extension ${oid} as a DER UTF8String`, found: `bytes ${value.subarray(0, 16).toString('hex')}${value.length > 16 ? '…' : ''}` });
+    throw new VerificationError({
+      check: 'certificate-identity',
+      expected: `certificate extension ${oid} as a DER UTF8String`,
+      found: `bytes ${value.subarray(0, 16).toString('hex')}${value.length > 16 ? '…' : ''}`,
+    });
   }
   return decoded;
 }

@@ -36,6 +36,7 @@ export function shapeProblem(root: ASN1Obj): string | undefined {
   // tbsCertificate: [0] version (optional), serialNumber, signature — the inner algorithm.
   const fields = tbs?.subs ?? [];
   const inner = fields[tagOf(fields[0]) === VERSION ? 2 : 1];
-  if (!inner || !algorithm || !inner.toDER().equals(algorithm.toDER())) return 'a signature algorithm that differs from the signed one';
+  if (!inner || !algorithm || !inner.toDER().equals(algorithm.toDER()))
+    return 'a signature algorithm that differs from the signed one';
   return undefined;
 }

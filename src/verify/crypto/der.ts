@@ -12,7 +12,9 @@ import { ASN1TagClass as TagClass, type ASN1Tag as Tag } from './sigstore-intern
 
 // One tag per tag byte, shared by all objects (tags are never modified); undefined for the bytes
 // ASN1Tag refuses: long-form tag numbers (0x1f) and universal tag 0.
-const TAGS: readonly (Tag | undefined)[] = Array.from({ length: 256 }, (_, byte) => ((byte & 0x1f) === 0x1f || (byte >> 6 === 0 && (byte & 0x1f) === 0) ? undefined : new TagClass(byte)));
+const TAGS: readonly (Tag | undefined)[] = Array.from({ length: 256 }, (_, byte) =>
+  (byte & 0x1f) === 0x1f || (byte >> 6 === 0 && (byte & 0x1f) === 0) ? undefined : new TagClass(byte),
+);
 const OCTET_STRING = 0x04;
 // @sigstore/core's nesting limit (its parser refuses objects deeper than this).
 const MAX_DEPTH = 100;
@@ -33,7 +35,10 @@ class EncodedASN1 extends ASN1Obj {
   override toDER(): Buffer {
     // A copy, as ASN1Obj.toDER returns a new buffer: callers may edit it (the RFC 3161 check
     // rewrites the first byte of the signed attributes' encoding), and the tree must not change.
-    this.#der ??= this.#source.subarray(this.#start, this.value.byteOffset - this.#source.byteOffset + this.value.length);
+    this.#der ??= this.#source.subarray(
+      this.#start,
+      this.value.byteOffset - this.#source.byteOffset + this.value.length,
+    );
     return Buffer.from(this.#der);
   }
 
@@ -107,7 +112,12 @@ export function readDER(der: Buffer): ASN1Obj | undefined {
   return read && read.end === der.length ? read.obj : undefined;
 }
 
-function readObject(der: Buffer, start: number, limit: number, depth: number): { obj: ASN1Obj; end: number } | undefined {
+function readObject(
+  der: Buffer,
+  start: number,
+  limit: number,
+  depth: number,
+): { obj: ASN1Obj; end: number } | undefined {
   if (depth > MAX_DEPTH || start + 2 > limit) return undefined;
   const tagByte = der[start] ?? 0;
   const tag = TAGS[tagByte];
@@ -140,7 +150,7 @@ function readObject(der: Buffer, start: number, limit: number, depth: number): {
 
 function readChildren(der: Buffer, start: number, end: number, depth: number): ASN1Obj[] | undefined {
   const subs: ASN1Obj[] = [];
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const child = readObject(der, at, end, depth + 1);
     if (!child) return undefined;
     subs.push(child.obj);

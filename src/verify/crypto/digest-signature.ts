@@ -54,7 +54,10 @@ export function verifyOverSHA256Digest(key: KeyObject, digest: Buffer, signature
     }
     return recovered.equals(Buffer.concat([SHA256_DIGEST_INFO, digest]));
   }
-  const type = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? '?'}` : (key.asymmetricKeyType ?? 'unknown');
+  const type =
+    key.asymmetricKeyType === 'ec'
+      ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? '?'}`
+      : (key.asymmetricKeyType ?? 'unknown');
   throw new VerificationError({
     check: 'signature',
     expected: 'an ECDSA P-256/P-384 or RSA PKCS#1 v1.5 key, whose signature can be checked against a digest',

@@ -11,7 +11,8 @@ export type Stage = 'timestamp' | 'key' | 'tlog' | 'signature';
 export type KeyKind = 'certificate' | 'public-key';
 
 const EXPECTED: Partial<Record<CheckName, string>> = {
-  timestamp: "a trusted signing time: an RFC 3161 timestamp from a trusted timestamp authority, or a log entry's signed integration time",
+  timestamp:
+    "a trusted signing time: an RFC 3161 timestamp from a trusted timestamp authority, or a log entry's signed integration time",
   'certificate-chain': 'a signing certificate issued by a trusted certificate authority and valid at the signing time',
   sct: 'a signed certificate timestamp from a trusted CT log in the signing certificate',
   'public-key': 'the given public key',
@@ -21,7 +22,16 @@ const EXPECTED: Partial<Record<CheckName, string>> = {
 
 // Later stages mean the bundle got further: when several trusted roots reject a bundle, the one
 // that got furthest is the root it was meant for, and its failure is the one worth showing.
-const DEPTH: readonly CheckName[] = ['bundle-format', 'trusted-root', 'timestamp', 'certificate-chain', 'public-key', 'sct', 'tlog', 'signature'];
+const DEPTH: readonly CheckName[] = [
+  'bundle-format',
+  'trusted-root',
+  'timestamp',
+  'certificate-chain',
+  'public-key',
+  'sct',
+  'tlog',
+  'signature',
+];
 
 export function depth(failure: VerificationError): number {
   return DEPTH.indexOf(failure.failure.check);
@@ -30,7 +40,10 @@ export function depth(failure: VerificationError): number {
 export function toFailure(err: unknown, stage: Stage, keyKind: KeyKind): VerificationError {
   if (err instanceof VerificationError) return err;
   const found = describe(err);
-  const check = err instanceof SigstoreVerificationError ? checkOfCode(err.code, found) ?? checkOfStage(stage, keyKind) : checkOfStage(stage, keyKind);
+  const check =
+    err instanceof SigstoreVerificationError
+      ? (checkOfCode(err.code, found) ?? checkOfStage(stage, keyKind))
+      : checkOfStage(stage, keyKind);
   return new VerificationError({ check, expected: EXPECTED[check] ?? check, found: rephrase(found) }, { cause: err });
 }
 
@@ -67,7 +80,8 @@ function rephrase(found: string): string {
   const counted = /^expected (\d+) (timestamps|tlog entries|SCTs), got (\d+)/.exec(found);
   if (!counted) return found;
   const [, , what, got] = counted;
-  if (what === 'timestamps' && got === '0') return 'no trusted time (no verified RFC 3161 timestamp, no log entry with an inclusion promise)';
+  if (what === 'timestamps' && got === '0')
+    return 'no trusted time (no verified RFC 3161 timestamp, no log entry with an inclusion promise)';
   if (what === 'tlog entries' && got === '0') return 'no transparency log entry';
   if (what === 'SCTs' && got === '0') return 'no signed certificate timestamp in the certificate';
   return found;
@@ -78,6 +92,7 @@ function rephrase(found: string): string {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause: unknown = err.cause;
-  const text = cause instanceof Error && cause.message !== err.message ? `${err.message}: ${cause.message}` : err.message;
+  const text =
+    cause instanceof Error && cause.message !== err.message ? `${err.message}: ${cause.message}` : err.message;
   return text.replace(/\s+/g, ' ').trim() || err.name;
 }

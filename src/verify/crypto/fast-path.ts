@@ -26,7 +26,14 @@ import type { VerifiedBundle } from '../types.ts';
 import { isBase64Strict } from './base64.ts';
 import { readCertificate } from './certificate-cache.ts';
 import { certificateFacts } from './certificate-facts.ts';
-import { DIGITS, promiseVerified, proofVerified, verifies, type InclusionProof, type LogEntry } from './log-inclusion.ts';
+import {
+  DIGITS,
+  promiseVerified,
+  proofVerified,
+  verifies,
+  type InclusionProof,
+  type LogEntry,
+} from './log-inclusion.ts';
 import { leafSigner } from './signing-key.ts';
 import { IN_TOTO_PAYLOAD_TYPE, requireSubject, statementOf, type ArtifactInput } from './statement.ts';
 import { preAuthEncoding } from '../../dsse.ts';
@@ -51,7 +58,15 @@ const MATERIAL = keys('certificate', 'x509CertificateChain', 'tlogEntries', 'tim
 const RAW_BYTES = keys('rawBytes');
 const CHAIN = keys('certificates');
 const TIMESTAMPS = keys('rfc3161Timestamps');
-const ENTRY = keys('logIndex', 'logId', 'kindVersion', 'integratedTime', 'inclusionPromise', 'inclusionProof', 'canonicalizedBody');
+const ENTRY = keys(
+  'logIndex',
+  'logId',
+  'kindVersion',
+  'integratedTime',
+  'inclusionPromise',
+  'inclusionProof',
+  'canonicalizedBody',
+);
 const LOG_ID = keys('keyId');
 const KIND_VERSION = keys('kind', 'version');
 const PROMISE = keys('signedEntryTimestamp');
@@ -81,7 +96,9 @@ export function verifyBundleFast(input: unknown, trust: Trust, options: FastOpti
   // A managed key's bundle (and a key given for a certificate's, which the full path refuses) is not common.
   if (options.key !== undefined) return undefined;
   try {
-    const bundle = readBundle(typeof input === 'string' || Buffer.isBuffer(input) ? JSON.parse(input.toString()) : input);
+    const bundle = readBundle(
+      typeof input === 'string' || Buffer.isBuffer(input) ? JSON.parse(input.toString()) : input,
+    );
     if (!bundle) return undefined;
     const { envelope, entry } = bundle;
     // As parseBundle's chain check and CertificateChainVerifier read it: a self-issued leaf is
@@ -123,7 +140,12 @@ export function verifyBundleFast(input: unknown, trust: Trust, options: FastOpti
  * The leaf's key when `instance` verifies the bundle's log entry and the leaf (chain and SCTs at
  * `signedAt`), as the Verifier's stages with the instance's thresholds would; else undefined.
  */
-function signingKey(instance: TrustedInstance, entry: LogEntry, leaf: X509Certificate, signedAt: Date): KeyObject | undefined {
+function signingKey(
+  instance: TrustedInstance,
+  entry: LogEntry,
+  leaf: X509Certificate,
+  signedAt: Date,
+): KeyObject | undefined {
   const { material, options } = instance;
   // One timestamp and one log entry: thresholds above one are not the common case.
   if (options.timestampThreshold > 1 || options.tlogThreshold > 1) return undefined;
@@ -146,7 +168,11 @@ function bodyMatches(entry: LogEntry, signature: Buffer, payloadDigest: Buffer):
   if (!isObject(spec)) return false;
   if (entry.kind === 'dsse' && entry.version === '0.0.1') {
     const only = onlyElement(spec['signatures']);
-    return typeof only?.['signature'] === 'string' && Buffer.from(only['signature'], 'base64').equals(signature) && hashMatches(spec['payloadHash'], payloadDigest);
+    return (
+      typeof only?.['signature'] === 'string' &&
+      Buffer.from(only['signature'], 'base64').equals(signature) &&
+      hashMatches(spec['payloadHash'], payloadDigest)
+    );
   }
   if (entry.kind === 'intoto' && entry.version === '0.0.2') {
     const content = spec['content'];
@@ -154,7 +180,11 @@ function bodyMatches(entry: LogEntry, signature: Buffer, payloadDigest: Buffer):
     const only = onlyElement(content['envelope']['signatures']);
     // Base64 of the base64 signature in this kind's body.
     const sig = only?.['sig'];
-    return typeof sig === 'string' && Buffer.from(Buffer.from(sig, 'base64').toString('utf-8'), 'base64').equals(signature) && hashMatches(content['payloadHash'], payloadDigest);
+    return (
+      typeof sig === 'string' &&
+      Buffer.from(Buffer.from(sig, 'base64').toString('utf-8'), 'base64').equals(signature) &&
+      hashMatches(content['payloadHash'], payloadDigest)
+    );
   }
   return false;
 }
@@ -221,7 +251,14 @@ function logEntry(value: unknown, mediaType: string): LogEntry | undefined {
   const version = kindVersion?.['version'];
   const signedEntryTimestamp = bytes(record(entry['inclusionPromise'], PROMISE)?.['signedEntryTimestamp']);
   const body = bytes(entry['canonicalizedBody']);
-  if (logIndex === undefined || integratedTime === undefined || !keyId?.length || typeof kind !== 'string' || typeof version !== 'string') return undefined;
+  if (
+    logIndex === undefined ||
+    integratedTime === undefined ||
+    !keyId?.length ||
+    typeof kind !== 'string' ||
+    typeof version !== 'string'
+  )
+    return undefined;
   if (!signedEntryTimestamp?.length || !body?.length) return undefined;
   // A time the promise signs and a Date holds ("0" would not count as a time at all), an index
   // that survives Number() as the SET's canonical JSON reads it.
@@ -233,7 +270,16 @@ function logEntry(value: unknown, mediaType: string): LogEntry | undefined {
   } else if (mediaType !== V01) {
     return undefined; // from v0.2 on, bundleFromJSON requires the proof
   }
-  return { logIndex: Number(logIndex), keyId, kind, version, integratedTime: Number(integratedTime), signedEntryTimestamp, proof, body };
+  return {
+    logIndex: Number(logIndex),
+    keyId,
+    kind,
+    version,
+    integratedTime: Number(integratedTime),
+    signedEntryTimestamp,
+    proof,
+    body,
+  };
 }
 
 function inclusionProof(value: unknown): InclusionProof | undefined {
@@ -244,7 +290,14 @@ function inclusionProof(value: unknown): InclusionProof | undefined {
   const rootHash = proof['rootHash'] === undefined ? Buffer.alloc(0) : bytes(proof['rootHash']);
   const list = proof['hashes'] ?? [];
   const checkpoint = record(proof['checkpoint'], CHECKPOINT)?.['envelope'];
-  if (logIndex === undefined || treeSize === undefined || !rootHash || !Array.isArray(list) || typeof checkpoint !== 'string') return undefined;
+  if (
+    logIndex === undefined ||
+    treeSize === undefined ||
+    !rootHash ||
+    !Array.isArray(list) ||
+    typeof checkpoint !== 'string'
+  )
+    return undefined;
   const hashes: Buffer[] = [];
   for (const item of list as unknown[]) {
     const hash = bytes(item);
@@ -262,7 +315,8 @@ function dsseEnvelope(value: unknown): CommonBundle['envelope'] | undefined {
   const signature = Array.isArray(list) && list.length === 1 ? record(list[0], SIGNATURE) : undefined;
   const sig = bytes(signature?.['sig']);
   const keyid = signature?.['keyid'] ?? '';
-  if (!payload?.length || !sig?.length || typeof keyid !== 'string' || envelope['payloadType'] !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+  if (!payload?.length || !sig?.length || typeof keyid !== 'string' || envelope['payloadType'] !== IN_TOTO_PAYLOAD_TYPE)
+    return undefined;
   return { payload, payloadType: IN_TOTO_PAYLOAD_TYPE, signatures: [{ sig, keyid }] };
 }
 

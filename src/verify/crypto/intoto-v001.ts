@@ -24,39 +24,75 @@ type Json = Record<string, unknown>;
 export function intotoV001Entry(bundle: Bundle): TransparencyLogEntry | undefined {
   const entries = bundle.verificationMaterial.tlogEntries;
   const [entry] = entries;
-  return entries.length === 1 && entry?.kindVersion?.kind === 'intoto' && entry.kindVersion.version === '0.0.1' ? entry : undefined;
+  return entries.length === 1 && entry?.kindVersion?.kind === 'intoto' && entry.kindVersion.version === '0.0.1'
+    ? entry
+    : undefined;
 }
 
-const tlogFailure = (expected: string, found: string): VerificationError => new VerificationError({ check: 'tlog', expected, found });
+const tlogFailure = (expected: string, found: string): VerificationError =>
+  new VerificationError({ check: 'tlog', expected, found });
 
 /**
  * Throws (check `tlog`) unless the entry's body records this envelope and this leaf certificate.
  * `loggedEnvelope`: the envelope's text as the source kept it, if it did.
  */
-export function requireIntotoV001Body(entry: TransparencyLogEntry, envelope: Envelope, leaf: Uint8Array | undefined, loggedEnvelope: string | undefined): void {
+export function requireIntotoV001Body(
+  entry: TransparencyLogEntry,
+  envelope: Envelope,
+  leaf: Uint8Array | undefined,
+  loggedEnvelope: string | undefined,
+): void {
   const body = parseJSON(Buffer.from(entry.canonicalizedBody));
   const spec = body.ok && isObject(body.value) ? body.value['spec'] : undefined;
   const content = isObject(spec) ? spec['content'] : undefined;
-  if (!isObject(spec) || !isObject(content)) throw tlogFailure('an intoto 0.0.1 entry body with spec.content', 'another shape');
+  if (!isObject(spec) || !isObject(content))
+    throw tlogFailure('an intoto 0.0.1 entry body with spec.content', 'another shape');
 
-  if (envelope.signatures.length !== 1) throw tlogFailure('a DSSE envelope with one signature, as an intoto 0.0.1 entry logs it', `${envelope.signatures.length} signatures`);
+  if (envelope.signatures.length !== 1)
+    throw tlogFailure(
+      'a DSSE envelope with one signature, as an intoto 0.0.1 entry logs it',
+      `${envelope.signatures.length} signatures`,
+    );
   const text = loggedEnvelope ?? cosignSerialization(envelope);
   if (loggedEnvelope !== undefined && !sameEnvelope(loggedEnvelope, envelope)) {
     throw tlogFailure('the logged envelope text to hold the envelope being verified', 'another envelope');
   }
   const envelopeHash = sha256Of(content['hash']);
   const actual = createHash('sha256').update(text, 'utf8').digest('hex');
-  if (envelopeHash !== actual) throw tlogFailure(`the log entry to record this envelope (SHA-256 ${actual})`, envelopeHash === undefined ? 'an entry with no sha256 envelope hash' : `an entry recording SHA-256 ${envelopeHash}`);
+  if (envelopeHash !== actual)
+    throw tlogFailure(
+      `the log entry to record this envelope (SHA-256 ${actual})`,
+      envelopeHash === undefined
+        ? 'an entry with no sha256 envelope hash'
+        : `an entry recording SHA-256 ${envelopeHash}`,
+    );
 
   if (content['payloadHash'] !== undefined) {
     const payloadHash = sha256Of(content['payloadHash']);
     const payload = createHash('sha256').update(envelope.payload).digest('hex');
-    if (payloadHash !== payload) throw tlogFailure(`the log entry to record this payload (SHA-256 ${payload})`, payloadHash === undefined ? 'an entry with no sha256 payload hash' : `an entry recording SHA-256 ${payloadHash}`);
+    if (payloadHash !== payload)
+      throw tlogFailure(
+        `the log entry to record this payload (SHA-256 ${payload})`,
+        payloadHash === undefined
+          ? 'an entry with no sha256 payload hash'
+          : `an entry recording SHA-256 ${payloadHash}`,
+      );
   }
 
-  if (leaf === undefined) throw tlogFailure('a certificate-signed bundle (intoto 0.0.1 entries are read for Fulcio certificates)', 'a bundle signed with a key');
-  const logged = typeof spec['publicKey'] === 'string' ? certificateDER(Buffer.from(spec['publicKey'], 'base64').toString('utf8')) : undefined;
-  if (logged === undefined || !logged.equals(leaf)) throw tlogFailure("the log entry to record the bundle's signing certificate", logged === undefined ? 'no certificate' : 'another certificate');
+  if (leaf === undefined)
+    throw tlogFailure(
+      'a certificate-signed bundle (intoto 0.0.1 entries are read for Fulcio certificates)',
+      'a bundle signed with a key',
+    );
+  const logged =
+    typeof spec['publicKey'] === 'string'
+      ? certificateDER(Buffer.from(spec['publicKey'], 'base64').toString('utf8'))
+      : undefined;
+  if (logged === undefined || !logged.equals(leaf))
+    throw tlogFailure(
+      "the log entry to record the bundle's signing certificate",
+      logged === undefined ? 'no certificate' : 'another certificate',
+    );
 }
 
 /** Whether one of `tlogs` verifies the entry's inclusion promise (at its integrated time) and, if it has one, its inclusion proof. */
@@ -89,7 +125,11 @@ export function intotoV001Included(entry: TransparencyLogEntry, tlogs: TrustMate
 
 function cosignSerialization(envelope: Envelope): string {
   const signatures = envelope.signatures.map((s) => ({ keyid: s.keyid, sig: Buffer.from(s.sig).toString('base64') }));
-  return JSON.stringify({ payloadType: envelope.payloadType, payload: Buffer.from(envelope.payload).toString('base64'), signatures });
+  return JSON.stringify({
+    payloadType: envelope.payloadType,
+    payload: Buffer.from(envelope.payload).toString('base64'),
+    signatures,
+  });
 }
 
 function sameEnvelope(text: string, envelope: Envelope): boolean {
@@ -113,7 +153,9 @@ function sameEnvelope(text: string, envelope: Envelope): boolean {
 
 function sha256Of(hash: unknown): string | undefined {
   const h = hash as Json | undefined;
-  return isObject(h) && h['algorithm'] === 'sha256' && typeof h['value'] === 'string' ? h['value'].toLowerCase() : undefined;
+  return isObject(h) && h['algorithm'] === 'sha256' && typeof h['value'] === 'string'
+    ? h['value'].toLowerCase()
+    : undefined;
 }
 
 function certificateDER(pem: string): Buffer | undefined {

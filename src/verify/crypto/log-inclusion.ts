@@ -33,7 +33,9 @@ export interface InclusionProof {
 // canonical JSON of {body, integratedTime, logID, logIndex}.
 export function promiseVerified(entry: LogEntry, tlogs: readonly TLog[], signedAt: Date): boolean {
   const at = signedAt.getTime();
-  const logs = tlogs.filter((log) => log.logID.equals(entry.keyId) && log.validFor.start.getTime() <= at && at <= log.validFor.end.getTime());
+  const logs = tlogs.filter(
+    (log) => log.logID.equals(entry.keyId) && log.validFor.start.getTime() <= at && at <= log.validFor.end.getTime(),
+  );
   if (logs.length === 0) return false;
   // core's json.canonicalize of that object: keys sorted, numbers as JSON numbers.
   const payload = `{"body":"${entry.body.toString('base64')}","integratedTime":${entry.integratedTime},"logID":"${entry.keyId.toString('hex')}","logIndex":${entry.logIndex}}`;
@@ -53,7 +55,12 @@ export function proofVerified(entry: LogEntry, proof: InclusionProof, tlogs: rea
   // requireConsistentProofs, on the note's lines as it splits them.
   const [, signedSize, signedRoot] = envelope.split('\n');
   if (signedSize === undefined || !DIGITS.test(signedSize) || signedRoot === undefined) return false;
-  if (!DIGITS.test(proof.treeSize) || BigInt(signedSize) !== BigInt(proof.treeSize) || !Buffer.from(signedRoot, 'base64').equals(proof.rootHash)) return false;
+  if (
+    !DIGITS.test(proof.treeSize) ||
+    BigInt(signedSize) !== BigInt(proof.treeSize) ||
+    !Buffer.from(signedRoot, 'base64').equals(proof.rootHash)
+  )
+    return false;
 
   // SignedNote.fromString
   const split = envelope.indexOf('\n\n');

@@ -17,7 +17,12 @@ export function managedKey(pem: string): KeyObject {
     try {
       key = createPublicKey(pem);
     } catch (err) {
-      throw new ProvenanceError('INPUT_INVALID', `the public key to verify with is not a PEM public key (${err instanceof Error ? err.message : String(err)})`, 'Give the signer\'s public key as PEM ("-----BEGIN PUBLIC KEY-----")', { cause: err });
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `the public key to verify with is not a PEM public key (${err instanceof Error ? err.message : String(err)})`,
+        'Give the signer\'s public key as PEM ("-----BEGIN PUBLIC KEY-----")',
+        { cause: err },
+      );
     }
     parsedKeys.set(pem, key);
   }
@@ -37,7 +42,10 @@ export function verifierForKey(instance: TrustedInstance, key: KeyObject): Verif
   }
   let verifier = byKey.get(key);
   if (!verifier) {
-    verifier = new Verifier({ ...instance.material, publicKey: () => ({ publicKey: key, validFor: () => true }) }, instance.options);
+    verifier = new Verifier(
+      { ...instance.material, publicKey: () => ({ publicKey: key, validFor: () => true }) },
+      instance.options,
+    );
     byKey.set(key, verifier);
   }
   return verifier;

@@ -22,9 +22,14 @@ export function messageDigestOf(signature: MessageSignature): { algorithm: strin
   const { algorithm, digest } = signature.messageDigest;
   // Protobuf-JSON omits a zero enum: an unspecified algorithm is SHA-256 if the length says so
   // (as sigstore-js assumes), and a malformed bundle otherwise.
-  const name = algorithm === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED && digest.length === 32 ? 'sha256' : NAMES[algorithm];
+  const name =
+    algorithm === HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED && digest.length === 32 ? 'sha256' : NAMES[algorithm];
   if (name === undefined) {
-    throw new VerificationError({ check: 'bundle-format', expected: 'messageDigest.algorithm SHA2_256, SHA2_384, SHA2_512, SHA3_256 or SHA3_384', found: `algorithm ${algorithm} with a ${digest.length}-byte digest` });
+    throw new VerificationError({
+      check: 'bundle-format',
+      expected: 'messageDigest.algorithm SHA2_256, SHA2_384, SHA2_512, SHA3_256 or SHA3_384',
+      found: `algorithm ${algorithm} with a ${digest.length}-byte digest`,
+    });
   }
   return { algorithm: name, hex: digest.toString('hex') };
 }
@@ -44,6 +49,10 @@ export function requireMessageDigest(digest: { algorithm: string; hex: string },
     });
   }
   if (actual !== digest.hex) {
-    throw new VerificationError({ check: 'subject-digest', expected: `the artifact the bundle signed (${digest.algorithm}:${digest.hex})`, found: `${digest.algorithm}:${actual}` });
+    throw new VerificationError({
+      check: 'subject-digest',
+      expected: `the artifact the bundle signed (${digest.algorithm}:${digest.hex})`,
+      found: `${digest.algorithm}:${actual}`,
+    });
   }
 }

@@ -16,7 +16,12 @@ export function requireConsistentProofs(bundle: Bundle): void {
     const signedSize = size !== undefined && /^\d+$/.test(size) ? BigInt(size) : undefined;
     const signedRoot = root === undefined ? undefined : Buffer.from(root, 'base64');
     const plainSize = /^\d+$/.test(proof.treeSize) ? BigInt(proof.treeSize) : undefined;
-    if (signedSize === undefined || signedSize !== plainSize || signedRoot === undefined || !signedRoot.equals(proof.rootHash)) {
+    if (
+      signedSize === undefined ||
+      signedSize !== plainSize ||
+      signedRoot === undefined ||
+      !signedRoot.equals(proof.rootHash)
+    ) {
       throw new VerificationError({
         check: 'tlog',
         expected: `an inclusion proof whose treeSize and rootHash are the signed checkpoint's (${size ?? '?'}, ${root ?? '?'})`,

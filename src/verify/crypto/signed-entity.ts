@@ -15,14 +15,22 @@ import { LenientTimestamp } from './timestamp.ts';
 
 type SignatureContent = SignedEntity['signature'];
 
-export function signedEntityOf(bundle: Bundle, artifact: Buffer | undefined, signature: SignatureContent | undefined): SignedEntity {
+export function signedEntityOf(
+  bundle: Bundle,
+  artifact: Buffer | undefined,
+  signature: SignatureContent | undefined,
+): SignedEntity {
   let entity: SignedEntity;
   try {
     entity = readEntity(bundle, artifact) ?? sigstoreEntity(bundle, artifact);
   } catch (err) {
     // The leaf certificate or a timestamp token does not parse.
     throw new VerificationError(
-      { check: 'bundle-format', expected: 'a DER leaf certificate and DER RFC 3161 timestamps', found: err instanceof Error ? err.message : String(err) },
+      {
+        check: 'bundle-format',
+        expected: 'a DER leaf certificate and DER RFC 3161 timestamps',
+        found: err instanceof Error ? err.message : String(err),
+      },
       { cause: err },
     );
   }
@@ -46,14 +54,21 @@ function readEntity(bundle: Bundle, artifact: Buffer | undefined): SignedEntity 
   if (material.$case === 'publicKey') {
     key = { $case: 'public-key', hint: material.publicKey.hint };
   } else {
-    const leaf = material.$case === 'certificate' ? material.certificate : material.x509CertificateChain.certificates[0];
+    const leaf =
+      material.$case === 'certificate' ? material.certificate : material.x509CertificateChain.certificates[0];
     const certificate = leaf && readCertificate(Buffer.from(leaf.rawBytes));
     if (!certificate) return undefined;
     key = { $case: 'certificate', certificate };
   }
   // The rest as toSignedEntity builds it (the signed content, the log entries and their times),
   // from the bundle without the parts read above, so none is parsed twice.
-  const rest = toSignedEntity({ ...bundle, verificationMaterial: { ...bundle.verificationMaterial, content: NO_KEY, timestampVerificationData: undefined } }, artifact);
+  const rest = toSignedEntity(
+    {
+      ...bundle,
+      verificationMaterial: { ...bundle.verificationMaterial, content: NO_KEY, timestampVerificationData: undefined },
+    },
+    artifact,
+  );
   return { ...rest, key, timestamps: [...rest.timestamps, ...timestamps] };
 }
 
@@ -65,7 +80,9 @@ function sigstoreEntity(bundle: Bundle, artifact: Buffer | undefined): SignedEnt
   if (entity.key.$case === 'certificate') withCachedEncoding(entity.key.certificate);
   return {
     ...entity,
-    timestamps: entity.timestamps.map((t) => (t.$case === 'timestamp-authority' ? { $case: t.$case, timestamp: new LenientTimestamp(t.timestamp.root) } : t)),
+    timestamps: entity.timestamps.map((t) =>
+      t.$case === 'timestamp-authority' ? { $case: t.$case, timestamp: new LenientTimestamp(t.timestamp.root) } : t,
+    ),
   };
 }
 
@@ -111,7 +128,12 @@ export function earliestTrustedTime(entity: SignedEntity): Date | undefined {
   let earliest: Date | undefined;
   for (const t of entity.timestamps) {
     // The Verifier counts a log entry's time only with an inclusion promise (its SET signs the time).
-    const time = t.$case === 'timestamp-authority' ? t.timestamp.signingTime : t.tlogEntry.inclusionPromise ? new Date(Number(t.tlogEntry.integratedTime) * 1000) : undefined;
+    const time =
+      t.$case === 'timestamp-authority'
+        ? t.timestamp.signingTime
+        : t.tlogEntry.inclusionPromise
+          ? new Date(Number(t.tlogEntry.integratedTime) * 1000)
+          : undefined;
     if (time && (!earliest || time < earliest)) earliest = time;
   }
   return earliest;

@@ -12,17 +12,32 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { crypto, EXTENSION_OID_SCT, X509SCTExtension, type X509Certificate } from '@sigstore/core';
 import type { SignedEntity, Signer, TrustMaterial, Verifier } from '@sigstore/verify';
-import { filterTLogAuthorities, replaceSigningKeyStage, verifyCertificateChain, type SigningKeyStage } from './sigstore-internals.ts';
+import {
+  filterTLogAuthorities,
+  replaceSigningKeyStage,
+  verifyCertificateChain,
+  type SigningKeyStage,
+} from './sigstore-internals.ts';
 
 const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 
 /** `verifier`, its signing-key stage made faster for certificate-signed bundles. */
 export function withFastSigningKey(verifier: Verifier, material: TrustMaterial, ctlogThreshold: number): Verifier {
-  return replaceSigningKeyStage(verifier, (stage): SigningKeyStage => (entity, timestamps) => certificateSigner(entity, timestamps, material, ctlogThreshold) ?? stage(entity, timestamps));
+  return replaceSigningKeyStage(
+    verifier,
+    (stage): SigningKeyStage =>
+      (entity, timestamps) =>
+        certificateSigner(entity, timestamps, material, ctlogThreshold) ?? stage(entity, timestamps),
+  );
 }
 
-function certificateSigner(entity: SignedEntity, timestamps: Date[], material: TrustMaterial, ctlogThreshold: number): Signer | undefined {
+function certificateSigner(
+  entity: SignedEntity,
+  timestamps: Date[],
+  material: TrustMaterial,
+  ctlogThreshold: number,
+): Signer | undefined {
   const key = entity.key;
   return key.$case === 'certificate' ? leafSigner(key.certificate, timestamps, material, ctlogThreshold) : undefined;
 }
@@ -33,7 +48,12 @@ function certificateSigner(entity: SignedEntity, timestamps: Date[], material: T
  * Signer only when every check passes; undefined for "let the Verifier decide" (it may still
  * pass a bundle this refuses, never the other way round). Also the fast path's (fast-path.ts).
  */
-export function leafSigner(leaf: X509Certificate, timestamps: readonly Date[], material: TrustMaterial, ctlogThreshold: number): Signer | undefined {
+export function leafSigner(
+  leaf: X509Certificate,
+  timestamps: readonly Date[],
+  material: TrustMaterial,
+  ctlogThreshold: number,
+): Signer | undefined {
   try {
     let path: X509Certificate[] = [];
     for (const timestamp of timestamps) path = verifyCertificateChain(timestamp, leaf, material.certificateAuthorities);
@@ -41,7 +61,12 @@ export function leafSigner(leaf: X509Certificate, timestamps: readonly Date[], m
     const [first, issuer] = path;
     if (!first || !issuer) return undefined;
     const logIDs = verifiedSCTs(first, issuer, material.ctlogs);
-    if (!logIDs || logIDs.length < ctlogThreshold || logIDs.some((id, i) => logIDs.slice(i + 1).some((other) => isDeepStrictEqual(id, other)))) return undefined;
+    if (
+      !logIDs ||
+      logIDs.length < ctlogThreshold ||
+      logIDs.some((id, i) => logIDs.slice(i + 1).some((other) => isDeepStrictEqual(id, other)))
+    )
+      return undefined;
     return signer(first);
   } catch {
     return undefined;
@@ -49,7 +74,11 @@ export function leafSigner(leaf: X509Certificate, timestamps: readonly Date[], m
 }
 
 /** verifySCTs: the log IDs of the leaf's SCTs, each verified by a trusted CT log; undefined where one is not. */
-function verifiedSCTs(leaf: X509Certificate, issuer: X509Certificate, ctlogs: TrustMaterial['ctlogs']): Buffer[] | undefined {
+function verifiedSCTs(
+  leaf: X509Certificate,
+  issuer: X509Certificate,
+  ctlogs: TrustMaterial['ctlogs'],
+): Buffer[] | undefined {
   // The first SCT extension, found as verifySCTs finds it (reading each OID until then).
   const extensions = leaf.extensions;
   let at = -1;
@@ -68,7 +97,11 @@ function verifiedSCTs(leaf: X509Certificate, issuer: X509Certificate, ctlogs: Tr
   clone.extensions.splice(at, 1);
   const tbs = clone.tbsCertificate.toDER();
   if (tbs.length >= 2 ** 24) return undefined;
-  const preCert = Buffer.concat([issuerKeyHash(issuer), Buffer.from([tbs.length >> 16, (tbs.length >> 8) & 0xff, tbs.length & 0xff]), tbs]);
+  const preCert = Buffer.concat([
+    issuerKeyHash(issuer),
+    Buffer.from([tbs.length >> 16, (tbs.length >> 8) & 0xff, tbs.length & 0xff]),
+    tbs,
+  ]);
   const logIDs: Buffer[] = [];
   for (const sct of scts) {
     const logs = filterTLogAuthorities(ctlogs, { logID: sct.logID, targetDate: sct.datetime });
@@ -96,11 +129,16 @@ function issuerKeyHash(issuer: X509Certificate): Buffer {
 function signer(leaf: X509Certificate): Signer | undefined {
   if (!leaf.extensions.every((ext) => ext.subs[0]?.tag.isOID())) return undefined;
   const v2 = leaf.extension(OID_FULCIO_ISSUER_V2);
-  const issuer = v2 ? v2.valueObj.subs[0]?.value.toString('ascii') : leaf.extension(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
+  const issuer = v2
+    ? v2.valueObj.subs[0]?.value.toString('ascii')
+    : leaf.extension(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
   const subjectAlternativeName = leaf.subjectAltName;
   return {
     key: importSPKI(leaf.publicKey),
-    identity: { extensions: issuer === undefined ? {} : { issuer }, ...(subjectAlternativeName === undefined ? {} : { subjectAlternativeName }) },
+    identity: {
+      extensions: issuer === undefined ? {} : { issuer },
+      ...(subjectAlternativeName === undefined ? {} : { subjectAlternativeName }),
+    },
   };
 }
 

@@ -95,7 +95,7 @@ export const SIGSTORE_INTERNALS: readonly SigstoreInternal[] = [
     kind: 'deep import',
     name: 'seeds.json',
     usedBy: ['trust/public-good.ts'],
-    why: "the public-good TUF root and trusted-root snapshot the action ships, inlined by the bundler",
+    why: 'the public-good TUF root and trusted-root snapshot the action ships, inlined by the bundler',
   },
 ];
 
@@ -103,13 +103,18 @@ export const SIGSTORE_INTERNALS: readonly SigstoreInternal[] = [
 export type ASN1Tag = ASN1Obj['tag'];
 
 // One instance of the parser's tag gives the constructor (an ASN.1 NULL: tag 0x05, length 0).
-export const ASN1TagClass = ASN1Obj.parseBuffer(Buffer.from([0x05, 0x00])).tag.constructor as new (byte: number) => ASN1Tag;
+export const ASN1TagClass = ASN1Obj.parseBuffer(Buffer.from([0x05, 0x00])).tag.constructor as new (
+  byte: number,
+) => ASN1Tag;
 
 /** The Verifier's signing-key stage, as verify() calls it (TypeScript-private there). */
 export type SigningKeyStage = (entity: SignedEntity, timestamps: Date[]) => Signer;
 
 /** Replaces `verifier`'s signing-key stage with `replace(original)`; returns the same Verifier. */
-export function replaceSigningKeyStage(verifier: Verifier, replace: (original: SigningKeyStage) => SigningKeyStage): Verifier {
+export function replaceSigningKeyStage(
+  verifier: Verifier,
+  replace: (original: SigningKeyStage) => SigningKeyStage,
+): Verifier {
   const original = (verifier as unknown as { verifySigningKey: SigningKeyStage }).verifySigningKey.bind(verifier);
   Object.defineProperty(verifier, 'verifySigningKey', { value: replace(original) });
   return verifier;

@@ -20,7 +20,10 @@ export type ArtifactInput = { data: Buffer } | { digest: { algorithm: 'sha256'; 
 export function statementOf(envelope: Envelope): InTotoStatement | undefined {
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
   const fail = (expected: string, found: string, cause?: unknown): never => {
-    throw new VerificationError({ check: 'bundle-format', expected: `an in-toto statement as DSSE payload: ${expected}`, found }, { cause });
+    throw new VerificationError(
+      { check: 'bundle-format', expected: `an in-toto statement as DSSE payload: ${expected}`, found },
+      { cause },
+    );
   };
   let json: unknown;
   try {
@@ -31,13 +34,17 @@ export function statementOf(envelope: Envelope): InTotoStatement | undefined {
   if (!isObject(json)) return fail('a JSON object', Array.isArray(json) ? 'a list' : typeof json);
   // A signed statement nested deeper than any predicate needs would exhaust the stack of whatever
   // reads it next (a worker's structured clone, JSON.stringify): refused here, as custom predicates are at attest time.
-  if (exceedsDepth(json, MAX_STATEMENT_DEPTH)) return fail(`at most ${MAX_STATEMENT_DEPTH} levels of nesting`, 'deeper nesting');
+  if (exceedsDepth(json, MAX_STATEMENT_DEPTH))
+    return fail(`at most ${MAX_STATEMENT_DEPTH} levels of nesting`, 'deeper nesting');
   const { _type, subject, predicateType, predicate } = json;
-  if (typeof _type !== 'string' || !STATEMENT_TYPES.includes(_type)) return fail(`_type ${STATEMENT_TYPES.join(' or ')}`, JSON.stringify(_type) ?? 'none');
-  if (typeof predicateType !== 'string' || predicateType === '') return fail('a predicateType', JSON.stringify(predicateType) ?? 'none');
+  if (typeof _type !== 'string' || !STATEMENT_TYPES.includes(_type))
+    return fail(`_type ${STATEMENT_TYPES.join(' or ')}`, JSON.stringify(_type) ?? 'none');
+  if (typeof predicateType !== 'string' || predicateType === '')
+    return fail('a predicateType', JSON.stringify(predicateType) ?? 'none');
   // The predicate is optional in the in-toto spec; when present it must be an object.
   if (predicate !== undefined && !isObject(predicate)) return fail('a predicate object', typeof predicate);
-  if (!Array.isArray(subject) || subject.length === 0) return fail('at least one subject', JSON.stringify(subject) ?? 'none');
+  if (!Array.isArray(subject) || subject.length === 0)
+    return fail('at least one subject', JSON.stringify(subject) ?? 'none');
   const subjects = subject.map((s: unknown, i) => {
     if (!isObject(s) || !isObject(s.digest)) return fail(`subject[${i}] with a digest`, JSON.stringify(s));
     // Keyed by the statement's own algorithm names, which may be `__proto__` or `constructor`.
@@ -62,7 +69,11 @@ export function requireSubject(statement: InTotoStatement, artifact: ArtifactInp
     if (!computed.has(algorithm)) {
       computed.set(
         algorithm,
-        'data' in artifact ? createHash(algorithm).update(artifact.data).digest('hex') : algorithm === artifact.digest.algorithm ? artifact.digest.hex.toLowerCase() : undefined,
+        'data' in artifact
+          ? createHash(algorithm).update(artifact.data).digest('hex')
+          : algorithm === artifact.digest.algorithm
+            ? artifact.digest.hex.toLowerCase()
+            : undefined,
       );
     }
     return computed.get(algorithm);
@@ -76,7 +87,12 @@ export function requireSubject(statement: InTotoStatement, artifact: ArtifactInp
     return comparable.length > 0 && comparable.every((alg) => listed(alg) === digestOf(alg));
   });
   if (matches) return;
-  const shown = statement.subject.slice(0, 3).map((s) => `${s.name || '(unnamed)'} ${Object.entries(s.digest).map(([a, h]) => `${a}:${h}`).join(' ')}`);
+  const shown = statement.subject.slice(0, 3).map(
+    (s) =>
+      `${s.name || '(unnamed)'} ${Object.entries(s.digest)
+        .map(([a, h]) => `${a}:${h}`)
+        .join(' ')}`,
+  );
   const more = statement.subject.length > 3 ? ` and ${statement.subject.length - 3} more` : '';
   throw new VerificationError({
     check: 'subject-digest',

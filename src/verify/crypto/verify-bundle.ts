@@ -50,16 +50,30 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
     case 'dsseEnvelope':
       statement = statementOf(content.dsseEnvelope);
       if (artifact) {
-        if (!statement) throw new VerificationError({ check: 'subject-digest', expected: 'an in-toto statement whose subjects the artifact can be matched against', found: `DSSE payload type ${content.dsseEnvelope.payloadType}` });
+        if (!statement)
+          throw new VerificationError({
+            check: 'subject-digest',
+            expected: 'an in-toto statement whose subjects the artifact can be matched against',
+            found: `DSSE payload type ${content.dsseEnvelope.payloadType}`,
+          });
         requireSubject(statement, artifact);
       }
       break;
     case 'messageSignature': {
       messageDigest = messageDigestOf(content.messageSignature);
-      if (!artifact) throw new VerificationError({ check: 'signature', expected: 'the artifact or its digest, to check the message signature over', found: 'neither' });
+      if (!artifact)
+        throw new VerificationError({
+          check: 'signature',
+          expected: 'the artifact or its digest, to check the message signature over',
+          found: 'neither',
+        });
       requireMessageDigest(messageDigest, artifact);
       if ('data' in artifact) artifactBytes = artifact.data;
-      else signature = new DigestSignatureContent(content.messageSignature.signature, Buffer.from(messageDigest.hex, 'hex'));
+      else
+        signature = new DigestSignatureContent(
+          content.messageSignature.signature,
+          Buffer.from(messageDigest.hex, 'hex'),
+        );
       break;
     }
   }
@@ -73,10 +87,23 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
       // The body and inclusion checks the Verifier cannot make on this kind, then its own without a log stage.
       requireIntotoV001Body(legacy, content.dsseEnvelope, leafDER(parsed), options.loggedEnvelope);
       const included = trust.instances.filter((i) => intotoV001Included(legacy, i.material.tlogs));
-      if (included.length === 0) throw new VerificationError({ check: 'tlog', expected: 'an inclusion promise (or proof) for the intoto 0.0.1 entry from a trusted Rekor log', found: 'none that verifies' });
-      verifyWithAny({ ...entity, tlogEntries: [] }, included.map((i) => verifierOf(i, key, true)), keyKind);
+      if (included.length === 0)
+        throw new VerificationError({
+          check: 'tlog',
+          expected: 'an inclusion promise (or proof) for the intoto 0.0.1 entry from a trusted Rekor log',
+          found: 'none that verifies',
+        });
+      verifyWithAny(
+        { ...entity, tlogEntries: [] },
+        included.map((i) => verifierOf(i, key, true)),
+        keyKind,
+      );
     } else {
-      verifyWithAny(entity, trust.instances.map((i) => verifierOf(i, key, false)), keyKind);
+      verifyWithAny(
+        entity,
+        trust.instances.map((i) => verifierOf(i, key, false)),
+        keyKind,
+      );
     }
   } catch (err) {
     throw err instanceof VerificationError ? diagnose(err, entity, key, parsed) : err;
@@ -89,7 +116,9 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
     signedAt,
     statement,
     messageDigest,
-    ...(statement && content.$case === 'dsseEnvelope' ? { statementDigest: createHash('sha256').update(content.dsseEnvelope.payload).digest('hex') } : {}),
+    ...(statement && content.$case === 'dsseEnvelope'
+      ? { statementDigest: createHash('sha256').update(content.dsseEnvelope.payload).digest('hex') }
+      : {}),
     ...logEntryOf(parsed),
   };
 }
@@ -101,13 +130,17 @@ export function verifyBundleCrypto(bundle: unknown, trust: Trust, options: Crypt
 function logEntryOf(bundle: Bundle): Pick<VerifiedBundle, 'logEntry'> {
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry?.logId === undefined || !/^\d+$/.test(entry.logIndex)) return {};
-  return { logEntry: { logIndex: BigInt(entry.logIndex).toString(), logId: Buffer.from(entry.logId.keyId).toString('hex') } };
+  return {
+    logEntry: { logIndex: BigInt(entry.logIndex).toString(), logId: Buffer.from(entry.logId.keyId).toString('hex') },
+  };
 }
 
 function leafDER(bundle: Bundle): Uint8Array | undefined {
   const material = bundle.verificationMaterial.content;
   if (material.$case === 'certificate') return material.certificate.rawBytes;
-  return material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  return material.$case === 'x509CertificateChain'
+    ? material.x509CertificateChain.certificates[0]?.rawBytes
+    : undefined;
 }
 
 function verifierOf(instance: TrustedInstance, key: KeyObject | undefined, withoutLogs: boolean): Verifier {
@@ -120,10 +153,18 @@ function verifierOf(instance: TrustedInstance, key: KeyObject | undefined, witho
 function keyKindOf(bundle: Bundle, options: CryptoOptions): KeyKind {
   const kind: KeyKind = bundle.verificationMaterial.content.$case === 'publicKey' ? 'public-key' : 'certificate';
   if (kind === 'public-key' && options.key === undefined) {
-    throw new VerificationError({ check: 'public-key', expected: 'a public key to verify a bundle signed with a managed key', found: 'no key given' });
+    throw new VerificationError({
+      check: 'public-key',
+      expected: 'a public key to verify a bundle signed with a managed key',
+      found: 'no key given',
+    });
   }
   if (kind === 'certificate' && options.key !== undefined) {
-    throw new VerificationError({ check: 'public-key', expected: 'a bundle signed with the given public key', found: 'a bundle signed with a certificate' });
+    throw new VerificationError({
+      check: 'public-key',
+      expected: 'a bundle signed with the given public key',
+      found: 'a bundle signed with a certificate',
+    });
   }
   return kind;
 }
@@ -150,7 +191,12 @@ function verifyWithAny(entity: SignedEntity, verifiers: readonly Verifier[], key
  * key), that is what failed. For a managed key whose bundle names another key (the hint is the
  * SHA-256 of the key's SubjectPublicKeyInfo), it is the key that is wrong.
  */
-function diagnose(failure: VerificationError, entity: SignedEntity, key: KeyObject | undefined, bundle: Bundle): VerificationError {
+function diagnose(
+  failure: VerificationError,
+  entity: SignedEntity,
+  key: KeyObject | undefined,
+  bundle: Bundle,
+): VerificationError {
   const { check } = failure.failure;
   if (check === 'bundle-format' || check === 'trusted-root' || check === 'subject-digest') return failure;
   const signingKey = key ?? leafKey(entity);
@@ -164,13 +210,28 @@ function diagnose(failure: VerificationError, entity: SignedEntity, key: KeyObje
     }
     if (verifies) return failure;
   }
-  const hint = bundle.verificationMaterial.content.$case === 'publicKey' ? bundle.verificationMaterial.content.publicKey.hint : '';
+  const hint =
+    bundle.verificationMaterial.content.$case === 'publicKey' ? bundle.verificationMaterial.content.publicKey.hint : '';
   if (key && namesAnotherKey(hint, key)) {
-    return new VerificationError({ check: 'public-key', expected: `the key the bundle was signed with (SHA-256 ${hint})`, found: `a different key (SHA-256 ${fingerprint(key)})` }, { cause: failure });
+    return new VerificationError(
+      {
+        check: 'public-key',
+        expected: `the key the bundle was signed with (SHA-256 ${hint})`,
+        found: `a different key (SHA-256 ${fingerprint(key)})`,
+      },
+      { cause: failure },
+    );
   }
   if (check === 'signature') return failure;
   const whose = key ? 'the given public key' : "the certificate's key";
-  return new VerificationError({ check: 'signature', expected: `a signature that verifies with ${whose}`, found: `one that does not (and so ${check} fails too: ${failure.failure.found})` }, { cause: failure });
+  return new VerificationError(
+    {
+      check: 'signature',
+      expected: `a signature that verifies with ${whose}`,
+      found: `one that does not (and so ${check} fails too: ${failure.failure.found})`,
+    },
+    { cause: failure },
+  );
 }
 
 function leafKey(entity: SignedEntity): KeyObject | undefined {
@@ -188,5 +249,7 @@ function namesAnotherKey(hint: string, key: KeyObject): boolean {
 }
 
 function fingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('base64');
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
 }

@@ -10,12 +10,17 @@ const RENDER = 'Verify the output of docker compose config, which writes out eve
 
 /** A Compose file: a top-level mapping with services and neither kind nor apiVersion. */
 export function isCompose(tree: ManifestTree, fields: readonly Field[]): boolean {
-  return tree.field(fields, 'services') !== undefined && tree.field(fields, 'kind') === undefined && tree.field(fields, 'apiVersion') === undefined;
+  return (
+    tree.field(fields, 'services') !== undefined &&
+    tree.field(fields, 'kind') === undefined &&
+    tree.field(fields, 'apiVersion') === undefined
+  );
 }
 
 export function imagesInCompose(tree: ManifestTree, fields: readonly Field[]): ImageUse[] {
   const include = tree.field(fields, 'include');
-  if (include !== undefined) throw tree.yaml.refuse(include.line, 'include:, which adds services from other files', RENDER);
+  if (include !== undefined)
+    throw tree.yaml.refuse(include.line, 'include:, which adds services from other files', RENDER);
   const services = tree.field(fields, 'services');
   if (services === undefined || tree.isNull(services.value)) return [];
   const byName = tree.fields(services.value);

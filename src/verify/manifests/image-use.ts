@@ -16,7 +16,11 @@ const WRITE_IT = 'Write each image as one string, e.g. image: ghcr.io/octo-org/a
 /** The image `field` names for `owner` (a container, a service), or a refusal naming the file and line. */
 export function imageOf(tree: ManifestTree, field: Field | undefined, owner: string, ownerLine: number): ImageUse {
   if (field === undefined || tree.isNull(field.value)) {
-    throw tree.yaml.refuse(field?.line ?? ownerLine, `${owner} names no image, so what it runs cannot be verified`, `${WRITE_IT}; verify the rendered manifests, where every image is written out`);
+    throw tree.yaml.refuse(
+      field?.line ?? ownerLine,
+      `${owner} names no image, so what it runs cannot be verified`,
+      `${WRITE_IT}; verify the rendered manifests, where every image is written out`,
+    );
   }
   const text = tree.text(field.value);
   if (text === null) {
@@ -24,7 +28,11 @@ export function imageOf(tree: ManifestTree, field: Field | undefined, owner: str
     throw tree.yaml.refuse(line, `the image of ${owner} is not a plain string`, WRITE_IT);
   }
   if (text.value.trim() !== text.value) {
-    throw tree.yaml.refuse(tree.lineOf(text.node), `the image of ${owner} has white space around it ("${text.value}")`, WRITE_IT);
+    throw tree.yaml.refuse(
+      tree.lineOf(text.node),
+      `the image of ${owner} has white space around it ("${text.value}")`,
+      WRITE_IT,
+    );
   }
   return { image: text.value, file: tree.yaml.file, line: tree.lineOf(text.node) };
 }

@@ -32,19 +32,33 @@ export function imagesInObject(tree: ManifestTree, node: Node | null, depth = 0)
   const at = (): number => (node ? tree.lineOf(node) : 1);
   const kind = tree.text(tree.field(fields, 'kind')?.value ?? null)?.value;
   if (kind === 'Kustomization') {
-    throw tree.yaml.refuse(at(), 'a kustomization, whose images are rewritten when it is built', 'Verify the built manifests (kubectl kustomize DIR > rendered.yaml)');
+    throw tree.yaml.refuse(
+      at(),
+      'a kustomization, whose images are rewritten when it is built',
+      'Verify the built manifests (kubectl kustomize DIR > rendered.yaml)',
+    );
   }
 
   const items = tree.field(fields, 'items');
   if (items !== undefined && !tree.isNull(items.value)) {
     const list = tree.items(items.value);
-    if (list === null) throw tree.yaml.refuse(items.line, '"items" that is not a list (kubectl reads any object with items as a List)', 'Write items as a list of objects');
-    if (depth >= MAX_LIST_DEPTH) throw tree.yaml.refuse(items.line, `Lists nested more than ${MAX_LIST_DEPTH} deep`, 'Flatten the List');
+    if (list === null)
+      throw tree.yaml.refuse(
+        items.line,
+        '"items" that is not a list (kubectl reads any object with items as a List)',
+        'Write items as a list of objects',
+      );
+    if (depth >= MAX_LIST_DEPTH)
+      throw tree.yaml.refuse(items.line, `Lists nested more than ${MAX_LIST_DEPTH} deep`, 'Flatten the List');
     return list.flatMap((item) => imagesInObject(tree, item, depth + 1));
   }
 
   const apiVersion = tree.text(tree.field(fields, 'apiVersion')?.value ?? null)?.value;
-  const group = apiVersion?.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : apiVersion === undefined ? undefined : '';
+  const group = apiVersion?.includes('/')
+    ? apiVersion.slice(0, apiVersion.indexOf('/'))
+    : apiVersion === undefined
+      ? undefined
+      : '';
   const known = kind === undefined ? undefined : POD_SPECS[kind];
   if (known === undefined || group === undefined || !known.groups.includes(group)) return imagesAnywhere(tree, node);
 
@@ -55,7 +69,12 @@ export function imagesInObject(tree: ManifestTree, node: Node | null, depth = 0)
     walked.push(name);
     if (next === undefined || tree.isNull(next.value)) return [];
     spec = tree.fields(next.value);
-    if (spec === null) throw tree.yaml.refuse(next.line, `${kind} ${walked.join('.')} is not a mapping`, `Write ${walked.join('.')} as Kubernetes defines it`);
+    if (spec === null)
+      throw tree.yaml.refuse(
+        next.line,
+        `${kind} ${walked.join('.')} is not a mapping`,
+        `Write ${walked.join('.')} as Kubernetes defines it`,
+      );
   }
   return imagesInPodSpec(tree, spec);
 }
@@ -66,13 +85,26 @@ function imagesInPodSpec(tree: ManifestTree, spec: Field[]): ImageUse[] {
     const list = tree.field(spec, listName);
     if (list === undefined || tree.isNull(list.value)) continue;
     const containers = tree.items(list.value);
-    if (containers === null) throw tree.yaml.refuse(list.line, `${listName} is not a list`, `Write ${listName} as a list of containers`);
+    if (containers === null)
+      throw tree.yaml.refuse(list.line, `${listName} is not a list`, `Write ${listName} as a list of containers`);
     containers.forEach((container, i) => {
       const line = container ? tree.lineOf(container) : list.line;
       const fields = tree.fields(container);
-      if (fields === null) throw tree.yaml.refuse(line, `${listName}[${i}] is not a container (a mapping)`, 'Write each container as a mapping with name and image');
+      if (fields === null)
+        throw tree.yaml.refuse(
+          line,
+          `${listName}[${i}] is not a container (a mapping)`,
+          'Write each container as a mapping with name and image',
+        );
       const name = tree.text(tree.field(fields, 'name')?.value ?? null)?.value;
-      uses.push(imageOf(tree, tree.field(fields, 'image'), name === undefined ? `${listName}[${i}]` : `the container "${name}"`, line));
+      uses.push(
+        imageOf(
+          tree,
+          tree.field(fields, 'image'),
+          name === undefined ? `${listName}[${i}]` : `the container "${name}"`,
+          line,
+        ),
+      );
     });
   }
   return uses;

@@ -45,7 +45,11 @@ export class ManifestTree {
   /** The node itself, or the one an alias stands for; every call counts against the visit bound. */
   resolve(node: Node | null, depth = 0): Node | null {
     if (++this.visits > this.maxVisits || depth > MAX_DEPTH) {
-      throw this.yaml.refuse(node ? this.lineOf(node) : 1, `aliases or nesting that expand past ${this.maxVisits} nodes or ${MAX_DEPTH} levels`, 'Write the manifests out without aliases (e.g. the output of kubectl kustomize or docker compose config)');
+      throw this.yaml.refuse(
+        node ? this.lineOf(node) : 1,
+        `aliases or nesting that expand past ${this.maxVisits} nodes or ${MAX_DEPTH} levels`,
+        'Write the manifests out without aliases (e.g. the output of kubectl kustomize or docker compose config)',
+      );
     }
     if (!isAlias(node)) return node;
     const target = node.resolve(this.doc);
@@ -66,7 +70,11 @@ export class ManifestTree {
         continue;
       }
       if (!isScalar(key) || (key.value !== null && typeof key.value === 'object')) {
-        throw this.yaml.refuse(key ? this.lineOf(key) : this.lineOf(map), 'a mapping or sequence used as a key', 'Use plain keys');
+        throw this.yaml.refuse(
+          key ? this.lineOf(key) : this.lineOf(map),
+          'a mapping or sequence used as a key',
+          'Use plain keys',
+        );
       }
       own.push({ name: String(key.value), value, line: this.lineOf(key) });
     }
@@ -79,7 +87,12 @@ export class ManifestTree {
     const sources = isSeq(target) ? target.items.map((item) => item as Node | null) : [target];
     return sources.flatMap((source) => {
       const fields = this.fields(source, depth + 1);
-      if (fields === null) throw this.yaml.refuse(line, 'a merge key (<<) whose value is not a mapping or a list of mappings', 'Merge only mappings, or write the keys out');
+      if (fields === null)
+        throw this.yaml.refuse(
+          line,
+          'a merge key (<<) whose value is not a mapping or a list of mappings',
+          'Merge only mappings, or write the keys out',
+        );
       return fields;
     });
   }
@@ -88,7 +101,11 @@ export class ManifestTree {
   field(fields: readonly Field[], name: string): Field | undefined {
     const lookalike = fields.find((f) => f.name !== name && fold(f.name) === fold(name));
     if (lookalike) {
-      throw this.yaml.refuse(lookalike.line, `the key "${lookalike.name}", which older Kubernetes API servers read as "${name}"`, `Spell the key "${name}"`);
+      throw this.yaml.refuse(
+        lookalike.line,
+        `the key "${lookalike.name}", which older Kubernetes API servers read as "${name}"`,
+        `Spell the key "${name}"`,
+      );
     }
     return fields.find((f) => f.name === name);
   }

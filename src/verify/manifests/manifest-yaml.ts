@@ -14,7 +14,8 @@ const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map']
 /** Line breaks in YAML 1.1 (go-yaml's reader) that are ordinary characters in YAML 1.2. */
 const YAML11_ONLY_BREAKS = /[\u0085\u2028\u2029]/;
 
-const FIX = 'Give verify mode the rendered manifests as plain YAML or JSON (e.g. the output of kubectl kustomize, helm template or docker compose config)';
+const FIX =
+  'Give verify mode the rendered manifests as plain YAML or JSON (e.g. the output of kubectl kustomize, helm template or docker compose config)';
 
 export interface ManifestYaml {
   file: string;
@@ -29,26 +30,43 @@ export function readManifestYaml(text: string, file: string): ManifestYaml {
   const source = text.replace(/\r(?!\n)/g, '\n');
   const lines = new LineCounter();
   const lineAt = (offset: number): number => Math.max(1, lines.linePos(offset).line);
-  const refuse = (line: number, what: string, hint = FIX): ProvenanceError => new ProvenanceError('INPUT_INVALID', `manifests: ${file}:${line}: ${what}`, hint);
+  const refuse = (line: number, what: string, hint = FIX): ProvenanceError =>
+    new ProvenanceError('INPUT_INVALID', `manifests: ${file}:${line}: ${what}`, hint);
 
   const breakAt = source.search(YAML11_ONLY_BREAKS);
   if (breakAt !== -1) {
     const line = source.slice(0, breakAt).split('\n').length;
     const char = (source.codePointAt(breakAt) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-    throw refuse(line, `a U+${char} character, a line break to Kubernetes' YAML 1.1 reader but text to YAML 1.2`, 'Use LF (or CRLF) line breaks only');
+    throw refuse(
+      line,
+      `a U+${char} character, a line break to Kubernetes' YAML 1.1 reader but text to YAML 1.2`,
+      'Use LF (or CRLF) line breaks only',
+    );
   }
   const documents = parseAllDocuments(source, { lineCounter: lines, version: '1.1', prettyErrors: false });
   if (!Array.isArray(documents)) return { file, documents: [], lineOf: () => 1, refuse };
 
   for (const doc of documents) {
     const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) throw refuse(lineAt(problem.pos[0]), `not YAML that every reader takes the same way (${problemText(problem.message)})`);
+    if (problem)
+      throw refuse(
+        lineAt(problem.pos[0]),
+        `not YAML that every reader takes the same way (${problemText(problem.message)})`,
+      );
     if (doc.directives.yaml.explicit === true && doc.directives.yaml.version !== '1.1') {
-      throw refuse(lineAt(doc.range[0]), `a %YAML ${doc.directives.yaml.version} directive: Kubernetes reads YAML 1.1`, 'Remove the %YAML directive');
+      throw refuse(
+        lineAt(doc.range[0]),
+        `a %YAML ${doc.directives.yaml.version} directive: Kubernetes reads YAML 1.1`,
+        'Remove the %YAML directive',
+      );
     }
     visit(doc, (_key, node) => {
       if (!isNode(node) || node.tag === undefined || PLAIN_TAGS.has(node.tag)) return;
-      throw refuse(lineAt(node.range?.[0] ?? 0), `the tag ${node.tag}, which readers resolve differently (!!binary, for one, is a string to Kubernetes)`, 'Write the value without a tag (!!str is accepted)');
+      throw refuse(
+        lineAt(node.range?.[0] ?? 0),
+        `the tag ${node.tag}, which readers resolve differently (!!binary, for one, is a string to Kubernetes)`,
+        'Write the value without a tag (!!str is accepted)',
+      );
     });
   }
   return { file, documents, lineOf: (node) => lineAt(node.range?.[0] ?? 0), refuse };

@@ -36,7 +36,10 @@ export function parseWorkflowURI(uri: string | undefined): WorkflowName | undefi
 
 /** `https://HOST/OWNER/REPO/actions/runs/<id>/attempts/<n>` (the Run Invocation URI). */
 export function parseRunInvocationURI(uri: string | undefined): { id: string; attempt: string } | undefined {
-  const m = uri === undefined ? null : /^https?:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(uri);
+  const m =
+    uri === undefined
+      ? null
+      : /^https?:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(uri);
   return m ? { id: m[1] ?? '', attempt: m[2] ?? '' } : undefined;
 }
 
@@ -46,11 +49,15 @@ export function parseRunInvocationURI(uri: string | undefined): { id: string; at
  * otherwise at the first `@`.
  */
 export function buildConfigPath(facts: CertificateFacts): string | undefined {
-  const m = facts.buildConfigURI === undefined ? null : /^https?:\/\/[^/@\s]+\/[^/@\s]+\/[^/@\s]+\/(\S+)$/.exec(facts.buildConfigURI);
+  const m =
+    facts.buildConfigURI === undefined
+      ? null
+      : /^https?:\/\/[^/@\s]+\/[^/@\s]+\/[^/@\s]+\/(\S+)$/.exec(facts.buildConfigURI);
   const rest = m?.[1];
   if (rest === undefined) return undefined;
   const ref = facts.sourceRepositoryRef;
-  if (ref !== undefined && rest.endsWith(`@${ref}`) && rest.length > ref.length + 1) return rest.slice(0, rest.length - ref.length - 1);
+  if (ref !== undefined && rest.endsWith(`@${ref}`) && rest.length > ref.length + 1)
+    return rest.slice(0, rest.length - ref.length - 1);
   const at = rest.indexOf('@');
   return at > 0 ? rest.slice(0, at) : undefined;
 }
@@ -88,7 +95,10 @@ export function signerURIOf(facts: CertificateFacts): string | undefined {
 
 /** The owner's login: from the Owner URI, else from the Source Repository URI. */
 export function ownerNameOf(facts: CertificateFacts): string | undefined {
-  const m = facts.sourceRepositoryOwnerURI === undefined ? null : /^https?:\/\/[^/@\s]+\/([^/\s]+)$/.exec(facts.sourceRepositoryOwnerURI);
+  const m =
+    facts.sourceRepositoryOwnerURI === undefined
+      ? null
+      : /^https?:\/\/[^/@\s]+\/([^/\s]+)$/.exec(facts.sourceRepositoryOwnerURI);
   return m?.[1] ?? parseRepositoryURI(facts.sourceRepositoryURI)?.owner;
 }
 

@@ -19,7 +19,8 @@ export function describePolicy(policy: Policy): Record<string, string | boolean 
   if (policy.denySelfHostedRunners === true) out['deny-self-hosted-runners'] = true;
   if (policy.maxAge !== undefined) out['max-age'] = formatDuration(policy.maxAge);
   if (policy.certificateIdentity !== undefined) out['certificate-identity'] = policy.certificateIdentity;
-  if (policy.certificateIdentityRegexp !== undefined) out['certificate-identity-regexp'] = policy.certificateIdentityRegexp;
+  if (policy.certificateIdentityRegexp !== undefined)
+    out['certificate-identity-regexp'] = policy.certificateIdentityRegexp;
   if (policy.requireChain !== undefined) {
     delete out['predicate-type'];
     // Each stage as one line: its types, then every rule its attestation is held to.

@@ -13,7 +13,11 @@ export function parseDuration(text: string): number | undefined {
 
 /** `2592000` → `30d`; `5400` → `90m`; `61` → `61s`. */
 export function formatDuration(seconds: number): string {
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+  ] as const) {
     if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;
@@ -23,7 +27,12 @@ export function formatDuration(seconds: number): string {
 export function formatAge(totalSeconds: number): string {
   const parts: string[] = [];
   let rest = Math.floor(totalSeconds);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     rest -= n * size;
     if (n > 0) parts.push(`${n}${unit}`);

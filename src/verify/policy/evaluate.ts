@@ -15,7 +15,8 @@ export function evaluatePolicy(policy: Policy, bundle: VerifiedBundle, now: Date
 
   const predicateType = policy.predicateType ?? DEFAULT_PREDICATE_TYPE;
   const found = bundle.statement?.predicateType;
-  if (found !== predicateType) failures.push({ check: 'predicate-type', expected: predicateType, found: found ?? ABSENT });
+  if (found !== predicateType)
+    failures.push({ check: 'predicate-type', expected: predicateType, found: found ?? ABSENT });
 
   failures.push(...identityFailures(policy, bundle.certificate));
 
@@ -23,12 +24,15 @@ export function evaluatePolicy(policy: Policy, bundle: VerifiedBundle, now: Date
     const ageMs = now.getTime() - bundle.signedAt.getTime();
     // Written as "not within" so an invalid date (NaN) fails rather than passes.
     if (!(ageMs <= policy.maxAge * 1000)) {
-      const signed = Number.isNaN(bundle.signedAt.getTime()) ? 'an invalid signing time' : `signed ${bundle.signedAt.toISOString()} (${formatAge(ageMs / 1000)} ago)`;
+      const signed = Number.isNaN(bundle.signedAt.getTime())
+        ? 'an invalid signing time'
+        : `signed ${bundle.signedAt.toISOString()} (${formatAge(ageMs / 1000)} ago)`;
       failures.push({ check: 'max-age', expected: `signed within ${formatDuration(policy.maxAge)}`, found: signed });
     }
   }
 
   // A key-signed bundle has no certificate to hold the predicate to; its key is the authority.
-  if (bundle.statement && bundle.certificate) failures.push(...predicateMatchesCertificate(bundle.statement, bundle.certificate));
+  if (bundle.statement && bundle.certificate)
+    failures.push(...predicateMatchesCertificate(bundle.statement, bundle.certificate));
   return failures;
 }

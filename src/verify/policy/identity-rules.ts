@@ -5,13 +5,21 @@
 
 import type { CertificateFacts, CheckFailure, CheckName } from '../types.ts';
 import { ABSENT } from './agreement/field-check.ts';
-import { ownerNameOf, parseRepositoryURI, parseWorkflowURI, sameName, signerURIOf, type WorkflowName } from './certificate-view.ts';
+import {
+  ownerNameOf,
+  parseRepositoryURI,
+  parseWorkflowURI,
+  sameName,
+  signerURIOf,
+  type WorkflowName,
+} from './certificate-view.ts';
 import { DEFAULT_OIDC_ISSUER, namesSigner, type Policy } from './policy.ts';
 import { refPatternMatches } from './ref-glob.ts';
 import { anchored } from './rule-values.ts';
 import { openSourceFailures } from './source-rules.ts';
 
-const SIGNER_RULES = 'repository, owner, signer-workflow, signer-repository, builder-id, certificate-identity or certificate-identity-regexp';
+const SIGNER_RULES =
+  'repository, owner, signer-workflow, signer-repository, builder-id, certificate-identity or certificate-identity-regexp';
 
 export function identityFailures(policy: Policy, cert: CertificateFacts | undefined): CheckFailure[] {
   const failures: CheckFailure[] = [];
@@ -30,27 +38,39 @@ export function identityFailures(policy: Policy, cert: CertificateFacts | undefi
   if (policy.certificateIdentity !== undefined && san !== policy.certificateIdentity) {
     fail('certificate-identity', policy.certificateIdentity, san);
   }
-  if (policy.certificateIdentityRegexp !== undefined && !(san !== undefined && wholeMatch(policy.certificateIdentityRegexp, san))) {
+  if (
+    policy.certificateIdentityRegexp !== undefined &&
+    !(san !== undefined && wholeMatch(policy.certificateIdentityRegexp, san))
+  ) {
     fail('certificate-identity', `a SAN matching ${anchored(policy.certificateIdentityRegexp)}`, san);
   }
 
   if (policy.repository !== undefined) {
     const repo = parseRepositoryURI(cert?.sourceRepositoryURI);
-    if (!repo || !sameName(`${repo.owner}/${repo.repo}`, policy.repository)) fail('repository', policy.repository, cert?.sourceRepositoryURI);
+    if (!repo || !sameName(`${repo.owner}/${repo.repo}`, policy.repository))
+      fail('repository', policy.repository, cert?.sourceRepositoryURI);
   }
   if (policy.owner !== undefined) {
     const owner = cert && ownerNameOf(cert);
-    if (owner === undefined || !sameName(owner, policy.owner)) fail('owner', policy.owner, cert?.sourceRepositoryOwnerURI ?? cert?.sourceRepositoryURI);
+    if (owner === undefined || !sameName(owner, policy.owner))
+      fail('owner', policy.owner, cert?.sourceRepositoryOwnerURI ?? cert?.sourceRepositoryURI);
   }
-  if (policy.signerWorkflow !== undefined && !(signer && policy.signerWorkflow.some((w) => workflowMatches(w, signer)))) {
+  if (
+    policy.signerWorkflow !== undefined &&
+    !(signer && policy.signerWorkflow.some((w) => workflowMatches(w, signer)))
+  ) {
     fail('signer-workflow', policy.signerWorkflow.join(' or '), signerURI);
   }
-  if (policy.signerRepository !== undefined && !(signer && sameName(`${signer.owner}/${signer.repo}`, policy.signerRepository))) {
+  if (
+    policy.signerRepository !== undefined &&
+    !(signer && sameName(`${signer.owner}/${signer.repo}`, policy.signerRepository))
+  ) {
     fail('signer-repository', policy.signerRepository, signerURI);
   }
   if (policy.sourceRef !== undefined) {
     const ref = cert?.sourceRepositoryRef;
-    if (ref === undefined || !policy.sourceRef.some((p) => refPatternMatches(p, ref))) fail('source-ref', policy.sourceRef.join(' or '), ref);
+    if (ref === undefined || !policy.sourceRef.some((p) => refPatternMatches(p, ref)))
+      fail('source-ref', policy.sourceRef.join(' or '), ref);
   }
   if (policy.sourceDigest !== undefined && cert?.sourceRepositoryDigest?.toLowerCase() !== policy.sourceDigest) {
     fail('source-digest', policy.sourceDigest, cert?.sourceRepositoryDigest);
@@ -85,11 +105,23 @@ function workflowMatches(pattern: string, signer: WorkflowName): boolean {
   const name = at === -1 ? pattern : pattern.slice(0, at);
   const ref = at === -1 ? undefined : pattern.slice(at + 1);
   const [owner = '', repo = '', ...path] = name.split('/');
-  return sameName(owner, signer.owner) && sameName(repo, signer.repo) && path.join('/') === signer.path && (ref === undefined || ref === signer.ref);
+  return (
+    sameName(owner, signer.owner) &&
+    sameName(repo, signer.repo) &&
+    path.join('/') === signer.path &&
+    (ref === undefined || ref === signer.ref)
+  );
 }
 
 /** Pinned by ref: the signer's ref is that ref. Pinned by commit: the signer digest is that commit. */
 function builderMatches(builder: WorkflowName, signer: WorkflowName, signerDigest: string | undefined): boolean {
-  const sameWorkflow = sameName(builder.host, signer.host) && sameName(builder.owner, signer.owner) && sameName(builder.repo, signer.repo) && builder.path === signer.path;
-  return sameWorkflow && (builder.ref === signer.ref || (signerDigest !== undefined && signerDigest.toLowerCase() === builder.ref));
+  const sameWorkflow =
+    sameName(builder.host, signer.host) &&
+    sameName(builder.owner, signer.owner) &&
+    sameName(builder.repo, signer.repo) &&
+    builder.path === signer.path;
+  return (
+    sameWorkflow &&
+    (builder.ref === signer.ref || (signerDigest !== undefined && signerDigest.toLowerCase() === builder.ref))
+  );
 }

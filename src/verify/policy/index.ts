@@ -2,7 +2,14 @@
 // bundles, with the provenance held to its certificate. Everything here is pure except the
 // injected readFile of policyFromInputs.
 
-export { DEFAULT_OIDC_ISSUER, DEFAULT_PREDICATE_TYPE, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1, namesSigner, type Policy } from './policy.ts';
+export {
+  DEFAULT_OIDC_ISSUER,
+  DEFAULT_PREDICATE_TYPE,
+  SLSA_PROVENANCE_V02,
+  SLSA_PROVENANCE_V1,
+  namesSigner,
+  type Policy,
+} from './policy.ts';
 export { POLICY_INPUT, POLICY_RULES, policyFromInputs } from './inputs.ts';
 export { evaluatePolicy } from './evaluate.ts';
 export { isProvenance, predicateMatchesCertificate } from './agreement/index.ts';

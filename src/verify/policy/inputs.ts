@@ -28,14 +28,21 @@ function one(parse: (value: string, origin: string) => Partial<Policy>): RulePar
   return (values, origin) => {
     const [value, ...more] = values;
     if (value === undefined || more.length > 0) {
-      throw new ProvenanceError('INPUT_INVALID', `${origin}: takes one value, got ${values.length}`, 'Give this rule a single value (only signer-workflow and source-ref accept a list)');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `${origin}: takes one value, got ${values.length}`,
+        'Give this rule a single value (only signer-workflow and source-ref accept a list)',
+      );
     }
     return parse(value, origin);
   };
 }
 
 /** A rule that accepts several values, any of which may match (one per line as an input). */
-function list(parse: (value: string, origin: string) => string, set: (values: string[]) => Partial<Policy>): RuleParser {
+function list(
+  parse: (value: string, origin: string) => string,
+  set: (values: string[]) => Partial<Policy>,
+): RuleParser {
   return (values, origin) => set([...new Set(values.map((v) => parse(v, origin)))]);
 }
 
@@ -65,12 +72,20 @@ export function policyFromInputs(get: (name: string) => string, readFile: (path:
   if (path !== '') {
     for (const rule of parsePolicyFile(path, read(path, readFile))) fromFile.set(rule.name, rule);
     if (fromFile.size === 0) {
-      throw new ProvenanceError('INPUT_INVALID', `policy: ${path} holds no rules`, 'Add rules such as "repository: OWNER/REPO", or drop the policy input');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `policy: ${path} holds no rules`,
+        'Add rules such as "repository: OWNER/REPO", or drop the policy input',
+      );
     }
   }
   for (const [name, rule] of fromFile) {
     if (name !== REQUIRE_CHAIN && !Object.hasOwn(POLICY_RULES, name)) {
-      throw new ProvenanceError('INPUT_INVALID', `policy: unknown rule "${name}" (${rule.where})`, `Policy files take the rule inputs' names: ${[...Object.keys(POLICY_RULES), REQUIRE_CHAIN].join(', ')}`);
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `policy: unknown rule "${name}" (${rule.where})`,
+        `Policy files take the rule inputs' names: ${[...Object.keys(POLICY_RULES), REQUIRE_CHAIN].join(', ')}`,
+      );
     }
   }
 
@@ -82,7 +97,12 @@ export function policyFromInputs(get: (name: string) => string, readFile: (path:
       .filter((v) => v !== '');
     const fileRule = fromFile.get(name);
     const fromInput = inputValues.length > 0 ? parse(inputValues, name) : {};
-    const fromPolicyFile = fileRule ? parse(fileRule.values.map((v) => v.trim()), `${name} (${fileRule.where})`) : {};
+    const fromPolicyFile = fileRule
+      ? parse(
+          fileRule.values.map((v) => v.trim()),
+          `${name} (${fileRule.where})`,
+        )
+      : {};
     if (fileRule && given(fromInput) && given(fromPolicyFile) && canonical(fromInput) !== canonical(fromPolicyFile)) {
       throw new ProvenanceError(
         'INPUT_CONFLICT',
@@ -100,13 +120,23 @@ export function policyFromInputs(get: (name: string) => string, readFile: (path:
 
 /** require-chain, from the input or the policy file (not both), parsed over the merged rules. */
 function withChain(policy: Policy, get: (name: string) => string, fileRule: RawRule | undefined): Policy {
-  const inputLines = get(REQUIRE_CHAIN).split('\n').filter((l) => l.trim() !== '');
+  const inputLines = get(REQUIRE_CHAIN)
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   if (inputLines.length === 0 && fileRule === undefined) return policy;
   if (inputLines.length > 0 && fileRule !== undefined) {
-    throw new ProvenanceError('INPUT_CONFLICT', `require-chain is given both in the ${fileRule.where} and as the require-chain input`, 'Give require-chain in one place only');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `require-chain is given both in the ${fileRule.where} and as the require-chain input`,
+      'Give require-chain in one place only',
+    );
   }
   if (policy.predicateType !== undefined) {
-    throw new ProvenanceError('INPUT_CONFLICT', 'predicate-type and require-chain are both set', 'Drop predicate-type: each stage of require-chain names its own predicate types');
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'predicate-type and require-chain are both set',
+      'Drop predicate-type: each stage of require-chain names its own predicate types',
+    );
   }
   const lines = fileRule?.values ?? inputLines;
   const where = fileRule?.where ?? REQUIRE_CHAIN;
@@ -119,7 +149,12 @@ function read(path: string, readFile: (path: string) => string): string {
   } catch (err) {
     if (err instanceof ProvenanceError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProvenanceError('INPUT_INVALID', `policy: cannot read ${path} (${reason})`, 'Set policy to the path of a YAML or JSON policy file in the workspace', { cause: err });
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `policy: cannot read ${path} (${reason})`,
+      'Set policy to the path of a YAML or JSON policy file in the workspace',
+      { cause: err },
+    );
   }
 }
 
@@ -129,7 +164,9 @@ function given(rule: Partial<Policy>): boolean {
 
 /** A rule's value in a form where equal meanings compare equal (30d = 2592000, lists as sets). */
 function canonical(rule: Partial<Policy>): string {
-  return JSON.stringify(rule, (_key, value: unknown) => (Array.isArray(value) ? [...(value as string[])].sort() : value));
+  return JSON.stringify(rule, (_key, value: unknown) =>
+    Array.isArray(value) ? [...(value as string[])].sort() : value,
+  );
 }
 
 function show(values: readonly string[]): string {

@@ -17,13 +17,23 @@ export interface RawRule {
 /** A policy file holds a few dozen rules; anything this large is not one. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 
-const HINT = 'Write one "name: value" per rule (a list as "- value" lines under "name:"), without anchors, aliases or tags, quoting values YAML could read otherwise; or use a JSON file';
+const HINT =
+  'Write one "name: value" per rule (a list as "- value" lines under "name:"), without anchors, aliases or tags, quoting values YAML could read otherwise; or use a JSON file';
 
 export function parsePolicyFile(path: string, text: string): RawRule[] {
   if (text.length > MAX_POLICY_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_POLICY_FILE_BYTES) {
-    throw new ProvenanceError('INPUT_INVALID', `policy: ${path} is larger than ${MAX_POLICY_FILE_BYTES} bytes`, 'Point the policy input at a policy file (a few rules), not at another file');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `policy: ${path} is larger than ${MAX_POLICY_FILE_BYTES} bytes`,
+      'Point the policy input at a policy file (a few rules), not at another file',
+    );
   }
-  const json = /\.json$/i.test(path) || text.replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  const json =
+    /\.json$/i.test(path) ||
+    text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{');
   return json ? fromJSON(path, text) : fromYAML(path, text);
 }
 
@@ -36,7 +46,9 @@ function fromYAML(path: string, text: string): RawRule[] {
     }));
   } catch (err) {
     if (!(err instanceof PolicyYamlError)) throw err;
-    throw new ProvenanceError('INPUT_INVALID', `policy: ${path} line ${err.line}: ${err.message}`, HINT, { cause: err });
+    throw new ProvenanceError('INPUT_INVALID', `policy: ${path} line ${err.line}: ${err.message}`, HINT, {
+      cause: err,
+    });
   }
 }
 
@@ -45,15 +57,28 @@ function fromJSON(path: string, text: string): RawRule[] {
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new ProvenanceError('INPUT_INVALID', `policy: ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)})`, 'Fix the JSON, e.g. with `jq . ' + path + '`', { cause: err });
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `policy: ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+      'Fix the JSON, e.g. with `jq . ' + path + '`',
+      { cause: err },
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ProvenanceError('INPUT_INVALID', `policy: ${path} is not a JSON object`, 'Write an object of rules, e.g. {"repository": "octo-org/octo-repo"}');
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `policy: ${path} is not a JSON object`,
+      'Write an object of rules, e.g. {"repository": "octo-org/octo-repo"}',
+    );
   }
   return Object.entries(parsed).map(([name, value]) => {
     const values = jsonValues(value);
     if (values === undefined) {
-      throw new ProvenanceError('INPUT_INVALID', `policy: ${path}: "${name}" is ${JSON.stringify(value)}, not a string, number, boolean or list of strings`, 'Give each rule a scalar value, or a list of strings where it accepts several');
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `policy: ${path}: "${name}" is ${JSON.stringify(value)}, not a string, number, boolean or list of strings`,
+        'Give each rule a scalar value, or a list of strings where it accepts several',
+      );
     }
     return { name, values, where: `policy file ${path}` };
   });

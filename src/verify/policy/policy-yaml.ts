@@ -5,7 +5,18 @@
 // (a value defined in one place and used in another), tags, nested mappings, null or empty values,
 // and the YAML 1.1 booleans (yes, no, on, off, y, n), which other readers take as true/false.
 
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Scalar } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Node,
+  type Scalar,
+} from 'yaml';
 
 export interface PolicyEntry {
   key: string;
@@ -33,32 +44,49 @@ export function parsePolicyYaml(text: string): PolicyEntry[] {
   const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, prettyErrors: false });
   if (!Array.isArray(docs)) return [];
   const [doc, second] = docs;
-  if (second) throw new PolicyYamlError(lineOf(second.contents) , 'a second document (---): one policy per file');
+  if (second) throw new PolicyYamlError(lineOf(second.contents), 'a second document (---): one policy per file');
   if (doc === undefined) return [];
   const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) throw new PolicyYamlError(lines.linePos(problem.pos[0]).line, (problem.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''));
+  if (problem)
+    throw new PolicyYamlError(
+      lines.linePos(problem.pos[0]).line,
+      (problem.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+    );
   visit(doc, (_key, node) => {
-    if (isAlias(node)) throw new PolicyYamlError(lineOf(node), `an alias (*${node.source}): write each value where it is used`);
+    if (isAlias(node))
+      throw new PolicyYamlError(lineOf(node), `an alias (*${node.source}): write each value where it is used`);
     if (!isNode(node)) return;
-    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor !== undefined) throw new PolicyYamlError(lineOf(node), `an anchor (&${node.anchor}): write each value where it is used`);
-    if (node.tag !== undefined && node.tag !== 'tag:yaml.org,2002:str') throw new PolicyYamlError(lineOf(node), `a tag (${node.tag}): write the value without one`);
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor !== undefined)
+      throw new PolicyYamlError(lineOf(node), `an anchor (&${node.anchor}): write each value where it is used`);
+    if (node.tag !== undefined && node.tag !== 'tag:yaml.org,2002:str')
+      throw new PolicyYamlError(lineOf(node), `a tag (${node.tag}): write the value without one`);
   });
 
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.type === 'PLAIN' && root.source === '')) return [];
-  if (!isMap(root)) throw new PolicyYamlError(lineOf(root), 'not a mapping of rule names to values ("name: value" lines)');
+  if (!isMap(root))
+    throw new PolicyYamlError(lineOf(root), 'not a mapping of rule names to values ("name: value" lines)');
   return root.items.map((pair) => {
     const key = pair.key;
-    if (!isScalar(key) || typeof key.value !== 'string') throw new PolicyYamlError(lineOf(isNode(key) ? key : root), 'a key that is not a rule name');
+    if (!isScalar(key) || typeof key.value !== 'string')
+      throw new PolicyYamlError(lineOf(isNode(key) ? key : root), 'a key that is not a rule name');
     const name = key.value;
     const line = lineOf(key);
     const value = pair.value;
     if (isSeq(value)) {
       if (value.items.length === 0) throw new PolicyYamlError(line, `"${name}" has no value`);
-      return { key: name, line, values: value.items.map((item) => listItem(item, name, lineOf(isNode(item) ? item : value))) };
+      return {
+        key: name,
+        line,
+        values: value.items.map((item) => listItem(item, name, lineOf(isNode(item) ? item : value))),
+      };
     }
     if (isScalar(value)) return { key: name, line, values: [scalar(value, name, line)] };
-    if (isMap(value)) throw new PolicyYamlError(line, `"${name}" is a nested mapping: policy files are a flat mapping of rule names to values or lists`);
+    if (isMap(value))
+      throw new PolicyYamlError(
+        line,
+        `"${name}" is a nested mapping: policy files are a flat mapping of rule names to values or lists`,
+      );
     throw new PolicyYamlError(line, `"${name}" has no value`);
   });
 }
@@ -66,14 +94,20 @@ export function parsePolicyYaml(text: string): PolicyEntry[] {
 function scalar(node: Scalar, name: string, line: number): string {
   const text = String(node.value);
   if (node.type !== 'PLAIN') return text;
-  if (NULLS.test(text)) throw new PolicyYamlError(line, text === '' ? `"${name}" has no value` : `a null value (${text}): give the rule a value or leave it out`);
-  if (YAML11_BOOLEANS.test(text)) throw new PolicyYamlError(line, `"${text}", which YAML 1.1 reads as a boolean: write true/false, or quote it`);
+  if (NULLS.test(text))
+    throw new PolicyYamlError(
+      line,
+      text === '' ? `"${name}" has no value` : `a null value (${text}): give the rule a value or leave it out`,
+    );
+  if (YAML11_BOOLEANS.test(text))
+    throw new PolicyYamlError(line, `"${text}", which YAML 1.1 reads as a boolean: write true/false, or quote it`);
   return BOOLEANS.test(text) ? text.toLowerCase() : text;
 }
 
 function listItem(item: unknown, name: string, line: number): string {
   if (!isScalar(item)) throw new PolicyYamlError(line, `a list item of "${name}" that is not a string`);
   const text = scalar(item, name, line);
-  if (item.type === 'PLAIN' && BOOLEANS.test(text)) throw new PolicyYamlError(line, `a list item that is not a string (${text}); quote it`);
+  if (item.type === 'PLAIN' && BOOLEANS.test(text))
+    throw new PolicyYamlError(line, `a list item that is not a string (${text}); quote it`);
   return text;
 }

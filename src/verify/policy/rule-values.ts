@@ -24,7 +24,12 @@ function dotRepo(ownerRepo: string): boolean {
 
 export function repositoryValue(value: string, origin: string): string {
   if (!new RegExp(`^${OWNER}/${REPO}$`).test(value) || dotRepo(value)) {
-    throw invalid(origin, value, 'OWNER/REPO', `Write the repository as OWNER/REPO, e.g. octo-org/octo-repo (no https://github.com/ prefix)`);
+    throw invalid(
+      origin,
+      value,
+      'OWNER/REPO',
+      `Write the repository as OWNER/REPO, e.g. octo-org/octo-repo (no https://github.com/ prefix)`,
+    );
   }
   return value;
 }
@@ -79,7 +84,12 @@ export function refPatternValue(value: string, origin: string): string {
 export function commitValue(value: string, origin: string): string {
   const lower = value.toLowerCase();
   if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(lower)) {
-    throw invalid(origin, value, 'a full commit SHA (40 hex digits, or 64 in SHA-256 repositories)', 'Give the whole commit SHA, e.g. from `git rev-parse HEAD`; abbreviated SHAs are ambiguous');
+    throw invalid(
+      origin,
+      value,
+      'a full commit SHA (40 hex digits, or 64 in SHA-256 repositories)',
+      'Give the whole commit SHA, e.g. from `git rev-parse HEAD`; abbreviated SHAs are ambiguous',
+    );
   }
   return lower;
 }
@@ -93,14 +103,24 @@ export function issuerValue(value: string, origin: string): string {
   }
   const loopback = url !== undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url === undefined || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) || /\s/.test(value)) {
-    throw invalid(origin, value, 'an https issuer URL', 'Use the OIDC issuer exactly as in the certificate, e.g. https://token.actions.githubusercontent.com');
+    throw invalid(
+      origin,
+      value,
+      'an https issuer URL',
+      'Use the OIDC issuer exactly as in the certificate, e.g. https://token.actions.githubusercontent.com',
+    );
   }
   return value;
 }
 
 export function predicateTypeValue(value: string, origin: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) {
-    throw invalid(origin, value, 'a predicate type URI', `Use e.g. https://slsa.dev/provenance/v1 (the default) or https://slsa.dev/provenance/v0.2`);
+    throw invalid(
+      origin,
+      value,
+      'a predicate type URI',
+      `Use e.g. https://slsa.dev/provenance/v1 (the default) or https://slsa.dev/provenance/v0.2`,
+    );
   }
   return value;
 }
@@ -108,14 +128,24 @@ export function predicateTypeValue(value: string, origin: string): string {
 export function durationValue(value: string, origin: string): number {
   const seconds = parseDuration(value);
   if (seconds === undefined) {
-    throw invalid(origin, value, 'a positive duration', 'Write a whole number with a unit: 30d, 12h, 90m, 3600s, or plain seconds (3600)');
+    throw invalid(
+      origin,
+      value,
+      'a positive duration',
+      'Write a whole number with a unit: 30d, 12h, 90m, 3600s, or plain seconds (3600)',
+    );
   }
   return seconds;
 }
 
 export function identityValue(value: string, origin: string): string {
   if (value === '' || /\s/.test(value)) {
-    throw invalid(origin, value, 'a certificate identity (a URI or e-mail address without spaces)', 'Write the SAN exactly, e.g. https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0');
+    throw invalid(
+      origin,
+      value,
+      'a certificate identity (a URI or e-mail address without spaces)',
+      'Write the SAN exactly, e.g. https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.2.0',
+    );
   }
   return value;
 }

@@ -49,13 +49,33 @@ export function openSourceFailures(policy: Policy, cert: CertificateFacts | unde
   if (hasSourceRule(policy)) return [];
   const open = openSourceRule(policy);
   if (open !== undefined) {
-    return [{ check: 'repository', expected: `a repository or owner rule beside ${open.name} (which alone accepts any repository calling the workflow)`, found: cert?.sourceRepositoryURI ?? ABSENT }];
+    return [
+      {
+        check: 'repository',
+        expected: `a repository or owner rule beside ${open.name} (which alone accepts any repository calling the workflow)`,
+        found: cert?.sourceRepositoryURI ?? ABSENT,
+      },
+    ];
   }
   if (policy.signerWorkflow === undefined) return [];
   // signer-workflow alone: the workflow in its own repository.
   const signer = parseWorkflowURI(cert && signerURIOf(cert));
   const source = parseRepositoryURI(cert?.sourceRepositoryURI);
-  if (signer !== undefined && source !== undefined && sameName(`${source.owner}/${source.repo}`, `${signer.owner}/${signer.repo}`)) return [];
-  const own = signer === undefined ? 'the signer workflow\'s own repository' : `${signer.owner}/${signer.repo}, the signer workflow's own repository`;
-  return [{ check: 'repository', expected: `${own} (signer-workflow without repository or owner accepts no caller from another repository; set repository or owner to allow one)`, found: cert?.sourceRepositoryURI ?? ABSENT }];
+  if (
+    signer !== undefined &&
+    source !== undefined &&
+    sameName(`${source.owner}/${source.repo}`, `${signer.owner}/${signer.repo}`)
+  )
+    return [];
+  const own =
+    signer === undefined
+      ? "the signer workflow's own repository"
+      : `${signer.owner}/${signer.repo}, the signer workflow's own repository`;
+  return [
+    {
+      check: 'repository',
+      expected: `${own} (signer-workflow without repository or owner accepts no caller from another repository; set repository or owner to allow one)`,
+      found: cert?.sourceRepositoryURI ?? ABSENT,
+    },
+  ];
 }

@@ -35,7 +35,7 @@ export async function fetchGitHubTrustedRoot(options: GitHubRootOptions = {}): P
     throw new ProvenanceError(
       'TRUSTED_ROOT_UNAVAILABLE',
       `could not get GitHub's trusted root from its TUF repository ${mirrorURL} (${tufReason(err)})`,
-      'Allow network access to tuf-repo.github.com, or download its trusted_root.json and pass the file\'s path as the trusted root instead',
+      "Allow network access to tuf-repo.github.com, or download its trusted_root.json and pass the file's path as the trusted root instead",
       { cause: err },
     );
   }

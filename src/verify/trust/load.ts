@@ -36,9 +36,14 @@ const AUTO_GITHUB: GitHubRootOptions = { timeoutMs: 3000, retries: 0 };
 const CHOICES = 'public-good, public-good-offline, github, auto';
 
 /** `choice`: one of NAMED_TRUSTED_ROOTS, or a path (relative to `workspace`) of a .json or .jsonl file. */
-export async function loadTrustedRoots(choice: string, workspace: string, options: LoadOptions = {}): Promise<TrustedRootJSON[]> {
+export async function loadTrustedRoots(
+  choice: string,
+  workspace: string,
+  options: LoadOptions = {},
+): Promise<TrustedRootJSON[]> {
   const cache = options.tempDir === undefined ? {} : { tempDir: options.tempDir };
-  const publicGood = (): Promise<TrustedRootJSON> => publicGoodTrustedRoot({ ...cache, ...options.publicGood }, options.log ?? { warning: () => undefined });
+  const publicGood = (): Promise<TrustedRootJSON> =>
+    publicGoodTrustedRoot({ ...cache, ...options.publicGood }, options.log ?? { warning: () => undefined });
   switch (choice.trim()) {
     case 'public-good':
       return [await publicGood()];
@@ -58,7 +63,11 @@ export async function loadTrustedRoots(choice: string, workspace: string, option
       return githubText === undefined ? [publicGoodRoot] : [publicGoodRoot, githubRoot(githubText)];
     }
     case '':
-      throw new ProvenanceError('INPUT_INVALID', 'no trusted root given', `Use ${CHOICES}, or the path of a trusted root JSON file`);
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        'no trusted root given',
+        `Use ${CHOICES}, or the path of a trusted root JSON file`,
+      );
     default:
       return rootsFromFile(path.resolve(workspace, choice.trim()));
   }
@@ -72,12 +81,22 @@ async function rootsFromFile(file: string): Promise<TrustedRootJSON[]> {
   let text: string;
   try {
     const { size } = await stat(file);
-    if (size > MAX_TRUSTED_ROOT_FILE_BYTES) throw new VerificationError({ check: 'trusted-root', expected: `a trusted root file of at most ${MAX_TRUSTED_ROOT_FILE_BYTES} bytes`, found: `${size} bytes in ${file}` });
+    if (size > MAX_TRUSTED_ROOT_FILE_BYTES)
+      throw new VerificationError({
+        check: 'trusted-root',
+        expected: `a trusted root file of at most ${MAX_TRUSTED_ROOT_FILE_BYTES} bytes`,
+        found: `${size} bytes in ${file}`,
+      });
     text = await readFile(file, 'utf8');
   } catch (err) {
     if (err instanceof VerificationError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ProvenanceError('TRUSTED_ROOT_UNAVAILABLE', `cannot read the trusted root file ${file} (${code})`, `Give the path of a trusted root JSON file, or one of ${CHOICES}`, { cause: err });
+    throw new ProvenanceError(
+      'TRUSTED_ROOT_UNAVAILABLE',
+      `cannot read the trusted root file ${file} (${code})`,
+      `Give the path of a trusted root JSON file, or one of ${CHOICES}`,
+      { cause: err },
+    );
   }
   const whole = parseJSON(text);
   if (whole.ok) return [validateTrustedRoot(whole.value, file)];
@@ -87,6 +106,11 @@ async function rootsFromFile(file: string): Promise<TrustedRootJSON[]> {
     .map((line, i) => ({ line: line.trim(), source: `${file} line ${i + 1}` }))
     .filter(({ line }) => line !== '')
     .map(({ line, source }) => trustedRootFromText(line, source));
-  if (roots.length === 0) throw new VerificationError({ check: 'trusted-root', expected: 'a trusted root JSON document', found: `an empty file ${file}` });
+  if (roots.length === 0)
+    throw new VerificationError({
+      check: 'trusted-root',
+      expected: 'a trusted root JSON document',
+      found: `an empty file ${file}`,
+    });
   return roots;
 }

@@ -9,7 +9,12 @@ import { decodeBase64Strict } from '../crypto/base64.ts';
 import { parseCertificate, withRememberedSignatures } from '../crypto/certificate-cache.ts';
 import { withFastSigningKey } from '../crypto/signing-key.ts';
 import { VerificationError } from '../types.ts';
-import type { CertificateAuthorityJSON, TimeRangeJSON, TransparencyLogInstanceJSON, TrustedRootJSON } from './root-json.ts';
+import type {
+  CertificateAuthorityJSON,
+  TimeRangeJSON,
+  TransparencyLogInstanceJSON,
+  TrustedRootJSON,
+} from './root-json.ts';
 
 type TLogAuthority = TrustMaterial['tlogs'][number];
 type CertAuthority = TrustMaterial['certificateAuthorities'][number];
@@ -47,7 +52,11 @@ function instanceOf(root: TrustedRootJSON): TrustedInstance {
     tlogThreshold: material.tlogs.length > 0 ? 1 : 0,
     ctlogThreshold: material.ctlogs.length > 0 ? 1 : 0,
   };
-  return { material, options, verifier: withFastSigningKey(new Verifier(material, options), material, options.ctlogThreshold) };
+  return {
+    material,
+    options,
+    verifier: withFastSigningKey(new Verifier(material, options), material, options.ctlogThreshold),
+  };
 }
 
 const logless = new WeakMap<TrustedInstance, Verifier>();
@@ -72,7 +81,9 @@ export function trustMaterialOf(root: TrustedRootJSON): TrustMaterial {
   let material = materials.get(root);
   if (!material) {
     material = {
-      certificateAuthorities: root.certificateAuthorities.map((ca, i) => certAuthority(ca, `certificateAuthorities[${i}]`)),
+      certificateAuthorities: root.certificateAuthorities.map((ca, i) =>
+        certAuthority(ca, `certificateAuthorities[${i}]`),
+      ),
       timestampAuthorities: root.timestampAuthorities.map((ca, i) => certAuthority(ca, `timestampAuthorities[${i}]`)),
       tlogs: root.tlogs.map((log, i) => tlogAuthority(log, `tlogs[${i}]`)),
       ctlogs: root.ctlogs.map((log, i) => tlogAuthority(log, `ctlogs[${i}]`)),
@@ -85,7 +96,11 @@ export function trustMaterialOf(root: TrustedRootJSON): TrustMaterial {
 
 // A trusted root never holds managed keys; verifying a key-signed bundle supplies its own finder.
 function noManagedKey(hint: string): never {
-  throw new VerificationError({ check: 'public-key', expected: 'a public key to verify a bundle signed with a managed key', found: `no key given (bundle key hint "${hint}")` });
+  throw new VerificationError({
+    check: 'public-key',
+    expected: 'a public key to verify a bundle signed with a managed key',
+    found: `no key given (bundle key hint "${hint}")`,
+  });
 }
 
 function tlogAuthority(log: TransparencyLogInstanceJSON, where: string): TLogAuthority {
@@ -96,7 +111,12 @@ function tlogAuthority(log: TransparencyLogInstanceJSON, where: string): TLogAut
   try {
     publicKey = createPublicKey({ key: der, format: 'der', type });
   } catch (err) {
-    throw unusable(`${where}.publicKey.rawBytes`, 'a DER public key', `a key that does not parse (${message(err)})`, err);
+    throw unusable(
+      `${where}.publicKey.rawBytes`,
+      'a DER public key',
+      `a key that does not parse (${message(err)})`,
+      err,
+    );
   }
   return {
     baseURL: log.baseUrl,
@@ -125,7 +145,8 @@ function timeRange(range: TimeRangeJSON): { start: Date; end: Date } {
 
 function bytes(text: string, field: string): Buffer<ArrayBuffer> {
   const decoded = decodeBase64Strict(text);
-  if (!decoded || decoded.length === 0) throw unusable(field, 'base64 bytes', text === '' ? 'nothing' : 'text that is not base64');
+  if (!decoded || decoded.length === 0)
+    throw unusable(field, 'base64 bytes', text === '' ? 'nothing' : 'text that is not base64');
   return Buffer.from(decoded);
 }
 

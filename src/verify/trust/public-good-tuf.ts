@@ -32,7 +32,10 @@ const RETRIES = 1;
 export const FETCHED_SOURCE = 'the public-good trusted root from its TUF repository';
 
 /** The public-good trusted root, validated: current from TUF, or the shipped snapshot when TUF is out of reach. */
-export async function publicGoodTrustedRoot(options: PublicGoodRootOptions, log: Pick<Log, 'warning'>): Promise<TrustedRootJSON> {
+export async function publicGoodTrustedRoot(
+  options: PublicGoodRootOptions,
+  log: Pick<Log, 'warning'>,
+): Promise<TrustedRootJSON> {
   const mirrorURL = options.mirrorURL ?? PUBLIC_GOOD_TUF_MIRROR;
   let text: string;
   try {
@@ -48,7 +51,7 @@ export async function publicGoodTrustedRoot(options: PublicGoodRootOptions, log:
       throw new ProvenanceError(
         'TRUSTED_ROOT_UNAVAILABLE',
         `trusted-root: the public-good TUF repository ${mirrorURL} answered, but TUF refused what it served (${tufReason(err)})`,
-        'The trusted root shipped with the action is not used in its place, since metadata that fails TUF\'s checks may come from an attack or a rollback. Retry later; to verify against the shipped root knowingly, set trusted-root: public-good-offline',
+        "The trusted root shipped with the action is not used in its place, since metadata that fails TUF's checks may come from an attack or a rollback. Retry later; to verify against the shipped root knowingly, set trusted-root: public-good-offline",
         { cause: err },
       );
     }

@@ -36,7 +36,9 @@ export function publicGoodSeedRoot(): string {
  * TUF root's `expires` says when that root must be replaced, not when the snapshot was taken.)
  */
 export function snapshotDate(root: TrustedRootJSON): string {
-  const starts = [...root.tlogs, ...root.ctlogs].map((log) => log.publicKey.validFor.start).concat([...root.certificateAuthorities, ...root.timestampAuthorities].map((ca) => ca.validFor.start));
+  const starts = [...root.tlogs, ...root.ctlogs]
+    .map((log) => log.publicKey.validFor.start)
+    .concat([...root.certificateAuthorities, ...root.timestampAuthorities].map((ca) => ca.validFor.start));
   const newest = Math.max(...starts.map((start) => Date.parse(start)));
   return Number.isFinite(newest) ? new Date(newest).toISOString().slice(0, 10) : 'an unknown date';
 }

@@ -3,7 +3,13 @@
 // extension it came from, and whether this certificate must carry the v2 extensions at all.
 
 import type { CertificateFacts } from '../../types.ts';
-import { buildConfigPath, hasV2Extensions, ownerNameOf, parseRunInvocationURI, signerURIOf } from '../certificate-view.ts';
+import {
+  buildConfigPath,
+  hasV2Extensions,
+  ownerNameOf,
+  parseRunInvocationURI,
+  signerURIOf,
+} from '../certificate-view.ts';
 
 export const LABEL = {
   signer: 'Build Signer URI (1.3.6.1.4.1.57264.1.9)',

@@ -26,10 +26,15 @@ export function compareField(c: FieldCheck, ctx: CertificateContext): CheckFailu
   if (c.claimed === undefined) {
     return c.required ? { check: 'predicate-matches-certificate', expected, found: ABSENT } : undefined;
   }
-  if (typeof c.claimed !== 'string') return { check: 'predicate-matches-certificate', expected, found: shown(c.claimed) };
+  if (typeof c.claimed !== 'string')
+    return { check: 'predicate-matches-certificate', expected, found: shown(c.claimed) };
   if (c.certified === undefined) {
     if (!ctx.v2 && !c.legacy) return undefined;
-    return { check: 'predicate-matches-certificate', expected: `certificate ${c.label} to check ${c.field} = ${c.claimed}`, found: ABSENT };
+    return {
+      check: 'predicate-matches-certificate',
+      expected: `certificate ${c.label} to check ${c.field} = ${c.claimed}`,
+      found: ABSENT,
+    };
   }
   const equal = c.equals ? c.equals(c.claimed, c.certified) : c.claimed === c.certified;
   return equal ? undefined : { check: 'predicate-matches-certificate', expected, found: c.claimed };

@@ -29,7 +29,11 @@ const KNOWN_PARAMETERS: ReadonlyMap<string, readonly string[]> = new Map([
   [SLSA_FRAMEWORK_WORKFLOW_V1, ['workflow', 'inputs', 'vars', 'release']],
 ]);
 
-export function githubWorkflowAgreement(predicate: unknown, buildType: string, ctx: CertificateContext): CheckFailure[] {
+export function githubWorkflowAgreement(
+  predicate: unknown,
+  buildType: string,
+  ctx: CertificateContext,
+): CheckFailure[] {
   const f = ctx.facts;
   const workflow = (key: string): unknown => at(predicate, 'buildDefinition', 'externalParameters', 'workflow', key);
   const github = (key: string): unknown => at(predicate, 'buildDefinition', 'internalParameters', 'github', key);
@@ -37,22 +41,92 @@ export function githubWorkflowAgreement(predicate: unknown, buildType: string, c
 
   const checks: FieldCheck[] = [
     builderCheck(at(predicate, 'runDetails', 'builder', 'id'), buildType, ctx),
-    { field: 'buildDefinition.externalParameters.workflow.repository', claimed: workflow('repository'), certified: f.sourceRepositoryURI, label: LABEL.repository, required: true, legacy: false },
-    { field: 'buildDefinition.externalParameters.workflow.ref', claimed: workflow('ref'), certified: f.sourceRepositoryRef, label: LABEL.ref, required: true, legacy: true },
-    { field: 'buildDefinition.externalParameters.workflow.path', claimed: workflow('path'), certified: ctx.workflowPath, label: LABEL.buildConfig, required: true, legacy: false },
+    {
+      field: 'buildDefinition.externalParameters.workflow.repository',
+      claimed: workflow('repository'),
+      certified: f.sourceRepositoryURI,
+      label: LABEL.repository,
+      required: true,
+      legacy: false,
+    },
+    {
+      field: 'buildDefinition.externalParameters.workflow.ref',
+      claimed: workflow('ref'),
+      certified: f.sourceRepositoryRef,
+      label: LABEL.ref,
+      required: true,
+      legacy: true,
+    },
+    {
+      field: 'buildDefinition.externalParameters.workflow.path',
+      claimed: workflow('path'),
+      certified: ctx.workflowPath,
+      label: LABEL.buildConfig,
+      required: true,
+      legacy: false,
+    },
     // resolvedDependencies is a SHOULD; when the entry is there it must be the source commit.
     ...(dependency === undefined
       ? []
       : [
-          { field: 'buildDefinition.resolvedDependencies[0].uri', claimed: at(dependency, 'uri'), certified: ctx.gitURI, label: LABEL.gitURI, required: true, legacy: false },
-          { field: 'buildDefinition.resolvedDependencies[0].digest.gitCommit', claimed: at(dependency, 'digest', 'gitCommit'), certified: f.sourceRepositoryDigest, label: LABEL.digest, required: true, legacy: true },
+          {
+            field: 'buildDefinition.resolvedDependencies[0].uri',
+            claimed: at(dependency, 'uri'),
+            certified: ctx.gitURI,
+            label: LABEL.gitURI,
+            required: true,
+            legacy: false,
+          },
+          {
+            field: 'buildDefinition.resolvedDependencies[0].digest.gitCommit',
+            claimed: at(dependency, 'digest', 'gitCommit'),
+            certified: f.sourceRepositoryDigest,
+            label: LABEL.digest,
+            required: true,
+            legacy: true,
+          },
         ]),
     // Internal parameters are OPTIONAL in both build types: checked when present.
-    { field: 'buildDefinition.internalParameters.github.runner_environment', claimed: github('runner_environment'), certified: f.runnerEnvironment, label: LABEL.runner, required: false, legacy: false },
-    { field: 'buildDefinition.internalParameters.github.event_name', claimed: github('event_name'), certified: f.buildTrigger, label: LABEL.trigger, required: false, legacy: true },
-    { field: 'buildDefinition.internalParameters.github.repository_id', claimed: github('repository_id'), certified: f.sourceRepositoryIdentifier, label: LABEL.repositoryId, required: false, legacy: false },
-    { field: 'buildDefinition.internalParameters.github.repository_owner_id', claimed: github('repository_owner_id'), certified: f.sourceRepositoryOwnerIdentifier, label: LABEL.ownerId, required: false, legacy: false },
-    { field: 'runDetails.metadata.invocationId', claimed: at(predicate, 'runDetails', 'metadata', 'invocationId'), certified: f.runInvocationURI, label: LABEL.run, required: false, legacy: false },
+    {
+      field: 'buildDefinition.internalParameters.github.runner_environment',
+      claimed: github('runner_environment'),
+      certified: f.runnerEnvironment,
+      label: LABEL.runner,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'buildDefinition.internalParameters.github.event_name',
+      claimed: github('event_name'),
+      certified: f.buildTrigger,
+      label: LABEL.trigger,
+      required: false,
+      legacy: true,
+    },
+    {
+      field: 'buildDefinition.internalParameters.github.repository_id',
+      claimed: github('repository_id'),
+      certified: f.sourceRepositoryIdentifier,
+      label: LABEL.repositoryId,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'buildDefinition.internalParameters.github.repository_owner_id',
+      claimed: github('repository_owner_id'),
+      certified: f.sourceRepositoryOwnerIdentifier,
+      label: LABEL.ownerId,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'runDetails.metadata.invocationId',
+      claimed: at(predicate, 'runDetails', 'metadata', 'invocationId'),
+      certified: f.runInvocationURI,
+      label: LABEL.run,
+      required: false,
+      legacy: false,
+    },
   ];
   return [...compareFields(checks, ctx), ...parameterFailures(predicate, buildType, ctx)];
 }

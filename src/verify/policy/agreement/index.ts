@@ -27,7 +27,9 @@ export function predicateMatchesCertificate(statement: InTotoStatement, cert: Ce
     if (buildType === ACTIONS_WORKFLOW_V1 || buildType === SLSA_FRAMEWORK_WORKFLOW_V1) {
       return githubWorkflowAgreement(predicate, buildType, certificateContext(cert, true));
     }
-    return [unknownBuildType('buildDefinition.buildType', buildType, [ACTIONS_WORKFLOW_V1, SLSA_FRAMEWORK_WORKFLOW_V1])];
+    return [
+      unknownBuildType('buildDefinition.buildType', buildType, [ACTIONS_WORKFLOW_V1, SLSA_FRAMEWORK_WORKFLOW_V1]),
+    ];
   }
   if (predicateType === SLSA_PROVENANCE_V02) {
     const buildType = at(predicate, 'buildType');

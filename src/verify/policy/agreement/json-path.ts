@@ -23,7 +23,10 @@ export function shown(value: unknown): string {
   if (typeof value === 'string') return value;
   // A signed predicate may hold anything: JSON.stringify recurses (a RangeError past a few thousand
   // levels), and String() of an object whose "toString" is not a function throws.
-  if (exceedsDepth(value, 32)) return Array.isArray(value) ? 'a list nested more than 32 levels deep' : 'an object nested more than 32 levels deep';
+  if (exceedsDepth(value, 32))
+    return Array.isArray(value)
+      ? 'a list nested more than 32 levels deep'
+      : 'an object nested more than 32 levels deep';
   const json = JSON.stringify(value) ?? typeof value;
   return json.length > 200 ? `${json.slice(0, 197)}...` : json;
 }

@@ -27,22 +27,113 @@ export function slsaV02Agreement(predicate: unknown, ctx: CertificateContext): C
   const env = (key: string): unknown => at(predicate, 'invocation', 'environment', key);
   const run = ctx.run;
   const checks: FieldCheck[] = [
-    { field: 'builder.id', claimed: at(predicate, 'builder', 'id'), certified: ctx.signerURI, label: LABEL.signer, required: true, legacy: true },
+    {
+      field: 'builder.id',
+      claimed: at(predicate, 'builder', 'id'),
+      certified: ctx.signerURI,
+      label: LABEL.signer,
+      required: true,
+      legacy: true,
+    },
     gitURICheck('invocation.configSource.uri', at(predicate, 'invocation', 'configSource', 'uri'), ctx),
-    { field: 'invocation.configSource.digest.sha1', claimed: at(predicate, 'invocation', 'configSource', 'digest', 'sha1'), certified: f.sourceRepositoryDigest, label: LABEL.digest, required: true, legacy: true },
-    { field: 'invocation.configSource.entryPoint', claimed: at(predicate, 'invocation', 'configSource', 'entryPoint'), certified: ctx.workflowPath, label: LABEL.buildConfig, required: true, legacy: false },
+    {
+      field: 'invocation.configSource.digest.sha1',
+      claimed: at(predicate, 'invocation', 'configSource', 'digest', 'sha1'),
+      certified: f.sourceRepositoryDigest,
+      label: LABEL.digest,
+      required: true,
+      legacy: true,
+    },
+    {
+      field: 'invocation.configSource.entryPoint',
+      claimed: at(predicate, 'invocation', 'configSource', 'entryPoint'),
+      certified: ctx.workflowPath,
+      label: LABEL.buildConfig,
+      required: true,
+      legacy: false,
+    },
     gitURICheck('materials[0].uri', at(predicate, 'materials', 0, 'uri'), ctx),
-    { field: 'materials[0].digest.sha1', claimed: at(predicate, 'materials', 0, 'digest', 'sha1'), certified: f.sourceRepositoryDigest, label: LABEL.digest, required: true, legacy: true },
+    {
+      field: 'materials[0].digest.sha1',
+      claimed: at(predicate, 'materials', 0, 'digest', 'sha1'),
+      certified: f.sourceRepositoryDigest,
+      label: LABEL.digest,
+      required: true,
+      legacy: true,
+    },
     // The environment is the generator's restatement of the github context: checked when present.
-    { field: 'invocation.environment.github_event_name', claimed: env('github_event_name'), certified: f.buildTrigger, label: LABEL.trigger, required: false, legacy: true },
-    { field: 'invocation.environment.github_ref', claimed: env('github_ref'), certified: f.sourceRepositoryRef, label: LABEL.ref, required: false, legacy: true },
-    { field: 'invocation.environment.github_sha1', claimed: env('github_sha1'), certified: f.sourceRepositoryDigest, label: LABEL.digest, required: false, legacy: true },
-    { field: 'invocation.environment.github_repository_id', claimed: env('github_repository_id'), certified: f.sourceRepositoryIdentifier, label: LABEL.repositoryId, required: false, legacy: false },
-    { field: 'invocation.environment.github_repository_owner', claimed: env('github_repository_owner'), certified: ctx.ownerName, label: LABEL.owner, required: false, legacy: false },
-    { field: 'invocation.environment.github_repository_owner_id', claimed: env('github_repository_owner_id'), certified: f.sourceRepositoryOwnerIdentifier, label: LABEL.ownerId, required: false, legacy: false },
-    { field: 'invocation.environment.github_run_id', claimed: env('github_run_id'), certified: run?.id, label: LABEL.run, required: false, legacy: false },
-    { field: 'invocation.environment.github_run_attempt', claimed: env('github_run_attempt'), certified: run?.attempt, label: LABEL.run, required: false, legacy: false },
-    { field: 'metadata.buildInvocationID', claimed: at(predicate, 'metadata', 'buildInvocationID'), certified: run && `${run.id}-${run.attempt}`, label: LABEL.run, required: false, legacy: false },
+    {
+      field: 'invocation.environment.github_event_name',
+      claimed: env('github_event_name'),
+      certified: f.buildTrigger,
+      label: LABEL.trigger,
+      required: false,
+      legacy: true,
+    },
+    {
+      field: 'invocation.environment.github_ref',
+      claimed: env('github_ref'),
+      certified: f.sourceRepositoryRef,
+      label: LABEL.ref,
+      required: false,
+      legacy: true,
+    },
+    {
+      field: 'invocation.environment.github_sha1',
+      claimed: env('github_sha1'),
+      certified: f.sourceRepositoryDigest,
+      label: LABEL.digest,
+      required: false,
+      legacy: true,
+    },
+    {
+      field: 'invocation.environment.github_repository_id',
+      claimed: env('github_repository_id'),
+      certified: f.sourceRepositoryIdentifier,
+      label: LABEL.repositoryId,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'invocation.environment.github_repository_owner',
+      claimed: env('github_repository_owner'),
+      certified: ctx.ownerName,
+      label: LABEL.owner,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'invocation.environment.github_repository_owner_id',
+      claimed: env('github_repository_owner_id'),
+      certified: f.sourceRepositoryOwnerIdentifier,
+      label: LABEL.ownerId,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'invocation.environment.github_run_id',
+      claimed: env('github_run_id'),
+      certified: run?.id,
+      label: LABEL.run,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'invocation.environment.github_run_attempt',
+      claimed: env('github_run_attempt'),
+      certified: run?.attempt,
+      label: LABEL.run,
+      required: false,
+      legacy: false,
+    },
+    {
+      field: 'metadata.buildInvocationID',
+      claimed: at(predicate, 'metadata', 'buildInvocationID'),
+      certified: run && `${run.id}-${run.attempt}`,
+      label: LABEL.run,
+      required: false,
+      legacy: false,
+    },
   ];
   return compareFields(checks, ctx);
 }
@@ -52,7 +143,24 @@ function gitURICheck(field: string, claimed: unknown, ctx: CertificateContext): 
   const ref = ctx.facts.sourceRepositoryRef;
   if (ctx.gitURI === undefined && !ctx.v2 && ref !== undefined) {
     // Legacy certificate without the repository (.5): no repository URI to compare, but the ref (.6) is there.
-    return { field, claimed, certified: `@${ref}`, label: LABEL.ref, required: true, legacy: true, relation: 'ending in', equals: (c, suffix) => c.endsWith(suffix) || c.endsWith(`${suffix}.git`) };
+    return {
+      field,
+      claimed,
+      certified: `@${ref}`,
+      label: LABEL.ref,
+      required: true,
+      legacy: true,
+      relation: 'ending in',
+      equals: (c, suffix) => c.endsWith(suffix) || c.endsWith(`${suffix}.git`),
+    };
   }
-  return { field, claimed, certified: ctx.gitURI, label: LABEL.gitURI, required: true, legacy: false, equals: withDotGit };
+  return {
+    field,
+    claimed,
+    certified: ctx.gitURI,
+    label: LABEL.gitURI,
+    required: true,
+    legacy: false,
+    equals: withDotGit,
+  };
 }
