@@ -3,8 +3,6 @@
 // verify), a port nothing listens on, and the check that an error is one line without the token.
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { ProvenanceError } from '../../src/errors.ts';
 import { createGitHubService, type GitHubService } from '../../src/github/index.ts';
@@ -62,14 +60,7 @@ export function dsseBundle(subjectHex: string, seed: string, signatureOnly?: str
 
 export const hex = (c: string): string => c.repeat(64);
 
-/** A port nothing listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
+export { closedPort } from '../../testkit/http.ts';
 
 /** Runs `fn`, expecting a ProvenanceError; asserts it reads as one line without the token, and returns it. */
 export async function failure(fn: () => Promise<unknown>, token: string): Promise<ProvenanceError> {

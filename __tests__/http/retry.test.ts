@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { backoffDelay, fetchAndRead, fetchWithRetry, jsonBody, type RetryPolicy } from '../../src/http/retry.ts';
 import { ProvenanceError } from '../../src/errors.ts';
+import { closedPort } from '../../testkit/http.ts';
 
 const fast: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 2_000 };
 let script: (number | 'reset')[] = [];
@@ -21,15 +22,6 @@ before(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 after(() => new Promise<void>((r) => server.close(() => r())));
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 const req = (path: string) => ({
   service: 'Test service',
