@@ -144,7 +144,7 @@ async function uploadReport(
     return artifact;
   } catch (err) {
     if (!(err instanceof ProvenanceError)) throw err;
-    log.warning(`upload-artifact: the report was not uploaded: ${err.message}`);
+    log.warning(`upload-artifact: the report was not uploaded: ${err.message}. ${err.hint}`);
     return undefined;
   }
 }

@@ -18,8 +18,6 @@ import { isObject, parseJSON } from '../../json.ts';
 import { VerificationError } from '../types.ts';
 import { promiseVerified, proofVerified, type LogEntry } from './log-inclusion.ts';
 
-type Json = Record<string, unknown>;
-
 /** The bundle's one log entry when it is an intoto 0.0.1 entry; undefined otherwise. */
 export function intotoV001Entry(bundle: Bundle): TransparencyLogEntry | undefined {
   const entries = bundle.verificationMaterial.tlogEntries;
@@ -151,8 +149,7 @@ function sameEnvelope(text: string, envelope: Envelope): boolean {
   );
 }
 
-function sha256Of(hash: unknown): string | undefined {
-  const h = hash as Json | undefined;
+function sha256Of(h: unknown): string | undefined {
   return isObject(h) && h['algorithm'] === 'sha256' && typeof h['value'] === 'string'
     ? h['value'].toLowerCase()
     : undefined;
