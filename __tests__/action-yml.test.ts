@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { attestSettings } from '../src/inputs/settings.ts';
-import { modeFrom, verifySettings } from '../src/inputs/verify-settings.ts';
+import { attestSettings } from '../src/attest/settings.ts';
+import { modeFrom, verifySettings } from '../src/verify/settings.ts';
 import { ATTEST_FLAGS, VERIFY_FLAGS } from '../src/inputs/cli-flags.ts';
 import { POLICY_INPUT, POLICY_RULES } from '../src/verify/policy/index.ts';
 import { REQUIRE_CHAIN } from '../src/verify/chain/spec.ts';

@@ -1,5 +1,5 @@
 // Claims of a real-shaped GitHub Actions job token, shared by unit tests.
-import type { GitHubClaims } from '../src/context/claims.ts';
+import type { GitHubClaims } from '../src/attest/context/claims.ts';
 
 export const PUSH_CLAIMS: GitHubClaims = {
   iss: 'https://token.actions.githubusercontent.com',

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isInside, resolveInside } from '../src/workspace.ts';
+import { isInside, resolveInside } from '../src/common/workspace.ts';
 
 describe('isInside', () => {
   it('compares by path segments', () => {

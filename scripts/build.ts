@@ -15,7 +15,7 @@ await build({
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     'hash-worker': 'src/subjects/hash-worker.ts',
-    'verify-worker': 'src/verify/verify-worker.ts',
+    'verify-worker': 'src/verify/workers/verify-worker.ts',
   },
   outdir: 'dist',
 });

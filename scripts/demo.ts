@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GITHUB_WORKFLOW_BUILD_TYPE, SLSA_PROVENANCE_V1 } from '../src/provenance/predicate.ts';
+import { GITHUB_WORKFLOW_BUILD_TYPE, SLSA_PROVENANCE_V1 } from '../src/attest/provenance/predicate.ts';
 import { startLocalServices, type TrustedRootJSON } from '../testkit/index.ts';
 import { REPO_ROOT, runAction } from '../testkit/runner.ts';
 import { readBundles, statementOf, verifyDSSEWithOpenSSL, verifyWithSigstoreJs } from '../testkit/verify.ts';

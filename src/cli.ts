@@ -3,13 +3,12 @@
 // and laptops. Same inputs as flags, same one-line errors; stdout carries only results (bundle
 // paths), everything else goes to stderr.
 
-import type { Runtime } from './attest.ts';
-import { errorLine, ProvenanceError } from './errors.ts';
+import { attestSettings, loadAttester } from './attest/index.ts';
+import { errorLine, ProvenanceError } from './common/errors.ts';
+import type { Runtime } from './common/runtime.ts';
 import { parseFlags, ATTEST_FLAGS, VERIFY_FLAGS, usage } from './inputs/cli-flags.ts';
-import { verifySettings } from './inputs/verify-settings.ts';
-import { attestSettings } from './inputs/settings.ts';
 import { untrusted } from './output/untrusted.ts';
-import { reportText } from './verify/report.ts';
+import { loadConformance, loadVerifier, reportText, verifySettings } from './verify/index.ts';
 
 const stderr = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -40,7 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   // Each command loads its own machinery, so start-up (and --help) stays fast.
-  if (command === 'verify-bundle') return (await import('./verify/conformance.ts')).verifyBundleCommand(rest);
+  if (command === 'verify-bundle') return (await loadConformance()).verifyBundleCommand(rest);
   if (command === 'verify') return verifyCommand(rest);
   if (command !== 'attest') {
     stderr(`provenance: unknown command "${command}". Run "provenance --help" for the commands [INPUT_INVALID]`);
@@ -55,14 +54,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const settings = attestSettings(
     (name) => flags.get(name) ?? (name === 'github-token' ? (process.env['GITHUB_TOKEN'] ?? '') : ''),
   );
-  const [{ attest }, { attestSummaryText }, { publish }] = await Promise.all([
-    import('./attest.ts'),
-    import('./output/summary.ts'),
-    import('./publish/index.ts'),
-  ]);
-  const log = { info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined };
-  const outcome = await attest(settings, cliRuntime(log));
-  const published = await publish(outcome, settings, process.env, log).catch(async (err: unknown) => {
+  const { attest, attestSummaryText, publish } = await loadAttester();
+  const runtime = cliRuntime({ info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined });
+  const outcome = await attest(settings, runtime);
+  const published = await publish(outcome, settings, runtime).catch(async (err: unknown) => {
     await outcome.staged.discard();
     throw err;
   });
@@ -93,19 +88,16 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
     name === 'github-token' && !flags.has(name) ? (process.env['GITHUB_TOKEN'] ?? '') : get(name),
   );
   // The policy loads here, not at start-up: reading a policy file needs the YAML parser.
-  const [{ verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] = await Promise.all([
-    import('./verify/verify.ts'),
+  const [{ verify, workspaceFileReader, policyFromInputs }, { writeSummaryAttestations }] = await Promise.all([
+    loadVerifier(),
     import('./summary-attestation.ts'),
-    import('./verify/policy/index.ts'),
   ]);
   const runtime = cliRuntime({ info: stderr, warning: (m: string) => stderr(`warning: ${m}`), debug: () => undefined });
   const policy = policyFromInputs(get, workspaceFileReader(runtime.workspace, runtime));
   // The report goes to stdout; a file only when --report-path asks for one.
   const { report } = await verify(settings, policy, {
     ...runtime,
-    defaultReportFile: undefined,
     log: { info: () => undefined, warning: (m) => stderr(`warning: ${m}`), debug: () => undefined },
-    now: () => new Date(),
   });
   process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
   if (settings.vsaPath !== undefined) {
@@ -126,7 +118,7 @@ async function verifyCommand(args: readonly string[]): Promise<number> {
  */
 function cliRuntime(log: Runtime['log']): Runtime {
   const workspace = process.cwd();
-  return { env: process.env, workspace, defaultBundleDir: workspace, outputRoots: [], confined: false, log };
+  return { env: process.env, workspace, temp: undefined, outputRoots: [], confined: false, log, now: () => new Date() };
 }
 
 keepStdoutForResults();

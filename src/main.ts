@@ -5,14 +5,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { Runtime } from './attest.ts';
-import { errorLine, ProvenanceError } from './errors.ts';
-import { attestSettings, type InputReader } from './inputs/settings.ts';
-import { modeFrom, verifySettings } from './inputs/verify-settings.ts';
+import { attestSettings, loadAttester } from './attest/index.ts';
+import { errorLine, ProvenanceError } from './common/errors.ts';
+import type { Runtime } from './common/runtime.ts';
+import type { InputReader } from './inputs/read.ts';
 import { artifactMarkdown, type UploadedArtifact } from './output/artifact-link.ts';
 import { untrusted } from './output/untrusted.ts';
-import { verifyAnnotations } from './verify/annotations.ts';
-import { reportMarkdown } from './verify/report-markdown.ts';
+import { loadVerifier, modeFrom, verifySettings } from './verify/index.ts';
 
 interface Places {
   workspace: string;
@@ -31,22 +30,19 @@ const log = { info: core.info, warning: core.warning, debug: core.debug };
 export function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
   const { workspace, temp } = places(env);
   // Confined: in a workflow, GITHUB_WORKSPACE (and the runner's temp dir for outputs) bound every path.
-  return { env, workspace, defaultBundleDir: path.join(temp, 'provenance'), outputRoots: [temp], confined: true, log };
+  return { env, workspace, temp, outputRoots: [temp], confined: true, log, now: () => new Date() };
 }
 
 // Each mode loads its own machinery only once its inputs are known to be good: signing (sigstore-js),
 // publishing (registry, GitHub, the artifact service) and verification stay out of start-up.
 async function runAttest(get: InputReader): Promise<void> {
   const settings = attestSettings(get);
-  const [{ attest }, { attestSummaryMarkdown }, { publish }] = await Promise.all([
-    import('./attest.ts'),
-    import('./output/summary.ts'),
-    import('./publish/index.ts'),
-  ]);
-  const outcome = await attest(settings, actionRuntime(process.env));
+  const { attest, attestSummaryMarkdown, publish } = await loadAttester();
+  const runtime = actionRuntime(process.env);
+  const outcome = await attest(settings, runtime);
   // The bundle file and the outputs appear only once every sink has its copy: a step that fails
   // leaves no bundle file and sets no output (see docs/retries.md).
-  const published = await publish(outcome, settings, process.env, log).catch(async (err: unknown) => {
+  const published = await publish(outcome, settings, runtime).catch(async (err: unknown) => {
     await outcome.staged.discard();
     throw err;
   });
@@ -65,7 +61,7 @@ async function runAttest(get: InputReader): Promise<void> {
     await core.summary
       .addRaw(
         attestSummaryMarkdown(outcome.report, {
-          workspace: places(process.env).workspace,
+          workspace: runtime.workspace,
           attestationUrls: published.attestationUrls,
           ...uploadedTo,
         }),
@@ -77,30 +73,20 @@ async function runAttest(get: InputReader): Promise<void> {
 async function runVerify(get: InputReader): Promise<void> {
   const settings = verifySettings(get);
   // The policy loads here, not at start-up: reading a policy file needs the YAML parser.
-  const [{ defaultReportFile, verify, workspaceFileReader }, { writeSummaryAttestations }, { policyFromInputs }] =
-    await Promise.all([
-      import('./verify/verify.ts'),
-      import('./summary-attestation.ts'),
-      import('./verify/policy/index.ts'),
-    ]);
-  const { workspace, temp } = places(process.env);
-  const policy = policyFromInputs(get, workspaceFileReader(workspace));
-  const { report, reportFile, imageUses } = await verify(settings, policy, {
-    env: process.env,
-    workspace,
-    defaultReportFile: defaultReportFile(temp),
-    outputRoots: [temp],
-    confined: true,
-    log,
-    now: () => new Date(),
-  });
+  const [
+    { verify, workspaceFileReader, policyFromInputs, reportMarkdown, verifyAnnotations },
+    { writeSummaryAttestations },
+  ] = await Promise.all([loadVerifier(), import('./summary-attestation.ts')]);
+  const runtime = actionRuntime(process.env);
+  const policy = policyFromInputs(get, workspaceFileReader(runtime.workspace));
+  const { report, reportFile, imageUses } = await verify(settings, policy, runtime);
   core.setOutput('verified', String(report.verified));
   core.setOutput('report-path', reportFile ?? '');
   if (settings.vsaPath !== undefined) {
     const vsaFile = await writeSummaryAttestations(
       report,
       { vsaPath: settings.vsaPath, sigstore: settings.sigstore, policyFile: settings.policyFile },
-      actionRuntime(process.env),
+      runtime,
     );
     if (vsaFile !== undefined) core.setOutput('vsa-path', vsaFile);
   }
@@ -133,7 +119,7 @@ async function uploadReport(
   reportFile: string | undefined,
   report: object,
 ): Promise<UploadedArtifact | undefined> {
-  const { uploadBundlesArtifact } = await import('./publish/artifact.ts');
+  const { uploadBundlesArtifact } = await import('./github/workflow-artifacts.ts');
   const file = {
     name: reportFile === undefined ? 'provenance-verify.json' : path.basename(reportFile),
     content: `${JSON.stringify(report, null, 2)}\n`,

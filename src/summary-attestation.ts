@@ -1,16 +1,14 @@
 // Signing the Verification Summary Attestations verify mode emits with vsa-path: the statements
-// come from the verification report (src/verify/vsa.ts), the signing is attest mode's. This is
+// come from the verification report (src/verify/report/vsa.ts), the signing is attest mode's. This is
 // the one place the two meet, so verification itself never imports signing.
 
 import packageJSON from '../package.json' with { type: 'json' };
-import { openSigningSession, signStatements, type Runtime } from './attest.ts';
-import type { SigstoreSetting } from './inputs/settings.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { serializeBundles } from './output/bundle-files.ts';
-import { checkWritable } from './output/writable.ts';
-import type { VerifyReport } from './verify/report.ts';
-import { vsaStatements } from './verify/vsa.ts';
-import { resolveInside, writeRoots } from './workspace.ts';
+import { loadSigner } from './attest/index.ts';
+import { writeFileAtomic } from './common/atomic-write.ts';
+import type { Runtime } from './common/runtime.ts';
+import { resolveInside, writeRoots } from './common/workspace.ts';
+import type { SigstoreSetting } from './inputs/read.ts';
+import { loadSummaryStatements, type VerifyReport } from './verify/index.ts';
 
 export interface VsaRequest {
   vsaPath: string;
@@ -33,6 +31,8 @@ export async function writeSummaryAttestations(
   rt: Runtime,
 ): Promise<string | undefined> {
   const file = resolveInside('vsa-path', request.vsaPath, rt.workspace, writeRoots(rt));
+  const [{ vsaStatements }, { openSigningSession, signStatements, serializeBundles, checkWritable }] =
+    await Promise.all([loadSummaryStatements(), loadSigner()]);
   const statements = vsaStatements(report, {
     verifierId: verifierId(rt.env),
     policyUri: request.policyFile ?? 'urn:provenance-action:policy:inputs',

@@ -4,8 +4,8 @@
 
 import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from '@sigstore/sign';
-import { githubClaimsFrom } from '../src/context/claims.ts';
-import { githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from '../src/provenance/predicate.ts';
+import { githubClaimsFrom } from '../src/attest/context/claims.ts';
+import { githubWorkflowPredicate, SLSA_PROVENANCE_V1 } from '../src/attest/provenance/predicate.ts';
 import type { LocalServices } from './index.ts';
 import type { ClaimOverrides } from './oidc-issuer.ts';
 

@@ -8,13 +8,13 @@
 // shape or the renderers plugs in here without touching the fixtures.
 
 import { createHash } from 'node:crypto';
-import { attestSummaryMarkdown, type AttestReport } from '../src/output/summary.ts';
+import { attestSummaryMarkdown, type AttestReport } from '../src/attest/summary.ts';
 import { chainArtifactVerdict } from '../src/verify/chain/report.ts';
 import type { ChainVerdict, StageResult, StageStatus } from '../src/verify/chain/types.ts';
 import type { ArtifactVerdict, Attempt } from '../src/verify/judge.ts';
-import { adviceFor } from '../src/verify/advice.ts';
-import { buildReport } from '../src/verify/report.ts';
-import { reportMarkdown } from '../src/verify/report-markdown.ts';
+import { adviceFor } from '../src/verify/report/advice.ts';
+import { buildReport } from '../src/verify/report/report.ts';
+import { reportMarkdown } from '../src/verify/report/report-markdown.ts';
 import type { CheckFailure, CheckName } from '../src/verify/types.ts';
 import type { Probes } from './summary-render.ts';
 

@@ -1,28 +1,34 @@
 // Verify mode driven in-process the way the action drives it: action inputs in, the report out.
 // For tests that make many verifications (a process per run would cost seconds each).
 
-import path from 'node:path';
-import { verifySettings } from '../src/inputs/verify-settings.ts';
+import { verifySettings } from '../src/verify/settings.ts';
 import { policyFromInputs } from '../src/verify/policy/index.ts';
-import type { VerifyReport } from '../src/verify/report.ts';
-import { verify, workspaceFileReader, type VerifyRuntime } from '../src/verify/verify.ts';
+import type { VerifyReport } from '../src/verify/report/report.ts';
+import { verify, workspaceFileReader, type VerifyOptions } from '../src/verify/verify.ts';
+import type { Log } from '../src/common/log.ts';
 
-/** `runtime`: a log to read warnings from, or other TUF repositories for the named trusted roots. */
+/** `options`: a log to read warnings from, or other TUF repositories for the named trusted roots. */
 export async function verifyWithInputs(
   workspace: string,
   inputs: Readonly<Record<string, string>>,
-  runtime: Partial<Pick<VerifyRuntime, 'log' | 'trustedRootSources'>> = {},
+  options: VerifyOptions & { log?: Log } = {},
 ): Promise<VerifyReport> {
   const get = (name: string): string => inputs[name] ?? '';
-  const { report } = await verify(verifySettings(get), policyFromInputs(get, workspaceFileReader(workspace)), {
-    env: {},
-    workspace,
-    defaultReportFile: path.join(workspace, 'report.json'),
-    outputRoots: [],
-    log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
-    now: () => new Date(),
-    ...runtime,
-  });
+  const { log, ...verifyOptions } = options;
+  const { report } = await verify(
+    verifySettings(get),
+    policyFromInputs(get, workspaceFileReader(workspace)),
+    {
+      env: {},
+      workspace,
+      temp: workspace,
+      outputRoots: [],
+      confined: true,
+      log: log ?? { info: () => undefined, warning: () => undefined, debug: () => undefined },
+      now: () => new Date(),
+    },
+    verifyOptions,
+  );
   return report;
 }
 

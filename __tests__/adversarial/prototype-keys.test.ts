@@ -15,7 +15,7 @@ import type { SerializedBundle } from '@sigstore/bundle';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { runAction, type ActionRun } from '../../testkit/runner.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
-import type { VerifyReport } from '../../src/verify/report.ts';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
 
 const REPO = 'octo-org/octo-repo';
 const SIGNER = `${REPO}/.github/workflows/release.yml`;

@@ -3,7 +3,7 @@
 // write access who stored a bundle with that statement first, under a signature that does not verify,
 // made attest mode skip its own: the attestations API held only the squatter's copy, and a verifier
 // reading it found nothing that passes. Now a stored copy counts as ours only if we could have made it
-// (src/publish/copy-check.ts): ours is stored beside the squatter's, a release asset name the squatter
+// (src/attest/publish/copy-check.ts): ours is stored beside the squatter's, a release asset name the squatter
 // took fails in one line naming it (unless replace-release-assets), an image gets our referrer beside the
 // squatter's, and a genuine re-run still stores nothing twice.
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { REPO_ROOT, runAction, runProcess, type ActionRun } from '../../testkit/runner.ts';
-import type { VerifyReport } from '../../src/verify/report.ts';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
 
 const BUILDER = 'octo-org/builder/.github/workflows/build.yml';
 const BUILDER_REF = `${BUILDER}@refs/tags/v1.2.0`;

@@ -8,61 +8,8 @@
 //   lazily imports its own importer still ties the two into one unit a reader must hold at once.
 // Only relative specifiers that name a `.ts` file are edges; packages and JSON data are leaves.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import ts from 'typescript';
-
-const SRC = path.resolve(import.meta.dirname, '../../src');
-
-type Graph = ReadonlyMap<string, readonly string[]>;
-
-/** Every `.ts` file under `dir`, recursively, as absolute paths. */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.isFile() && entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
-/** The module specifiers `file` imports: static imports and re-exports (type-only too) and literal dynamic imports. */
-function specifiers(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const found: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
-      node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)
-    ) {
-      found.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-      const [argument] = node.arguments;
-      if (argument && ts.isStringLiteralLike(argument)) found.push(argument.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
-}
-
-/** The import graph of every file under `root`, keyed by path relative to `root`. */
-function importGraph(root: string): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  for (const file of sourceFiles(root).sort()) {
-    const edges = specifiers(file)
-      .filter((specifier) => specifier.startsWith('.') && specifier.endsWith('.ts'))
-      .map((specifier) =>
-        path
-          .relative(root, path.resolve(path.dirname(file), specifier))
-          .split(path.sep)
-          .join('/'),
-      );
-    graph.set(path.relative(root, file).split(path.sep).join('/'), [...new Set(edges)]);
-  }
-  return graph;
-}
+import { importGraph, SRC, type Graph } from '../../testkit/import-graph.ts';
 
 /** Tarjan's strongly connected components, each in discovery order. */
 function stronglyConnected(graph: Graph): string[][] {
@@ -170,8 +117,18 @@ describe('import cycles', () => {
     assert.ok(graph.size > 100, `expected the whole of src/, found ${graph.size} files`);
     const edges = [...graph.values()].flat();
     for (const file of edges) assert.ok(graph.has(file), `an import names ${file}, which is not a file under src/`);
-    // main.ts loads attest lazily; a reader that missed dynamic imports would lose this edge.
-    assert.ok(graph.get('main.ts')?.includes('attest.ts'), 'main.ts → attest.ts (a dynamic import) is missing');
+    // main.ts loads the summary attestations lazily; a reader that missed dynamic imports would lose this edge.
+    assert.ok(
+      graph.get('main.ts')?.includes('summary-attestation.ts'),
+      'main.ts → summary-attestation.ts (a dynamic import) is missing',
+    );
+    // The front doors re-export; a reader that missed `export … from` would lose these.
+    assert.ok(graph.get('verify/index.ts')?.includes('verify/settings.ts'), 'a re-export is missing');
+    // A type-only import.
+    assert.ok(
+      graph.get('cli.ts')?.includes('common/runtime.ts'),
+      'cli.ts → common/runtime.ts (import type) is missing',
+    );
   });
 
   it('src/ has no import cycles', () => {

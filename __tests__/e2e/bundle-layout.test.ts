@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { workerUrl } from '../../src/worker-url.ts';
+import { workerUrl } from '../../src/common/worker-url.ts';
 import { REPO_ROOT } from '../../testkit/runner.ts';
 
 const dist = path.join(REPO_ROOT, 'dist');

@@ -14,7 +14,7 @@ import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { validateMermaid } from '../../testkit/mermaid.ts';
 import { REPO_ROOT, runAction, runProcess, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
-import type { VerifyReport } from '../../src/verify/report.ts';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
 
 let services: LocalServices;
 let github: GitHubApiStandIn; // a stand-in for GitHub's REST API (no real one is reachable here)

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { REPO_ROOT, runAction, runProcess } from '../../testkit/runner.ts';
-import type { VerifyReport } from '../../src/verify/report.ts';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
 import { readBundles, statementOf, verifyWithSigstoreJs } from '../../testkit/verify.ts';
 import { createHash } from 'node:crypto';
 

@@ -9,7 +9,7 @@ import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { VerifyReport } from '../../src/verify/report.ts';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
 import { DEFAULT_REF, DEFAULT_REPOSITORY, startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { interpolate } from '../../testkit/action-manifest.ts';
 import { REPO_ROOT, runAction, type ActionRun } from '../../testkit/runner.ts';

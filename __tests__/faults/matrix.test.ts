@@ -19,7 +19,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { safeFileStem } from '../../src/output/bundle-files.ts';
+import { safeFileStem } from '../../src/attest/bundle-files.ts';
 import { SIGSTORE_BUNDLE_ARTIFACT } from '../../src/registry/index.ts';
 import {
   startGitHubApi,

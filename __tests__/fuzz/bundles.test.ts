@@ -10,11 +10,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { Envelope } from '@sigstore/bundle';
 import { parseBundle } from '../../src/verify/crypto/index.ts';
-import { readCertificate } from '../../src/verify/crypto/certificate-cache.ts';
-import { certificateShapeProblem } from '../../src/verify/crypto/certificate-shape.ts';
+import { readCertificate } from '../../src/verify/fast/certificate-cache.ts';
+import { certificateShapeProblem } from '../../src/verify/crypto/patches/certificate-shape.ts';
 import { verifyBundleCrypto, type CryptoOptions } from '../../src/verify/crypto/verify-bundle.ts';
 import { statementOf } from '../../src/verify/crypto/statement.ts';
-import { runCryptoJob } from '../../src/verify/crypto-jobs.ts';
+import { runCryptoJob } from '../../src/verify/workers/crypto-jobs.ts';
 import {
   claimedStatement,
   isBareEnvelope,
@@ -23,7 +23,7 @@ import {
   MAX_BUNDLES_PER_FILE,
   loadedJSON,
   parseBundleText,
-} from '../../src/verify/bundle-files.ts';
+} from '../../src/verify/sources/bundle-text.ts';
 import { validateTrustedRoot } from '../../src/verify/trust/validate.ts';
 import { publicGoodSnapshotDocument } from '../../src/verify/trust/public-good.ts';
 import { MAX_TRUSTED_ROOT_DEPTH } from '../../src/verify/trust/validate.ts';
@@ -31,13 +31,13 @@ import type { Trust } from '../../src/verify/trust/index.ts';
 import { VerificationError } from '../../src/verify/types.ts';
 import { CORPUS, caseBundle, defaultArtifact, publicGoodTrust, REPO_ROOT } from '../verify/crypto/corpus.ts';
 import { evaluatePolicy, predicateMatchesCertificate, type Policy } from '../../src/verify/policy/index.ts';
-import { MAX_PREDICATE_DEPTH, parseDocument } from '../../src/provenance/custom-predicate.ts';
-import { ProvenanceError } from '../../src/errors.ts';
+import { MAX_PREDICATE_DEPTH, parseDocument } from '../../src/attest/provenance/custom-predicate.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from '../../src/verify/judge.ts';
 import { judgeChains } from '../../src/verify/chain/chain.ts';
 import { parseChainStages } from '../../src/verify/chain/spec.ts';
 import { POLICY_RULES } from '../../src/verify/policy/index.ts';
-import { linkTargetOf } from '../../src/stages/link-sources.ts';
+import { linkTargetOf } from '../../src/attest/stages/link-sources.ts';
 import {
   ATTEST_CERT,
   ATTEST_STATEMENT,

@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { VerificationError } from '../../src/verify/types.ts';
 
 /** Error classes a target may throw on purpose; anything else is a bug. */

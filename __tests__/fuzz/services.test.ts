@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { createGitHubService } from '../../src/github/index.ts';
 import { gitHubMessage } from '../../src/github/failure.ts';
 import { MAX_BUNDLE_DEPTH } from '../../src/github/limits.ts';
@@ -27,7 +27,7 @@ import {
 } from '../../src/registry/media-types.ts';
 import { parseDescriptor, parseImageManifest, parseIndexEntries } from '../../src/registry/oci.ts';
 import { nextPage } from '../../src/registry/repository.ts';
-import { claimedStatement, parseBundleText } from '../../src/verify/bundle-files.ts';
+import { claimedStatement, parseBundleText } from '../../src/verify/sources/bundle-text.ts';
 import { caseBundle } from '../verify/crypto/corpus.ts';
 import { dsseBundle } from '../github/helpers.ts';
 import { anyJson, deepJSON, fuzz, fuzzAsync, mutated, nastyString, PROTOTYPE_KEYS } from './harness.ts';

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import type { SerializedBundle } from '@sigstore/bundle';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { createGitHubService, type GitHubService } from '../../src/github/index.ts';
 import type { RetryPolicy } from '../../src/http/retry.ts';
 import type { GitHubApiStandIn } from '../../testkit/github-api/index.ts';

@@ -2,7 +2,7 @@
 // tokens, repository names, bundle identity, GitHub's error bodies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { bundleIdentity, sha256Hex } from '../../src/github/bundle-identity.ts';
 import { gitHubEndpoints, requireToken } from '../../src/github/endpoints.ts';
 import { gitHubMessage, isAlreadyExists } from '../../src/github/failure.ts';

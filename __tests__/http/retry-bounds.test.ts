@@ -7,7 +7,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_RETRY, timingHook, worstCaseMs } from '../../src/http/retry.ts';
-import { DEFAULT_TUNING, sigstoreCallWorstCaseMs, sigstoreServiceWorstCaseMs } from '../../src/signing/signer.ts';
+import {
+  DEFAULT_TUNING,
+  sigstoreCallWorstCaseMs,
+  sigstoreServiceWorstCaseMs,
+} from '../../src/attest/signing/signer.ts';
 import { gitHubRequestWorstCaseMs, WRITE_INTERVAL_MS } from '../../src/github/octokit.ts';
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/retries.md');

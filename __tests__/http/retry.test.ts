@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { backoffDelay, fetchAndRead, fetchWithRetry, jsonBody, type RetryPolicy } from '../../src/http/retry.ts';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { closedPort } from '../../testkit/http.ts';
 
 const fast: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 2_000 };

@@ -2,7 +2,7 @@
 // fallback tag, read back by listBundles and independently by skopeo; concurrency, idempotency, tags.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import type { BundleRegistry } from '../../src/registry/index.ts';
 import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry/docker-registry.ts';
 import { fakeBundle, fakeEnvelope, pushCosignAttestations, pushTestImage } from '../../testkit/registry/images.ts';

@@ -1,7 +1,7 @@
 // Image references parsed with Docker's rules, and the transport each registry gets.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { assertSecureURL, isLoopbackHost, registryBaseURL } from '../../src/registry/endpoint.ts';
 import { formatReference, parseImageReference } from '../../src/registry/reference.ts';
 

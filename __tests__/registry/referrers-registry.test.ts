@@ -7,7 +7,7 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, before, describe, it } from 'node:test';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { MAX_BUNDLE_BYTES, MAX_MANIFEST_BYTES } from '../../src/registry/index.ts';
 import { serve, type LoopbackServer } from '../../testkit/http.ts';
 import { fakeBundle, pushBlob, pushTestImage, putManifest, sha256 } from '../../testkit/registry/images.ts';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ProvenanceError } from '../../src/errors.ts';
-import type { ErrorCode } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
+import type { ErrorCode } from '../../src/common/errors.ts';
 
 // @actions/glob logs through core.debug, which always writes `::debug::` workflow commands to
 // stdout (the runner hides them); outside a runner they only bury the test report.

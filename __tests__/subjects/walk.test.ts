@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { findFiles, matchPaths } from '../../src/subjects/match-paths.ts';
 import type { SearchEngine } from '../../src/subjects/match-paths.ts';
 import { openWorkspace } from '../../src/subjects/workspace.ts';

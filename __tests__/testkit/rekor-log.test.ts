@@ -10,7 +10,7 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { verifyBundleCrypto } from '../../src/verify/crypto/index.ts';
-import { verifyBundleFast } from '../../src/verify/crypto/fast-path.ts';
+import { verifyBundleFast } from '../../src/verify/fast/fast-path.ts';
 import { createTrust, validateTrustedRoot, type Trust } from '../../src/verify/trust/index.ts';
 import { VerificationError } from '../../src/verify/types.ts';
 import { startLocalServices, type LocalServices, type TransparencyLogInstanceJSON } from '../../testkit/index.ts';

@@ -10,7 +10,7 @@ import {
   mermaidLabelText,
 } from '../../src/verify/chain/chart.ts';
 import { chainMarkdown, chainText, FAILURES_LISTED } from '../../src/verify/chain/render.ts';
-import { ADVICE } from '../../src/verify/advice.ts';
+import { ADVICE } from '../../src/verify/report/advice.ts';
 
 const remedy = (check: keyof typeof ADVICE): string => ADVICE[check].fix;
 import type { ChainVerdict, StageResult, StageStatus } from '../../src/verify/chain/types.ts';

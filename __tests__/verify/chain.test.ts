@@ -13,7 +13,7 @@ import { describePolicy } from '../../src/verify/policy/describe-policy.ts';
 import { linkedDigests, withLinks, ATTESTATION_MEDIA_TYPE } from '../../src/stages/links.ts';
 import { GITHUB_APPROVAL_FIELD, LINKS_FIELD } from '../../src/stages/presets.ts';
 import type { CertificateFacts, InTotoStatement } from '../../src/verify/types.ts';
-import { ProvenanceError } from '../../src/errors.ts';
+import { ProvenanceError } from '../../src/common/errors.ts';
 import { ATTEST_CERT, ATTEST_STATEMENT, SIGNED_AT } from './policy/fixtures.ts';
 
 const ARTIFACT = { name: 'octo-repo-linux-amd64.tar.gz', digest: { sha256: 'e'.repeat(64) } };

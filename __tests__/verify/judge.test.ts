@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judgeArtifacts, sameArtifact, unusedBundles, type BundleOutcome } from '../../src/verify/judge.ts';
-import { buildReport, failureLine, reportText } from '../../src/verify/report.ts';
-import { reportMarkdown } from '../../src/verify/report-markdown.ts';
-import { parseBundleText, claimedSubjects } from '../../src/verify/bundle-files.ts';
+import { judgeArtifacts, unusedBundles, type BundleOutcome } from '../../src/verify/judge.ts';
+import { sameArtifact } from '../../src/subjects/claimed.ts';
+import { buildReport, failureLine, reportText } from '../../src/verify/report/report.ts';
+import { reportMarkdown } from '../../src/verify/report/report-markdown.ts';
+import { parseBundleText, claimedSubjects } from '../../src/verify/sources/bundle-text.ts';
 import type { CheckFailure, VerifiedBundle } from '../../src/verify/types.ts';
 import type { Subject } from '../../src/subjects/index.ts';
 

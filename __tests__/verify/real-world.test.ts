@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { VerifyReport } from '../../src/verify/report.ts';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
 import { failedChecks, verifyWithInputs } from '../../testkit/verify-mode.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/real-world/', import.meta.url));

@@ -16,9 +16,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { SerializedBundle } from '@sigstore/bundle';
-import type * as PoolModule from '../../src/verify/crypto-pool.ts';
+import type * as PoolModule from '../../src/verify/workers/crypto-pool.ts';
 import type * as PolicyModule from '../../src/verify/policy/index.ts';
-import type * as SettingsModule from '../../src/inputs/verify-settings.ts';
+import type * as SettingsModule from '../../src/verify/settings.ts';
 import type * as TrustModule from '../../src/verify/trust/index.ts';
 import type * as VerifyModule from '../../src/verify/verify.ts';
 import { startLocalServices } from '../../testkit/index.ts';
@@ -88,11 +88,11 @@ const SRC = path.resolve(import.meta.dirname, '..', '..', 'src');
 async function bundled(outdir: string): Promise<Bundled> {
   const entries = {
     verify: 'verify/verify.ts',
-    settings: 'inputs/verify-settings.ts',
+    settings: 'verify/settings.ts',
     policy: 'verify/policy/index.ts',
-    pool: 'verify/crypto-pool.ts',
+    pool: 'verify/workers/crypto-pool.ts',
     trust: 'verify/trust/index.ts',
-    'verify-worker': 'verify/verify-worker.ts',
+    'verify-worker': 'verify/workers/verify-worker.ts',
   };
   await build({
     ...bundleOptions,
@@ -144,8 +144,9 @@ export async function verificationRows(dir: string, runs: number): Promise<Bench
     const runtime = {
       env: {},
       workspace: ws,
-      defaultReportFile: path.join(ws, 'report.json'),
+      temp: ws,
       outputRoots: [],
+      confined: true,
       log: { info: () => undefined, warning: () => undefined, debug: () => undefined },
       now: () => new Date(),
     };

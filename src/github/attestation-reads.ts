@@ -2,9 +2,9 @@
 // holding the bundle inline or a `bundle_url` to fetch (served snappy-compressed from storage that
 // needs no token, so none is sent). Used by verify mode and by postAttestation's duplicate check.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import type { Answer, RequestIntent } from './failure.ts';
-import { exceedsDepth } from '../json.ts';
+import { exceedsDepth } from '../common/json.ts';
 import { MAX_BUNDLE_BYTES, MAX_BUNDLE_DEPTH } from './limits.ts';
 import type { BundleText } from './release-bundles.ts';
 import { repoPath, type Repository } from './repository.ts';

@@ -14,7 +14,7 @@ import {
   unavailable,
   type StoredAttestation,
 } from './attestation-reads.ts';
-import { statementOf, type CopyCheck } from '../attestation-identity.ts';
+import { statementOf, type CopyCheck } from '../common/attestation-identity.ts';
 import { bundleIdentity, type BundleIdentity } from './bundle-identity.ts';
 import type { Answer, RequestIntent } from './failure.ts';
 import { repoPath, type Repository } from './repository.ts';

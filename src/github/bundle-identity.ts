@@ -2,8 +2,8 @@
 // (the same statement is the same attestation, see attestation-identity.ts) and the subject digest
 // the API indexes it under, which is how we look for a stored copy.
 
-import { ProvenanceError } from '../errors.ts';
-import { ownValue } from '../json.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { ownValue } from '../common/json.ts';
 
 export interface BundleIdentity {
   signature: string; // base64, as in dsseEnvelope.signatures[0].sig

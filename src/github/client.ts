@@ -4,7 +4,7 @@
 // out, a body that broke off or is garbage) that outlasts octokit's retries becomes one ProvenanceError
 // line naming the GitHub API, the request and the reason.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { backoffWait, DEFAULT_RETRY, networkReason, type RetryPolicy } from '../http/retry.ts';
 import { describeRequest, refusal, SERVICE, unusable, type Answer, type RequestIntent } from './failure.ts';
 import { MAX_JSON_BYTES, MAX_PAGES, PER_PAGE } from './limits.ts';

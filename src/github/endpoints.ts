@@ -2,7 +2,7 @@
 // (GITHUB_SERVER_URL, for links people open) and the token from the `github-token` input.
 // Checked once here so every request after it can trust them; the token is never shown.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { isLoopbackHostname } from '../http/loopback.ts';
 
 export interface GitHubEndpoints {

@@ -2,7 +2,7 @@
 // request (method and URL without its query), the status with GitHub's own message, and the fix —
 // usually the workflow permission to grant. The token is scrubbed from anything the server echoes.
 
-import { ProvenanceError, type ErrorCode } from '../errors.ts';
+import { ProvenanceError, type ErrorCode } from '../common/errors.ts';
 import { untrusted } from '../output/untrusted.ts';
 
 export const SERVICE = 'GitHub API';

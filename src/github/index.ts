@@ -3,7 +3,7 @@
 // this folder needs to know about octokit, HTTP, pagination, rate limits or GitHub's JSON.
 
 import type { SerializedBundle } from '@sigstore/bundle';
-import type { CopyCheck } from '../attestation-identity.ts';
+import type { CopyCheck } from '../common/attestation-identity.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import { listAttestations, storedAttestations } from './attestation-reads.ts';
 import { postAttestation, type AttestationMode, type AttestationResult } from './attestations.ts';

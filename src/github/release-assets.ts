@@ -7,8 +7,8 @@
 // re-listed and judged by the same rule. An upload that breaks off leaves no incomplete asset behind.
 
 import { createHash } from 'node:crypto';
-import { bundlesOfText, sameStatements, statementsOfText, type CopyCheck } from '../attestation-identity.ts';
-import { ProvenanceError } from '../errors.ts';
+import { bundlesOfText, sameStatements, statementsOfText, type CopyCheck } from '../common/attestation-identity.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { isAlreadyExists, SERVICE, type Answer } from './failure.ts';
 import { MAX_ASSET_ROUNDS, MAX_BUNDLE_BYTES } from './limits.ts';
 import {

@@ -1,7 +1,7 @@
 // The release endpoints both publishing and reading need: the release for a tag, its assets (paged),
 // downloading one asset's bytes, deleting one. GitHub's JSON is parsed here into the few fields we use.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { describeRequest, SERVICE, type RequestIntent } from './failure.ts';
 import { repoLabel, repoPath, type Repository } from './repository.ts';
 import type { GitHubClient } from './client.ts';

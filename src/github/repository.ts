@@ -1,7 +1,7 @@
 // "owner/name" as the action receives it (GITHUB_REPOSITORY or an input), parsed once so that
 // request paths are built from checked, escaped parts and never from raw strings.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 
 export interface Repository {
   owner: string;

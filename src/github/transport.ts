@@ -8,7 +8,7 @@
 //  - garbage: a GET's 2xx that is not JSON where JSON was asked for is thrown as a BodyProblem, which
 //    octokit turns into a retried 500 like a dropped connection.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { networkReason, requestTimeout } from '../http/retry.ts';
 import { SERVICE, unusable } from './failure.ts';
 import { readBody } from './read-body.ts';

@@ -5,7 +5,7 @@
 // honouring retry-after; anything else, or running out of attempts, becomes one ProvenanceError naming
 // the service, the request and the problem. Worst-case times are in docs/retries.md.
 
-import { ProvenanceError, type ErrorCode } from '../errors.ts';
+import { ProvenanceError, type ErrorCode } from '../common/errors.ts';
 
 export interface RetryPolicy {
   attempts: number; // total tries, including the first

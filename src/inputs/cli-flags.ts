@@ -2,7 +2,7 @@
 // boolean. Flag names are the action's input names, so documentation carries over. A flag
 // given twice accumulates (one value per line), as multi-line inputs do in a workflow.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 
 export interface FlagSpec {
   name: string;

@@ -2,7 +2,7 @@
 // be sent in an HTTP header would otherwise fail only at the first GitHub request, which attest
 // mode makes after signing (a log entry already public). The token itself is never quoted.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 
 /** What a header value may carry: visible ASCII only (RFC 9110 field-vchar, minus obs-text). */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;

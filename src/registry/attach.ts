@@ -6,9 +6,9 @@
 // have signed, with the same predicate type) changes nothing and returns the existing referrer; someone
 // else's copy of our statement does not keep ours out.
 
-import { statementOf, type CopyCheck } from '../attestation-identity.ts';
-import { ProvenanceError } from '../errors.ts';
-import { parseJSON } from '../json.ts';
+import { statementOf, type CopyCheck } from '../common/attestation-identity.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { parseJSON } from '../common/json.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import { addToFallbackIndex, type FallbackTiming } from './fallback-index.ts';
 import {
@@ -36,7 +36,7 @@ export interface AttachResult {
 
 export interface AttachSettings {
   retry: RetryPolicy;
-  /** Whether a stored bundle with our statement is a copy we could have made (src/publish/copy-check.ts). */
+  /** Whether a stored bundle with our statement is a copy we could have made (src/attest/publish/copy-check.ts). */
   isOurCopy: CopyCheck;
   fallback: FallbackTiming;
   now: () => Date;

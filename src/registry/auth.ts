@@ -2,7 +2,7 @@
 // registry and scope (`repository:<name>:pull` or `…:pull,push`) until it expires. Requests first try
 // what is remembered; only a 401 makes us ask the token service again.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import type { Challenge } from './challenge.ts';
 import type { CredentialStore, RegistryCredentials } from './credentials.ts';

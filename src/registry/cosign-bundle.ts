@@ -14,7 +14,7 @@
 // certificate authorities, as in cosign when it verifies against a trusted root, and a bundle that
 // brought its own root would be refused. It must still be well-formed PEM certificates.
 
-import { isObject, parseJSON } from '../json.ts';
+import { isObject, parseJSON } from '../common/json.ts';
 
 export const COSIGN_CERTIFICATE = 'dev.sigstore.cosign/certificate';
 export const COSIGN_CHAIN = 'dev.sigstore.cosign/chain';

@@ -3,8 +3,8 @@
 // server says "credentials not found" and exits non-zero; that is anonymous access, not a failure.
 
 import { spawn } from 'node:child_process';
-import { ProvenanceError } from '../errors.ts';
-import { isObject } from '../json.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { isObject } from '../common/json.ts';
 
 export interface HelperCredentials {
   username: string;

@@ -6,8 +6,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ProvenanceError } from '../errors.ts';
-import { isObject } from '../json.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { isObject } from '../common/json.ts';
 
 export interface AuthEntry {
   username?: string;

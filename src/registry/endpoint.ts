@@ -2,7 +2,7 @@
 // https, except registries on this machine (127.0.0.0/8, localhost, [::1]): a local test registry has no
 // certificate, and loopback traffic never leaves the host, so plain http there exposes nothing.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { DOCKER_HUB } from './reference.ts';
 
 // Docker Hub's API and the key `docker login` files its credentials under differ from its name.

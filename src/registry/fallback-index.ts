@@ -5,9 +5,9 @@
 // so a concurrent writer that read before our PUT has written by then; if our entry was lost, we add it
 // again, keeping whatever the other writer added.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { backoffDelay, pause, type RetryPolicy } from '../http/retry.ts';
-import { isObject } from '../json.ts';
+import { isObject } from '../common/json.ts';
 import { OCI_INDEX } from './media-types.ts';
 import { parseIndexEntries, referrersTag, type Descriptor } from './oci.ts';
 import type { RepositoryClient } from './repository.ts';

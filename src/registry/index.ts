@@ -2,8 +2,8 @@
 // attaches, verify mode lists, and neither needs to know about HTTP, logins or registry quirks.
 // `createBundleRegistry` wires the Docker credentials, the challenge answering and the retries.
 
-import type { CopyCheck } from '../attestation-identity.ts';
-import { ProvenanceError } from '../errors.ts';
+import type { CopyCheck } from '../common/attestation-identity.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../http/retry.ts';
 import { attachToImage, type AttachableBundle, type AttachResult } from './attach.ts';
 import { Authenticator } from './auth.ts';

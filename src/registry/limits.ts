@@ -2,7 +2,7 @@
 // buffer unbounded data. Bodies are counted while they stream; a declared size over the limit is
 // refused before the first byte.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 
 /** Manifests and indexes: the OCI distribution spec lets registries refuse anything over 4 MiB. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;

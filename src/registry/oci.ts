@@ -3,7 +3,7 @@
 // `unknown`; annotations are prototype-free records, their names being the registry's. Digests are always sha256, computed by us over the exact bytes.
 
 import { createHash } from 'node:crypto';
-import { dataRecord, isObject, stringRecord } from '../json.ts';
+import { dataRecord, isObject, stringRecord } from '../common/json.ts';
 
 export interface Descriptor {
   mediaType: string;

@@ -3,7 +3,7 @@
 // registry only if it contains `.` or `:`, is `localhost`, or has upper case; otherwise the image is on
 // Docker Hub, where one-segment names live under `library/`.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 
 export interface ImageReference {
   /** host[:port] as the registry is addressed; Docker Hub is `docker.io`. */

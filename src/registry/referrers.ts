@@ -2,7 +2,7 @@
 // `sha256-<hex>` fallback tag always (a registry may have gained the API after bundles were attached
 // through the tag). Entries are merged by digest and narrowed to Sigstore bundles.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { readFallbackIndex } from './fallback-index.ts';
 import { MAX_REFERRERS } from './limits.ts';
 import { isSigstoreBundleType } from './media-types.ts';

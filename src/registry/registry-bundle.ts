@@ -2,7 +2,7 @@
 // attestation layer made into one) with where it was found. Content that cannot be used does not stop the listing; it is
 // returned with the problem, so verify mode can report it beside the others.
 
-import { parseJSON } from '../json.ts';
+import { parseJSON } from '../common/json.ts';
 import { MAX_BUNDLE_BYTES } from './limits.ts';
 import type { Descriptor } from './oci.ts';
 import type { RepositoryClient } from './repository.ts';

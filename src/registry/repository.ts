@@ -3,8 +3,8 @@
 // digest on the way in, so a registry cannot hand us bytes other than the ones named (a mismatch, or
 // garbage where JSON belongs, is retried like a 5xx before it is reported).
 
-import { ProvenanceError } from '../errors.ts';
-import { parseJSON } from '../json.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { parseJSON } from '../common/json.ts';
 import { MAX_MANIFEST_BYTES, MAX_REFERRER_PAGES, ReadBudget, readLimited } from './limits.ts';
 import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.ts';
 import { SHA256_DIGEST, parseIndexEntries, sha256Digest, type Descriptor } from './oci.ts';

@@ -4,7 +4,7 @@
 // form) is never re-sent to another origin. fetch's own `redirect: 'follow'` would downgrade to plain
 // http on the network and replay a 307's body anywhere.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { assertSecureURL } from './endpoint.ts';
 
 /** Hops of one token request; the transport allows as many. */

@@ -3,11 +3,11 @@
 // refresh token) is POSTed as a form instead. Tokens are short-lived and shown to nobody. Redirects are
 // followed with the same checks as the registry's own (token-redirects.ts).
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { fetchAndRead, type RetryPolicy } from '../http/retry.ts';
 import type { RegistryCredentials } from './credentials.ts';
 import { assertSecureURL } from './endpoint.ts';
-import { isObject, parseJSON } from '../json.ts';
+import { isObject, parseJSON } from '../common/json.ts';
 import { readLimited } from './limits.ts';
 import { sendFollowingCheckedRedirects } from './token-redirects.ts';
 

@@ -6,7 +6,7 @@
 // other outcome the caller did not expect becomes one ProvenanceError naming the registry, the request
 // (method and path, never the query or a header) and the status.
 
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { untrusted } from '../output/untrusted.ts';
 import {
   backoffDelay,
@@ -19,7 +19,7 @@ import {
 import type { Authenticator, Scope } from './auth.ts';
 import { parseChallenge } from './challenge.ts';
 import { assertSecureURL, registryBaseURL } from './endpoint.ts';
-import { isObject, parseJSON } from '../json.ts';
+import { isObject, parseJSON } from '../common/json.ts';
 import { MAX_ERROR_BODY_BYTES, readLimited } from './limits.ts';
 
 export interface RegistryRequest {

@@ -15,7 +15,7 @@
 // - any other predicate: the extension field LINKS_FIELD (a URI, as in-toto's parsing rules
 //   require of extension fields), holding the same ResourceDescriptors.
 
-import { isObject, ownValue } from '../json.ts';
+import { isObject, ownValue } from '../common/json.ts';
 import { LINKS_FIELD, SLSA_PROVENANCE_V1, VSA_V1 } from './presets.ts';
 
 export const ATTESTATION_MEDIA_TYPE = 'application/vnd.in-toto+json';

@@ -1,7 +1,7 @@
 // Resolves one file named literally by an input (the checksums file) with the same rules as
 // subject paths: inside the workspace, symlinks resolved and kept inside, and only a regular
 // file (checked with stat, so a FIFO is refused instead of blocking our read forever).
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { show } from './show.ts';
 import { realInWorkspace, resolveInWorkspace, statOrUndefined } from './workspace.ts';
 import type { Workspace } from './workspace.ts';

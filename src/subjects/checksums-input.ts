@@ -2,7 +2,7 @@
 // the path of a checksums file in the workspace.
 import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { isChecksumLine, MAX_CHECKSUMS_BYTES as MAX_BYTES, parseChecksums } from './checksums.ts';
 import type { SourcedSubject } from './merge.ts';
 import { show } from './show.ts';

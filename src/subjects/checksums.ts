@@ -1,7 +1,7 @@
 // Parses checksum listings as written by GNU `sha256sum`/`sha512sum` (text or binary mode, with
 // or without --tag), Perl `shasum`, BSD `sha256` (`SHA256 (name) = hex`) and `openssl dgst`,
 // so a release's existing checksums file can be attested without hashing the files again.
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { HEX_LENGTH } from './digests.ts';
 import type { DigestAlgorithm } from './digests.ts';
 import type { SourcedSubject } from './merge.ts';

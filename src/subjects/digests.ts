@@ -1,6 +1,6 @@
 // Parses `subject-digest` values and pairs them by position with `subject-name` lines, for
 // artifacts hashed elsewhere (a container image, a file built on another runner).
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { show } from './show.ts';
 import { checkSubjectName } from './subject-name.ts';
 import type { SourcedSubject } from './merge.ts';

@@ -4,7 +4,7 @@
 // meanwhile, and a run that ends sooner than a worker could help never waits for one.
 import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { DEFAULT_ALGORITHMS, hashFile, hashFileSync } from './hash-file.ts';
 import type { Digests, HashAlgorithm } from './hash-file.ts';
 import { HashWorkers } from './hash-workers.ts';

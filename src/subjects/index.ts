@@ -1,7 +1,7 @@
 // Turns the action's subject inputs (`subject-path`, `subject-name` + `subject-digest`,
 // `subject-checksums`) into the in-toto subjects of the provenance statement: every source
 // merged, checked for conflicts, sorted by name.
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { readChecksumsInput } from './checksums-input.ts';
 import { parseNamedDigests } from './digests.ts';
 import { checkSubjectName } from './subject-name.ts';

@@ -3,7 +3,7 @@
 // path for a file found under a matched directory (basenames collide in trees).
 import * as glob from '@actions/glob';
 import path from 'node:path';
-import { ProvenanceError, type ErrorCode } from '../errors.ts';
+import { ProvenanceError, type ErrorCode } from '../common/errors.ts';
 import { parsePatterns } from './patterns.ts';
 import type { IncludePattern } from './patterns.ts';
 import { show } from './show.ts';

@@ -1,7 +1,7 @@
 // Merges subjects from all sources into one sorted list. The same name may appear twice only
 // if both say the same thing: a statement naming one artifact with two digests would be a lie
 // about one of them.
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { show } from './show.ts';
 
 export interface SourcedSubject {

@@ -2,7 +2,7 @@
 // list, expands braces, anchors each pattern in the workspace (refusing any that leave it)
 // and keeps the order, because an exclude only removes what the includes before it matched.
 import path from 'node:path';
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { expandBraces } from './braces.ts';
 import { show } from './show.ts';
 import { splitPatternList } from './split-list.ts';

@@ -1,6 +1,6 @@
 // Checks a subject name before it goes into a signed statement. Control characters (and the
 // Unicode line separators) could forge extra lines in logs, summaries and `sha256sum -c` files.
-import { ProvenanceError } from '../errors.ts';
+import { ProvenanceError } from '../common/errors.ts';
 import { show } from './show.ts';
 
 const UNSAFE = /[\p{Cc}\u2028\u2029]/u;

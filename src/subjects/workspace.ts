@@ -6,8 +6,8 @@ import { lstatSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { ProvenanceError } from '../errors.ts';
-import { isInside } from '../workspace.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { isInside } from '../common/workspace.ts';
 import { isErrno, reason } from './os-reason.ts';
 import { show } from './show.ts';
 
@@ -33,7 +33,7 @@ export async function openWorkspace(dir: string, confined = true): Promise<Works
   }
 }
 
-export { isInside } from '../workspace.ts';
+export { isInside } from '../common/workspace.ts';
 
 export interface Resolved {
   /** The normalised absolute path (or glob text), unescaped. */

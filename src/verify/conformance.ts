@@ -10,9 +10,9 @@
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { errorLine, ProvenanceError } from '../errors.ts';
+import { errorLine, ProvenanceError } from '../common/errors.ts';
 import { verifyBundleCrypto, type ArtifactInput } from './crypto/index.ts';
-import { failureText } from './report-failure-text.ts';
+import { failureText } from './report/report-failure-text.ts';
 import { createTrust, loadTrustedRoots, type Trust } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 

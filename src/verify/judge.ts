@@ -3,9 +3,10 @@
 // every check. Every bundle tried is reported with ALL its failed checks, so a person reading
 // the result sees why each candidate was rejected, not only the last one. Pure.
 
-import { dataRecord, ownValue } from '../json.ts';
+import { dataRecord } from '../common/json.ts';
 import type { Subject } from '../subjects/index.ts';
 import type { CheckFailure, VerifiedBundle } from './types.ts';
+import { sameArtifact } from '../subjects/claimed.ts';
 
 /** What the cryptographic layer concluded about one bundle. */
 export interface BundleOutcome {
@@ -39,22 +40,6 @@ export interface ArtifactVerdict {
   artifact: Subject;
   passed: boolean;
   attempts: Attempt[];
-}
-
-/**
- * Whether two digest maps share an algorithm on which they agree (and none on which they differ).
- * Algorithms are names from bundles: looked up as own keys only, so a subject digest keyed
- * `constructor` or `toString` is an algorithm nobody else has, not Object.prototype's function.
- */
-export function sameArtifact(a: Record<string, string>, b: Record<string, string>): boolean {
-  let agreed = false;
-  for (const [alg, hex] of Object.entries(a) as [string, unknown][]) {
-    const other = ownValue(b, alg);
-    if (typeof other !== 'string' || typeof hex !== 'string') continue;
-    if (other.toLowerCase() !== hex.toLowerCase()) return false;
-    agreed = true;
-  }
-  return agreed;
 }
 
 function covers(bundle: VerifiedBundle, artifact: Subject): boolean {

@@ -6,33 +6,28 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ProvenanceError } from '../errors.ts';
-import { ownValue } from '../json.ts';
-import type { VerifySettings } from '../inputs/verify-settings.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { ProvenanceError } from '../common/errors.ts';
+import { ownValue } from '../common/json.ts';
+import type { VerifySettings } from './settings.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
 import { FAILURE_FIELD_MAX, untrusted } from '../output/untrusted.ts';
 import { collectSubjects, type Subject } from '../subjects/index.ts';
-import type { Log } from '../log.ts';
-import { readRoots, resolveInside, writeRoots, type PathRoots, type PathRules } from '../workspace.ts';
-import {
-  claimedStatement,
-  isBareEnvelope,
-  loadBundleFiles,
-  parseBundleText,
-  type LoadedBundle,
-} from './bundle-files.ts';
+import type { Runtime } from '../common/runtime.ts';
+import { readRoots, resolveInside, writeRoots, type PathRoots, type PathRules } from '../common/workspace.ts';
+import { loadBundleFiles } from './sources/bundle-files.ts';
+import { claimedStatement, isBareEnvelope, parseBundleText, type LoadedBundle } from './sources/bundle-text.ts';
 import type { ArtifactInput } from './crypto/index.ts';
-import type { CryptoJob } from './crypto-jobs.ts';
-import { prestartCryptoWorkers, PRESTART_BYTES, runCryptoJobs } from './crypto-pool.ts';
+import type { CryptoJob } from './workers/crypto-jobs.ts';
+import { prestartCryptoWorkers, PRESTART_BYTES, runCryptoJobs } from './workers/crypto-pool.ts';
 import { chainArtifactVerdict } from './chain/report.ts';
 import { judgeChains } from './chain/chain.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
 import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
 import { MAX_POLICY_FILE_BYTES } from './policy/policy-file.ts';
-import { buildReport, type VerifyReport } from './report.ts';
-import { imageUses, imageArtifacts, githubBundles } from './sources.ts';
-import { requirePinnedImages } from './pinned-images.ts';
-import type { ImageUse } from './manifests.ts';
+import { buildReport, type VerifyReport } from './report/report.ts';
+import { imageUses, imageArtifacts, githubBundles } from './sources/sources.ts';
+import { requirePinnedImages } from './sources/pinned-images.ts';
+import type { ImageUse } from './sources/manifests.ts';
 import {
   createTrust,
   loadTrustedRoots,
@@ -44,14 +39,9 @@ import {
 } from './trust/index.ts';
 import { VerificationError } from './types.ts';
 
-/** `workspace`, `outputRoots` and `confined` (PathRules): where paths from inputs may lead. */
-export interface VerifyRuntime extends PathRules {
-  env: NodeJS.ProcessEnv;
-  /** Where the JSON report goes when report-path is not given; undefined: nowhere (the CLI prints it). */
-  defaultReportFile: string | undefined;
-  log: Log;
-  now: () => Date;
-  /** Tests only: other TUF repositories (and pinned roots) for the named trusted roots. */
+/** What tests may change besides the Runtime. */
+export interface VerifyOptions {
+  /** Other TUF repositories (and pinned roots) for the named trusted roots. */
   trustedRootSources?: Pick<LoadOptions, 'publicGood' | 'github'>;
 }
 
@@ -63,8 +53,13 @@ export interface VerifyOutcome {
   imageUses: readonly ImageUse[];
 }
 
-export async function verify(settings: VerifySettings, policy: Policy, rt: VerifyRuntime): Promise<VerifyOutcome> {
-  const confined = rt.confined ?? true;
+export async function verify(
+  settings: VerifySettings,
+  policy: Policy,
+  rt: Runtime,
+  options: VerifyOptions = {},
+): Promise<VerifyOutcome> {
+  const confined = rt.confined;
   const key = settings.key === undefined ? undefined : await readKey(settings.key, rt.workspace, readRoots(rt));
   if (!namesSigner(policy) && key === undefined) {
     throw new ProvenanceError(
@@ -75,11 +70,13 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   }
   const reportFile =
     settings.reportPath === undefined
-      ? rt.defaultReportFile
+      ? rt.temp === undefined
+        ? undefined
+        : defaultReportFile(rt.temp)
       : resolveInside('report-path', settings.reportPath, rt.workspace, writeRoots(rt));
   const trust = createTrust(
     await trustedRoots(settings.trustedRoot, rt.workspace, readRoots(rt), {
-      ...rt.trustedRootSources,
+      ...options.trustedRootSources,
       tempDir: tufTempDir(rt.env),
       log: rt.log,
     }),
@@ -108,7 +105,7 @@ export async function verify(settings: VerifySettings, policy: Policy, rt: Verif
   );
   if (settings.artifact !== undefined) {
     // The artifact client is megabytes: loaded only when an artifact is read.
-    const { artifactBundles } = await import('./artifact-source.ts');
+    const { artifactBundles } = await import('./sources/artifact-source.ts');
     loaded.push(
       ...(await artifactBundles(settings.artifact, rt.env)).flatMap((t) => parseBundleText(t.text, t.source)),
     );

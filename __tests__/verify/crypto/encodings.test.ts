@@ -2,9 +2,9 @@
 // fraction digits, DER UTF8String.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBase64Strict } from '../../../src/verify/crypto/base64.ts';
-import { decodeUTF8String } from '../../../src/verify/crypto/certificate-facts.ts';
-import { parseGeneralizedTime } from '../../../src/verify/crypto/timestamp.ts';
+import { decodeBase64Strict } from '../../../src/verify/crypto/patches/base64.ts';
+import { decodeUTF8String } from '../../../src/common/der-utf8-string.ts';
+import { parseGeneralizedTime } from '../../../src/verify/crypto/patches/timestamp.ts';
 
 void describe('decodeBase64Strict', () => {
   void it('reads standard and URL-safe base64, padded or not, and line-wrapped', () => {

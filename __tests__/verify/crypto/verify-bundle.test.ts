@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RFC3161Timestamp } from '@sigstore/core';
 import { verifyBundleCrypto, type CryptoOptions } from '../../../src/verify/crypto/index.ts';
-import { ProvenanceError } from '../../../src/errors.ts';
+import { ProvenanceError } from '../../../src/common/errors.ts';
 import { createTrust, validateTrustedRoot, type Trust, type TrustedRootJSON } from '../../../src/verify/trust/index.ts';
 import { VerificationError, type CheckName } from '../../../src/verify/types.ts';
 import { caseBundle, casePath, caseTrust, defaultArtifact, DEFAULT_IDENTITY, publicGoodTrust } from './corpus.ts';

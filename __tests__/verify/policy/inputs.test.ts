@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProvenanceError, type ErrorCode } from '../../../src/errors.ts';
+import { ProvenanceError, type ErrorCode } from '../../../src/common/errors.ts';
 import { describePolicy } from '../../../src/verify/policy/describe-policy.ts';
 import { policyFromInputs } from '../../../src/verify/policy/inputs.ts';
 import { formatDuration, parseDuration } from '../../../src/verify/policy/duration.ts';

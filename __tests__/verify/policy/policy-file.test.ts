@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProvenanceError } from '../../../src/errors.ts';
+import { ProvenanceError } from '../../../src/common/errors.ts';
 import { parsePolicyFile } from '../../../src/verify/policy/policy-file.ts';
 import { parsePolicyYaml, PolicyYamlError } from '../../../src/verify/policy/policy-yaml.ts';
 

@@ -7,7 +7,7 @@ import { createHash, verify } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ProvenanceError } from '../../../src/errors.ts';
+import { ProvenanceError } from '../../../src/common/errors.ts';
 import { loadTrustedRoots } from '../../../src/verify/trust/index.ts';
 import { VerificationError } from '../../../src/verify/types.ts';
 import { closedPort } from '../../../testkit/http.ts';

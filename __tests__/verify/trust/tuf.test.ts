@@ -10,7 +10,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { errorLine, ProvenanceError } from '../../../src/errors.ts';
+import { errorLine, ProvenanceError } from '../../../src/common/errors.ts';
 import { loadTrustedRoots, type LoadOptions, type TrustedRootJSON } from '../../../src/verify/trust/index.ts';
 import { publicGoodSnapshot, snapshotDate } from '../../../src/verify/trust/public-good.ts';
 import { closedPort, serve, type Fault } from '../../../testkit/http.ts';

@@ -8,7 +8,8 @@
 
 import { linkedDigests } from '../../stages/links.ts';
 import type { Subject } from '../../subjects/index.ts';
-import { sameArtifact, type BundleOutcome } from '../judge.ts';
+import { type BundleOutcome } from '../judge.ts';
+import { sameArtifact } from '../../subjects/claimed.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
 import type { CheckFailure, VerifiedBundle } from '../types.ts';
 import { stageResultFailures } from './stage-result.ts';

@@ -12,8 +12,8 @@ import { shortSigner } from '../../output/short-signer.ts';
 import { markdownCode, untrusted } from '../../output/untrusted.ts';
 import type { CheckFailure } from '../types.ts';
 import { sourceName } from '../../output/source-name.ts';
-import { adviceFor } from '../advice.ts';
-import { failureText } from '../report-failure-text.ts';
+import { adviceFor } from '../report/advice.ts';
+import { failureText } from '../report/report-failure-text.ts';
 import { chainCharts, linkLabel } from './chart.ts';
 import type { ChainVerdict, StageResult } from './types.ts';
 

@@ -16,7 +16,7 @@
 // have no spaces (refs, workflows and identities never do; a regexp can use \s). Each stage's
 // merged rules must pin the source as the top-level ones must (policy/source-rules.ts). Pure.
 
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import { HUMAN_REVIEW_V01, isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
 import { namesSigner, type Policy, type RuleParser } from '../policy/policy.ts';
 import { requireSourceRule } from '../policy/source-rules.ts';

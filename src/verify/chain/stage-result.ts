@@ -16,7 +16,7 @@
 // shown short, quoted, and in ASCII.
 
 import { GITHUB_APPROVAL_FIELD, HUMAN_REVIEW_V01, TEST_RESULT_V01, VSA_V1 } from '../../stages/presets.ts';
-import { isObject } from '../../json.ts';
+import { isObject } from '../../common/json.ts';
 import type { CertificateFacts, CheckFailure, InTotoStatement } from '../types.ts';
 import type { ChainStageSpec } from './types.ts';
 

@@ -4,13 +4,13 @@
 // negative log indexes, and a certificate chain carrying its root (the bundle spec forbids it).
 // Protobuf-JSON omits zero values and empty lists; the parser fills those in.
 
-import { exceedsDepth, parseJSON } from '../../json.ts';
+import { exceedsDepth, parseJSON } from '../../common/json.ts';
 import type { X509Certificate } from '@sigstore/core';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { VerificationError } from '../types.ts';
-import { isBase64Strict } from './base64.ts';
-import { parseCertificate } from './certificate-cache.ts';
-import { certificateShapeProblem } from './certificate-shape.ts';
+import { isBase64Strict } from './patches/base64.ts';
+import { parseCertificate } from '../fast/certificate-cache.ts';
+import { certificateShapeProblem } from './patches/certificate-shape.ts';
 
 export const BUNDLE_MEDIA_TYPES: readonly string[] = [
   'application/vnd.dev.sigstore.bundle+json;version=0.1',

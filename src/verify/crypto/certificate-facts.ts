@@ -8,12 +8,12 @@
 // rules read 2022–2023 certificates as they read today's.
 
 import type { X509Certificate } from '@sigstore/core';
+import { decodeUTF8String } from '../../common/der-utf8-string.ts';
 import { VerificationError, type CertificateFacts } from '../types.ts';
 
 const FULCIO = '1.3.6.1.4.1.57264.1';
 // Fulcio's otherName SAN for identities that are neither URI nor email (e.g. a username).
 const OTHERNAME_USERNAME = `${FULCIO}.7`;
-const UTF8_STRING = 0x0c;
 
 export function certificateFacts(cert: X509Certificate): CertificateFacts {
   const v2 = (n: number): string | undefined => utf8Extension(cert, `${FULCIO}.${n}`);
@@ -76,29 +76,4 @@ function utf8Extension(cert: X509Certificate, oid: string): string | undefined {
     });
   }
   return decoded;
-}
-
-// One decoder for all: a decode without `stream` starts afresh, whatever the last one did.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The text of a DER UTF8String that spans all of `der`, or undefined. */
-export function decodeUTF8String(der: Buffer): string | undefined {
-  if (der[0] !== UTF8_STRING || der.length < 2) return undefined;
-  const first = der[1] ?? 0;
-  let length = first;
-  let offset = 2;
-  if (first & 0x80) {
-    const count = first & 0x7f;
-    if (count === 0 || count > 3 || der.length < 2 + count) return undefined;
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (der[2 + i] ?? 0);
-    offset = 2 + count;
-  }
-  if (offset + length !== der.length) return undefined;
-  const text = der.subarray(offset);
-  try {
-    return UTF8.decode(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -14,7 +14,7 @@
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
 import type { Bundle, Envelope, TransparencyLogEntry } from '@sigstore/bundle';
 import type { TrustMaterial } from '@sigstore/verify';
-import { isObject, parseJSON } from '../../json.ts';
+import { isObject, parseJSON } from '../../common/json.ts';
 import { VerificationError } from '../types.ts';
 import { promiseVerified, proofVerified, type LogEntry } from './log-inclusion.ts';
 

@@ -4,7 +4,7 @@
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Verifier } from '@sigstore/verify';
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import type { TrustedInstance } from '../trust/material.ts';
 
 const parsedKeys = new Map<string, KeyObject>();

@@ -8,10 +8,10 @@
 import type { Bundle } from '@sigstore/bundle';
 import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
 import { VerificationError } from '../types.ts';
-import { readCertificate, withCachedEncoding } from './certificate-cache.ts';
-import { readDER } from './der.ts';
+import { readCertificate, withCachedEncoding } from '../fast/certificate-cache.ts';
+import { readDER } from '../fast/der.ts';
 import type { Stage } from './failures.ts';
-import { LenientTimestamp } from './timestamp.ts';
+import { LenientTimestamp } from './patches/timestamp.ts';
 
 type SignatureContent = SignedEntity['signature'];
 

@@ -1,7 +1,7 @@
 // The in-toto statement a DSSE bundle signs, read strictly (a payload that claims to be in-toto
 // but is not a statement is a malformed bundle), and whether an artifact is one of its subjects.
 
-import { dataRecord, exceedsDepth, ownValue } from '../../json.ts';
+import { dataRecord, exceedsDepth, ownValue } from '../../common/json.ts';
 import { createHash } from 'node:crypto';
 import type { Envelope } from '@sigstore/bundle';
 import { VerificationError, type InTotoStatement } from '../types.ts';

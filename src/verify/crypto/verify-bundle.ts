@@ -9,7 +9,7 @@ import type { SignedEntity, Verifier } from '@sigstore/verify';
 import { verifierWithoutLogs, type Trust, type TrustedInstance } from '../trust/material.ts';
 import { VerificationError, type VerifiedBundle } from '../types.ts';
 import { parseBundle } from './bundle-format.ts';
-import { requireConsistentProofs } from './proof-consistency.ts';
+import { requireConsistentProofs } from './patches/proof-consistency.ts';
 import { certificateFacts } from './certificate-facts.ts';
 import { DigestSignatureContent } from './digest-signature.ts';
 import { depth, toFailure, type KeyKind } from './failures.ts';

@@ -3,7 +3,7 @@
 // given in both places must say the same thing; a different value is a conflict, not a silent
 // override. The only I/O is `readFile`, injected, for the `policy` input.
 
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import { parseChainStages, REQUIRE_CHAIN } from '../chain/spec.ts';
 import type { Policy, RuleParser } from './policy.ts';
 import { parsePolicyFile, type RawRule } from './policy-file.ts';

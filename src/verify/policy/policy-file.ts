@@ -3,7 +3,7 @@
 // strictly by policy-yaml.ts. This turns either into raw rule values with where each came from;
 // rule-values.ts then validates them exactly as it validates inputs. Pure.
 
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import { parsePolicyYaml, PolicyYamlError } from './policy-yaml.ts';
 
 /** One rule as written: list rules may have several values; booleans arrive as "true"/"false". */

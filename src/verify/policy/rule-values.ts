@@ -3,7 +3,7 @@
 // or throws INPUT_INVALID naming where the value came from (`origin`: the input name, or the rule
 // and line of a policy file), the expected form, and an example. Pure.
 
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import { parseDuration } from './duration.ts';
 import { refPatternProblem } from './ref-glob.ts';
 

@@ -14,7 +14,7 @@
 // certificate-identity and certificate-identity-regexp are left as they are: they are the rules
 // for every OIDC issuer, and pin the exact identity the user chose.
 
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import type { CertificateFacts, CheckFailure } from '../types.ts';
 import { ABSENT } from './agreement/field-check.ts';
 import { parseRepositoryURI, parseWorkflowURI, sameName, signerURIOf } from './certificate-view.ts';

@@ -6,7 +6,7 @@
 // current root, so an old pin stays valid as long as GitHub rotates keys the TUF way.
 
 import os from 'node:os';
-import { ProvenanceError } from '../../errors.ts';
+import { ProvenanceError } from '../../common/errors.ts';
 import githubTufRoot from './github-tuf-root.json' with { type: 'json' };
 import { fetchTrustedRootTarget, tufReason } from './tuf.ts';
 

@@ -5,9 +5,9 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ProvenanceError } from '../../errors.ts';
-import type { Log } from '../../log.ts';
-import { parseJSON } from '../../json.ts';
+import { ProvenanceError } from '../../common/errors.ts';
+import type { Log } from '../../common/log.ts';
+import { parseJSON } from '../../common/json.ts';
 import { VerificationError } from '../types.ts';
 import { fetchGitHubTrustedRoot, type GitHubRootOptions } from './github.ts';
 import { publicGoodSnapshot } from './public-good.ts';

@@ -5,9 +5,9 @@
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Verifier, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
-import { decodeBase64Strict } from '../crypto/base64.ts';
-import { parseCertificate, withRememberedSignatures } from '../crypto/certificate-cache.ts';
-import { withFastSigningKey } from '../crypto/signing-key.ts';
+import { decodeBase64Strict } from '../crypto/patches/base64.ts';
+import { parseCertificate, withRememberedSignatures } from '../fast/certificate-cache.ts';
+import { withFastSigningKey } from '../fast/signing-key.ts';
 import { VerificationError } from '../types.ts';
 import type {
   CertificateAuthorityJSON,

@@ -6,8 +6,8 @@
 // (bad signatures, expired, rolled back) fails the run: that is what TUF is there to catch.
 
 import os from 'node:os';
-import { ProvenanceError } from '../../errors.ts';
-import type { Log } from '../../log.ts';
+import { ProvenanceError } from '../../common/errors.ts';
+import type { Log } from '../../common/log.ts';
 import { publicGoodSeedRoot, publicGoodSnapshot, PUBLIC_GOOD_TUF_MIRROR, snapshotDate } from './public-good.ts';
 import type { TrustedRootJSON } from './root-json.ts';
 import { fetchTrustedRootTarget, isUnreachable, tufReason } from './tuf.ts';

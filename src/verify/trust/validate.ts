@@ -3,7 +3,7 @@
 // malformed times, and keys or certificates that do not parse. Everything a root trusts must say
 // since when; the conformance case trust-root-tlog-missing-validity-start_fail is this rule.
 
-import { exceedsDepth, parseJSON } from '../../json.ts';
+import { exceedsDepth, parseJSON } from '../../common/json.ts';
 import { VerificationError } from '../types.ts';
 import { trustMaterialOf } from './material.ts';
 import { TRUSTED_ROOT_MEDIA_TYPES } from './root-json.ts';

@@ -2,7 +2,7 @@
 // objects and arrays and yields undefined where the path does not exist, so a missing field and
 // a field of the wrong shape are told apart by the caller, never by a thrown TypeError.
 
-import { exceedsDepth } from '../../../json.ts';
+import { exceedsDepth } from '../../../common/json.ts';
 
 export function at(root: unknown, ...path: readonly (string | number)[]): unknown {
   let node: unknown = root;

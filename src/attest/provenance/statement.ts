@@ -1,0 +1,39 @@
+// in-toto Statement v1: the subjects (what was built) bound to a predicate (what we say about
+// them). Large releases are split into several statements rather than refused: each holds at
+// most MAX_SUBJECTS_PER_STATEMENT subjects, the size GitHub's attestation store accepts.
+
+import type { Subject } from '../../subjects/index.ts';
+
+export const INTOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
+export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export const MAX_SUBJECTS_PER_STATEMENT = 1024;
+
+export interface Statement {
+  _type: typeof INTOTO_STATEMENT_V1;
+  subject: Subject[];
+  predicateType: string;
+  predicate: object;
+}
+
+export function buildStatements(
+  subjects: readonly Subject[],
+  predicateType: string,
+  predicate: object,
+  chunkSize = MAX_SUBJECTS_PER_STATEMENT,
+): Statement[] {
+  const statements: Statement[] = [];
+  for (let i = 0; i < subjects.length; i += chunkSize) {
+    statements.push({
+      _type: INTOTO_STATEMENT_V1,
+      subject: subjects.slice(i, i + chunkSize).map((s) => ({ name: s.name, digest: { ...s.digest } })),
+      predicateType,
+      predicate,
+    });
+  }
+  return statements;
+}
+
+/** The exact bytes signed: the DSSE payload. */
+export function statementBytes(statement: Statement): Buffer {
+  return Buffer.from(JSON.stringify(statement), 'utf8');
+}
