@@ -13,22 +13,11 @@ import { artifactMarkdown, type UploadedArtifact } from './output/artifact-link.
 import { untrusted } from './output/untrusted.ts';
 import { loadVerifier, modeFrom, verifySettings } from './verify/index.ts';
 
-interface Places {
-  workspace: string;
-  temp: string;
-}
-
-function places(env: NodeJS.ProcessEnv): Places {
-  return {
-    workspace: path.resolve(env['GITHUB_WORKSPACE'] ?? process.cwd()),
-    temp: path.resolve(env['RUNNER_TEMP'] ?? os.tmpdir()),
-  };
-}
-
 const log = { info: core.info, warning: core.warning, debug: core.debug };
 
-export function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
-  const { workspace, temp } = places(env);
+function actionRuntime(env: NodeJS.ProcessEnv): Runtime {
+  const workspace = path.resolve(env['GITHUB_WORKSPACE'] ?? process.cwd());
+  const temp = path.resolve(env['RUNNER_TEMP'] ?? os.tmpdir());
   // Confined: in a workflow, GITHUB_WORKSPACE (and the runner's temp dir for outputs) bound every path.
   return { env, workspace, temp, outputRoots: [temp], confined: true, log, now: () => new Date() };
 }
