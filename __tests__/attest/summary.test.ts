@@ -58,7 +58,7 @@ describe('attest summary', () => {
         VSA_V1,
         HUMAN_REVIEW_V01,
         'https://example.com/custom',
-      ].map(attestTitle),
+      ].map((type) => attestTitle(type)),
       [
         'Provenance attested',
         'SBOM attested',

@@ -376,10 +376,12 @@ void describe('fuzz: stage documents and links', () => {
       environment: undefined,
     },
   };
-  const stages = STAGE_NAMES.filter((s): s is Exclude<StageName, 'provenance'> => s !== 'provenance');
+  const stages = STAGE_NAMES.filter(
+    (s): s is Exclude<StageName, 'provenance' | 'source'> => s !== 'provenance' && s !== 'source',
+  );
 
   // Each stage with the documents it takes; other pairings test the refusals.
-  const formatOf = (d: unknown): Exclude<StageName, 'provenance'> => {
+  const formatOf = (d: unknown): Exclude<StageName, 'provenance' | 'source'> => {
     const keys = Array.isArray(d) ? ['conftest'] : typeof d === 'object' && d !== null ? Object.keys(d) : [];
     if (keys.some((k) => ['runs', 'matches', 'SchemaVersion', 'scanner'].includes(k))) return 'vulns';
     if (

@@ -33,6 +33,8 @@ import {
 } from './signing/instance.ts';
 import { sigstoreSigner, type StatementSigner } from './signing/signer.ts';
 import { stagePredicate, type StageContext } from './stages/index.ts';
+import { sourcePredicate, type SourceAttestation } from './stages/source.ts';
+import { createSourceReader, gitHubEndpoints } from '../github/index.ts';
 import { withLinks, type LinkTarget } from '../stages/links.ts';
 import { collectSubjects, progressLine, type Subject } from '../subjects/index.ts';
 import { readRoots, resolveInside, writeRoots, type PathRules } from '../common/workspace.ts';
@@ -92,15 +94,19 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
     settings.predicate.kind === 'stage' ? await readStageDocument(settings.predicate.document, rt) : undefined;
   const session = await openSigningSession(settings.sigstore, rt);
   const { token, plan } = session;
+  const stage = settings.predicate.kind === 'stage' ? settings.predicate.stage : undefined;
+  // The source stage reads GitHub with the verified token's commit and ref: after the token, before signing.
+  const source = stage === 'source' ? await sourceAttestation(token, settings.github.githubToken, rt) : undefined;
   const built =
-    settings.predicate.kind === 'stage'
+    source ??
+    (settings.predicate.kind === 'stage' && settings.predicate.stage !== 'source'
       ? stagePredicate(
           settings.predicate.stage,
           stageDocument?.value,
           stageDocument?.origin ?? 'the approval',
           stageContext(token, rt.now()),
         )
-      : undefined;
+      : undefined);
   for (const warning of built?.warnings ?? []) rt.log.warning(warning);
   const { predicateType, predicate } = built ?? custom ?? (await provenancePredicate(token, rt.env));
   const requestedBundlePath =
@@ -108,11 +114,14 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
       ? undefined
       : resolveInside('bundle-path', settings.bundlePath, rt.workspace, writeRoots(rt));
 
-  const subjects = await collectSubjects(settings.subjects, {
-    workspace: rt.workspace,
-    confined: rt.confined,
-    onProgress: (p) => rt.log.info(progressLine(p)),
-  });
+  const subjects: Subject[] =
+    source === undefined
+      ? await collectSubjects(settings.subjects, {
+          workspace: rt.workspace,
+          confined: rt.confined,
+          onProgress: (p) => rt.log.info(progressLine(p)),
+        })
+      : [source.subject];
   const links = await attestLinks(settings, subjects, token, rt);
   const statements = buildStatements(
     subjects,
@@ -206,6 +215,35 @@ async function attestLinks(
 function autoReleaseTag(env: NodeJS.ProcessEnv): string | undefined {
   const ref = env['GITHUB_REF'] ?? '';
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+
+/**
+ * The source stage's VSA for the commit the verified token names: GitHub's branch rules, protection
+ * and the merging pull request, read with github-token, mapped to a level (stages/source.ts).
+ */
+async function sourceAttestation(token: IdentityToken, githubToken: string, rt: Runtime): Promise<SourceAttestation> {
+  if (token.github === undefined) {
+    throw new ProvenanceError(
+      'OIDC_TOKEN_INVALID',
+      `stage: source needs a GitHub Actions identity (its subject is the job's commit), but the OIDC token was issued by ${typeof token.payload.iss === 'string' ? token.payload.iss : 'no issuer'}`,
+      'Run the source step in a GitHub Actions job with "permissions: id-token: write"',
+    );
+  }
+  const claims = githubClaimsFrom(token.payload);
+  const reader = createSourceReader({ ...gitHubEndpoints(rt.env), token: githubToken, debug: (l) => rt.log.debug(l) });
+  const reads = await reader.readSourceControls(claims.repository, claims.ref, claims.sha);
+  const built = sourcePredicate(reads, {
+    now: rt.now(),
+    serverURL: token.github.serverURL,
+    repository: claims.repository,
+    ref: claims.ref,
+    sha: claims.sha,
+    verifierId: `${token.github.serverURL}/${claims.job_workflow_ref}`,
+  });
+  rt.log.info(
+    `source: ${claims.repository}@${claims.sha} (${claims.ref}${reads.branch === undefined ? '' : `, branch ${untrusted(reads.branch)}`}): SLSA source level ${built.level}`,
+  );
+  return built;
 }
 
 /** What a stage preset may record about the job: from the verified token only, never from env. */

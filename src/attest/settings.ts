@@ -48,7 +48,26 @@ export function attestSettings(get: InputReader): AttestSettings {
     digests: get('subject-digest'),
     checksums: get('subject-checksums'),
   };
-  if (!subjects.paths.trim() && !subjects.digests.trim() && !subjects.names.trim() && !subjects.checksums.trim()) {
+  const anySubject =
+    !!subjects.paths.trim() || !!subjects.digests.trim() || !!subjects.names.trim() || !!subjects.checksums.trim();
+  const stage = get('stage').trim();
+  if (stage === 'source') {
+    // The subject is the commit the job's verified token names; files would be a second, unrelated claim.
+    if (anySubject) {
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        'stage: source attests the commit this job runs on, but subject-path, subject-name, subject-digest or subject-checksums is set',
+        "Drop the subject inputs from the source step: its subject is the commit (the job token's sha), which the build provenance names",
+      );
+    }
+    if (get('github-token').trim() === '') {
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        'stage: source reads the branch rules and the pull request from the GitHub API, but github-token is empty',
+        'Keep the default "github-token: ${{ github.token }}" and grant "permissions: contents: read, pull-requests: read"',
+      );
+    }
+  } else if (!anySubject) {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
       'no subjects: one of subject-path, subject-digest (with subject-name) or subject-checksums is required',
@@ -67,7 +86,7 @@ export function attestSettings(get: InputReader): AttestSettings {
   return {
     subjects,
     predicate:
-      stageSource(get('stage').trim(), get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ??
+      stageSource(stage, get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ??
       predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
     sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
     bundlePath: get('bundle-path').trim() || undefined,
@@ -126,8 +145,15 @@ function stageSource(stage: string, type: string, inline: string, file: string):
       'Give the document either inline or as a file, not both',
     );
   }
+  if (stage === 'source' && (inline.trim() !== '' || file !== '')) {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'stage: source is built from what the GitHub API reports for the commit, but predicate or predicate-path is set',
+      'Drop predicate and predicate-path from the source step',
+    );
+  }
   const document = file !== '' ? { path: file } : inline.trim() !== '' ? { inline } : undefined;
-  if (document === undefined && stage !== 'approval') {
+  if (document === undefined && stage !== 'approval' && stage !== 'source') {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
       `stage: ${stage} needs its document in predicate-path (or predicate)`,

@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import { STAGE_NAMES, STAGE_PRESETS, type StageName } from '../stages/presets.ts';
+import { isSourceVSA } from '../stages/source-vsa.ts';
 import type { Subject } from '../subjects/index.ts';
 import { shortSignerName } from '../output/signer-name.ts';
 import { markdownCode, markdownText, untrusted } from '../output/untrusted.ts';
@@ -50,6 +51,7 @@ function digestText(subject: Subject): string {
 
 /** What the title says was attested, by the stage whose predicate type it is. */
 const STAGE_TITLES: Readonly<Record<StageName, string>> = {
+  source: 'Source review attested',
   provenance: 'Provenance attested',
   sbom: 'SBOM attested',
   vulns: 'Vulnerability scan attested',
@@ -58,8 +60,12 @@ const STAGE_TITLES: Readonly<Record<StageName, string>> = {
   approval: 'Approval attested',
 };
 
-export function attestTitle(predicateType: string): string {
-  const stage = STAGE_NAMES.find((name) => STAGE_PRESETS[name].predicateTypes.includes(predicateType));
+export function attestTitle(predicateType: string, subjects: readonly Subject[] = []): string {
+  // A VSA about a commit is the source stage's; about artifacts, a policy evaluation's.
+  if (isSourceVSA(predicateType, subjects)) return STAGE_TITLES.source;
+  const stage = STAGE_NAMES.find(
+    (name) => name !== 'source' && STAGE_PRESETS[name].predicateTypes.includes(predicateType),
+  );
   return stage === undefined ? 'Attestation signed' : STAGE_TITLES[stage];
 }
 
@@ -103,7 +109,7 @@ export function attestSummaryMarkdown(r: AttestReport, places: SummaryPlaces = {
     .map((l) => `${code(l.predicateType)} ${code(`sha256:${l.statementDigest.slice(0, 12)}…`)} (${code(l.source)})`);
   if (links.length > SUMMARY_LINKS) linkItems.push(`and ${links.length - SUMMARY_LINKS} more`);
   const lines = [
-    `## ${attestTitle(r.predicateType)}`,
+    `## ${attestTitle(r.predicateType, r.subjects)}`,
     '',
     ...(r.warnings ?? []).flatMap((w) => [`> [!WARNING]`, `> ${markdownText(w, 500)}`, '']),
     ...(pages.length > 0 ? [`- **Attestation:** ${pages.join(', ')}`] : []),

@@ -1,5 +1,6 @@
 // The GitHub side of publishing and fetching bundles, as attest and verify mode see it: six calls on
-// two interfaces, made by one factory from the endpoints, the token and a retry policy. Nothing outside
+// two interfaces, made by one factory from the endpoints, the token and a retry policy; and the source
+// stage's reads of a branch's controls (a third interface, its own factory). Nothing outside
 // this folder needs to know about octokit, HTTP, pagination, rate limits or GitHub's JSON.
 
 import type { SerializedBundle } from '@sigstore/bundle';
@@ -14,12 +15,15 @@ import { publishReleaseAssets, type PublishedAsset, type ReleaseFile } from './r
 import { listReleaseBundles, type BundleText } from './release-bundles.ts';
 import { parseRepository } from './repository.ts';
 import { GitHubClient } from './client.ts';
+import { readSourceControls, type SourceControlReads } from './source-controls.ts';
 
 export type { AttestationMode, AttestationResult } from './attestations.ts';
 export type { BundleText } from './release-bundles.ts';
 export type { PublishedAsset, ReleaseFile } from './release-assets.ts';
 export type { GitHubEndpoints } from './endpoints.ts';
 export { gitHubEndpoints } from './endpoints.ts';
+export { SOURCE_READS } from './source-controls.ts';
+export type * from './source-controls.ts';
 
 export interface GitHubPublisher {
   /** Reads the release for `tag` (it must exist), writing nothing: the first request a release upload makes. */
@@ -58,14 +62,28 @@ export interface GitHubServiceOptions extends GitHubEndpoints {
   debug?: (line: string) => void;
 }
 
-export function createGitHubService(options: GitHubServiceOptions): GitHubService {
-  const rest = new GitHubClient({
+/** What GitHub reports about how a commit reached its branch (the source stage): see source-controls.ts. */
+export interface GitHubSourceReader {
+  readSourceControls(repo: string, ref: string, sha: string): Promise<SourceControlReads>;
+}
+
+export function createSourceReader(options: GitHubServiceOptions): GitHubSourceReader {
+  const rest = clientFor(options);
+  return { readSourceControls: (repo, ref, sha) => readSourceControls(rest, parseRepository(repo), ref, sha) };
+}
+
+function clientFor(options: GitHubServiceOptions): GitHubClient {
+  return new GitHubClient({
     apiUrl: options.apiUrl,
     token: requireToken(options.token),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.writeIntervalMs === undefined ? {} : { writeIntervalMs: options.writeIntervalMs }),
     ...(options.debug ? { debug: options.debug } : {}),
   });
+}
+
+export function createGitHubService(options: GitHubServiceOptions): GitHubService {
+  const rest = clientFor(options);
   const { serverUrl } = options;
   return {
     checkRelease: async (repo, tag) => void (await releaseByTag(rest, parseRepository(repo), tag, WRITE)),

@@ -18,7 +18,7 @@ export const VSA_V1 = 'https://slsa.dev/verification_summary/v1';
 export const TEST_RESULT_V01 = 'https://in-toto.io/attestation/test-result/v0.1';
 export const HUMAN_REVIEW_V01 = 'https://in-toto.io/attestation/human-review/v0.1';
 
-export type StageName = 'provenance' | 'sbom' | 'vulns' | 'vex' | 'policy' | 'approval';
+export type StageName = 'source' | 'provenance' | 'sbom' | 'vulns' | 'vex' | 'policy' | 'approval';
 
 export interface StagePreset {
   name: StageName;
@@ -29,6 +29,9 @@ export interface StagePreset {
 }
 
 export const STAGE_PRESETS: Readonly<Record<StageName, StagePreset>> = {
+  // A Source VSA: its subject is the commit, not the artifact; verify joins it to the build by that
+  // commit (src/stages/source-vsa.ts). The same predicate type as a policy VSA, told apart by subject.
+  source: { name: 'source', title: 'source review', predicateTypes: [VSA_V1] },
   provenance: {
     name: 'provenance',
     title: 'build provenance',
@@ -55,5 +58,7 @@ export function isStageName(value: string): value is StageName {
 export const EXTENSION_BASE = 'https://provenance-action.github.io/attestation';
 /** The attestations a predicate builds on, for predicates without a field of their own for it. */
 export const LINKS_FIELD = `${EXTENSION_BASE}/links/v1`;
+/** What the source stage read from GitHub and why it gave each level, in a Source VSA. */
+export const SOURCE_CONTROLS_FIELD = `${EXTENSION_BASE}/github-source-controls/v1`;
 /** The GitHub deployment context of an approval (environment, actor), in a human-review predicate. */
 export const GITHUB_APPROVAL_FIELD = `${EXTENSION_BASE}/github-approval/v1`;

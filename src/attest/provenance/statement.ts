@@ -8,15 +8,18 @@ export const INTOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const MAX_SUBJECTS_PER_STATEMENT = 1024;
 
+/** A subject as signed: a Source VSA's commit also carries annotations (source_refs). */
+export type StatementSubject = Subject & { annotations?: Record<string, unknown> };
+
 export interface Statement {
   _type: typeof INTOTO_STATEMENT_V1;
-  subject: Subject[];
+  subject: StatementSubject[];
   predicateType: string;
   predicate: object;
 }
 
 export function buildStatements(
-  subjects: readonly Subject[],
+  subjects: readonly StatementSubject[],
   predicateType: string,
   predicate: object,
   chunkSize = MAX_SUBJECTS_PER_STATEMENT,
@@ -25,7 +28,11 @@ export function buildStatements(
   for (let i = 0; i < subjects.length; i += chunkSize) {
     statements.push({
       _type: INTOTO_STATEMENT_V1,
-      subject: subjects.slice(i, i + chunkSize).map((s) => ({ name: s.name, digest: { ...s.digest } })),
+      subject: subjects.slice(i, i + chunkSize).map((s) => ({
+        name: s.name,
+        digest: { ...s.digest },
+        ...(s.annotations === undefined ? {} : { annotations: s.annotations }),
+      })),
       predicateType,
       predicate,
     });

@@ -15,8 +15,10 @@ import { approvalPredicate } from './approval.ts';
 import type { StageContext, StagePredicate } from './stage.types.ts';
 
 export type { StageContext, StagePredicate } from './stage.types.ts';
+// The source stage reads GitHub before it can say anything, so attest.ts calls it apart from this
+// dispatcher (which is pure): see source.ts.
 
-const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval'>, string>> = {
+const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval' | 'source'>, string>> = {
   sbom: 'the SBOM file (SPDX or CycloneDX JSON)',
   vulns: "the scanner's report (SARIF, Grype JSON or Trivy JSON)",
   vex: 'the OpenVEX document',
@@ -29,7 +31,7 @@ const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval'>, stri
  * report) is passed through as is.
  */
 export function stagePredicate(
-  stage: Exclude<StageName, 'provenance'>,
+  stage: Exclude<StageName, 'provenance' | 'source'>,
   document: object | undefined,
   origin: string,
   ctx: StageContext,
