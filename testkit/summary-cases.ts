@@ -196,6 +196,12 @@ function failureOf(check: CheckName, i: number): CheckFailure {
         expected: `stage 3 "vulns" to link to stage 2 "sbom": sha256:${hex('sbom statement').slice(0, 12)}…`,
         found: `links to sha256:${hex('older sbom').slice(0, 12)}…`,
       };
+    case 'chain-commit':
+      return {
+        check,
+        expected: `stage 1 "source": a Source VSA for commit ${hex('built commit').slice(0, 40)}, the commit the build provenance of ${name} names`,
+        found: `Source VSAs for commit ${hex('other commit').slice(0, 40)} only`,
+      };
     case 'stage-result':
       return {
         check,

@@ -32,6 +32,7 @@ const EXPECTED: Record<CheckName, { what: RegExp; fix: RegExp }> = {
   'predicate-matches-certificate': { what: /contradicts its own signing certificate/, fix: /do not deploy/ },
   'chain-stage': { what: /stage of the release chain has no attestation/, fix: /run that stage's attest step/ },
   'chain-link': { what: /does not build on the stage before/, fix: /links/ },
+  'chain-commit': { what: /source stage and the build do not name the same commit/, fix: /stage: source/ },
   'stage-result': { what: /own attestation says it did not pass/, fix: /environment whose reviewers must approve/ },
 };
 

@@ -4,9 +4,17 @@
 // (stage-result.ts), and links by digest (src/stages/links.ts) to an attestation
 // that passed the stage before. The search keeps every passing attestation of each stage, so a
 // re-signed duplicate or an extra attestation never hides a valid chain, and an attestation that
-// links to a stranger never completes one. Pure: `now` is passed in.
+// links to a stranger never completes one.
+//
+// The source stage is joined by commit instead (src/stages/source-vsa.ts): its attestation is a
+// Source VSA about a revision, so it passes for an artifact when a passing one is for a commit that
+// a verified build provenance of the artifact names, and the provenance stage right after it passes
+// only with a provenance naming such a commit. Source VSAs take no other stage (a policy VSA about
+// the artifact never stands for the source stage, nor a Source VSA for a policy stage). Pure: `now`
+// is passed in.
 
 import { linkedDigests } from '../../stages/links.ts';
+import { buildCommits, isSourceVSA, subjectCommits } from '../../stages/source-vsa.ts';
 import type { Subject } from '../../subjects/index.ts';
 import { type BundleOutcome } from '../judge.ts';
 import { sameArtifact } from '../../subjects/claimed.ts';
@@ -54,21 +62,26 @@ function judgeChain(
     return links;
   };
   const results: StageResult[] = [];
-  // Statement digests of the attestations that completed the chain up to the previous stage.
+  // Statement digests of the attestations that completed the chain up to the previous stage; after
+  // a source stage, the commits of its passing Source VSAs instead (`byCommit`).
   let previous: Set<string> | undefined;
+  let byCommit = false;
   stages.forEach((stage, index) => {
     const number = index + 1;
     const name = `stage ${number} "${stage.label}"`;
-    const candidates = candidatesFor(
-      artifact,
-      outcomes,
-      stage,
-      now,
-      memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>(),
-    );
+    const judged = memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>();
+    if (stage.joinsByCommit === true) {
+      const joined = judgeSourceStage(artifact, outcomes, stage, stages[index + 1], name, now, judged);
+      results.push(joined.result);
+      previous = joined.commits;
+      byCommit = true;
+      return;
+    }
+    const candidates = candidatesFor(artifact, outcomes, stage, now, judged);
     const passing = candidates.filter((c) => c.failures.length === 0 && c.verified?.statementDigest !== undefined);
+    const joinsOf = (c: Candidate): Set<string> => (byCommit ? new Set(commitsOf(c)) : linksOf(c));
     const linked =
-      previous === undefined ? passing : passing.filter((c) => intersects(linksOf(c), previous ?? new Set()));
+      previous === undefined ? passing : passing.filter((c) => intersects(joinsOf(c), previous ?? new Set()));
     const shown = linked[0] ?? passing[0] ?? candidates[0];
     const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
       label: stage.label,
@@ -109,6 +122,20 @@ function judgeChain(
           },
         ]),
       );
+    } else if (linked.length === 0 && before !== undefined && byCommit) {
+      const named = [...new Set(passing.flatMap(commitsOf))];
+      results.push(
+        result('unlinked', [
+          {
+            check: 'chain-commit',
+            expected: `${name} to name a commit with a passing Source VSA (stage ${number - 1} "${before.label}"): ${commitList([...(previous ?? [])])}`,
+            found:
+              named.length === 0
+                ? `${passing[0]?.outcome.source ?? 'its attestation'} names no source commit`
+                : `names commit ${commitList(named)}`,
+          },
+        ]),
+      );
     } else if (linked.length === 0 && before !== undefined) {
       const links = [...new Set(passing.flatMap((c) => [...linksOf(c)]))];
       results.push(
@@ -127,6 +154,7 @@ function judgeChain(
       results.push(result('pass', []));
     }
     previous = new Set(linked.map((c) => c.verified?.statementDigest ?? ''));
+    byCommit = false;
   });
   return {
     artifact: { name: artifact.name, digest: { ...artifact.digest } },
@@ -152,6 +180,7 @@ function candidatesFor(
     if (verified) {
       const statement = verified.statement;
       if (!statement || !stage.predicateTypes.includes(statement.predicateType)) continue;
+      if (isSourceVSA(statement.predicateType, statement.subject)) continue; // a commit's, not the artifact's
       if (!statement.subject.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
       let failures = judged.get(outcome);
       if (failures === undefined) {
@@ -166,6 +195,7 @@ function candidatesFor(
       // Unverified claims only attribute a failure to this stage; they can never pass it.
       const type = outcome.claimedPredicateType;
       if (type === undefined || !stage.predicateTypes.includes(type)) continue;
+      if (isSourceVSA(type, outcome.claimed)) continue;
       if (!outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
       const failure = outcome.failure ?? {
         check: 'bundle-format',
@@ -176,6 +206,129 @@ function candidatesFor(
     }
   }
   return candidates;
+}
+
+/** The source commits a candidate's build provenance names. */
+function commitsOf(c: Candidate): string[] {
+  const statement = c.verified?.statement;
+  return statement === undefined ? [] : buildCommits(statement.predicateType, statement.predicate);
+}
+
+/**
+ * The source stage for one artifact: the commits its verified build provenance (of the next
+ * stage's predicate types) names, and the Source VSAs for those commits, each judged by the
+ * stage's policy and its own verificationResult. Returns the stage's result and the commits of
+ * the passing Source VSAs, which the provenance stage must name.
+ */
+function judgeSourceStage(
+  artifact: Subject,
+  outcomes: readonly BundleOutcome[],
+  stage: ChainStageSpec,
+  next: ChainStageSpec | undefined,
+  name: string,
+  now: Date,
+  judged: Map<BundleOutcome, CheckFailure[]>,
+): { result: StageResult; commits: Set<string> } {
+  const built = new Set<string>();
+  for (const outcome of outcomes) {
+    const statement = outcome.verified?.statement;
+    if (!statement || next === undefined || !next.predicateTypes.includes(statement.predicateType)) continue;
+    if (!statement.subject.some((s) => sameArtifact(s.digest, artifact.digest))) continue;
+    for (const commit of buildCommits(statement.predicateType, statement.predicate)) built.add(commit);
+  }
+  const all: { candidate: Candidate; commits: string[] }[] = [];
+  for (const outcome of outcomes) {
+    const { verified } = outcome;
+    const statement = verified?.statement;
+    if (verified && statement) {
+      if (!stage.predicateTypes.includes(statement.predicateType)) continue;
+      if (!isSourceVSA(statement.predicateType, statement.subject)) continue;
+      let failures = judged.get(outcome);
+      if (failures === undefined) {
+        failures = [
+          ...evaluatePolicy({ ...stage.policy, predicateType: statement.predicateType }, verified, now),
+          ...stageResultFailures(stage, statement, verified.certificate),
+        ];
+        judged.set(outcome, failures);
+      }
+      all.push({
+        candidate: { outcome, verified, predicateType: statement.predicateType, failures },
+        commits: subjectCommits(statement.subject),
+      });
+    } else {
+      const type = outcome.claimedPredicateType;
+      if (type === undefined || !stage.predicateTypes.includes(type) || !isSourceVSA(type, outcome.claimed)) continue;
+      const failure = outcome.failure ?? {
+        check: 'bundle-format',
+        expected: 'a bundle that passed the cryptographic checks',
+        found: 'a bundle that was not verified',
+      };
+      all.push({
+        candidate: { outcome, verified: undefined, predicateType: type, failures: [failure] },
+        commits: subjectCommits(outcome.claimed),
+      });
+    }
+  }
+  const forBuild = all.filter((a) => a.commits.some((c) => built.has(c)));
+  const passing = forBuild.filter((a) => a.candidate.failures.length === 0 && a.candidate.verified !== undefined);
+  const shown = passing[0]?.candidate ?? forBuild[0]?.candidate ?? all[0]?.candidate;
+  const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
+    label: stage.label,
+    title: stage.title,
+    status,
+    attestation: shown && attestationOf(shown),
+    failures,
+  });
+  const commits = new Set(passing.flatMap((a) => a.commits.filter((c) => built.has(c))));
+  const wanted = `${name}: a Source VSA for the commit the build provenance of ${artifact.name} names`;
+  if (all.length === 0) {
+    return {
+      result: result('missing', [
+        {
+          check: 'chain-stage',
+          expected: `${wanted} (${commitList([...built])})`,
+          found: `no Source VSA among the ${outcomes.length} bundle(s) read`,
+        },
+      ]),
+      commits,
+    };
+  }
+  if (forBuild.length === 0) {
+    const other = [...new Set(all.flatMap((a) => a.commits))];
+    return {
+      result: result('unlinked', [
+        {
+          check: 'chain-commit',
+          expected: built.size === 0 ? wanted : `${wanted}: ${commitList([...built])}`,
+          found:
+            built.size === 0
+              ? `no verified build provenance of ${artifact.name} names a source commit`
+              : `Source VSAs for ${commitList(other)} only`,
+        },
+      ]),
+      commits,
+    };
+  }
+  if (passing.length === 0) {
+    return {
+      result: result(
+        'rejected',
+        forBuild.flatMap((a) =>
+          a.candidate.failures.map((f) => ({
+            ...f,
+            expected: `${name} (${a.candidate.outcome.source}): ${f.expected}`,
+          })),
+        ),
+      ),
+      commits,
+    };
+  }
+  return { result: result('pass', []), commits };
+}
+
+function commitList(commits: readonly string[]): string {
+  const shown = commits.slice(0, 3).map((c) => `gitCommit:${c}`);
+  return commits.length > 3 ? `${shown.join(', ')} and ${commits.length - 3} more` : shown.join(', ') || 'none';
 }
 
 function attestationOf(c: Candidate): ChainAttestation {

@@ -17,7 +17,13 @@
 // merged rules must pin the source as the top-level ones must (policy/source-rules.ts). Pure.
 
 import { ProvenanceError } from '../../common/errors.ts';
-import { HUMAN_REVIEW_V01, isStageName, STAGE_PRESETS } from '../../stages/presets.ts';
+import {
+  HUMAN_REVIEW_V01,
+  isStageName,
+  SLSA_PROVENANCE_V02,
+  SLSA_PROVENANCE_V1,
+  STAGE_PRESETS,
+} from '../../stages/presets.ts';
 import { namesSigner, type Policy, type RuleParser } from '../policy/policy.ts';
 import { requireSourceRule } from '../policy/source-rules.ts';
 import type { ChainStageSpec } from './types.ts';
@@ -30,7 +36,7 @@ export const MAX_CHAIN_STAGES = 32;
 export const ENVIRONMENT_OPTION = 'environment';
 
 const HINT =
-  'Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
+  'Write one stage per line: a stage (source, provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
 
 /**
  * The stages, with each stage's policy already merged over `base`. `where` names the origin in
@@ -53,7 +59,7 @@ export function parseChainStages(
     );
   const { predicateType: _ignored, requireChain: _none, ...inherited } = base;
   const seen = new Set<string>();
-  return written.map((line, index) => {
+  const specs = written.map((line, index) => {
     const origin = `${where}, stage ${index + 1}`;
     const [stage = '', ...tokens] = line.split(/\s+/);
     const { title, predicateTypes } = stageTypes(stage, origin);
@@ -108,8 +114,28 @@ export function parseChainStages(
       );
     }
     requireSourceRule(policy, `${origin} ("${stage}")`);
-    return { label: stage, title, predicateTypes, policy, ...(environments.length > 0 && { environments }) };
+    return {
+      label: stage,
+      title,
+      predicateTypes,
+      policy,
+      ...(environments.length > 0 && { environments }),
+      ...(stage === 'source' && { joinsByCommit: true }),
+    };
   });
+  specs.forEach((spec, index) => {
+    if (spec.joinsByCommit !== true) return;
+    // The source stage joins the build by the commit the build provenance names: it needs that stage next.
+    const next = specs[index + 1];
+    if (next?.predicateTypes.some((t) => t === SLSA_PROVENANCE_V1 || t === SLSA_PROVENANCE_V02) !== true) {
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `${where}, stage ${index + 1}: "source" must come right before the build provenance stage, ${next === undefined ? 'but it is the last stage' : `but stage ${index + 2} is "${next.label}"`}`,
+        'Put the source line directly above the provenance line: the build provenance names the commit the Source VSA is about, and that is how the two are joined',
+      );
+    }
+  });
+  return specs;
 }
 
 function stageTypes(stage: string, origin: string): { title: string; predicateTypes: readonly string[] } {

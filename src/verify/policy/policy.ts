@@ -58,6 +58,11 @@ export interface ChainStageSpec {
   /** The rules the stage's attestation must pass: the top-level policy with the stage's own rules over it. */
   policy: Policy;
   /**
+   * The source stage: its attestation (a Source VSA) is about a commit, not the artifact, and joins
+   * the build provenance stage right after it by that commit, with no links (src/stages/source-vsa.ts).
+   */
+  joinsByCommit?: boolean;
+  /**
    * Approval stages only (environment=NAME, repeatable): the deployment environments whose
    * approval counts, any one of them; compared ignoring case, as GitHub names environments.
    */

@@ -110,6 +110,10 @@ export const ADVICE: Readonly<Record<CheckName, Advice>> = {
     what: "a stage's attestation does not build on the stage before",
     fix: "re-run that stage with links pointing at the previous stage's bundle (or links: published), after the previous stage passes",
   },
+  'chain-commit': {
+    what: 'the source stage and the build do not name the same commit',
+    fix: 'attest the source stage (stage: source) in the workflow run that builds, so its commit is the one the build provenance names, and make its bundle readable where verify mode looks',
+  },
   'stage-result': {
     what: 'the stage ran, and its own attestation says it did not pass',
     fix: 'fix what the stage found and run it again; for an approval, run it in a job with the deployment environment whose reviewers must approve',
