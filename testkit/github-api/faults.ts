@@ -14,6 +14,11 @@ export const ENDPOINTS = [
   'post-attestation',
   'list-attestations',
   'attestation-storage', // a bundle_url
+  'branch-rules', // GET /repos/{o}/{r}/rules/branches/{branch}
+  'get-ruleset', // GET /repos/{o}/{r}/rulesets/{id}
+  'branch-protection', // GET /repos/{o}/{r}/branches/{branch}/protection
+  'commit-pulls', // GET /repos/{o}/{r}/commits/{sha}/pulls
+  'pull-reviews', // GET /repos/{o}/{r}/pulls/{n}/reviews
 ] as const;
 
 export type Endpoint = (typeof ENDPOINTS)[number];

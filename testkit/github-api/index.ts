@@ -1,6 +1,7 @@
 // A stand-in for the part of GitHub's REST API that publishing bundles uses: releases by tag, release
 // assets (list, upload, download, delete, with `state`), and the attestations API (POST and GET by
-// subject digest). It exists because no real GitHub runs here (see /work/shared/notes/local-sigstore.md):
+// subject digest); and what the source stage reads: branch rules, rulesets, classic protection, a
+// commit's pull requests and their reviews (source-routes.ts). It exists because no real GitHub runs here (see /work/shared/notes/local-sigstore.md):
 // it answers on 127.0.0.1 the way GitHub's REST documentation describes, records every request for
 // assertions, and injects faults per endpoint. It is not GitHub: anything it does not model (other
 // endpoints, auth scopes, GitHub's exact error wording) must not be read into a passing test.
@@ -22,11 +23,14 @@ import { Model, subjectDigests, type StoredAsset, type StoredAttestation } from 
 import { attestationRoutes } from './attestation-routes.ts';
 import { repoKnown, sendJSON, type Call, type StandInSettings } from './call.ts';
 import { releaseRoutes } from './release-routes.ts';
+import { SourceModel, sourceRoutes } from './source-routes.ts';
 
 export { ENDPOINTS } from './faults.ts';
 export type { Endpoint, GitHubFault } from './faults.ts';
 export type { StoredAsset, StoredAttestation } from './model.ts';
 export { snappyLiteralOnly } from './snappy.ts';
+export { SourceModel, SOURCE_ENDPOINTS } from './source-routes.ts';
+export type { BypassActor, ClassicSetup, PullSetup, RulesetSetup } from './source-routes.ts';
 
 export interface RecordedRequest {
   endpoint: Endpoint | 'unknown';
@@ -54,6 +58,8 @@ export interface GitHubApiStandIn {
   readonly settings: StandInSettings; // mutable between requests
   readonly requests: RecordedRequest[];
   readonly faults: FaultQueues; // FIFO per endpoint: each request pops one
+  /** Branch rules, protection, pull requests and reviews (the source stage's reads); mutable between requests. */
+  readonly source: SourceModel;
   /** The next `n` calls of each endpoint (all, or those named) answer with `fault`. */
   failFirst(n: number, fault?: GitHubFault, endpoints?: readonly Endpoint[]): void;
   requestsTo(endpoint: Endpoint): RecordedRequest[];
@@ -82,7 +88,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   };
   const faults = emptyQueues();
   const requests: RecordedRequest[] = [];
-  const table = [...releaseRoutes(model, settings), ...attestationRoutes(model, settings)];
+  const source = new SourceModel();
+  const table = [...releaseRoutes(model, settings), ...attestationRoutes(model, settings), ...sourceRoutes(source)];
   let base = '';
 
   const server = await serve(async (req, body, res) => {
@@ -144,6 +151,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     settings,
     requests,
     faults,
+    source,
     failFirst(n, fault = 503, endpoints = ENDPOINTS) {
       for (const endpoint of endpoints) for (let i = 0; i < n; i++) faults[endpoint].push(fault);
     },
