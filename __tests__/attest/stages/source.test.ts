@@ -140,7 +140,8 @@ describe('source stage: a Source VSA for the job commit', () => {
   });
 
   it('needs a required status check for level 3', async () => {
-    github.source.rulesets.set(`${REPO}#main`, [{ ...FULL_RULESET, statusChecks: undefined }]);
+    const { statusChecks: _none, ...noChecks } = FULL_RULESET;
+    github.source.rulesets.set(`${REPO}#main`, [noChecks]);
     const a = await attestSource();
     assert.deepEqual(a.predicate['verifiedLevels'], [SOURCE_LEVEL(2)]);
     assert.match(evidence(a).reasons[0] ?? '', /at least one required status check/);
