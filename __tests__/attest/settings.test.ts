@@ -155,3 +155,22 @@ describe('github-token and upload-to-release are checked when the inputs are rea
     }
   });
 });
+
+describe('attestSettings: stage source', () => {
+  const TOKEN = { 'github-token': 'ghs_standInToken0123456789abcdefghijkl' };
+  it('takes no subject and no document: its subject is the job commit', () => {
+    const s = attestSettings(reader({ stage: 'source', ...TOKEN }));
+    assert.deepEqual(s.predicate, { kind: 'stage', stage: 'source', document: undefined });
+  });
+  const refusals: [string, Record<string, string>, ErrorCode, RegExp][] = [
+    ['a subject', { 'subject-path': 'dist/*' }, 'INPUT_CONFLICT', /stage: source attests the commit .* subject-path/],
+    ['a document', { 'predicate-path': 'x.json' }, 'INPUT_CONFLICT', /but predicate or predicate-path is set/],
+    ['attestations-api: true', { 'attestations-api': 'true' }, 'INPUT_CONFLICT', /a commit has none/],
+    ['no token', { 'github-token': ' ' }, 'INPUT_INVALID', /github-token is empty.*pull-requests: read/],
+  ];
+  for (const [what, inputs, code, text] of refusals) {
+    it(`refuses ${what} before anything happens`, () => {
+      assert.throws(() => attestSettings(reader({ stage: 'source', ...TOKEN, ...inputs })), fails(code, text));
+    });
+  }
+});

@@ -60,6 +60,13 @@ export function attestSettings(get: InputReader): AttestSettings {
         "Drop the subject inputs from the source step: its subject is the commit (the job token's sha), which the build provenance names",
       );
     }
+    if (get('attestations-api').trim() === 'true') {
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        "stage: source signs a Source VSA about a commit, but attestations-api is true: GitHub's attestations API files attestations under an artifact's sha256, and a commit has none",
+        'Set attestations-api to auto or false for the source step, and keep its bundle file (upload-artifact, upload-to-release or bundle-path) for verify mode',
+      );
+    }
     if (get('github-token').trim() === '') {
       throw new ProvenanceError(
         'INPUT_INVALID',

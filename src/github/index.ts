@@ -23,6 +23,7 @@ export type { PublishedAsset, ReleaseFile } from './release-assets.ts';
 export type { GitHubEndpoints } from './endpoints.ts';
 export { gitHubEndpoints } from './endpoints.ts';
 export { SOURCE_READS } from './source-controls.ts';
+export { bundleIdentity } from './bundle-identity.ts';
 export type * from './source-controls.ts';
 
 export interface GitHubPublisher {

@@ -15,7 +15,10 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'subject-name', help: 'name of a subject given by digest (one per line)' },
   { name: 'subject-digest', help: 'digest of that subject: sha256:<hex>, sha384:, sha512:' },
   { name: 'subject-checksums', help: 'a sha256sum/shasum file, or its text' },
-  { name: 'stage', help: "sbom | vulns | vex | policy | approval: build that stage's predicate from --predicate-path" },
+  {
+    name: 'stage',
+    help: "sbom | vulns | vex | policy | approval: build that stage's predicate from --predicate-path; source: a Source VSA for the job's commit (GitHub API)",
+  },
   { name: 'links', help: 'bundle files this attestation builds on (repeat), or "published"' },
   { name: 'predicate-type', help: 'URI of a custom predicate (default: SLSA provenance v1)' },
   { name: 'predicate', help: 'custom predicate JSON' },

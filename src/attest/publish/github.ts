@@ -6,7 +6,13 @@
 import type { SerializedBundle } from '@sigstore/bundle';
 import type { CopyCheck } from '../../common/attestation-identity.ts';
 import { ProvenanceError } from '../../common/errors.ts';
-import { createGitHubService, gitHubEndpoints, type AttestationMode, type ReleaseFile } from '../../github/index.ts';
+import {
+  bundleIdentity,
+  createGitHubService,
+  gitHubEndpoints,
+  type AttestationMode,
+  type ReleaseFile,
+} from '../../github/index.ts';
 import type { Log } from '../../common/log.ts';
 import { safeFileStem, serializeBundles } from '../bundle-files.ts';
 import type { Subject } from '../../subjects/index.ts';
@@ -129,6 +135,13 @@ export function gitHubPublication(
       if (wantsAttestations) {
         const mode: AttestationMode = settings.attestationsApi === 'true' ? 'true' : 'auto';
         for (const bundle of run.bundles) {
+          // GitHub's attestations API files attestations under the sha256 of an artifact: a Source VSA
+          // is about a commit (gitCommit), so there is nothing to file it under (attestations-api: true
+          // is refused for the source stage before signing).
+          if (bundleIdentity(bundle).subjectDigest === undefined) {
+            log.info('attestations API: skipped, the statement has no sha256 subject (a Source VSA names a commit)');
+            continue;
+          }
           const stored = await github.postAttestation(repository, bundle, { mode, isOurCopy: run.isOurCopy });
           if (stored.outcome === 'unavailable') {
             log.warning(stored.warning);
