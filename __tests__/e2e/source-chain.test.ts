@@ -45,10 +45,14 @@ async function attest(
 }
 
 /** The source step: a push to main, signed by source.yml. */
-const attestSource = (file: string, claims: Record<string, string> = {}): Promise<ActionRun> => {
+const attestSource = (
+  file: string,
+  claims: Record<string, string> = {},
+  inputs: Record<string, string> = {},
+): Promise<ActionRun> => {
   const ref = `${workflow('source.yml')}@refs/heads/main`;
   return attest(
-    { stage: 'source' },
+    { stage: 'source', ...inputs },
     { ref: 'refs/heads/main', workflow_ref: ref, job_workflow_ref: ref, event_name: 'push', ...claims },
     file,
   );
@@ -199,6 +203,14 @@ describe('a chain that starts at the commit', () => {
     } finally {
       github.source.refused.clear();
     }
+  });
+
+  it('skips the attestations API (auto) for a Source VSA: it has no sha256 subject to be filed under', async () => {
+    const before = github.requestsTo('post-attestation').length;
+    const run = await attestSource('auto.sigstore.json', {}, { 'attestations-api': 'auto' });
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /attestations API: skipped, the statement has no sha256 subject/);
+    assert.equal(github.requestsTo('post-attestation').length, before);
   });
 
   it('refuses subject inputs on the source step before anything is signed', async () => {

@@ -206,7 +206,7 @@ describe('the source stage joins the build by commit', () => {
       {
         ...statement,
         subject: [...statement.subject, ...ATTEST_STATEMENT.subject],
-        predicate: withLinks(VSA, statement.predicate as Record<string, unknown>, [
+        predicate: withLinks(VSA, statement.predicate, [
           { statementDigest: hex(2), predicateType: SLSA, source: 'b2' },
         ]),
       },
