@@ -396,9 +396,10 @@ export const CASES: readonly CatalogueCase[] = [
     files: { 'sbom.json': '{"spdxVersion":"SPDX-2.3"}' },
     exit: 1,
     kind: 'input',
-    message: /^stage: "sboms" is not one of provenance, sbom, vulns, vex, policy, approval\. Pick .*\[INPUT_INVALID\]$/,
+    message:
+      /^stage: "sboms" is not one of source, provenance, sbom, vulns, vex, policy, approval\. Pick .*\[INPUT_INVALID\]$/,
     example:
-      'stage: "sboms" is not one of provenance, sbom, vulns, vex, policy, approval. Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate [INPUT_INVALID]',
+      'stage: "sboms" is not one of source, provenance, sbom, vulns, vex, policy, approval. Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate [INPUT_INVALID]',
     cause: 'stage picks one of the built-in presets by name.',
     fix: 'Use one of the names listed, or leave stage empty and give predicate-type for another kind of document.',
     code: 'INPUT_INVALID',
