@@ -12,6 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startGitHubApi, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
+import { validateMermaid } from '../../testkit/mermaid.ts';
 import { runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
@@ -153,6 +154,11 @@ describe('a chain that starts at the commit', () => {
         ['provenance', 'pass'],
       ],
     );
+    // The job summary draws the chain from the commit's stage, and Mermaid's own parser takes it.
+    const graph = /```mermaid\n([\s\S]*?)\n```/.exec(run.summary)?.[1];
+    assert.ok(graph, run.summary);
+    assert.match(graph, /source/);
+    assert.deepEqual(await validateMermaid(graph), { ok: true, diagramType: 'flowchart-v2' });
   });
 
   it('fails naming the source stage when the only Source VSA is for another commit', async () => {

@@ -8,7 +8,8 @@
 // a thing GitHub will not show) is an answer, not a failure: the source stage gives a lower level and
 // says why. Only a failure to get any answer (network, 5xx after retries, unusable JSON) throws, so
 // an outage never turns into a level. GitHub's JSON is parsed here into the few fields the levels
-// rest on; the rest is not kept.
+// rest on; the rest is not kept. Lists are read as one page of 100 (rules of a branch, pull requests
+// of a commit, reviews of a pull request): what lies beyond can only make a level lower, never higher.
 
 import { isObject, ownValue } from '../common/json.ts';
 import type { Answer, RequestIntent } from './failure.ts';
