@@ -29,6 +29,7 @@
 import { SOURCE_CONTROLS_FIELD, VSA_V1 } from '../../stages/presets.ts';
 import { GIT_COMMIT } from '../../stages/source-vsa.ts';
 import { SOURCE_READS, type Read, type SourceControlReads } from '../../github/index.ts';
+import { untrusted } from '../../output/untrusted.ts';
 import type { StagePredicate } from './stage.types.ts';
 
 export const SOURCE_LEVEL = (n: number): string => `SLSA_SOURCE_LEVEL_${n}`;
@@ -87,7 +88,9 @@ export function sourcePredicate(reads: SourceControlReads, ctx: SourceContext): 
       const actors = set?.ok ? set.value.bypassActors : undefined;
       bypass.push({
         source: `ruleset ${id}`,
-        actors: actors?.map((a) => `${a.actorType}${a.actorId === null ? '' : ` ${a.actorId}`} (${a.bypassMode})`),
+        actors: actors?.map((a) =>
+          untrusted(`${a.actorType}${a.actorId === null ? '' : ` ${a.actorId}`} (${a.bypassMode})`),
+        ),
       });
       bypassable.set(id, actors === undefined || actors.length > 0);
     }
@@ -143,17 +146,19 @@ export function sourcePredicate(reads: SourceControlReads, ctx: SourceContext): 
       ]
     : [];
 
-  // Each level, in order; the first one missing stops the climb, with its reason.
+  // Each level, in order; the first one missing stops the climb, with its reason. Reasons are
+  // printed as warnings too, so what GitHub named (branch, actors) goes through untrusted().
+  const branch = reads.branch === undefined ? undefined : untrusted(reads.branch);
   let level = 1;
   const refusedNote = refusals.length > 0 ? ` (GitHub refused: ${refusals.map(refusalText).join('; ')})` : '';
-  if (reads.branch === undefined) {
+  if (branch === undefined) {
     reasons.push(
       `level 2 needs a protected branch: the ref ${ctx.ref} is not a branch, and no merged pull request names the branch this commit landed on${refusedNote}`,
     );
   } else if (!forcePush.on || !deletion.on) {
     const missing = [!forcePush.on && 'force pushes', !deletion.on && 'deletion'].filter(Boolean).join(' and ');
     reasons.push(
-      `level 2 needs force pushes and deletion blocked on branch ${reads.branch}: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not blocked by any rule GitHub showed${refusedNote}`,
+      `level 2 needs force pushes and deletion blocked on branch ${branch}: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not blocked by any rule GitHub showed${refusedNote}`,
     );
   } else {
     level = 2;
@@ -163,7 +168,7 @@ export function sourcePredicate(reads: SourceControlReads, ctx: SourceContext): 
       level = 3;
       if (!reviews.noBypass) {
         reasons.push(
-          `level 4 needs pull requests with an approving review required on branch ${reads.branch} with nobody able to bypass${reviews.on ? ' (the rule that requires them can be bypassed)' : ''}${refusedNote}`,
+          `level 4 needs pull requests with an approving review required on branch ${branch} with nobody able to bypass${reviews.on ? ' (the rule that requires them can be bypassed)' : ''}${refusedNote}`,
         );
       } else if (merged === undefined) {
         reasons.push(
