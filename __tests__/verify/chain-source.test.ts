@@ -180,6 +180,26 @@ describe('the source stage joins the build by commit', () => {
     );
   });
 
+  it('names the check a tampered Source VSA for the commit failed', () => {
+    const good = sourceVsa(1, SHA);
+    const tampered: BundleOutcome = {
+      source: 'tampered.sigstore.json',
+      verified: undefined,
+      failure: { check: 'signature', expected: 'a signature that verifies', found: 'one that does not' },
+      claimed: good.claimed,
+      claimedPredicateType: VSA,
+    };
+    const verdict = verdictOf([tampered, provenance(2), policyVsa(3, [2])]);
+    assert.equal(verdict.stages[0]?.status, 'rejected');
+    assert.deepEqual(
+      verdict.stages[0]?.failures.map((f) => [f.check, f.expected]),
+      [['signature', 'stage 1 "source" (tampered.sigstore.json): a signature that verifies']],
+    );
+    // And one that also claims the artifact never stands for the policy stage either.
+    const claimsBoth = { ...tampered, claimed: [...good.claimed, ...ATTEST_STATEMENT.subject] };
+    assert.equal(verdictOf([good, claimsBoth, provenance(2)]).stages[2]?.status, 'missing');
+  });
+
   it('passes only through a provenance that names the joined commit', () => {
     // Two provenances: the one for SHA fails its policy (another signer), the other names OTHER_SHA.
     const failingForSha = bundle(5, provenance(5).verified?.statement ?? assert.fail(), 'evil.yml');
