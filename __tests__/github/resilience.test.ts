@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { createGitHubService } from '../../src/github/index.ts';
+import { createGitHubService, createSourceReader } from '../../src/github/index.ts';
 import { ENDPOINTS, startGitHubApi, type GitHubApiStandIn } from '../../testkit/github-api/index.ts';
 import { client, closedPort, dsseBundle, failure, hex, QUICK, REPO } from './helpers.ts';
 import { trustCopies } from '../../testkit/copies.ts';
@@ -51,6 +51,20 @@ describe('retries against the stand-in', () => {
         isOurCopy: trustCopies,
       });
       assert.equal(posted.outcome, 'created');
+      // The source stage's reads: rules, the ruleset, classic protection, the commit's pull requests, reviews.
+      const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+      api.source.rulesets.set(`${REPO}#main`, [{ id: 9, nonFastForward: true, bypassActors: [] }]);
+      api.source.pulls.set(REPO, [{ number: 3, author: 'a', base: 'main', mergeCommitSha: sha, reviews: [] }]);
+      const reads = await createSourceReader({
+        apiUrl: api.url,
+        serverUrl: 'https://github.com',
+        token: api.token,
+        retry: { ...QUICK, attempts: 3 },
+      }).readSourceControls(REPO, 'refs/heads/main', sha);
+      assert.deepEqual(
+        [reads.rules?.ok, reads.rulesets[0]?.ok, reads.protection?.ok, reads.pulls.ok, reads.reviews?.ok],
+        [true, true, true, true, true],
+      );
       const back = await github.listAttestations(REPO, hex('a'));
       assert.equal(back.length, 1);
     } finally {
