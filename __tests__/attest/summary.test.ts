@@ -70,6 +70,13 @@ describe('attest summary', () => {
       ],
     );
     assert.match(attestSummaryMarkdown({ ...report(1), predicateType: HUMAN_REVIEW_V01 }), /^## Approval attested\n/);
+    // A VSA about a commit is the source stage's; about an artifact, a policy evaluation's.
+    const commit = { name: 'https://github.com/o/r/commit/x', digest: { gitCommit: 'a'.repeat(40) } };
+    assert.equal(attestTitle(VSA_V1, [commit]), 'Source review attested');
+    assert.equal(
+      attestTitle(VSA_V1, [{ name: 'app', digest: { sha256: 'a'.repeat(64) } }]),
+      'Policy evaluation attested',
+    );
   });
   it('has no empty table header, and shows the warnings the log shows', () => {
     const md = attestSummaryMarkdown({
