@@ -4,10 +4,10 @@
 // (GET /repos/{o}/{r}/branches/{branch}/protection), the pull request that merged the commit
 // (GET /repos/{o}/{r}/commits/{sha}/pulls) and its reviews (GET /repos/{o}/{r}/pulls/{n}/reviews).
 //
-// Every read is recorded with its outcome. A refusal (401/403/404: a permission the token lacks, or
-// a thing GitHub will not show) is an answer, not a failure: the source stage gives a lower level and
-// says why. Only a failure to get any answer (network, 5xx after retries, unusable JSON) throws, so
-// an outage never turns into a level. GitHub's JSON is parsed here into the few fields the levels
+// Every read is recorded with its outcome. A refusal (403/404: a permission the token lacks, or a
+// thing GitHub will not show) is an answer, not a failure: the source stage gives a lower level and
+// says why. A token GitHub does not accept at all (401), or no answer (network, 5xx after retries,
+// unusable JSON), throws: a broken setup or an outage never turns into a level. GitHub's JSON is parsed here into the few fields the levels
 // rest on; the rest is not kept. Lists are read as one page of 100 (rules of a branch, pull requests
 // of a commit, reviews of a pull request): what lies beyond can only make a level lower, never higher.
 
@@ -125,7 +125,7 @@ export async function readSourceControls(
   return { branch, rules, rulesets, protection, pulls, reviews };
 }
 
-/** One GET: parsed on 200, recorded as refused on 401/403/404 (or answered by `on404`), thrown otherwise. */
+/** One GET: parsed on 200, recorded as refused on 403/404 (or answered by `absent`), thrown otherwise. */
 async function read<T>(
   rest: GitHubClient,
   url: string,
@@ -141,11 +141,11 @@ async function read<T>(
   }
   const instead = absent?.(answer);
   if (instead !== undefined) return { ok: true, value: instead, record };
-  if (answer.status === 401 || answer.status === 403 || answer.status === 404) {
+  if (answer.status === 403 || answer.status === 404) {
     const message = gitHubMessage(answer.data);
     return { ok: false, record: message === undefined ? record : { ...record, message } };
   }
-  throw rest.refusal(answer, { permission: 'contents: read' });
+  throw rest.refusal(answer, { permission: 'contents: read, pull-requests: read' });
 }
 
 const str = (o: object, k: string): string | undefined => {

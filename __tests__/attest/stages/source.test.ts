@@ -218,3 +218,39 @@ describe('source stage: a Source VSA for the job commit', () => {
     assert.match(evidence(alone).reasons[0] ?? '', /the ref refs\/tags\/v1.2.0 is not a branch/);
   });
 });
+
+describe('source stage: what is a failure, not a level', () => {
+  it('fails on a token GitHub does not accept (401), naming the request, before any level is given', async () => {
+    const reader = createSourceReader({
+      apiUrl: github.url,
+      serverUrl: 'https://github.com',
+      token: 'ghs_notTheStandInToken0123456789abcd',
+    });
+    await assert.rejects(
+      reader.readSourceControls(REPO, 'refs/heads/main', SHA),
+      (err: unknown) =>
+        err instanceof Error &&
+        /GitHub API refused the token for GET .*\/commits\/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678\/pulls: HTTP 401/.test(
+          err.message,
+        ),
+    );
+  });
+
+  it('fails when GitHub keeps answering 503, rather than giving a level', async () => {
+    github.failFirst(5, 503, ['branch-rules']);
+    try {
+      const reader = createSourceReader({
+        apiUrl: github.url,
+        serverUrl: 'https://github.com',
+        token: github.token,
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 10, timeoutMs: 2_000 },
+      });
+      await assert.rejects(
+        reader.readSourceControls(REPO, 'refs/heads/main', SHA),
+        /rules\/branches\/main answered HTTP 503/,
+      );
+    } finally {
+      github.faults['branch-rules'].length = 0;
+    }
+  });
+});
