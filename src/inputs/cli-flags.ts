@@ -15,7 +15,12 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'subject-name', help: 'name of a subject given by digest (one per line)' },
   { name: 'subject-digest', help: 'digest of that subject: sha256:<hex>, sha384:, sha512:' },
   { name: 'subject-checksums', help: 'a sha256sum/shasum file, or its text' },
-  { name: 'stage', help: "sbom | vulns | vex | policy | approval: build that stage's predicate from --predicate-path" },
+  {
+    name: 'stage',
+    help: "sbom | vulns | vex | policy | approval | deployment: build that stage's predicate from --predicate-path",
+  },
+  { name: 'deployment-target', help: 'stage deployment: where it went, an http(s) URL or a cluster name' },
+  { name: 'deployment-namespace', help: 'stage deployment: the Kubernetes namespace in that cluster' },
   { name: 'links', help: 'bundle files this attestation builds on (repeat), or "published"' },
   { name: 'predicate-type', help: 'URI of a custom predicate (default: SLSA provenance v1)' },
   { name: 'predicate', help: 'custom predicate JSON' },

@@ -58,8 +58,9 @@ export interface ChainStageSpec {
   /** The rules the stage's attestation must pass: the top-level policy with the stage's own rules over it. */
   policy: Policy;
   /**
-   * Approval stages only (environment=NAME, repeatable): the deployment environments whose
-   * approval counts, any one of them; compared ignoring case, as GitHub names environments.
+   * Approval and deployment stages only (environment=NAME, repeatable): the deployment
+   * environments whose approval counts, or that the deployment must have gone to, any one of
+   * them; compared ignoring case, as GitHub names environments.
    */
   environments?: readonly string[];
 }
