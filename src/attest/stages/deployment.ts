@@ -64,11 +64,16 @@ function checkURL(url: string): void {
   if (!URL.canParse(url)) refuse('is not a URL');
   const parsed = new URL(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') refuse('is not an http or https URL');
-  if (parsed.username !== '' || parsed.password !== '')
-    refuse(
-      'holds credentials',
-      'Remove the user name and password from the URL: the deployment attestation is public in the transparency log',
+  if (parsed.username !== '' || parsed.password !== '') {
+    // Named without them: the message goes to the log, and the credentials must not.
+    parsed.username = '';
+    parsed.password = '';
+    throw new ProvenanceError(
+      'INPUT_INVALID',
+      `deployment-target: the URL ${quote(parsed.href)} holds a user name or password`,
+      'Remove the credentials from the URL: the deployment attestation is public in the transparency log',
     );
+  }
 }
 
 function checkCluster(name: string): void {
