@@ -118,7 +118,7 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
   // A deployment is the end of a chain: unlinked, require-chain cannot tell which approval or gate it followed.
   if (settings.predicate.kind === 'stage' && settings.predicate.stage === 'deployment' && links.length === 0)
     warnings.push(
-      'deployment: links is empty, so this deployment names no approval or gate; a require-chain ending in deployment will report it unlinked. Set links to the approval or the gate\'s VSA bundle',
+      "deployment: links is empty, so this deployment names no approval or gate; a require-chain ending in deployment will report it unlinked. Set links to the approval or the gate's VSA bundle",
     );
   for (const warning of warnings) rt.log.warning(warning);
   const statements = buildStatements(
