@@ -281,7 +281,7 @@ describe('require-chain reads what each stage says (issue #14, item 1)', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.errors.at(-1) ?? '',
-      /^::error::require-chain, stage 1: "environment" applies only to an approval stage, not to "provenance"\. .*\[INPUT_INVALID\]$/,
+      /^::error::require-chain, stage 1: "environment" applies only to an approval or a deployment stage, not to "provenance"\. .*\[INPUT_INVALID\]$/,
     );
   });
 });

@@ -160,7 +160,7 @@ describe('attestSettings: stage source', () => {
   const TOKEN = { 'github-token': 'ghs_standInToken0123456789abcdefghijkl' };
   it('takes no subject and no document: its subject is the job commit', () => {
     const s = attestSettings(reader({ stage: 'source', ...TOKEN }));
-    assert.deepEqual(s.predicate, { kind: 'stage', stage: 'source', document: undefined });
+    assert.deepEqual(s.predicate, { kind: 'stage', stage: 'source', document: undefined, target: undefined });
   });
   const refusals: [string, Record<string, string>, ErrorCode, RegExp][] = [
     ['a subject', { 'subject-path': 'dist/*' }, 'INPUT_CONFLICT', /stage: source attests the commit .* subject-path/],

@@ -397,11 +397,32 @@ export const CASES: readonly CatalogueCase[] = [
     exit: 1,
     kind: 'input',
     message:
-      /^stage: "sboms" is not one of source, provenance, sbom, vulns, vex, policy, approval\. Pick .*\[INPUT_INVALID\]$/,
+      /^stage: "sboms" is not one of source, provenance, sbom, vulns, vex, policy, approval, deployment\. Pick .*\[INPUT_INVALID\]$/,
     example:
-      'stage: "sboms" is not one of source, provenance, sbom, vulns, vex, policy, approval. Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate [INPUT_INVALID]',
+      'stage: "sboms" is not one of source, provenance, sbom, vulns, vex, policy, approval, deployment. Pick the stage your document records, or leave stage empty and set predicate-type for any other predicate [INPUT_INVALID]',
     cause: 'stage picks one of the built-in presets by name.',
     fix: 'Use one of the names listed, or leave stage empty and give predicate-type for another kind of document.',
+    code: 'INPUT_INVALID',
+  },
+  {
+    id: 'deployment-target-credentials',
+    area: 'values',
+    title: 'I gave a deployment target URL with a password in it',
+    mode: 'attest',
+    inputs: {
+      'subject-path': 'x.bin',
+      stage: 'deployment',
+      'deployment-target': 'https://deploy:hunter2@shop.example.com',
+    },
+    exit: 1,
+    kind: 'input',
+    message:
+      /^deployment-target: the URL "https:\/\/shop\.example\.com\/" holds a user name or password\. .*\[INPUT_INVALID\]$/,
+    example:
+      'deployment-target: the URL "https://shop.example.com/" holds a user name or password. Remove the credentials from the URL: the deployment attestation is public in the transparency log [INPUT_INVALID]',
+    cause:
+      'The deployment attestation records its target, and attestations are public in the transparency log; the message names the URL without the credentials.',
+    fix: 'Give the URL the artifact serves at without user name or password, or a cluster name.',
     code: 'INPUT_INVALID',
   },
   {
@@ -513,7 +534,7 @@ export const CASES: readonly CatalogueCase[] = [
     message:
       /^require-chain, stage 2: "signer-workflow" is not rule=value\. Write one stage per line: .*\[INPUT_INVALID\]$/,
     example:
-      'require-chain, stage 2: "signer-workflow" is not rule=value. Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml" [INPUT_INVALID]',
+      'require-chain, stage 2: "signer-workflow" is not rule=value. Write one stage per line: a stage (provenance, sbom, vulns, vex, policy, approval, deployment) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml" [INPUT_INVALID]',
     cause:
       'Each require-chain line is a stage followed by rule=value pairs; a rule without = and a value is not understood.',
     fix: 'Write e.g. "sbom signer-workflow=octo-org/octo-repo/.github/workflows/sbom.yml", one stage per line.',

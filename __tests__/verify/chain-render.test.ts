@@ -5,6 +5,7 @@ import {
   CHART_MAX_ARTIFACTS,
   chainCharts,
   chainMermaid,
+  COMMIT_CHARS,
   LABEL_CHARS,
   MERMAID_MAX_SOURCE,
   mermaidLabelText,
@@ -350,6 +351,110 @@ describe('chainMermaid', () => {
     assert.equal(stages[0]?.text, '1. SLSA provenance<br>REJECTED<br>signer-workflow<br>build.yml@v1.0.0');
     assert.equal(stages.filter((n) => /REJECTED|MISSING|BROKEN/.test(n.text)).length, 1);
     assert.ok(stages.slice(1).every((n) => n.text.includes('not checked')));
+  });
+});
+
+// The full chain from the commit to the running artifact, as issue #18 asks for: a source stage
+// (a Source VSA about the commit; its label is not a preset here, so the chart must not need one),
+// build, SBOM, scan, VEX, policy, approval and the deployment the gate let through.
+const COMMIT = 'c0ffee1234567890abcdef1234567890abcdef12';
+const EIGHT = [
+  { label: 'source', title: 'source', workflow: 'source.yml' },
+  { label: 'provenance', title: 'build provenance', workflow: 'release.yml' },
+  { label: 'sbom', title: 'SBOM', workflow: 'release.yml' },
+  { label: 'vulns', title: 'vulnerability scan', workflow: 'scan.yml' },
+  { label: 'vex', title: 'VEX', workflow: 'scan.yml' },
+  { label: 'policy', title: 'policy evaluation', workflow: 'gate.yml' },
+  { label: 'approval', title: 'approval', workflow: 'deploy.yml' },
+  { label: 'deployment', title: 'deployment', workflow: 'deploy.yml' },
+] as const;
+
+function eightStages(
+  statuses: Partial<Record<number, StageStatus>> = {},
+  commit: string | false = COMMIT,
+): ChainVerdict {
+  const stages: StageResult[] = EIGHT.map((s, i) => {
+    const status = statuses[i] ?? 'pass';
+    return {
+      label: s.label,
+      title: s.title,
+      status,
+      attestation:
+        status === 'missing'
+          ? undefined
+          : {
+              source: `dist/${s.label}.sigstore.json`,
+              digest: `sha256:${String(i + 1).repeat(64)}`,
+              predicateType: `https://example.com/${s.label}/v1`,
+              signer: signer(s.workflow),
+            },
+      failures: status === 'pass' ? [] : [status === 'missing' ? missingFailure : unreachedFailure(i + 1)],
+    };
+  });
+  return {
+    artifact: { name: 'app.tar.gz', digest: { sha256: HEX } },
+    passed: stages.every((s) => s.status === 'pass'),
+    stages,
+    ...(commit !== false && { commit }),
+  };
+}
+
+describe('the eight-stage chain, from the commit to the deployment', () => {
+  /** Every stage after `from` not checked. */
+  const unchecked = (from: number): Partial<Record<number, StageStatus>> => {
+    const statuses: Partial<Record<number, StageStatus>> = {};
+    for (let i = from + 1; i < EIGHT.length; i++) statuses[i] = 'unreached';
+    return statuses;
+  };
+  const cases: [string, ChainVerdict[]][] = [
+    ['passing', [eightStages()]],
+    ['the source stage rejected', [eightStages({ 0: 'rejected', ...unchecked(0) })]],
+    ['the deployment missing', [eightStages({ 7: 'missing' })]],
+    ['the deployment linked to the wrong thing', [eightStages({ 7: 'unlinked' })]],
+    ['no verified commit', [eightStages({ 1: 'rejected', ...unchecked(1) }, false)]],
+    ['three side by side', [eightStages(), eightStages({ 7: 'unlinked' }), eightStages({ 3: 'missing' })]],
+  ];
+  for (const [name, verdicts] of cases) {
+    it(`parses with Mermaid: ${name}`, async () => {
+      const source = chainMermaid(verdicts);
+      assert.deepEqual(await validateMermaid(source), { ok: true, diagramType: 'flowchart-v2' }, source);
+      assertGraph(await parseFlowchart(source), verdicts);
+    });
+  }
+
+  it('starts at the commit, ends at the deployment, and every stage shows its verdict', async () => {
+    const graph = await parseFlowchart(chainMermaid([eightStages({ 7: 'unlinked' })]));
+    const text = (id: string): string | undefined => graph.nodes.find((n) => n.id === id)?.text;
+    assert.equal(text('a0'), `commit ${COMMIT.slice(0, COMMIT_CHARS)}<br>app.tar.gz`);
+    assert.equal(text('a0s1'), '1. source<br>pass<br>source.yml@v1.0.0');
+    assert.equal(text('a0s2'), '2. build provenance<br>pass<br>release.yml@v1.0.0');
+    assert.equal(text('a0s8'), '8. deployment<br>BROKEN LINK<br>deploy.yml@v1.0.0');
+    assert.deepEqual(
+      graph.edges.map((e) => [e.start, e.end, e.text]),
+      [
+        ['a0', 'a0s1', 'attested'],
+        ...EIGHT.slice(1, 7).map((_, i) => [`a0s${i + 1}`, `a0s${i + 2}`, 'linked']),
+        ['a0s7', 'a0s8', 'broken link'],
+      ],
+    );
+    // Each stage's second line is its verdict: pass, a failure in capitals, or not checked.
+    const rejected = await parseFlowchart(chainMermaid([eightStages({ 0: 'rejected', ...unchecked(0) })]));
+    const verdicts = rejected.nodes.filter((n) => /s\d+$/.test(n.id)).map((n) => n.text.split('<br>')[1]);
+    assert.deepEqual(verdicts, ['REJECTED', ...Array<string>(7).fill('not checked')]);
+  });
+
+  it('names the commit only for a chain that starts with a source stage, and says when none was verified', async () => {
+    const unverified = await parseFlowchart(chainMermaid([eightStages({}, false)]));
+    assert.equal(unverified.nodes.find((n) => n.id === 'a0')?.text, 'commit not verified<br>app.tar.gz');
+    // A chain starting at the build shows the artifact alone, as before, whatever commit the verdict holds.
+    const fromBuild = eightStages();
+    fromBuild.stages = fromBuild.stages.slice(1);
+    const graph = await parseFlowchart(chainMermaid([fromBuild]));
+    assert.equal(graph.nodes.find((n) => n.id === 'a0')?.text, 'app.tar.gz');
+    // A commit is shown as hex only, escaped like every label.
+    const odd = await parseFlowchart(chainMermaid([eightStages({}, 'a"]-->x[b')]));
+    assert.equal(odd.nodes.length, 9);
+    assert.equal(odd.nodes.find((n) => n.id === 'a0')?.text, 'commit a"]-->x<br>app.tar.gz');
   });
 });
 

@@ -427,7 +427,7 @@ describe("what a stage's own document says", () => {
       () => parseChainStages(['vulns repository=a/b environment=production'], 'require-chain', {}, POLICY_RULES, false),
       (err: unknown) =>
         err instanceof ProvenanceError &&
-        /stage 1: "environment" applies only to an approval stage, not to "vulns"/.test(err.message),
+        /stage 1: "environment" applies only to an approval or a deployment stage, not to "vulns"/.test(err.message),
     );
     const [stage] = parseChainStages(
       ['approval repository=a/b environment=production environment=staging'],

@@ -105,9 +105,10 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
           stageDocument?.value,
           stageDocument?.origin ?? 'the approval',
           stageContext(token, rt.now()),
+          settings.predicate.target,
         )
       : undefined);
-  for (const warning of built?.warnings ?? []) rt.log.warning(warning);
+  const warnings = [...(built?.warnings ?? [])];
   const { predicateType, predicate } = built ?? custom ?? (await provenancePredicate(token, rt.env));
   const requestedBundlePath =
     settings.bundlePath === undefined
@@ -123,6 +124,12 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
         })
       : [source.subject];
   const links = await attestLinks(settings, subjects, token, rt);
+  // A deployment is the end of a chain: unlinked, require-chain cannot tell which approval or gate it followed.
+  if (settings.predicate.kind === 'stage' && settings.predicate.stage === 'deployment' && links.length === 0)
+    warnings.push(
+      "deployment: links is empty, so this deployment names no approval or gate; a require-chain ending in deployment will report it unlinked. Set links to the approval or the gate's VSA bundle",
+    );
+  for (const warning of warnings) rt.log.warning(warning);
   const statements = buildStatements(
     subjects,
     predicateType,
@@ -171,7 +178,7 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
       logEntries: facts.flatMap((f) => f.logIndexes).map((index) => ({ index, url: plan.searchURL?.(index) })),
       timestamps: facts.flatMap((f) => f.timestamps),
       links,
-      warnings: built?.warnings ?? [],
+      warnings,
     },
   };
 }

@@ -9,16 +9,19 @@ import type { GitHubPublishSettings } from './publish/github.ts';
 import { checkGitHubTokenShape } from '../inputs/github-token.ts';
 import { isStageName, STAGE_NAMES, type StageName } from '../stages/presets.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
+import { deploymentTarget, type DeploymentTarget } from './stages/deployment.ts';
 
 export type PredicateSource =
   | { kind: 'provenance' } // SLSA v1 provenance built from the job's identity
   | { kind: 'inline'; type: string; json: string } // `predicate`
   | { kind: 'file'; type: string; path: string } // `predicate-path`
   // a stage preset (stage): the predicate built from the document, which is optional for approval
+  // and absent for deployment (whose target comes from deployment-target and deployment-namespace)
   | {
       kind: 'stage';
       stage: Exclude<StageName, 'provenance'>;
       document: { inline: string } | { path: string } | undefined;
+      target: DeploymentTarget | undefined;
     };
 
 /** links: bundle files (globs) this attestation builds on, and/or those already published for its subjects. */
@@ -92,9 +95,7 @@ export function attestSettings(get: InputReader): AttestSettings {
   }
   return {
     subjects,
-    predicate:
-      stageSource(stage, get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ??
-      predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()),
+    predicate: predicateFromInputs(get),
     sigstore: sigstoreSetting(get('sigstore').trim() || 'auto'),
     bundlePath: get('bundle-path').trim() || undefined,
     showSummary: booleanInput('show-summary', get('show-summary'), true),
@@ -103,6 +104,21 @@ export function attestSettings(get: InputReader): AttestSettings {
     uploadArtifact: get('upload-artifact').trim() || undefined,
     links: linkSettings(get('links')),
   };
+}
+
+function predicateFromInputs(get: InputReader): PredicateSource {
+  const stage = get('stage').trim();
+  const target = deploymentTarget(get('deployment-target'), get('deployment-namespace'));
+  if (target !== undefined && stage !== 'deployment')
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `deployment-target or deployment-namespace is set, but stage is ${stage === '' ? 'empty' : `"${stage}"`}`,
+      'Set "stage: deployment" to attest a deployment, or drop deployment-target and deployment-namespace',
+    );
+  const source =
+    stageSource(stage, get('predicate-type').trim(), get('predicate'), get('predicate-path').trim()) ??
+    predicateSource(get('predicate-type').trim(), get('predicate'), get('predicate-path').trim());
+  return source.kind === 'stage' ? { ...source, target } : source;
 }
 
 /** `published` is a word of its own on a line; every other line is a path or glob. */
@@ -126,7 +142,7 @@ function stageSource(stage: string, type: string, inline: string, file: string):
       throw new ProvenanceError(
         'INPUT_CONFLICT',
         "stage: provenance is built from the job's identity, but predicate-type, predicate or predicate-path is set",
-        'Drop those inputs, or pick the stage that matches your document (sbom, vulns, vex, policy, approval)',
+        'Drop those inputs, or pick the stage that matches your document (sbom, vulns, vex, policy, approval, deployment)',
       );
     }
     return undefined;
@@ -160,14 +176,21 @@ function stageSource(stage: string, type: string, inline: string, file: string):
     );
   }
   const document = file !== '' ? { path: file } : inline.trim() !== '' ? { inline } : undefined;
-  if (document === undefined && stage !== 'approval' && stage !== 'source') {
+  if (document !== undefined && stage === 'deployment') {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      `stage: deployment takes no document, but ${file !== '' ? 'predicate-path' : 'predicate'} is set`,
+      'Drop it: a deployment is recorded from the job (environment, run) and the deployment-target and deployment-namespace inputs',
+    );
+  }
+  if (document === undefined && stage !== 'approval' && stage !== 'deployment' && stage !== 'source') {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
       `stage: ${stage} needs its document in predicate-path (or predicate)`,
       `Set predicate-path to the ${stage === 'sbom' ? 'SPDX or CycloneDX JSON file' : stage === 'vulns' ? 'scanner report (SARIF, Grype or Trivy JSON)' : stage === 'vex' ? 'OpenVEX document' : 'policy result (a VSA, a test-result predicate, or conftest JSON)'}`,
     );
   }
-  return { kind: 'stage', stage, document };
+  return { kind: 'stage', stage, document, target: undefined };
 }
 
 function githubPublishSettings(get: InputReader): GitHubPublishSettings {

@@ -58,6 +58,7 @@ const STAGE_TITLES: Readonly<Record<StageName, string>> = {
   vex: 'VEX attested',
   policy: 'Policy evaluation attested',
   approval: 'Approval attested',
+  deployment: 'Deployment attested',
 };
 
 export function attestTitle(predicateType: string, subjects: readonly Subject[] = []): string {

@@ -17,8 +17,10 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'subject-checksums', help: 'a sha256sum/shasum file, or its text' },
   {
     name: 'stage',
-    help: "sbom | vulns | vex | policy | approval: build that stage's predicate from --predicate-path; source: a Source VSA for the job's commit (GitHub API)",
+    help: "sbom | vulns | vex | policy | approval | deployment: build that stage's predicate from --predicate-path; source: a Source VSA for the job's commit (GitHub API)",
   },
+  { name: 'deployment-target', help: 'stage deployment: where it went, an http(s) URL or a cluster name' },
+  { name: 'deployment-namespace', help: 'stage deployment: the Kubernetes namespace in that cluster' },
   { name: 'links', help: 'bundle files this attestation builds on (repeat), or "published"' },
   { name: 'predicate-type', help: 'URI of a custom predicate (default: SLSA provenance v1)' },
   { name: 'predicate', help: 'custom predicate JSON' },

@@ -18,7 +18,25 @@ export const VSA_V1 = 'https://slsa.dev/verification_summary/v1';
 export const TEST_RESULT_V01 = 'https://in-toto.io/attestation/test-result/v0.1';
 export const HUMAN_REVIEW_V01 = 'https://in-toto.io/attestation/human-review/v0.1';
 
-export type StageName = 'source' | 'provenance' | 'sbom' | 'vulns' | 'vex' | 'policy' | 'approval';
+/**
+ * Extension fields this project adds to predicates it did not define. The in-toto parsing rules
+ * let producers add fields whose names are URIs, and oblige consumers to ignore fields they do
+ * not know, so these never break another verifier. Documented in docs/chains.md.
+ */
+export const EXTENSION_BASE = 'https://provenance-action.github.io/attestation';
+/** The attestations a predicate builds on, for predicates without a field of their own for it. */
+export const LINKS_FIELD = `${EXTENSION_BASE}/links/v1`;
+/** What the source stage read from GitHub and why it gave each level, in a Source VSA. */
+export const SOURCE_CONTROLS_FIELD = `${EXTENSION_BASE}/github-source-controls/v1`;
+/** The GitHub deployment context of an approval (environment, actor), in a human-review predicate. */
+export const GITHUB_APPROVAL_FIELD = `${EXTENSION_BASE}/github-approval/v1`;
+/**
+ * Our predicate for "this artifact was deployed" (environment, target, time, run): in-toto has no
+ * vetted deployment predicate, so this one is ours, defined in docs/chains.md.
+ */
+export const DEPLOYMENT_V1 = `${EXTENSION_BASE}/deployment/v1`;
+
+export type StageName = 'source' | 'provenance' | 'sbom' | 'vulns' | 'vex' | 'policy' | 'approval' | 'deployment';
 
 export interface StagePreset {
   name: StageName;
@@ -42,6 +60,7 @@ export const STAGE_PRESETS: Readonly<Record<StageName, StagePreset>> = {
   vex: { name: 'vex', title: 'VEX', predicateTypes: [OPENVEX_V02, OPENVEX] },
   policy: { name: 'policy', title: 'policy evaluation', predicateTypes: [VSA_V1, TEST_RESULT_V01] },
   approval: { name: 'approval', title: 'approval', predicateTypes: [HUMAN_REVIEW_V01] },
+  deployment: { name: 'deployment', title: 'deployment', predicateTypes: [DEPLOYMENT_V1] },
 };
 
 export const STAGE_NAMES = Object.keys(STAGE_PRESETS) as readonly StageName[];
@@ -49,16 +68,3 @@ export const STAGE_NAMES = Object.keys(STAGE_PRESETS) as readonly StageName[];
 export function isStageName(value: string): value is StageName {
   return Object.hasOwn(STAGE_PRESETS, value);
 }
-
-/**
- * Extension fields this project adds to predicates it did not define. The in-toto parsing rules
- * let producers add fields whose names are URIs, and oblige consumers to ignore fields they do
- * not know, so these never break another verifier. Documented in docs/chains.md.
- */
-export const EXTENSION_BASE = 'https://provenance-action.github.io/attestation';
-/** The attestations a predicate builds on, for predicates without a field of their own for it. */
-export const LINKS_FIELD = `${EXTENSION_BASE}/links/v1`;
-/** What the source stage read from GitHub and why it gave each level, in a Source VSA. */
-export const SOURCE_CONTROLS_FIELD = `${EXTENSION_BASE}/github-source-controls/v1`;
-/** The GitHub deployment context of an approval (environment, actor), in a human-review predicate. */
-export const GITHUB_APPROVAL_FIELD = `${EXTENSION_BASE}/github-approval/v1`;

@@ -1,6 +1,7 @@
 // Attest mode's stage presets: given the stage a release is at and the document the user gave
 // for it (an SBOM, a scanner report, a VEX document, a policy result, or nothing for an
-// approval), the predicate type and predicate to sign. Each stage lives in its own module; this
+// approval or a deployment, whose target comes from its own inputs), the predicate type and
+// predicate to sign. Each stage lives in its own module; this
 // one dispatches and makes the one refusal they share, a stage that needs a document without
 // one. Pure: the time and the job's identity come in through the context, so tests fix them.
 
@@ -12,13 +13,15 @@ import { vulnsPredicate } from './vulns.ts';
 import { vexPredicate } from './vex.ts';
 import { policyPredicate } from './policy-result.ts';
 import { approvalPredicate } from './approval.ts';
+import { deploymentPredicate, type DeploymentTarget } from './deployment.ts';
 import type { StageContext, StagePredicate } from './stage.types.ts';
 
 export type { StageContext, StagePredicate } from './stage.types.ts';
+export { deploymentTarget, type DeploymentTarget } from './deployment.ts';
 // The source stage reads GitHub before it can say anything, so attest.ts calls it apart from this
 // dispatcher (which is pure): see source.ts.
 
-const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval' | 'source'>, string>> = {
+const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval' | 'deployment' | 'source'>, string>> = {
   sbom: 'the SBOM file (SPDX or CycloneDX JSON)',
   vulns: "the scanner's report (SARIF, Grype JSON or Trivy JSON)",
   vex: 'the OpenVEX document',
@@ -28,15 +31,18 @@ const NEEDS: Readonly<Record<Exclude<StageName, 'provenance' | 'approval' | 'sou
 /**
  * `document` is the parsed JSON object the user gave (predicate-path / predicate), `origin` names
  * it in messages (e.g. `predicate-path "sbom.json"`). For the policy stage a JSON array (conftest's
- * report) is passed through as is.
+ * report) is passed through as is. `target` is the deployment stage's (deployment-target,
+ * deployment-namespace); other stages take none.
  */
 export function stagePredicate(
   stage: Exclude<StageName, 'provenance' | 'source'>,
   document: object | undefined,
   origin: string,
   ctx: StageContext,
+  target?: DeploymentTarget,
 ): StagePredicate {
   if (stage === 'approval') return approvalPredicate(document, origin, ctx);
+  if (stage === 'deployment') return deploymentPredicate(document, origin, target, ctx);
   if (document === undefined) {
     throw new ProvenanceError(
       'INPUT_CONFLICT',

@@ -21,6 +21,7 @@ import { sameArtifact } from '../../subjects/claimed.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
 import type { CheckFailure, VerifiedBundle } from '../types.ts';
 import { stageResultFailures } from './stage-result.ts';
+import { provenanceCommit } from './commit.ts';
 import type { ChainAttestation, ChainStageSpec, ChainVerdict, StageResult } from './types.ts';
 
 interface Candidate {
@@ -66,6 +67,8 @@ function judgeChain(
   // a source stage, the commits of its passing Source VSAs instead (`byCommit`).
   let previous: Set<string> | undefined;
   let byCommit = false;
+  // The commit named by the first passing build provenance, for the chart's first node.
+  let commit: string | undefined;
   stages.forEach((stage, index) => {
     const number = index + 1;
     const name = `stage ${number} "${stage.label}"`;
@@ -83,6 +86,9 @@ function judgeChain(
     const linked =
       previous === undefined ? passing : passing.filter((c) => intersects(joinsOf(c), previous ?? new Set()));
     const shown = linked[0] ?? passing[0] ?? candidates[0];
+    const built = linked[0] ?? passing[0];
+    if (commit === undefined && built?.verified?.statement !== undefined)
+      commit = provenanceCommit(built.verified.statement);
     const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
       label: stage.label,
       title: stage.title,
@@ -160,6 +166,7 @@ function judgeChain(
     artifact: { name: artifact.name, digest: { ...artifact.digest } },
     passed: results.every((r) => r.status === 'pass'),
     stages: results,
+    ...(commit !== undefined && { commit }),
   };
 }
 

@@ -14,6 +14,12 @@
 // <), so no input can end a label, start a directive (%%{init}%%), add a node, edge or class,
 // close the Markdown fence, or reach the page as HTML. Node ids are generated (a0, a0s1, ...),
 // never derived from names.
+//
+// A chain that starts with a `source` stage (a Source VSA about the commit, not the artifact)
+// starts at the commit: the first node reads "commit 1a2b3c4" over the artifact's name, so the
+// column runs commit → source → build provenance → … → deployment. The commit is the verdict's
+// (from the verified build provenance); stage labels are matched as written, so the chart needs
+// no preset for a stage it does not know.
 
 import { shortSigner } from '../../output/short-signer.ts';
 import type { ChainVerdict, StageResult, StageStatus } from './types.ts';
@@ -85,6 +91,23 @@ export function mermaidLabelText(raw: string, max: number = LABEL_CHARS, keep: '
   }
   if (keep === 'end') kept.reverse();
   return kept.join('');
+}
+
+/** The stage label that makes a chain start at the commit (its attestation is about the commit). */
+export const SOURCE_STAGE = 'source';
+/** Hex digits of a commit shown, as git abbreviates it. */
+export const COMMIT_CHARS = 7;
+
+/**
+ * The first node's lines: the artifact's name, preceded by the commit when the chain starts with a
+ * source stage ("commit not verified" when no verified provenance named one).
+ */
+function startText(v: ChainVerdict): string[] {
+  const name = mermaidLabelText(v.artifact.name) || '(no name)';
+  if (v.stages[0]?.label !== SOURCE_STAGE) return [name];
+  // The commit is a hex digest (commit.ts); escaped all the same, as every label field is.
+  const commit = v.commit === undefined ? 'not verified' : mermaidLabelText(v.commit.slice(0, COMMIT_CHARS));
+  return [`commit ${commit}`, name];
 }
 
 /** A node's label from its (already escaped) fields, one per line. */
@@ -162,7 +185,7 @@ export function chainMermaid(verdicts: readonly ChainVerdict[], first = 0): stri
   verdicts.forEach((v, k) => {
     const id = `a${first + k}`;
     // Mermaid refuses an empty label, and a name may be empty or only spaces.
-    nodes.push(`  ${id}([${label(mermaidLabelText(v.artifact.name) || '(no name)')}])`);
+    nodes.push(`  ${id}([${label(...startText(v))}])`);
     classes[v.passed ? 'pass' : 'fail'].push(id);
     let from = id;
     v.stages.forEach((s, i) => {

@@ -7,10 +7,12 @@
 //   vulns      signer-workflow=octo-org/app/.github/workflows/scan.yml
 //   https://example.com/my-stage/v1 certificate-identity=https://github.com/octo-org/app/.github/workflows/x.yml@refs/heads/main
 //   approval   signer-workflow=octo-org/app/.github/workflows/deploy.yml environment=production
+//   deployment signer-workflow=octo-org/app/.github/workflows/deploy.yml environment=production
 //
 // `environment` is the one option that is not a policy rule: it belongs to approval stages (the
-// human-review predicate type) and names the deployment environment the approval must have been
-// made in (repeat it for alternatives); stage-result.ts reads it.
+// human-review predicate type), naming the deployment environment the approval must have been
+// made in, and to deployment stages (DEPLOYMENT_V1), naming the one deployed to (repeat it for
+// alternatives); stage-result.ts reads it.
 // A stage's rules replace the top-level rules of the same name (a scan is signed by another
 // workflow than the build) and inherit the others (repository, issuer, max-age, ...). Values
 // have no spaces (refs, workflows and identities never do; a regexp can use \s). Each stage's
@@ -18,6 +20,7 @@
 
 import { ProvenanceError } from '../../common/errors.ts';
 import {
+  DEPLOYMENT_V1,
   HUMAN_REVIEW_V01,
   isStageName,
   SLSA_PROVENANCE_V02,
@@ -32,11 +35,11 @@ export const REQUIRE_CHAIN = 'require-chain';
 /** More stages than any release process has; a bound so a policy cannot ask for unbounded work. */
 export const MAX_CHAIN_STAGES = 32;
 
-/** The stage-line option naming the approval's deployment environment. */
+/** The stage-line option naming the deployment environment of an approval or a deployment. */
 export const ENVIRONMENT_OPTION = 'environment';
 
 const HINT =
-  'Write one stage per line: a stage (source, provenance, sbom, vulns, vex, policy, approval) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
+  'Write one stage per line: a stage (source, provenance, sbom, vulns, vex, policy, approval, deployment) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
 
 /**
  * The stages, with each stage's policy already merged over `base`. `where` names the origin in
@@ -79,11 +82,11 @@ export function parseChainStages(
       if (!match || name === undefined || match[2] === undefined)
         throw new ProvenanceError('INPUT_INVALID', `${origin}: "${token}" is not rule=value`, HINT);
       if (name === ENVIRONMENT_OPTION) {
-        if (!predicateTypes.includes(HUMAN_REVIEW_V01)) {
+        if (!predicateTypes.includes(HUMAN_REVIEW_V01) && !predicateTypes.includes(DEPLOYMENT_V1)) {
           throw new ProvenanceError(
             'INPUT_INVALID',
-            `${origin}: "${ENVIRONMENT_OPTION}" applies only to an approval stage, not to "${stage}"`,
-            'Put environment=NAME on the approval line, e.g. "approval signer-workflow=OWNER/REPO/.github/workflows/deploy.yml environment=production"',
+            `${origin}: "${ENVIRONMENT_OPTION}" applies only to an approval or a deployment stage, not to "${stage}"`,
+            'Put environment=NAME on the approval or deployment line, e.g. "approval signer-workflow=OWNER/REPO/.github/workflows/deploy.yml environment=production"',
           );
         }
         environments.push(match[2]);

@@ -8,14 +8,23 @@
 //   failedTests, when present, an empty list (the spec's own recipe for "all tests passed");
 // - in-toto human-review v0.1: result "pass"; when a CI job signed it, the deployment environment
 //   whose reviewers let the job run (GITHUB_APPROVAL_FIELD; without one nobody approved anything),
-//   and with environment=NAME on the stage line, one of the environments named there.
+//   and with environment=NAME on the stage line, one of the environments named there;
+// - our deployment v1 (DEPLOYMENT_V1): with environment=NAME on the stage line, an `environment`
+//   that is one of those named; without it, the deployment itself (it records a fact, not a
+//   verdict; a deployment to a target outside any GitHub environment says "environment": null).
 //
 // Build provenance, SBOMs, vulnerability reports and VEX documents state facts, not a verdict:
 // whether a list of findings is acceptable is a policy's decision (a policy stage), so for those
 // the verified document itself is the stage. Pure. Found values come from the bundle: they are
 // shown short, quoted, and in ASCII.
 
-import { GITHUB_APPROVAL_FIELD, HUMAN_REVIEW_V01, TEST_RESULT_V01, VSA_V1 } from '../../stages/presets.ts';
+import {
+  DEPLOYMENT_V1,
+  GITHUB_APPROVAL_FIELD,
+  HUMAN_REVIEW_V01,
+  TEST_RESULT_V01,
+  VSA_V1,
+} from '../../stages/presets.ts';
 import { isObject } from '../../common/json.ts';
 import type { CertificateFacts, CheckFailure, InTotoStatement } from '../types.ts';
 import type { ChainStageSpec } from './types.ts';
@@ -50,6 +59,8 @@ export function stageResultFailures(
       return testResult(predicate);
     case HUMAN_REVIEW_V01:
       return approvalResult(predicate, stage, certificate);
+    case DEPLOYMENT_V1:
+      return deploymentResult(predicate, stage);
     default:
       return [];
   }
@@ -101,26 +112,7 @@ function approvalResult(
   const environment = isObject(github) ? field(github, 'environment') : undefined;
   const named = typeof environment === 'string' && environment !== '' ? environment : undefined;
   const wanted = stage.environments;
-  if (wanted !== undefined && wanted.length > 0) {
-    const list = wanted.map((e) => JSON.stringify(e)).join(' or ');
-    if (named === undefined)
-      return [
-        {
-          check: 'stage-result',
-          expected: `an approval in deployment environment ${list}`,
-          found: 'an approval that names no environment',
-        },
-      ];
-    if (!wanted.some((e) => e.toLowerCase() === named.toLowerCase()))
-      return [
-        {
-          check: 'stage-result',
-          expected: `an approval in deployment environment ${list}`,
-          found: `environment ${shownValue(named)}`,
-        },
-      ];
-    return [];
-  }
+  if (wanted !== undefined && wanted.length > 0) return environmentFailures('an approval', wanted, named);
   // A CI job runs whenever it is triggered; only a deployment environment's reviewers make its run an approval.
   if (signedByJob(certificate) && named === undefined) {
     return [
@@ -157,4 +149,24 @@ function signedByJob(certificate: CertificateFacts | undefined): boolean {
     sourceRepositoryDigest,
     sourceRepositoryRef,
   ].some((v) => v !== undefined);
+}
+
+/** `what` (an approval, a deployment) must name one of the `wanted` environments, compared ignoring case. */
+function environmentFailures(what: string, wanted: readonly string[], named: string | undefined): CheckFailure[] {
+  const expected = `${what} in deployment environment ${wanted.map((e) => JSON.stringify(e)).join(' or ')}`;
+  if (named === undefined) return [{ check: 'stage-result', expected, found: `${what} that names no environment` }];
+  if (!wanted.some((e) => e.toLowerCase() === named.toLowerCase()))
+    return [{ check: 'stage-result', expected, found: `environment ${shownValue(named)}` }];
+  return [];
+}
+
+function deploymentResult(predicate: Record<string, unknown>, stage: ChainStageSpec): CheckFailure[] {
+  const wanted = stage.environments;
+  if (wanted === undefined || wanted.length === 0) return [];
+  const environment = field(predicate, 'environment');
+  return environmentFailures(
+    'a deployment',
+    wanted,
+    typeof environment === 'string' && environment !== '' ? environment : undefined,
+  );
 }

@@ -46,4 +46,10 @@ export interface ChainVerdict {
   artifact: { name: string; digest: Record<string, string> };
   passed: boolean;
   stages: StageResult[];
+  /**
+   * The source commit (hex git object id) the chain starts at, when known: from the passing build
+   * provenance stage (commit.ts). The chart draws it as the chain's first node when the chain has
+   * a `source` stage first; a source stage that verifies the commit itself may set it too.
+   */
+  commit?: string;
 }

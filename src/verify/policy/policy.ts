@@ -63,8 +63,9 @@ export interface ChainStageSpec {
    */
   joinsByCommit?: boolean;
   /**
-   * Approval stages only (environment=NAME, repeatable): the deployment environments whose
-   * approval counts, any one of them; compared ignoring case, as GitHub names environments.
+   * Approval and deployment stages only (environment=NAME, repeatable): the deployment
+   * environments whose approval counts, or that the deployment must have gone to, any one of
+   * them; compared ignoring case, as GitHub names environments.
    */
   environments?: readonly string[];
 }
