@@ -1,0 +1,3 @@
+import { createRequire as __provenanceCreateRequire } from 'node:module';
+const require = __provenanceCreateRequire(import.meta.url);
+import{a as o}from"./chunk-3IJ7ERXY.js";var S="https://in-toto.io/Statement/v1",T="application/vnd.in-toto+json";function p(t,r,s,a=1024){let i=[];for(let e=0;e<t.length;e+=a)i.push({_type:S,subject:t.slice(e,e+a).map(n=>({name:n.name,digest:{...n.digest},...n.annotations===void 0?{}:{annotations:n.annotations}})),predicateType:r,predicate:s});return i}o(p,"buildStatements");function c(t){return Buffer.from(JSON.stringify(t),"utf8")}o(c,"statementBytes");export{T as a,p as b,c};
