@@ -23,7 +23,9 @@ describe('provenanceCommit', () => {
       provenanceCommit(v1([link, { uri: 'git+https://github.com/o/r@refs/tags/v1', digest: { gitCommit: SHA1 } }])),
       SHA1,
     );
-    assert.equal(provenanceCommit(v1([{ uri: 'git+https://x', digest: { sha1: SHA1 } }])), SHA1);
+    // v1 names a commit gitCommit; a sha1 there may be any file's digest, so it is not taken as the commit
+    // (the source stage joins by the same reading, stages/source-vsa.ts).
+    assert.equal(provenanceCommit(v1([{ uri: 'git+https://x', digest: { sha1: SHA1 } }])), undefined);
     const sha256Commit = 'd'.repeat(64);
     assert.equal(provenanceCommit(v1([{ digest: { gitCommit: sha256Commit } }])), sha256Commit);
   });
@@ -45,7 +47,12 @@ describe('provenanceCommit', () => {
     assert.equal(provenanceCommit(v1([])), undefined);
     assert.equal(provenanceCommit(v1('nope')), undefined);
     assert.equal(provenanceCommit(statement('https://slsa.dev/provenance/v1', null)), undefined);
-    for (const bad of ['C0FFEE1234567890ABCDEF1234567890ABCDEF12', 'c0ffee1', `${SHA1}"]-->x`, 42])
+    // Upper-case hex is the same object name, read in its canonical lower case.
+    assert.equal(
+      provenanceCommit(v1([{ digest: { gitCommit: 'C0FFEE1234567890ABCDEF1234567890ABCDEF12' } }])),
+      'c0ffee1234567890abcdef1234567890abcdef12',
+    );
+    for (const bad of ['c0ffee1', `${SHA1}"]-->x`, 42])
       assert.equal(provenanceCommit(v1([{ digest: { gitCommit: bad } }])), undefined, String(bad));
     // Only the entry's own fields count, never the prototype's.
     const inherited = Object.create({ gitCommit: SHA1 }) as Record<string, unknown>;
