@@ -32,6 +32,7 @@ const EXPECTED: Record<CheckName, { what: RegExp; fix: RegExp }> = {
   'predicate-matches-certificate': { what: /contradicts its own signing certificate/, fix: /do not deploy/ },
   'chain-stage': { what: /stage of the release chain has no attestation/, fix: /run that stage's attest step/ },
   'chain-link': { what: /does not build on the stage before/, fix: /links/ },
+  content: { what: /content policy.*CEL expression/, fix: /values it saw.*docs\/cel\.md/ },
   'stage-result': { what: /own attestation says it did not pass/, fix: /environment whose reviewers must approve/ },
 };
 

@@ -1,0 +1,157 @@
+// Compiling a content policy: each expression is measured, parsed, checked for unknown names and
+// planned when the inputs are read, before any bundle is, so a typo fails the step at once with
+// the place it is at (`cel, expression 2, column 14: …`). What comes out runs over one
+// attestation's variables (evaluate.ts). Pure.
+
+import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { ProvenanceError } from '../../../common/errors.ts';
+import { BUDGET_FUNCS, withCharges } from './budget.ts';
+import { MAX_CEL_EXPRESSION_BYTES, MAX_CEL_EXPRESSIONS } from './limits.ts';
+import { unknownName } from './names.ts';
+import { CEL_VARIABLES, type CelVariable } from './types.ts';
+
+/** One expression, ready to run. Prints (and serialises) as the text the user wrote. */
+export class CelExpression {
+  readonly text: string;
+  /** Where it was written: `cel`, `policy file p.yml, line 4`, `require-chain, stage 3 ("vulns")`. */
+  readonly origin: string;
+  /** The top-level variables it names, whose values a failure shows. */
+  readonly variables: readonly CelVariable[];
+  readonly #run: (bindings: Record<string, CelInput>) => CelResult;
+
+  constructor(
+    text: string,
+    origin: string,
+    variables: readonly CelVariable[],
+    run: (bindings: Record<string, CelInput>) => CelResult,
+  ) {
+    this.text = text;
+    this.origin = origin;
+    this.variables = variables;
+    this.#run = run;
+  }
+
+  run(bindings: Record<string, CelInput>): CelResult {
+    return this.#run(bindings);
+  }
+
+  toString(): string {
+    return this.text;
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+// One environment for every expression: the standard functions and the two budget charges; the
+// variables are bound per evaluation (all dynamic: JSON has no schema to type them by).
+const env = celEnv({ funcs: BUDGET_FUNCS });
+// A call node to copy when wrapping comprehensions in charges (budget.ts).
+const CALL_TEMPLATE = parse('f(x)').expr;
+
+const HINT = 'Write a CEL expression over predicate, predicateType, subject, certificate and stages (see docs/cel.md)';
+
+export interface CompileOptions {
+  /** The chain's earlier stages, which `stages.NAME` may name (none outside a chain). */
+  stageLabels?: readonly string[];
+}
+
+/** Compiles every expression of one rule; `origin` names the rule in messages. */
+export function compileCelRule(texts: readonly string[], origin: string, options: CompileOptions = {}): CelExpression[] {
+  if (texts.length > MAX_CEL_EXPRESSIONS) {
+    throw new ProvenanceError(
+      'CEL_INVALID',
+      `${origin}: ${texts.length} expressions, more than ${MAX_CEL_EXPRESSIONS}`,
+      'Join conditions with && inside fewer expressions',
+    );
+  }
+  return texts.map((text, i) => compileCel(text, texts.length > 1 ? `${origin}, expression ${i + 1}` : origin, options));
+}
+
+export function compileCel(text: string, origin: string, options: CompileOptions = {}): CelExpression {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_CEL_EXPRESSION_BYTES) {
+    throw new ProvenanceError(
+      'CEL_INVALID',
+      `${origin}: expression is ${bytes} bytes, more than ${MAX_CEL_EXPRESSION_BYTES}`,
+      'Keep each expression under 64 KiB (docs/limits.md); split it into several',
+    );
+  }
+  if (text.trim() === '') throw new ProvenanceError('CEL_INVALID', `${origin}: empty expression`, HINT);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(text);
+  } catch (err) {
+    throw new ProvenanceError('CEL_INVALID', `${origin}: ${syntaxMessage(err, text)}`, HINT, { cause: err });
+  }
+  const problem = unknownName(parsed, {
+    hasFunction: (name) => env.funcs.find(name) !== undefined && !name.startsWith('@cost_'),
+    stageLabels: options.stageLabels ?? [],
+  });
+  if (problem) {
+    throw new ProvenanceError('CEL_INVALID', `${origin}: ${place(text, problem.offset)}${problem.message}`, HINT);
+  }
+  const variables = CEL_VARIABLES.filter((v) => names(parsed.expr).has(v));
+  let run: (bindings: Record<string, CelInput>) => CelResult;
+  try {
+    run = plan(env, { ...parsed, expr: withCharges(parsed.expr, CALL_TEMPLATE) });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ProvenanceError('CEL_INVALID', `${origin}: ${reason}`, HINT, { cause: err });
+  }
+  return new CelExpression(text, origin, variables, run);
+}
+
+/** The parser's message, which already says line and column (`<input>:1:7: …`), in our words. */
+function syntaxMessage(err: unknown, text: string): string {
+  if (err instanceof RangeError) return 'expression is nested too deeply to parse';
+  const e = err as { message?: unknown; location?: { start?: { line?: unknown; column?: unknown } } };
+  const line = e.location?.start?.line;
+  const column = e.location?.start?.column;
+  const raw = typeof e.message === 'string' ? e.message.replace(/^<input>:\d+:\d+:\s*/, '') : String(err);
+  if (typeof line !== 'number' || typeof column !== 'number') return `syntax error: ${raw}`;
+  return `syntax error at ${text.includes('\n') ? `line ${line}, ` : ''}column ${column}: ${raw}`;
+}
+
+/** "column N: " (with the line when the expression has several) for a parser offset. */
+function place(text: string, offset: number | undefined): string {
+  if (offset === undefined) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `${text.includes('\n') ? `line ${line}, ` : ''}column ${column}: `;
+}
+
+/** Every identifier the expression names (comprehension variables included; callers filter). */
+function names(e: ReturnType<typeof parse>['expr'] | undefined, into = new Set<string>()): Set<string> {
+  if (e === undefined) return into;
+  const kind = e.exprKind;
+  switch (kind.case) {
+    case 'identExpr':
+      into.add(kind.value.name);
+      break;
+    case 'selectExpr':
+      names(kind.value.operand, into);
+      break;
+    case 'callExpr':
+      names(kind.value.target, into);
+      for (const a of kind.value.args) names(a, into);
+      break;
+    case 'listExpr':
+      for (const a of kind.value.elements) names(a, into);
+      break;
+    case 'structExpr':
+      for (const entry of kind.value.entries) {
+        if (entry.keyKind.case === 'mapKey') names(entry.keyKind.value, into);
+        names(entry.value, into);
+      }
+      break;
+    case 'comprehensionExpr':
+      for (const a of [kind.value.iterRange, kind.value.accuInit, kind.value.loopStep, kind.value.result]) names(a, into);
+      break;
+    default:
+      break;
+  }
+  return into;
+}
