@@ -18,7 +18,10 @@ const statement = (predicateType: string, predicate: Record<string, unknown>): I
 });
 const vulns = (severity: string) =>
   statement('https://in-toto.io/attestation/vulns/v0.2', {
-    scanner: { uri: 'pkg:github/aquasecurity/trivy', result: [{ id: 'CVE-2024-0001', severity: [{ method: 'trivy', score: severity }] }] },
+    scanner: {
+      uri: 'pkg:github/aquasecurity/trivy',
+      result: [{ id: 'CVE-2024-0001', severity: [{ method: 'trivy', score: severity }] }],
+    },
     metadata: { scanStartedOn: '2026-01-01T00:00:00Z', scanFinishedOn: '2026-01-01T00:00:00Z' },
   });
 const vex = (status: string) =>
@@ -29,7 +32,11 @@ const provenance = (ref: string) =>
   statement('https://slsa.dev/provenance/v1', {
     buildDefinition: { externalParameters: { workflow: { ref, repository: 'https://github.com/o/r', path: 'x.yml' } } },
   });
-const facts = { subjectAlternativeName: 'https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1', sourceRepositoryURI: 'https://github.com/o/r', sourceRepositoryRef: 'refs/tags/v1' } as CertificateFacts;
+const facts = {
+  subjectAlternativeName: 'https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1',
+  sourceRepositoryURI: 'https://github.com/o/r',
+  sourceRepositoryRef: 'refs/tags/v1',
+} as CertificateFacts;
 
 const thrown = (f: () => unknown): ProvenanceError => {
   try {
@@ -57,7 +64,10 @@ describe('compiling CEL', () => {
   });
   it('refuses an unknown function and stages that are not earlier in the chain', () => {
     assert.match(thrown(() => compileCel('nosuch(predicate)', 'cel')).message, /unknown function "nosuch"/);
-    assert.match(thrown(() => compileCel("'x' in stages.vex.notAffected", 'cel', { stageLabels: ['sbom'] })).message, /stages\.vex is not an earlier stage.*sbom/);
+    assert.match(
+      thrown(() => compileCel("'x' in stages.vex.notAffected", 'cel', { stageLabels: ['sbom'] })).message,
+      /stages\.vex is not an earlier stage.*sbom/,
+    );
     assert.doesNotThrow(() => compileCel("'x' in stages.vex.notAffected", 'cel', { stageLabels: ['vex'] }));
     assert.doesNotThrow(() => compileCel('predicate.items.all(i, i.x == subject[0].name)', 'cel'));
   });
@@ -74,7 +84,10 @@ describe('compiling CEL', () => {
 
 describe('evaluating CEL', () => {
   const run = (text: string, s: InTotoStatement, stages: { label: string; statement: InTotoStatement }[] = []) =>
-    evaluateContent([compileCel(text, 'cel', { stageLabels: stages.map((x) => x.label) })], contentBindings(s, facts, stages))[0];
+    evaluateContent(
+      [compileCel(text, 'cel', { stageLabels: stages.map((x) => x.label) })],
+      contentBindings(s, facts, stages),
+    )[0];
 
   it('fails an evaluation error, naming it, never passing', () => {
     const r = run('predicate.nosuch == 1', provenance('refs/tags/v1'));
@@ -106,7 +119,12 @@ describe('evaluating CEL', () => {
     assert.match(r?.message ?? '', /cost limit/);
   });
   it('shows the values a failing expression saw, as a content failure', () => {
-    const results = [run("predicate.buildDefinition.externalParameters.workflow.ref.startsWith('refs/tags/')", provenance('refs/heads/main'))!];
+    const results = [
+      run(
+        "predicate.buildDefinition.externalParameters.workflow.ref.startsWith('refs/tags/')",
+        provenance('refs/heads/main'),
+      )!,
+    ];
     const [failure] = contentFailures(results, 'stage 1 "provenance"');
     assert.equal(failure?.check, 'content');
     assert.match(failure?.expected ?? '', /stage 1 "provenance": CEL "predicate\.buildDefinition.*startsWith/);
@@ -121,7 +139,8 @@ describe('evaluating CEL', () => {
     });
     it('source level 3', () => {
       const e = "'SLSA_SOURCE_LEVEL_3' in predicate.verifiedLevels";
-      const vsa = (levels: string[]) => statement('https://slsa.dev/verification_summary/v1', { verifiedLevels: levels });
+      const vsa = (levels: string[]) =>
+        statement('https://slsa.dev/verification_summary/v1', { verifiedLevels: levels });
       assert.equal(run(e, vsa(['SLSA_SOURCE_LEVEL_3']))?.result, true);
       assert.equal(run(e, vsa(['SLSA_SOURCE_LEVEL_1']))?.result, false);
     });

@@ -2,7 +2,8 @@
 // attestation of one of its predicate types covers the artifact, passed every cryptographic
 // check, passes the stage's policy, says in its own document that the stage passed
 // (stage-result.ts), and links by digest (src/stages/links.ts) to an attestation
-// that passed the stage before. The search keeps every passing attestation of each stage, so a
+// that passed the stage before, and (with `cel=`) whose content policy holds over its statement and
+// the earlier stages' attestations in the chain. The search keeps every passing attestation of each stage, so a
 // re-signed duplicate or an extra attestation never hides a valid chain, and an attestation that
 // links to a stranger never completes one. Pure: `now` is passed in.
 
@@ -11,6 +12,8 @@ import type { Subject } from '../../subjects/index.ts';
 import { type BundleOutcome } from '../judge.ts';
 import { sameArtifact } from '../../subjects/claimed.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
+import { contentBindings, contentFailures, evaluateContent, type StageContent } from '../policy/cel/evaluate.ts';
+import type { ContentResult } from '../policy/cel/types.ts';
 import type { CheckFailure, VerifiedBundle } from '../types.ts';
 import { stageResultFailures } from './stage-result.ts';
 import { provenanceCommit } from './commit.ts';
@@ -59,6 +62,8 @@ function judgeChain(
   let previous: Set<string> | undefined;
   // The commit named by the first passing build provenance, for the chart's first node.
   let commit: string | undefined;
+  // The earlier stages that passed, with the attestation shown for each: what `stages.LABEL` reads.
+  const earlier: StageContent[] = [];
   stages.forEach((stage, index) => {
     const number = index + 1;
     const name = `stage ${number} "${stage.label}"`;
@@ -72,7 +77,16 @@ function judgeChain(
     const passing = candidates.filter((c) => c.failures.length === 0 && c.verified?.statementDigest !== undefined);
     const linked =
       previous === undefined ? passing : passing.filter((c) => intersects(linksOf(c), previous ?? new Set()));
-    const shown = linked[0] ?? passing[0] ?? candidates[0];
+    // The content policy runs on the linked attestations only: `stages` is this chain's, so far.
+    const content = new Map<Candidate, ContentResult[]>();
+    const cel = stage.policy.cel ?? [];
+    if (cel.length > 0)
+      for (const c of linked)
+        if (c.verified?.statement)
+          content.set(c, evaluateContent(cel, contentBindings(c.verified.statement, c.verified.certificate, earlier)));
+    const accepted = cel.length === 0 ? linked : linked.filter((c) => content.get(c)?.every((r) => r.result === true));
+    const shown = accepted[0] ?? linked[0] ?? passing[0] ?? candidates[0];
+    const shownContent = shown && content.get(shown);
     const built = linked[0] ?? passing[0];
     if (commit === undefined && built?.verified?.statement !== undefined)
       commit = provenanceCommit(built.verified.statement);
@@ -82,6 +96,7 @@ function judgeChain(
       status,
       attestation: shown && attestationOf(shown),
       failures,
+      ...(shownContent !== undefined && { content: shownContent }),
     });
 
     const before = stages[index - 1];
@@ -129,10 +144,19 @@ function judgeChain(
           },
         ]),
       );
+    } else if (accepted.length === 0) {
+      results.push(
+        result(
+          'rejected',
+          linked.flatMap((c) => contentFailures(content.get(c) ?? [], `${name} (${c.outcome.source})`)),
+        ),
+      );
     } else {
       results.push(result('pass', []));
+      const statement = shown?.verified?.statement;
+      if (statement) earlier.push({ label: stage.label, statement });
     }
-    previous = new Set(linked.map((c) => c.verified?.statementDigest ?? ''));
+    previous = new Set(accepted.map((c) => c.verified?.statementDigest ?? ''));
   });
   return {
     artifact: { name: artifact.name, digest: { ...artifact.digest } },

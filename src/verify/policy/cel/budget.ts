@@ -49,7 +49,11 @@ export function withCharges(expr: CelExpr, template: CelExpr): CelExpr {
   const charge = (fn: string, arg: CelExpr | undefined): CelExpr | undefined => {
     if (arg === undefined || template.exprKind.case !== 'callExpr') return arg;
     const id = nextId++;
-    return { ...template, id, exprKind: { case: 'callExpr', value: { ...template.exprKind.value, function: fn, args: [arg] } } };
+    return {
+      ...template,
+      id,
+      exprKind: { case: 'callExpr', value: { ...template.exprKind.value, function: fn, args: [arg] } },
+    };
   };
   const visit = (e: CelExpr | undefined): void => {
     if (e === undefined) return;
@@ -109,7 +113,13 @@ function maxId(e: CelExpr | undefined): bigint {
       }
       break;
     case 'comprehensionExpr':
-      [kind.value.iterRange, kind.value.accuInit, kind.value.loopCondition, kind.value.loopStep, kind.value.result].forEach(more);
+      [
+        kind.value.iterRange,
+        kind.value.accuInit,
+        kind.value.loopCondition,
+        kind.value.loopStep,
+        kind.value.result,
+      ].forEach(more);
       break;
     default:
       break;

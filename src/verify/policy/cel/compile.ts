@@ -58,7 +58,11 @@ export interface CompileOptions {
 }
 
 /** Compiles every expression of one rule; `origin` names the rule in messages. */
-export function compileCelRule(texts: readonly string[], origin: string, options: CompileOptions = {}): CelExpression[] {
+export function compileCelRule(
+  texts: readonly string[],
+  origin: string,
+  options: CompileOptions = {},
+): CelExpression[] {
   if (texts.length > MAX_CEL_EXPRESSIONS) {
     throw new ProvenanceError(
       'CEL_INVALID',
@@ -66,7 +70,9 @@ export function compileCelRule(texts: readonly string[], origin: string, options
       'Join conditions with && inside fewer expressions',
     );
   }
-  return texts.map((text, i) => compileCel(text, texts.length > 1 ? `${origin}, expression ${i + 1}` : origin, options));
+  return texts.map((text, i) =>
+    compileCel(text, texts.length > 1 ? `${origin}, expression ${i + 1}` : origin, options),
+  );
 }
 
 export function compileCel(text: string, origin: string, options: CompileOptions = {}): CelExpression {
@@ -148,7 +154,8 @@ function names(e: ReturnType<typeof parse>['expr'] | undefined, into = new Set<s
       }
       break;
     case 'comprehensionExpr':
-      for (const a of [kind.value.iterRange, kind.value.accuInit, kind.value.loopStep, kind.value.result]) names(a, into);
+      for (const a of [kind.value.iterRange, kind.value.accuInit, kind.value.loopStep, kind.value.result])
+        names(a, into);
       break;
     default:
       break;

@@ -48,7 +48,8 @@ function celValue(value: unknown): CelInput {
   if (Array.isArray(value)) return value.map(celValue);
   if (value !== null && typeof value === 'object')
     return new Map(Object.entries(value).map(([k, v]) => [k, celValue(v)] as [string, CelInput]));
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null)
+    return value;
   return null;
 }
 
@@ -77,7 +78,10 @@ export function contentBindings(
 }
 
 /** Every expression's result on one attestation. */
-export function evaluateContent(expressions: readonly CelExpression[], bindings: Record<string, unknown>): ContentResult[] {
+export function evaluateContent(
+  expressions: readonly CelExpression[],
+  bindings: Record<string, unknown>,
+): ContentResult[] {
   if (expressions.length === 0) return [];
   const input: Record<string, CelInput> = {};
   for (const [name, value] of Object.entries(bindings)) input[name] = celValue(value);
@@ -91,8 +95,12 @@ export function evaluateContent(expressions: readonly CelExpression[], bindings:
     }
     if (result === true) return { expression: expression.text, result: true };
     const seen = Object.fromEntries(expression.variables.map((v) => [v, shown(bindings[v])]));
-    if (result === false) return { expression: expression.text, result: false, message: 'evaluated to false', values: seen };
-    const message = isCelError(result) || result instanceof Error ? `evaluation error: ${result.message}` : `evaluated to a ${typeName(result)}, not a bool`;
+    if (result === false)
+      return { expression: expression.text, result: false, message: 'evaluated to false', values: seen };
+    const message =
+      isCelError(result) || result instanceof Error
+        ? `evaluation error: ${result.message}`
+        : `evaluated to a ${typeName(result)}, not a bool`;
     return { expression: expression.text, result: 'error', message, values: seen };
   });
 }
@@ -130,4 +138,24 @@ function typeName(value: unknown): string {
   if (typeof value === 'bigint') return 'int';
   if (typeof value === 'number') return 'double';
   return typeof value === 'object' ? 'value of another type' : typeof value;
+}
+
+/**
+ * Plain verify mode: the policy's expressions on one bundle (none without `cel`, so a run without
+ * expressions does no CEL work). A bundle without an in-toto statement has no content to judge, so
+ * an expression fails on it.
+ */
+export function bundleContent(
+  expressions: readonly CelExpression[] | undefined,
+  statement: InTotoStatement | undefined,
+  certificate: CertificateFacts | undefined,
+): ContentResult[] {
+  if (expressions === undefined || expressions.length === 0) return [];
+  if (statement === undefined)
+    return expressions.map((e) => ({
+      expression: e.text,
+      result: 'error',
+      message: 'the bundle signs no in-toto statement',
+    }));
+  return evaluateContent(expressions, contentBindings(statement, certificate, []));
 }

@@ -12,10 +12,31 @@ type Parsed = ReturnType<typeof parse>;
 export type CelExpr = Parsed['expr'];
 
 /** Identifiers CEL resolves to types (`type(x) == string`), not variables. */
-const TYPE_NAMES = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn']);
+const TYPE_NAMES = new Set([
+  'int',
+  'uint',
+  'double',
+  'bool',
+  'string',
+  'bytes',
+  'list',
+  'map',
+  'null_type',
+  'type',
+  'dyn',
+]);
 
 /** Calls the planner handles itself rather than through the function table. */
-const OPERATORS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '_[?_]', '_?._', '@not_strictly_false', '__not_strictly_false__']);
+const OPERATORS = new Set([
+  '_&&_',
+  '_||_',
+  '_?_:_',
+  '_[_]',
+  '_[?_]',
+  '_?._',
+  '@not_strictly_false',
+  '__not_strictly_false__',
+]);
 
 export interface NameProblem {
   message: string;
@@ -92,7 +113,9 @@ export function unknownName(parsed: Parsed, rules: NameRules): NameProblem | und
         const outer = walk(c.iterRange, scope) ?? walk(c.accuInit, scope);
         if (outer) return outer;
         const inner = new Set([...scope, c.iterVar, c.accuVar, ...(c.iterVar2 === '' ? [] : [c.iterVar2])]);
-        return walk(c.loopCondition, inner) ?? walk(c.loopStep, inner) ?? walk(c.result, new Set([...scope, c.accuVar]));
+        return (
+          walk(c.loopCondition, inner) ?? walk(c.loopStep, inner) ?? walk(c.result, new Set([...scope, c.accuVar]))
+        );
       }
       case 'constExpr':
       case undefined:

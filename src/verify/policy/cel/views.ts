@@ -42,7 +42,8 @@ const field = (o: unknown, key: string): unknown => (isObject(o) && Object.hasOw
 
 export function helperView(predicateType: string, predicate: unknown): HelperView {
   if ([VULNS_V02, VULNS_V01, COSIGN_VULN_V1].includes(predicateType)) return { results: vulnResults(predicate) };
-  if (predicateType === OPENVEX_V02 || predicateType.startsWith(`${OPENVEX}/`)) return { notAffected: notAffected(predicate) };
+  if (predicateType === OPENVEX_V02 || predicateType.startsWith(`${OPENVEX}/`))
+    return { notAffected: notAffected(predicate) };
   if ([SPDX_2_3, SPDX_2_2].includes(predicateType)) return sbom(spdx2Packages(predicate));
   if (predicateType === SPDX_3) return sbom(spdx3Packages(predicate));
   if (predicateType === CYCLONEDX_BOM) return sbom(cycloneDxPackages(predicate));
@@ -143,7 +144,13 @@ function spdx3Packages(predicate: unknown): PackageView[] {
     const name = text(field(e, 'name'));
     if (name === undefined) return [];
     const id = text(field(e, 'spdxId')) ?? text(field(e, '@id')) ?? '';
-    return [{ name, version: text(field(e, 'software_packageVersion')) ?? '', licenses: [...new Set(licensesOf.get(id) ?? [])] }];
+    return [
+      {
+        name,
+        version: text(field(e, 'software_packageVersion')) ?? '',
+        licenses: [...new Set(licensesOf.get(id) ?? [])],
+      },
+    ];
   });
 }
 
@@ -157,7 +164,10 @@ function cycloneDxPackages(predicate: unknown): PackageView[] {
     const name = text(field(c, 'name'));
     if (name === undefined) continue;
     const licenses = list(field(c, 'licenses')).flatMap((l) => {
-      const id = text(field(field(l, 'license'), 'id')) ?? text(field(field(l, 'license'), 'name')) ?? text(field(l, 'expression'));
+      const id =
+        text(field(field(l, 'license'), 'id')) ??
+        text(field(field(l, 'license'), 'name')) ??
+        text(field(l, 'expression'));
       return id === undefined ? [] : [id];
     });
     out.push({ name, version: text(field(c, 'version')) ?? '', licenses: [...new Set(licenses)] });
