@@ -138,7 +138,7 @@ function withChain(policy: Policy, get: (name: string) => string, fileRule: RawR
     throw new ProvenanceError(
       'INPUT_CONFLICT',
       'cel and require-chain are both set',
-      'Put each expression on the stage it is about, e.g. "provenance signer-workflow=… cel=\"…\""',
+      `Put each expression on the stage it is about, e.g. 'provenance signer-workflow=… cel="…"'`,
     );
   }
   if (policy.predicateType !== undefined) {

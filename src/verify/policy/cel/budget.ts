@@ -79,7 +79,9 @@ export function withCharges(expr: CelExpr, template: CelExpr): CelExpr {
         c.loopCondition = charge(STEP, c.loopCondition);
         return;
       }
-      default:
+      case 'constExpr':
+      case 'identExpr':
+      case undefined:
         return;
     }
   };
@@ -121,7 +123,9 @@ function maxId(e: CelExpr | undefined): bigint {
         kind.value.result,
       ].forEach(more);
       break;
-    default:
+    case 'constExpr':
+    case 'identExpr':
+    case undefined:
       break;
   }
   return max;

@@ -3,7 +3,7 @@
 // the place it is at (`cel, expression 2, column 14: …`). What comes out runs over one
 // attestation's variables (evaluate.ts). Pure.
 
-import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { celEnv, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { ProvenanceError } from '../../../common/errors.ts';
 import { BUDGET_FUNCS, withCharges } from './budget.ts';
 import { MAX_CEL_EXPRESSION_BYTES, MAX_CEL_EXPRESSIONS } from './limits.ts';
@@ -157,7 +157,8 @@ function names(e: ReturnType<typeof parse>['expr'] | undefined, into = new Set<s
       for (const a of [kind.value.iterRange, kind.value.accuInit, kind.value.loopStep, kind.value.result])
         names(a, into);
       break;
-    default:
+    case 'constExpr':
+    case undefined:
       break;
   }
   return into;
