@@ -131,6 +131,22 @@ describe('evaluating CEL', () => {
     assert.match(failure?.found ?? '', /evaluated to false; predicate = .*refs\/heads\/main/);
   });
 
+  it('refuses to compare a list with a string, rather than read != as true', () => {
+    const e = "predicate.scanner.result.all(r, r.severity != 'CRITICAL')";
+    const r = run(e, vulns('LOW'));
+    assert.equal(r?.result, 'error');
+    assert.match(r?.message ?? '', /cannot compare a list with a string/);
+    assert.equal(
+      run("predicate.scanner.result.all(r, r.severity.all(s, s.score != 'CRITICAL'))", vulns('LOW'))?.result,
+      true,
+    );
+    assert.equal(
+      run("predicate.scanner.result.all(r, r.severity.all(s, s.score != 'CRITICAL'))", vulns('CRITICAL'))?.result,
+      false,
+    );
+    assert.equal(run('size(subject) == 1.0', vulns('LOW'))?.result, true);
+  });
+
   describe("the issue's examples", () => {
     it('provenance built from a tag', () => {
       const e = "predicate.buildDefinition.externalParameters.workflow.ref.startsWith('refs/tags/')";

@@ -6,6 +6,7 @@
 import { celEnv, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { ProvenanceError } from '../../../common/errors.ts';
 import { BUDGET_FUNCS, withCharges } from './budget.ts';
+import { STRICT_EQUALITY } from './strict-equality.ts';
 import { MAX_CEL_EXPRESSION_BYTES, MAX_CEL_EXPRESSIONS } from './limits.ts';
 import { unknownName } from './names.ts';
 import { CEL_VARIABLES, type CelVariable } from './types.ts';
@@ -46,7 +47,7 @@ export class CelExpression {
 
 // One environment for every expression: the standard functions and the two budget charges; the
 // variables are bound per evaluation (all dynamic: JSON has no schema to type them by).
-const env = celEnv({ funcs: BUDGET_FUNCS });
+const env = celEnv({ funcs: [...BUDGET_FUNCS, ...STRICT_EQUALITY] });
 // A call node to copy when wrapping comprehensions in charges (budget.ts).
 const CALL_TEMPLATE = parse('f(x)').expr;
 
