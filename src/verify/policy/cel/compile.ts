@@ -9,26 +9,29 @@ import { BUDGET_FUNCS, withCharges } from './budget.ts';
 import { STRICT_EQUALITY } from './strict-equality.ts';
 import { MAX_CEL_EXPRESSION_BYTES, MAX_CEL_EXPRESSIONS } from './limits.ts';
 import { unknownName } from './names.ts';
-import { CEL_VARIABLES, type CelVariable } from './types.ts';
+import { CEL_VARIABLES } from './types.ts';
 
 /** One expression, ready to run. Prints (and serialises) as the text the user wrote. */
 export class CelExpression {
   readonly text: string;
   /** Where it was written: `cel`, `policy file p.yml, line 4`, `require-chain, stage 3 ("vulns")`. */
   readonly origin: string;
-  /** The top-level variables it names, whose values a failure shows. */
-  readonly variables: readonly CelVariable[];
+  /**
+   * The values it reads, as paths from a variable (`stages.vex.notAffected`, `predicateType`),
+   * whose values a failure shows: what the expression saw, not the whole predicate.
+   */
+  readonly paths: readonly (readonly string[])[];
   readonly #run: (bindings: Record<string, CelInput>) => CelResult;
 
   constructor(
     text: string,
     origin: string,
-    variables: readonly CelVariable[],
+    paths: readonly (readonly string[])[],
     run: (bindings: Record<string, CelInput>) => CelResult,
   ) {
     this.text = text;
     this.origin = origin;
-    this.variables = variables;
+    this.paths = paths;
     this.#run = run;
   }
 
@@ -99,7 +102,7 @@ export function compileCel(text: string, origin: string, options: CompileOptions
   if (problem) {
     throw new ProvenanceError('CEL_INVALID', `${origin}: ${place(text, problem.offset)}${problem.message}`, HINT);
   }
-  const variables = CEL_VARIABLES.filter((v) => names(parsed.expr).has(v));
+  const paths = readPaths(parsed.expr);
   let run: (bindings: Record<string, CelInput>) => CelResult;
   try {
     run = plan(env, { ...parsed, expr: withCharges(parsed.expr, CALL_TEMPLATE) });
@@ -107,7 +110,7 @@ export function compileCel(text: string, origin: string, options: CompileOptions
     const reason = err instanceof Error ? err.message : String(err);
     throw new ProvenanceError('CEL_INVALID', `${origin}: ${reason}`, HINT, { cause: err });
   }
-  return new CelExpression(text, origin, variables, run);
+  return new CelExpression(text, origin, paths, run);
 }
 
 /** The parser's message, which already says line and column (`<input>:1:7: …`), in our words. */
@@ -130,37 +133,60 @@ function place(text: string, offset: number | undefined): string {
   return `${text.includes('\n') ? `line ${line}, ` : ''}column ${column}: `;
 }
 
-/** Every identifier the expression names (comprehension variables included; callers filter). */
-function names(e: ReturnType<typeof parse>['expr'] | undefined, into = new Set<string>()): Set<string> {
-  if (e === undefined) return into;
-  const kind = e.exprKind;
-  switch (kind.case) {
-    case 'identExpr':
-      into.add(kind.value.name);
-      break;
-    case 'selectExpr':
-      names(kind.value.operand, into);
-      break;
-    case 'callExpr':
-      names(kind.value.target, into);
-      for (const a of kind.value.args) names(a, into);
-      break;
-    case 'listExpr':
-      for (const a of kind.value.elements) names(a, into);
-      break;
-    case 'structExpr':
-      for (const entry of kind.value.entries) {
-        if (entry.keyKind.case === 'mapKey') names(entry.keyKind.value, into);
-        names(entry.value, into);
+/** A failure shows at most this many of the values an expression reads. */
+const MAX_SHOWN_PATHS = 8;
+
+/**
+ * The longest field paths from a variable the expression reads (`a.b.c` of `a.b.c.startsWith(x)`),
+ * in order, each once; comprehension variables are not variables and are skipped.
+ */
+function readPaths(root: ReturnType<typeof parse>['expr'] | undefined): string[][] {
+  const found = new Map<string, string[]>();
+  const declared = new Set<string>(CEL_VARIABLES);
+  const visit = (e: ReturnType<typeof parse>['expr'] | undefined, scope: ReadonlySet<string>): void => {
+    if (e === undefined || found.size >= MAX_SHOWN_PATHS) return;
+    const kind = e.exprKind;
+    switch (kind.case) {
+      case 'identExpr':
+      case 'selectExpr': {
+        const path: string[] = [];
+        let at: ReturnType<typeof parse>['expr'] | undefined = e;
+        while (at?.exprKind.case === 'selectExpr' && !at.exprKind.value.testOnly) {
+          path.unshift(at.exprKind.value.field);
+          at = at.exprKind.value.operand;
+        }
+        if (at?.exprKind.case === 'identExpr') {
+          const name = at.exprKind.value.name;
+          if (declared.has(name) && !scope.has(name)) found.set([name, ...path].join('.'), [name, ...path]);
+          return;
+        }
+        return visit(at?.exprKind.case === 'selectExpr' ? at.exprKind.value.operand : at, scope);
       }
-      break;
-    case 'comprehensionExpr':
-      for (const a of [kind.value.iterRange, kind.value.accuInit, kind.value.loopStep, kind.value.result])
-        names(a, into);
-      break;
-    case 'constExpr':
-    case undefined:
-      break;
-  }
-  return into;
+      case 'callExpr':
+        visit(kind.value.target, scope);
+        for (const a of kind.value.args) visit(a, scope);
+        return;
+      case 'listExpr':
+        for (const a of kind.value.elements) visit(a, scope);
+        return;
+      case 'structExpr':
+        for (const entry of kind.value.entries) {
+          if (entry.keyKind.case === 'mapKey') visit(entry.keyKind.value, scope);
+          visit(entry.value, scope);
+        }
+        return;
+      case 'comprehensionExpr': {
+        const c = kind.value;
+        visit(c.iterRange, scope);
+        const inner = new Set([...scope, c.iterVar, c.iterVar2, c.accuVar]);
+        visit(c.loopStep, inner);
+        return;
+      }
+      case 'constExpr':
+      case undefined:
+        return;
+    }
+  };
+  visit(root, new Set());
+  return [...found.values()];
 }

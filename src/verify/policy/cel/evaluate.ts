@@ -94,7 +94,7 @@ export function evaluateContent(
       result = err instanceof Error ? err : new Error(String(err));
     }
     if (result === true) return { expression: expression.text, result: true };
-    const seen = Object.fromEntries(expression.variables.map((v) => [v, shown(bindings[v])]));
+    const seen = Object.fromEntries(expression.paths.map((p) => [p.join('.'), shown(valueAt(bindings, p))]));
     if (result === false)
       return { expression: expression.text, result: false, message: 'evaluated to false', values: seen };
     const message =
@@ -118,12 +118,24 @@ export function contentFailures(results: readonly ContentResult[], origin?: stri
     }));
 }
 
+/** The value at a field path of the bindings, or undefined where the path leads nowhere. */
+function valueAt(bindings: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = bindings;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, key))
+      return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
 function shown(value: unknown): string {
+  if (value === undefined) return '(absent)';
   let json: string;
   try {
     json = JSON.stringify(value) ?? 'undefined';
   } catch {
-    json = String(value);
+    json = '(a value JSON cannot show)';
   }
   return clip(json, VALUE_MAX);
 }

@@ -15,7 +15,7 @@ export interface ContentResult {
   result: boolean | 'error';
   /** Why it failed, in words (absent on a pass). */
   message?: string;
-  /** The top-level variables the expression names, as it saw them (JSON text, trimmed). Absent on a pass. */
+  /** The values the expression reads, by path (`stages.vex.notAffected`), as it saw them (JSON text, trimmed). Absent on a pass. */
   values?: Record<string, string>;
 }
 
