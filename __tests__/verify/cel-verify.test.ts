@@ -14,6 +14,7 @@ import type { SerializedBundle } from '@sigstore/bundle';
 import { withLinks } from '../../src/stages/links.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
 import { reportText } from '../../src/verify/index.ts';
+import { chainMarkdown } from '../../src/verify/chain/render.ts';
 import { failedChecks, verifyWithInputs } from '../../testkit/verify-mode.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
@@ -174,6 +175,8 @@ describe('cel= on require-chain stages', () => {
       [true],
     );
     assert.equal(r.chains?.[0]?.stages[1]?.content, undefined);
+    assert.match(reportText(r), /4\. .*policy.*: pass — .* \(content: 1 of 1 CEL expression\(s\) true\)/);
+    assert.match(chainMarkdown(r.chains ?? []), /✅ pass<br>content: 1 of 1 CEL expression\(s\) true/);
   });
 
   it('fails an affected critical vulnerability at the policy stage, naming the stage and the expression', async () => {
@@ -188,6 +191,7 @@ describe('cel= on require-chain stages', () => {
       /evaluated to false; stages\.vulns\.results = \[\{"id":"CVE-2024-0001","severity":"CRITICAL"\}\]; stages\.vex\.notAffected = \[\]/,
     );
     assert.equal(stage?.content?.[0]?.result, false);
-    assert.match(reportText(r), /policy/);
+    assert.match(reportText(r), /4\. .*policy.*: FAIL \(rejected\) — content: expected stage 4 "policy"/);
+    assert.match(chainMarkdown(r.chains ?? []), /content policy/);
   });
 });
