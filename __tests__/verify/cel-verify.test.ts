@@ -97,6 +97,13 @@ describe('the cel input in plain verify mode', () => {
     );
   });
 
+  it('does no content work without an expression: the report has no content results', async () => {
+    const r = await run([await signStatement(services, provenanceStatement(services, subject()))], {});
+    assert.equal(r.verified, true);
+    assert.equal(r.artifacts[0]?.bundles[0]?.content, undefined);
+    assert.ok(!('content' in (r.artifacts[0]?.bundles[0] ?? {})));
+  });
+
   it('fails an evaluation error in a policy file expression, never passing', async () => {
     const tagged = await signStatement(services, provenanceStatement(services, subject()));
     await writeFile(path.join(ws, 'policy.yml'), 'cel:\n  - "predicate.noSuchField == 1"\n');

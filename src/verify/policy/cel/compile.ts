@@ -3,7 +3,7 @@
 // the place it is at (`cel, expression 2, column 14: …`). What comes out runs over one
 // attestation's variables (evaluate.ts). Pure.
 
-import { celEnv, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { celEnv, parse, plan, type CelEnv, type CelInput, type CelResult } from '@bufbuild/cel';
 import { ProvenanceError } from '../../../common/errors.ts';
 import { BUDGET_FUNCS, withCharges } from './budget.ts';
 import { STRICT_EQUALITY } from './strict-equality.ts';
@@ -50,9 +50,12 @@ export class CelExpression {
 
 // One environment for every expression: the standard functions and the two budget charges; the
 // variables are bound per evaluation (all dynamic: JSON has no schema to type them by).
-const env = celEnv({ funcs: [...BUDGET_FUNCS, ...STRICT_EQUALITY] });
+// Made on first use, so a run without expressions does no CEL work at all.
+let env: CelEnv | undefined;
+const environment = (): CelEnv => (env ??= celEnv({ funcs: [...BUDGET_FUNCS, ...STRICT_EQUALITY] }));
 // A call node to copy when wrapping comprehensions in charges (budget.ts).
-const CALL_TEMPLATE = parse('f(x)').expr;
+let callTemplate: ReturnType<typeof parse>['expr'] | undefined;
+const template = (): ReturnType<typeof parse>['expr'] => (callTemplate ??= parse('f(x)').expr);
 
 const HINT = 'Write a CEL expression over predicate, predicateType, subject, certificate and stages (see docs/cel.md)';
 
@@ -96,7 +99,7 @@ export function compileCel(text: string, origin: string, options: CompileOptions
     throw new ProvenanceError('CEL_INVALID', `${origin}: ${syntaxMessage(err, text)}`, HINT, { cause: err });
   }
   const problem = unknownName(parsed, {
-    hasFunction: (name) => env.funcs.find(name) !== undefined && !name.startsWith('@cost_'),
+    hasFunction: (name) => environment().funcs.find(name) !== undefined && !name.startsWith('@cost_'),
     stageLabels: options.stageLabels ?? [],
   });
   if (problem) {
@@ -105,7 +108,7 @@ export function compileCel(text: string, origin: string, options: CompileOptions
   const paths = readPaths(parsed.expr);
   let run: (bindings: Record<string, CelInput>) => CelResult;
   try {
-    run = plan(env, { ...parsed, expr: withCharges(parsed.expr, CALL_TEMPLATE) });
+    run = plan(environment(), { ...parsed, expr: withCharges(parsed.expr, template()) });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new ProvenanceError('CEL_INVALID', `${origin}: ${reason}`, HINT, { cause: err });

@@ -8,7 +8,8 @@
 
 import { CelScalar, celEnv, celFunc, isCelList, isCelMap, isCelUint, type CelFunc, type CelValue } from '@bufbuild/cel';
 
-const standard = celEnv().funcs;
+// The standard functions, made on first comparison.
+let standard: ReturnType<typeof celEnv>['funcs'] | undefined;
 
 function kind(v: CelValue): string {
   if (v === null) return 'null';
@@ -28,6 +29,7 @@ function compare(name: '_==_' | '_!=_') {
       throw new Error(
         `cannot compare a ${a} with a ${b} (${name === '_==_' ? '==' : '!='}); read the field the value is in`,
       );
+    standard ??= celEnv().funcs;
     const result = standard.find(name)?.call(0, undefined, [l, r]);
     if (typeof result !== 'boolean') throw result instanceof Error ? result : new Error(`no ${name} for ${a} and ${b}`);
     return result;
