@@ -4,7 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ProvenanceError } from '../../../src/common/errors.ts';
+import { describePolicy } from '../../../src/verify/policy/describe-policy.ts';
 import { policyFromInputs } from '../../../src/verify/policy/inputs.ts';
 
 const inputs =
@@ -26,6 +29,7 @@ describe('cel rules from inputs and policy files', () => {
       policy.cel?.map((e) => e.text),
       ["predicateType == 'x'", 'size(subject) > 0'],
     );
+    assert.deepEqual(describePolicy(policy)['cel'], ["predicateType == 'x'", 'size(subject) > 0']);
   });
   it('reads cel from a policy file, as a list', () => {
     const policy = policyFromInputs(inputs({ policy: 'p.yml' }), () =>
@@ -64,6 +68,11 @@ describe('cel rules from inputs and policy files', () => {
       ],
     );
     assert.equal(policy.requireChain?.[0]?.policy.cel, undefined);
+    // The report's policy shows each expression as the stage line takes it.
+    assert.match(
+      String((describePolicy(policy)['require-chain'] as string[])[2]),
+      / cel="stages\.vulns\.results\.all\(r, r\.severity != 'CRITICAL' \|\| r\.id in stages\.vex\.notAffected\)" cel="predicateType != \\"x y\\""$/,
+    );
   });
   it('names the stage and the column of a stage expression that uses an unknown variable, in under a second', () => {
     const started = performance.now();
@@ -98,6 +107,15 @@ describe('cel rules from inputs and policy files', () => {
           noFile,
         ),
       /cel and require-chain are both set/,
+    );
+  });
+  it('reads the require-chain example of docs/cel.md as written', () => {
+    const doc = readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'docs', 'cel.md'), 'utf8');
+    const block = /```yaml\nrequire-chain: \|\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const policy = policyFromInputs(inputs({ repository: 'o/r', 'require-chain': block }), noFile);
+    assert.deepEqual(
+      policy.requireChain?.map((s) => s.policy.cel?.length ?? 0),
+      [1, 0, 0, 0, 2],
     );
   });
 });

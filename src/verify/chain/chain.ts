@@ -30,6 +30,8 @@ interface Candidate {
 interface Memo {
   policy: Map<ChainStageSpec, Map<BundleOutcome, CheckFailure[]>>;
   links: Map<BundleOutcome, Set<string>>;
+  /** Content results per stage and bundle, by the earlier attestations they saw (many artifacts share a chain). */
+  content: Map<ChainStageSpec, Map<BundleOutcome, Map<string, ContentResult[]>>>;
 }
 
 export function judgeChains(
@@ -41,6 +43,7 @@ export function judgeChains(
   const memo: Memo = {
     policy: new Map(stages.map((s) => [s, new Map<BundleOutcome, CheckFailure[]>()])),
     links: new Map(),
+    content: new Map(stages.map((s) => [s, new Map<BundleOutcome, Map<string, ContentResult[]>>()])),
   };
   return artifacts.map((artifact) => judgeChain(artifact, outcomes, stages, now, memo));
 }
@@ -80,10 +83,20 @@ function judgeChain(
     // The content policy runs on the linked attestations only: `stages` is this chain's, so far.
     const content = new Map<Candidate, ContentResult[]>();
     const cel = stage.policy.cel ?? [];
-    if (cel.length > 0)
-      for (const c of linked)
-        if (c.verified?.statement)
-          content.set(c, evaluateContent(cel, contentBindings(c.verified.statement, c.verified.certificate, earlier)));
+    if (cel.length > 0) {
+      const seen = earlier.map((e) => e.digest).join(' ');
+      const byBundle = memo.content.get(stage) ?? new Map<BundleOutcome, Map<string, ContentResult[]>>();
+      for (const c of linked) {
+        const statement = c.verified?.statement;
+        if (!statement) continue;
+        const bySeen = byBundle.get(c.outcome) ?? new Map<string, ContentResult[]>();
+        byBundle.set(c.outcome, bySeen);
+        const results =
+          bySeen.get(seen) ?? evaluateContent(cel, contentBindings(statement, c.verified?.certificate, earlier));
+        bySeen.set(seen, results);
+        content.set(c, results);
+      }
+    }
     const accepted = cel.length === 0 ? linked : linked.filter((c) => content.get(c)?.every((r) => r.result === true));
     const shown = accepted[0] ?? linked[0] ?? passing[0] ?? candidates[0];
     const shownContent = shown && content.get(shown);
@@ -154,7 +167,7 @@ function judgeChain(
     } else {
       results.push(result('pass', []));
       const statement = shown?.verified?.statement;
-      if (statement) earlier.push({ label: stage.label, statement });
+      if (statement) earlier.push({ label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' });
     }
     previous = new Set(accepted.map((c) => c.verified?.statementDigest ?? ''));
   });

@@ -17,6 +17,8 @@ import { helperView } from './views.ts';
 export interface StageContent {
   label: string;
   statement: InTotoStatement;
+  /** The attestation's statement digest: which document this was, for memoising results. */
+  digest?: string;
 }
 
 /** A seen value is shown up to this many bytes of JSON: enough to read, small enough for a report line. */
