@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ProvenanceError } from '../../../src/common/errors.ts';
 import { describePolicy } from '../../../src/verify/policy/describe-policy.ts';
 import { policyFromInputs } from '../../../src/verify/policy/inputs.ts';
+import { compileCel } from '../../../src/verify/policy/cel/compile.ts';
 
 const inputs =
   (values: Record<string, string>) =>
@@ -117,5 +118,21 @@ describe('cel rules from inputs and policy files', () => {
       policy.requireChain?.map((s) => s.policy.cel?.length ?? 0),
       [1, 0, 0, 0, 2],
     );
+  });
+  it("compiles every cel= of the README's require-chain examples, with the stages before it", () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/require-chain: \|\n((?: {12}\S.*\n)+)/g)].map((m) => m[1] ?? '');
+    let compiled = 0;
+    for (const block of blocks) {
+      const lines = block.split('\n').map((l) => l.trim());
+      lines.forEach((line, i) => {
+        const earlier = lines.slice(0, i).map((l) => l.split(/\s+/)[0] ?? '');
+        for (const [, expression = ''] of line.matchAll(/ cel="((?:[^"\\]|\\.)*)"/g)) {
+          compileCel(expression.replace(/\\(["\\])/g, '$1'), `README: ${line}`, { stageLabels: earlier });
+          compiled++;
+        }
+      });
+    }
+    assert.ok(compiled >= 6, `compiled ${compiled}`);
   });
 });
