@@ -15,6 +15,7 @@ import { withLinks } from '../../src/stages/links.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
 import { reportText } from '../../src/verify/index.ts';
 import { chainMarkdown } from '../../src/verify/chain/render.ts';
+import { reportMarkdown } from '../../src/verify/report/report-markdown.ts';
 import { failedChecks, verifyWithInputs } from '../../testkit/verify-mode.ts';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { provenanceStatement, signStatement } from '../../testkit/sign.ts';
@@ -91,6 +92,9 @@ describe('the cel input in plain verify mode', () => {
     assert.equal(content?.values?.['predicate.buildDefinition.externalParameters.workflow.ref'], '"refs/tags/v1.2.0"');
     const written = JSON.parse(await readFile(path.join(ws, `report-${count}.json`), 'utf8')) as VerifyReport;
     assert.equal(written.artifacts[0]?.bundles[0]?.content?.[0]?.result, false);
+    // The job summary: what failed in words, with the expression as code (escaped, never raw Markdown).
+    assert.match(reportMarkdown(fail), /content policy/);
+    assert.match(reportMarkdown(fail), /startsWith\('refs\/heads\/'\)/);
     assert.match(
       reportText(fail),
       /content: expected CEL "predicate\.buildDefinition.*refs\/heads\/.*" to be true, found evaluated to false/,
