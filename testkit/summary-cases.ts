@@ -208,6 +208,12 @@ function failureOf(check: CheckName, i: number): CheckFailure {
         expected: 'an approval made in a deployment environment (whose reviewers let the job run)',
         found: 'a job with no deployment environment, so nobody approved it',
       };
+    case 'content':
+      return {
+        check,
+        expected: `require-chain, stage 3 ("vulns"): CEL "stages.vulns.results.all(r, r.severity != 'CRITICAL')" to be true`,
+        found: 'evaluated to false; stages = {"vulns":{"results":[{"id":"CVE-2024-0001","severity":"CRITICAL"}]}}',
+      };
   }
 }
 

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'ATTESTATIONS_UNAVAILABLE' // the attestations API refused the repository (its plan, or a missing permission)
   | 'INPUT_INVALID' // an input has a value we cannot use
   | 'INPUT_CONFLICT' // two inputs that cannot be combined, or none of a required set
+  | 'CEL_INVALID' // a content policy (CEL) expression is too long, does not parse, or names an unknown variable or function
   | 'PATH_OUTSIDE_WORKSPACE' // a path, or a symlink's target, escapes the workspace
   | 'SUBJECT_NOT_FOUND' // a pattern matched nothing, or a named file does not exist
   | 'BUNDLE_NOT_FOUND' // a bundle-path pattern matched no file

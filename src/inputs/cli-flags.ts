@@ -77,6 +77,7 @@ export const VERIFY_FLAGS: readonly FlagSpec[] = [
   { name: 'max-age', help: 'refuse older signatures: 30d, 12h, 90m, 3600s' },
   { name: 'certificate-identity', help: 'the certificate SAN, exact' },
   { name: 'certificate-identity-regexp', help: 'an anchored regexp the whole SAN must match' },
+  { name: 'cel', help: 'a CEL expression every bundle must make true (repeat; docs/cel.md)' },
   { name: 'require-chain', help: 'a stage every artifact must pass, in order (repeat): "sbom signer-workflow=…"' },
   { name: 'policy', help: 'YAML or JSON file holding these rules' },
   { name: 'report-path', help: 'write the JSON report here' },

@@ -5,6 +5,7 @@
 
 import { dataRecord } from '../common/json.ts';
 import type { Subject } from '../subjects/index.ts';
+import type { ContentResult } from './policy/cel/types.ts';
 import type { CheckFailure, VerifiedBundle } from './types.ts';
 import { sameArtifact } from '../subjects/claimed.ts';
 
@@ -34,6 +35,8 @@ export interface Attempt {
   logEntry?: { logIndex: string; logId: string };
   runInvocationURI?: string;
   failures: CheckFailure[];
+  /** With a `cel` policy: each expression's result on this bundle. */
+  content?: ContentResult[];
 }
 
 export interface ArtifactVerdict {
@@ -111,6 +114,7 @@ export function judgeArtifacts(
   artifacts: readonly Subject[],
   outcomes: readonly BundleOutcome[],
   policy: (bundle: VerifiedBundle) => CheckFailure[],
+  content?: (bundle: VerifiedBundle) => ContentResult[],
 ): ArtifactVerdict[] {
   const candidates = digestIndex(outcomes.map(outcomeDigests));
   // A bundle's policy verdict depends on the bundle alone: judged once, however many artifacts it covers.
@@ -143,6 +147,7 @@ export function judgeArtifacts(
             runInvocationURI: verified.certificate.runInvocationURI,
           }),
           failures: policyOf(verified),
+          ...(content !== undefined && { content: content(verified) }),
         });
       } else if (outcome.claimed.some((s) => sameArtifact(s.digest, artifact.digest))) {
         // Fail closed: a bundle that was not verified never passes, even if no reason was recorded.

@@ -31,6 +31,7 @@ export type CheckName =
   | 'chain-stage' // require-chain: no attestation of a stage covers the artifact
   | 'chain-link' // require-chain: a stage's attestation does not link to the stage before
   | 'chain-commit' // require-chain: no passing Source VSA is for the commit the build provenance names
+  | 'content' // a content policy (CEL expression) over the attestation is not true: false, an evaluation error or not a bool
   | 'stage-result'; // require-chain: the stage's own document says it did not pass (a FAILED policy result, a failed or unapproved approval)
 
 export interface CheckFailure {

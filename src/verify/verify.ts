@@ -22,6 +22,8 @@ import { prestartCryptoWorkers, PRESTART_BYTES, runCryptoJobs } from './workers/
 import { chainArtifactVerdict } from './chain/report.ts';
 import { judgeChains } from './chain/chain.ts';
 import { judgeArtifacts, unusedBundles, type BundleOutcome } from './judge.ts';
+import { bundleContent, contentFailures } from './policy/cel/evaluate.ts';
+import type { ContentResult } from './policy/cel/types.ts';
 import { describePolicy, evaluatePolicy, namesSigner, type Policy } from './policy/index.ts';
 import { MAX_POLICY_FILE_BYTES } from './policy/policy-file.ts';
 import { buildReport, type VerifyReport } from './report/report.ts';
@@ -37,7 +39,7 @@ import {
   type Trust,
   type TrustedRootJSON,
 } from './trust/index.ts';
-import { VerificationError } from './types.ts';
+import { VerificationError, type VerifiedBundle } from './types.ts';
 
 /** What tests may change besides the Runtime. */
 export interface VerifyOptions {
@@ -140,9 +142,22 @@ export async function verify(
   // With require-chain the chain decides: every stage found, passing its own policy, linked to the one before.
   const chains =
     policy.requireChain === undefined ? undefined : judgeChains(artifacts, outcomes, policy.requireChain, now);
+  // Content policies (cel) run once per bundle, after the other checks, and only when given.
+  const contents = new Map<VerifiedBundle, ContentResult[]>();
+  const contentOf = (bundle: VerifiedBundle): ContentResult[] => {
+    let results = contents.get(bundle);
+    if (results === undefined)
+      contents.set(bundle, (results = bundleContent(policy.cel, bundle.statement, bundle.certificate)));
+    return results;
+  };
   const verdicts =
     chains === undefined
-      ? judgeArtifacts(artifacts, outcomes, (bundle) => evaluatePolicy(policy, bundle, now))
+      ? judgeArtifacts(
+          artifacts,
+          outcomes,
+          (bundle) => [...evaluatePolicy(policy, bundle, now), ...contentFailures(contentOf(bundle))],
+          policy.cel === undefined ? undefined : contentOf,
+        )
       : chains.map(chainArtifactVerdict);
   const report = buildReport(verdicts, unusedBundles(artifacts, outcomes), {
     time: now,

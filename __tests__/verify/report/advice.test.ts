@@ -33,6 +33,7 @@ const EXPECTED: Record<CheckName, { what: RegExp; fix: RegExp }> = {
   'chain-stage': { what: /stage of the release chain has no attestation/, fix: /run that stage's attest step/ },
   'chain-link': { what: /does not build on the stage before/, fix: /links/ },
   'chain-commit': { what: /source stage and the build do not name the same commit/, fix: /stage: source/ },
+  content: { what: /content policy.*CEL expression/, fix: /values it saw.*docs\/cel\.md/ },
   'stage-result': { what: /own attestation says it did not pass/, fix: /environment whose reviewers must approve/ },
 };
 

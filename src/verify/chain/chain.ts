@@ -2,7 +2,8 @@
 // attestation of one of its predicate types covers the artifact, passed every cryptographic
 // check, passes the stage's policy, says in its own document that the stage passed
 // (stage-result.ts), and links by digest (src/stages/links.ts) to an attestation
-// that passed the stage before. The search keeps every passing attestation of each stage, so a
+// that passed the stage before, and (with `cel=`) whose content policy holds over its statement and
+// the earlier stages' attestations in the chain. The search keeps every passing attestation of each stage, so a
 // re-signed duplicate or an extra attestation never hides a valid chain, and an attestation that
 // links to a stranger never completes one.
 //
@@ -19,6 +20,8 @@ import type { Subject } from '../../subjects/index.ts';
 import { type BundleOutcome } from '../judge.ts';
 import { sameArtifact } from '../../subjects/claimed.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
+import { contentBindings, contentFailures, evaluateContent, type StageContent } from '../policy/cel/evaluate.ts';
+import type { ContentResult } from '../policy/cel/types.ts';
 import type { CheckFailure, VerifiedBundle } from '../types.ts';
 import { stageResultFailures } from './stage-result.ts';
 import { provenanceCommit } from './commit.ts';
@@ -35,6 +38,8 @@ interface Candidate {
 interface Memo {
   policy: Map<ChainStageSpec, Map<BundleOutcome, CheckFailure[]>>;
   links: Map<BundleOutcome, Set<string>>;
+  /** Content results per stage and bundle, by the earlier attestations they saw (many artifacts share a chain). */
+  content: Map<ChainStageSpec, Map<BundleOutcome, Map<string, ContentResult[]>>>;
 }
 
 export function judgeChains(
@@ -46,6 +51,7 @@ export function judgeChains(
   const memo: Memo = {
     policy: new Map(stages.map((s) => [s, new Map<BundleOutcome, CheckFailure[]>()])),
     links: new Map(),
+    content: new Map(stages.map((s) => [s, new Map<BundleOutcome, Map<string, ContentResult[]>>()])),
   };
   return artifacts.map((artifact) => judgeChain(artifact, outcomes, stages, now, memo));
 }
@@ -69,13 +75,16 @@ function judgeChain(
   let byCommit = false;
   // The commit named by the first passing build provenance, for the chart's first node.
   let commit: string | undefined;
+  // The earlier stages that passed, with the attestation shown for each: what `stages.LABEL` reads.
+  const earlier: StageContent[] = [];
   stages.forEach((stage, index) => {
     const number = index + 1;
     const name = `stage ${number} "${stage.label}"`;
     const judged = memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>();
     if (stage.joinsByCommit === true) {
-      const joined = judgeSourceStage(artifact, outcomes, stage, stages[index + 1], name, now, judged);
+      const joined = judgeSourceStage(artifact, outcomes, stage, stages[index + 1], name, now, judged, earlier);
       results.push(joined.result);
+      if (joined.passed) earlier.push(joined.passed);
       previous = joined.commits;
       byCommit = true;
       return;
@@ -85,7 +94,26 @@ function judgeChain(
     const joinsOf = (c: Candidate): Set<string> => (byCommit ? new Set(commitsOf(c)) : linksOf(c));
     const linked =
       previous === undefined ? passing : passing.filter((c) => intersects(joinsOf(c), previous ?? new Set()));
-    const shown = linked[0] ?? passing[0] ?? candidates[0];
+    // The content policy runs on the linked attestations only: `stages` is this chain's, so far.
+    const content = new Map<Candidate, ContentResult[]>();
+    const cel = stage.policy.cel ?? [];
+    if (cel.length > 0) {
+      const seen = earlier.map((e) => e.digest).join(' ');
+      const byBundle = memo.content.get(stage) ?? new Map<BundleOutcome, Map<string, ContentResult[]>>();
+      for (const c of linked) {
+        const statement = c.verified?.statement;
+        if (!statement) continue;
+        const bySeen = byBundle.get(c.outcome) ?? new Map<string, ContentResult[]>();
+        byBundle.set(c.outcome, bySeen);
+        const results =
+          bySeen.get(seen) ?? evaluateContent(cel, contentBindings(statement, c.verified?.certificate, earlier));
+        bySeen.set(seen, results);
+        content.set(c, results);
+      }
+    }
+    const accepted = cel.length === 0 ? linked : linked.filter((c) => content.get(c)?.every((r) => r.result === true));
+    const shown = accepted[0] ?? linked[0] ?? passing[0] ?? candidates[0];
+    const shownContent = shown && content.get(shown);
     const built = linked[0] ?? passing[0];
     if (commit === undefined && built?.verified?.statement !== undefined)
       commit = provenanceCommit(built.verified.statement);
@@ -95,6 +123,7 @@ function judgeChain(
       status,
       attestation: shown && attestationOf(shown),
       failures,
+      ...(shownContent !== undefined && { content: shownContent }),
     });
 
     const before = stages[index - 1];
@@ -156,10 +185,19 @@ function judgeChain(
           },
         ]),
       );
+    } else if (accepted.length === 0) {
+      results.push(
+        result(
+          'rejected',
+          linked.flatMap((c) => contentFailures(content.get(c) ?? [], `${name} (${c.outcome.source})`)),
+        ),
+      );
     } else {
       results.push(result('pass', []));
+      const statement = shown?.verified?.statement;
+      if (statement) earlier.push({ label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' });
     }
-    previous = new Set(linked.map((c) => c.verified?.statementDigest ?? ''));
+    previous = new Set(accepted.map((c) => c.verified?.statementDigest ?? ''));
     byCommit = false;
   });
   return {
@@ -235,7 +273,8 @@ function judgeSourceStage(
   name: string,
   now: Date,
   judged: Map<BundleOutcome, CheckFailure[]>,
-): { result: StageResult; commits: Set<string> } {
+  earlier: readonly StageContent[],
+): { result: StageResult; commits: Set<string>; passed?: StageContent } {
   const built = new Set<string>();
   for (const outcome of outcomes) {
     const statement = outcome.verified?.statement;
@@ -278,15 +317,30 @@ function judgeSourceStage(
   }
   const forBuild = all.filter((a) => a.commits.some((c) => built.has(c)));
   const passing = forBuild.filter((a) => a.candidate.failures.length === 0 && a.candidate.verified !== undefined);
-  const shown = passing[0]?.candidate ?? forBuild[0]?.candidate ?? all[0]?.candidate;
+  // The stage's content policy (cel=) over each passing Source VSA, as for every other stage.
+  const cel = stage.policy.cel ?? [];
+  const content = new Map<Candidate, ContentResult[]>();
+  for (const { candidate } of cel.length > 0 ? passing : []) {
+    const statement = candidate.verified?.statement;
+    if (statement)
+      content.set(
+        candidate,
+        evaluateContent(cel, contentBindings(statement, candidate.verified?.certificate, earlier)),
+      );
+  }
+  const accepted =
+    cel.length === 0 ? passing : passing.filter((a) => content.get(a.candidate)?.every((r) => r.result === true));
+  const shown = accepted[0]?.candidate ?? passing[0]?.candidate ?? forBuild[0]?.candidate ?? all[0]?.candidate;
+  const shownContent = shown && content.get(shown);
   const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
     label: stage.label,
     title: stage.title,
     status,
     attestation: shown && attestationOf(shown),
     failures,
+    ...(shownContent !== undefined && { content: shownContent }),
   });
-  const commits = new Set(passing.flatMap((a) => a.commits.filter((c) => built.has(c))));
+  const commits = new Set(accepted.flatMap((a) => a.commits.filter((c) => built.has(c))));
   const wanted = `${name}: a Source VSA for the commit the build provenance of ${artifact.name} names`;
   if (all.length === 0) {
     return {
@@ -330,7 +384,23 @@ function judgeSourceStage(
       commits,
     };
   }
-  return { result: result('pass', []), commits };
+  if (accepted.length === 0) {
+    return {
+      result: result(
+        'rejected',
+        passing.flatMap((a) =>
+          contentFailures(content.get(a.candidate) ?? [], `${name} (${a.candidate.outcome.source})`),
+        ),
+      ),
+      commits,
+    };
+  }
+  const statement = shown?.verified?.statement;
+  const passed =
+    statement === undefined
+      ? undefined
+      : { label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' };
+  return { result: result('pass', []), commits, ...(passed !== undefined && { passed }) };
 }
 
 function commitList(commits: readonly string[]): string {

@@ -54,6 +54,12 @@ const stoppedAt = (v: ChainVerdict): number => v.stages.findIndex(failedItself) 
  * Per artifact PASS or FAIL, failing artifacts first, then each stage in order with, between
  * stages, whether the link holds; a failing stage's checks, then what to do about them.
  */
+/** A passing stage's content verdict, when it has a content policy: how many expressions held. */
+const contentNote = (s: StageResult): string =>
+  s.content === undefined || s.content.length === 0
+    ? ''
+    : `content: ${s.content.filter((c) => c.result === true).length} of ${s.content.length} CEL expression(s) true`;
+
 export function chainText(verdicts: readonly ChainVerdict[]): string {
   const lines: string[] = [];
   for (const v of failingFirst(verdicts)) {
@@ -69,7 +75,7 @@ export function chainText(verdicts: readonly ChainVerdict[]): string {
       switch (s.status) {
         case 'pass':
           lines.push(
-            `${head}: pass — ${s.attestation ? untrusted(s.attestation.signer ?? 'a trusted key') : 'no attestation shown'}`,
+            `${head}: pass — ${s.attestation ? untrusted(s.attestation.signer ?? 'a trusted key') : 'no attestation shown'}${contentNote(s) ? ` (${contentNote(s)})` : ''}`,
           );
           break;
         case 'unreached':
@@ -115,7 +121,7 @@ function signerCell(s: StageResult): string {
 function resultCell(v: ChainVerdict, s: StageResult): string {
   switch (s.status) {
     case 'pass':
-      return '✅ pass';
+      return contentNote(s) ? `✅ pass<br>${contentNote(s)}` : '✅ pass';
     case 'unreached':
       return `⚪ not checked: stage ${stoppedAt(v)} failed`;
     case 'missing':

@@ -15,7 +15,10 @@
 // alternatives); stage-result.ts reads it.
 // A stage's rules replace the top-level rules of the same name (a scan is signed by another
 // workflow than the build) and inherit the others (repository, issuer, max-age, ...). Values
-// have no spaces (refs, workflows and identities never do; a regexp can use \s). Each stage's
+// have no spaces (refs, workflows and identities never do; a regexp can use \s), except a
+// double-quoted value (`cel="a == 'b'"`, with \" and \\ inside), which CEL needs. `cel` is the
+// stage's content policy (repeatable, all must hold; policy/cel/, docs/cel.md): it may name the
+// earlier stages as `stages.LABEL`, and is the stage's own, never inherited. Each stage's
 // merged rules must pin the source as the top-level ones must (policy/source-rules.ts). Pure.
 
 import { ProvenanceError } from '../../common/errors.ts';
@@ -28,6 +31,7 @@ import {
   STAGE_PRESETS,
 } from '../../stages/presets.ts';
 import { namesSigner, type Policy, type RuleParser } from '../policy/policy.ts';
+import { compileCelRule } from '../policy/cel/compile.ts';
 import { requireSourceRule } from '../policy/source-rules.ts';
 import type { ChainStageSpec } from './types.ts';
 
@@ -37,6 +41,8 @@ export const MAX_CHAIN_STAGES = 32;
 
 /** The stage-line option naming the deployment environment of an approval or a deployment. */
 export const ENVIRONMENT_OPTION = 'environment';
+/** The stage-line option holding a content policy (a CEL expression). */
+export const CEL_OPTION = 'cel';
 
 const HINT =
   'Write one stage per line: a stage (source, provenance, sbom, vulns, vex, policy, approval, deployment) or a predicate type URI, then rule=value pairs, e.g. "vulns signer-workflow=OWNER/REPO/.github/workflows/scan.yml"';
@@ -60,11 +66,11 @@ export function parseChainStages(
       `${where}: ${written.length} stages, more than ${MAX_CHAIN_STAGES}`,
       'List only the stages a release must pass',
     );
-  const { predicateType: _ignored, requireChain: _none, ...inherited } = base;
+  const { predicateType: _ignored, requireChain: _none, cel: _own, ...inherited } = base;
   const seen = new Set<string>();
   const specs = written.map((line, index) => {
     const origin = `${where}, stage ${index + 1}`;
-    const [stage = '', ...tokens] = line.split(/\s+/);
+    const [stage = '', ...tokens] = stageTokens(line, origin);
     const { title, predicateTypes } = stageTypes(stage, origin);
     if (seen.has(stage))
       throw new ProvenanceError(
@@ -76,8 +82,9 @@ export function parseChainStages(
 
     const values = new Map<string, string[]>();
     const environments: string[] = [];
+    const cel: string[] = [];
     for (const token of tokens) {
-      const match = /^([a-z][a-z-]*)=(.+)$/.exec(token);
+      const match = /^([a-z][a-z-]*)=(.+)$/s.exec(token);
       const name = match?.[1];
       if (!match || name === undefined || match[2] === undefined)
         throw new ProvenanceError('INPUT_INVALID', `${origin}: "${token}" is not rule=value`, HINT);
@@ -90,6 +97,10 @@ export function parseChainStages(
           );
         }
         environments.push(match[2]);
+        continue;
+      }
+      if (name === CEL_OPTION) {
+        cel.push(match[2]);
         continue;
       }
       if (name === 'predicate-type' || name === REQUIRE_CHAIN || !Object.hasOwn(rules, name)) {
@@ -108,7 +119,12 @@ export function parseChainStages(
       const parse = rules[name];
       if (parse) own = { ...own, ...parse(given, `${origin} ${name}`) };
     }
-    const policy: Policy = { ...inherited, ...own };
+    const earlier = written.slice(0, index).map((l) => l.split(/\s+/)[0] ?? '');
+    const policy: Policy = {
+      ...inherited,
+      ...own,
+      ...(cel.length > 0 && { cel: compileCelRule(cel, `${origin} ("${stage}") cel`, { stageLabels: earlier }) }),
+    };
     if (!namesSigner(policy) && !hasKey) {
       throw new ProvenanceError(
         'INPUT_CONFLICT',
@@ -139,6 +155,46 @@ export function parseChainStages(
     }
   });
   return specs;
+}
+
+/**
+ * A stage line's words: split at whitespace, except inside a double-quoted value, where \" is a
+ * quote and \\ a backslash (`cel="a == 'b c'"` is one word, `cel=a == 'b c'`).
+ */
+function stageTokens(line: string, origin: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  let started = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] ?? '';
+    if (c === '"') {
+      started = true;
+      let closed = false;
+      for (i++; i < line.length; i++) {
+        const d = line[i] ?? '';
+        if (d === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) current += line[++i] ?? '';
+        else if (d === '"') {
+          closed = true;
+          break;
+        } else current += d;
+      }
+      if (!closed)
+        throw new ProvenanceError(
+          'INPUT_INVALID',
+          `${origin}: a double quote is not closed`,
+          'Close the quoted value with ", writing a quote inside it as \\"',
+        );
+    } else if (/\s/.test(c)) {
+      if (started) tokens.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += c;
+      started = true;
+    }
+  }
+  if (started) tokens.push(current);
+  return tokens;
 }
 
 function stageTypes(stage: string, origin: string): { title: string; predicateTypes: readonly string[] } {

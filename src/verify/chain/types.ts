@@ -2,6 +2,7 @@
 // was found for each artifact. Shared by the evaluation (chain.ts), which is pure, and the
 // renderers (render.ts: text for the CLI and Markdown for the job summary; chart.ts: its Mermaid graphs).
 
+import type { ContentResult } from '../policy/cel/types.ts';
 import type { CheckFailure } from '../types.ts';
 
 // A stage's spec holds its Policy and a Policy holds its chain's specs, so the two types are defined
@@ -40,6 +41,8 @@ export interface StageResult {
   attestation: ChainAttestation | undefined;
   /** Every reason the stage failed (empty when it passed). */
   failures: CheckFailure[];
+  /** With `cel=`: each expression's result on the attestation shown (the JSON report keeps it). */
+  content?: ContentResult[];
 }
 
 export interface ChainVerdict {

@@ -21,13 +21,19 @@ export function describePolicy(policy: Policy): Record<string, string | boolean 
   if (policy.certificateIdentity !== undefined) out['certificate-identity'] = policy.certificateIdentity;
   if (policy.certificateIdentityRegexp !== undefined)
     out['certificate-identity-regexp'] = policy.certificateIdentityRegexp;
+  if (policy.cel !== undefined) out.cel = policy.cel.map((e) => e.text);
   if (policy.requireChain !== undefined) {
     delete out['predicate-type'];
     // Each stage as one line: its types, then every rule its attestation is held to.
     out['require-chain'] = policy.requireChain.map((stage) => {
       const rules = Object.entries(describePolicy(stage.policy))
         .filter(([name]) => name !== 'predicate-type')
-        .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+        .flatMap(([name, value]) =>
+          // Each expression quoted as the stage line takes it; other lists joined by commas.
+          name === 'cel' && Array.isArray(value)
+            ? value.map((e) => `cel="${e.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
+            : [`${name}=${Array.isArray(value) ? value.join(',') : String(value)}`],
+        );
       const environments = stage.environments?.map((e) => `environment=${e}`) ?? [];
       return [stage.label, `(${stage.predicateTypes.join(' | ')})`, ...rules, ...environments].join(' ');
     });

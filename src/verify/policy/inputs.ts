@@ -7,6 +7,7 @@ import { ProvenanceError } from '../../common/errors.ts';
 import { parseChainStages, REQUIRE_CHAIN } from '../chain/spec.ts';
 import type { Policy, RuleParser } from './policy.ts';
 import { parsePolicyFile, type RawRule } from './policy-file.ts';
+import { compileCelRule } from './cel/compile.ts';
 import { requireSourceRule } from './source-rules.ts';
 import {
   booleanValue,
@@ -62,6 +63,8 @@ export const POLICY_RULES: Readonly<Record<string, RuleParser>> = {
   'max-age': one((v, o) => ({ maxAge: durationValue(v, o) })),
   'certificate-identity': one((v, o) => ({ certificateIdentity: identityValue(v, o) })),
   'certificate-identity-regexp': one((v, o) => ({ certificateIdentityRegexp: regexpValue(v, o) })),
+  // One expression per line (a list in a policy file), every one of which must be true.
+  cel: (values, origin) => ({ cel: compileCelRule(values, origin) }),
 };
 
 export const POLICY_INPUT = 'policy';
@@ -129,6 +132,13 @@ function withChain(policy: Policy, get: (name: string) => string, fileRule: RawR
       'INPUT_CONFLICT',
       `require-chain is given both in the ${fileRule.where} and as the require-chain input`,
       'Give require-chain in one place only',
+    );
+  }
+  if (policy.cel !== undefined) {
+    throw new ProvenanceError(
+      'INPUT_CONFLICT',
+      'cel and require-chain are both set',
+      `Put each expression on the stage it is about, e.g. 'provenance signer-workflow=… cel="…"'`,
     );
   }
   if (policy.predicateType !== undefined) {

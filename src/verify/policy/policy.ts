@@ -5,6 +5,8 @@
 // is as strict as one read from inputs. A require-chain stage (ChainStageSpec) is defined here
 // beside Policy because each holds the other; chain/types.ts re-exports it for the chain modules.
 
+import type { CelExpression } from './cel/compile.ts';
+
 export const DEFAULT_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
@@ -40,6 +42,11 @@ export interface Policy {
   certificateIdentity?: string;
   /** A regular expression the whole subject alternative name must match (it is anchored). */
   certificateIdentityRegexp?: string;
+  /**
+   * Content policies: CEL expressions over the statement and the certificate, each of which must
+   * be true (docs/cel.md). Compiled when read; a stage's are its own, never inherited.
+   */
+  cel?: readonly CelExpression[];
   /**
    * The stages every artifact's chain must pass, in order, each with its own policy (these rules
    * with the stage's over them). When set, it decides each artifact's verdict.

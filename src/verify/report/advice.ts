@@ -19,6 +19,10 @@ const DAMAGED_FIX =
   'download the bundle again or re-run the attest step; if it keeps failing, treat the bundle as forged';
 
 export const ADVICE: Readonly<Record<CheckName, Advice>> = {
+  content: {
+    what: 'what the attestation says does not meet a content policy (a CEL expression was false, or could not be evaluated)',
+    fix: 'read the expression and the values it saw in the report: fix what the stage produced (e.g. a critical vulnerability without a not_affected VEX statement), or the expression if it reads the wrong field (docs/cel.md)',
+  },
   'bundle-format': {
     what: 'the bundle is not a Sigstore bundle verify mode can read',
     fix: 'pass the .sigstore.json (or .jsonl) the attest step wrote, unedited; an old bare .intoto.jsonl needs a bundle made by a current attest step',

@@ -42,6 +42,7 @@ export function buildReport(
         runInvocationURI: a.runInvocationURI ?? null,
         result: a.failures.length === 0 ? 'PASS' : 'FAIL',
         failures: a.failures,
+        ...(a.content !== undefined && { content: a.content }),
       })),
     })),
     unusedBundles: unused.map((u) => ({ source: u.source, failure: u.failure ?? null })),

@@ -3,6 +3,7 @@
 // not import each other for a type. The JSON report file is exactly this object.
 
 import type { ChainVerdict } from '../chain/types.ts';
+import type { ContentResult } from '../policy/cel/types.ts';
 import type { CheckFailure } from '../types.ts';
 
 export interface ReportBundle {
@@ -18,6 +19,8 @@ export interface ReportBundle {
   runInvocationURI?: string | null;
   result: 'PASS' | 'FAIL';
   failures: CheckFailure[];
+  /** With a `cel` policy: each expression's result on this bundle (text, true/false/error, message). */
+  content?: ContentResult[];
 }
 
 export interface ReportArtifact {
