@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a,b,c,d}from"./chunk-BQDGCH2W.js";import"./chunk-XZTWMH4G.js";import"./chunk-3IJ7ERXY.js";export{a as MULTIPLE_SUBJECTS_FILE,c as bundleTarget,b as safeFileStem,d as serializeBundles};

@@ -1,0 +1,5 @@
+import { createRequire as __provenanceCreateRequire } from 'node:module';
+const require = __provenanceCreateRequire(import.meta.url);
+import{a as l}from"./chunk-TR6PKQFZ.js";import{a as t}from"./chunk-3IJ7ERXY.js";import a from"node:path";var f="multiple.intoto.jsonl";function m(n){return n.replace(/[^A-Za-z0-9._-]+/g,"_").replace(/^[._]+/,"").slice(0,200)||"subject"}t(m,"safeFileStem");function g(n,e,r,i){if(n?.endsWith(".jsonl"))return{file:n,format:"jsonl"};if(n?.endsWith(".json")){if(i>1)throw new l("INPUT_CONFLICT",`bundle-path: "${n}" names one .json file, but ${i} statements were signed (more than 1024 subjects are split)`,"Give a directory or a .jsonl file as bundle-path");return{file:n,format:"json"}}let o=n??e,s=r.length===1?r[0]:void 0;return s===void 0?{file:a.join(o,f),format:"jsonl"}:{file:a.join(o,`${m(s)}.sigstore.json`),format:"json"}}t(g,"bundleTarget");function j(n,e){return e==="json"?`${JSON.stringify(n[0],null,2)}
+`:n.map(r=>`${JSON.stringify(r)}
+`).join("")}t(j,"serializeBundles");export{f as a,m as b,g as c,j as d};

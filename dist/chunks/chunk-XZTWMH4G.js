@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a as E}from"./chunk-3IJ7ERXY.js";var A=class extends Error{static{E(this,"ProvenanceError")}code;hint;constructor(_,r,L,N){super(r,N),this.name="ProvenanceError",this.code=_,this.hint=L}toLine(){return T(`${this.message}. ${this.hint} [${this.code}]`)}};function T(I){return I.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g," ")}E(T,"oneLine");function n(I){return I instanceof A?I.toLine():I instanceof Error?T(`unexpected error: ${I.message} [INTERNAL]`):T(`unexpected error: ${String(I)} [INTERNAL]`)}E(n,"errorLine");export{A as a,T as b,n as c};
