@@ -839,6 +839,26 @@ export const CASES: readonly CatalogueCase[] = [
     code: 'INPUT_INVALID',
   },
   {
+    id: 'cel-unknown-variable',
+    area: 'policy',
+    title: 'My CEL content policy names a variable that does not exist',
+    mode: 'verify',
+    inputs: {
+      ...GATE,
+      cel: "predicat.buildDefinition.buildType == 'https://actions.github.io/buildtypes/workflow/v1'",
+    },
+    exit: 1,
+    kind: 'input',
+    message:
+      /^cel: column 1: unknown variable "predicat" \(known: predicate, predicateType, subject, certificate, stages\)\. .*\[CEL_INVALID\]$/,
+    example:
+      'cel: column 1: unknown variable "predicat" (known: predicate, predicateType, subject, certificate, stages). Write a CEL expression over predicate, predicateType, subject, certificate and stages (see docs/cel.md) [CEL_INVALID]',
+    cause:
+      'Every expression is compiled when the inputs are read, before any bundle is: a syntax error, an unknown variable or function fails the step with its column, so a typo can never pass (or fail) artifacts by accident.',
+    fix: 'Use the variables docs/cel.md lists (predicate, predicateType, subject, certificate, stages.NAME for earlier chain stages).',
+    code: 'CEL_INVALID',
+  },
+  {
     id: 'policy-json-array',
     area: 'policy',
     title: 'My JSON policy is a list, not an object',
