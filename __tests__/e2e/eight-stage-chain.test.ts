@@ -375,36 +375,66 @@ describe('an eight-stage chain from the commit to the deployment, with content p
   });
 
   // For each stage, a policy its content does not meet.
-  const violations: [label: string, expression: string, why: string][] = [
-    ['source', `predicate['${EVIDENCE}'].pullRequest.approvers.size() >= 2`, 'one approver, not two'],
+  // For each stage, a policy its content does not meet, and what the failure shows it saw.
+  const violations: [label: string, expression: string, why: string, seen: string][] = [
+    [
+      'source',
+      `predicate['${EVIDENCE}'].pullRequest.approvers.size() >= 2`,
+      'one approver, not two',
+      `predicate["${EVIDENCE}"].pullRequest.approvers = ["bob"]`,
+    ],
     [
       'provenance',
       "predicate.buildDefinition.externalParameters.workflow.ref.startsWith('refs/tags/v2.')",
       'built from v1.2.0, not a v2 tag',
+      'predicate.buildDefinition.externalParameters.workflow.ref = "refs/tags/v1.2.0"',
     ],
-    ['sbom', "!predicate.packages.exists(p, p.licenseConcluded in ['GPL-3.0-only'])", 'the SBOM lists a GPL package'],
+    [
+      'sbom',
+      "!predicate.packages.exists(p, p.licenseConcluded in ['GPL-3.0-only'])",
+      'the SBOM lists a GPL package',
+      '"licenseConcluded":"GPL-3.0-only"',
+    ],
     [
       'vulns',
       "predicate.scanner.result.all(r, !r.severity.exists(s, s.score == 'CRITICAL'))",
       'the scan found a CRITICAL',
+      '{"id":"CVE-2026-0001","severity":[{"method":"trivy","score":"CRITICAL"}]}',
     ],
     [
       'vex',
       "predicate.statements.all(s, s.status != 'not_affected' || has(s.impact_statement))",
       'not_affected without an impact statement',
+      '"status":"not_affected","justification":"vulnerable_code_not_in_execute_path"}]',
     ],
-    ['policy', "stages.vulns.results.all(r, r.severity != 'CRITICAL')", 'no CRITICAL at all, VEX or not'],
-    ['approval', `predicate['${APPROVAL}'].actor in ['release-manager']`, 'approved by someone else'],
-    ['deployment', "predicate.target.namespace == 'shop-prod'", 'deployed to another namespace'],
+    [
+      'policy',
+      "stages.vulns.results.all(r, r.severity != 'CRITICAL')",
+      'no CRITICAL at all, VEX or not',
+      'stages.vulns.results = [{"id":"CVE-2026-0001","severity":"CRITICAL"},',
+    ],
+    [
+      'approval',
+      `predicate['${APPROVAL}'].actor in ['release-manager']`,
+      'approved by someone else',
+      `predicate["${APPROVAL}"].actor = "octocat"`,
+    ],
+    [
+      'deployment',
+      "predicate.target.namespace == 'shop-prod'",
+      'deployed to another namespace',
+      'predicate.target.namespace = "shop"',
+    ],
   ];
-  for (const [label, expression, why] of violations) {
+  for (const [label, expression, why, seen] of violations) {
     const n = STAGES.findIndex((s) => s.label === label) + 1;
     it(`fails naming stage ${n} "${label}" and the expression when its content violates it (${why})`, async () => {
       const run = await verifyChain(chainBundles(), chainText({ ...CEL, [label]: [expression] }));
       assert.equal(run.code, 1, run.stdout);
       const error = run.errors.at(-1) ?? '';
       assert.match(error, new RegExp(`stage "${label}" rejected \\(content: expected stage ${n} "${label}"`));
-      assert.ok(error.includes(expression), error);
+      assert.ok(error.includes(`CEL "${expression}" to be true, found evaluated to false;`), error);
+      assert.ok(error.includes(seen), error);
       const report = JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as VerifyReport;
       const stage = report.chains?.[0]?.stages[n - 1];
       assert.equal(stage?.status, 'rejected');
