@@ -134,6 +134,24 @@ describe('evaluating CEL', () => {
     );
   });
 
+  it('shows the value at a field read by index (a URI-named extension field), not the whole predicate', () => {
+    const field = 'https://provenance-action.github.io/attestation/github-source-controls/v1';
+    const vsa = statement('https://slsa.dev/verification_summary/v1', {
+      verifiedLevels: ['SLSA_SOURCE_LEVEL_1'],
+      padding: 'x'.repeat(4000),
+      [field]: { level: 1, pullRequest: { approvers: ['bob'] } },
+    });
+    const e = `predicate['${field}'].level >= 3 && predicate["${field}"]['pullRequest'].approvers.size() >= 2`;
+    const [failure] = contentFailures([run(e, vsa)!]);
+    assert.equal(
+      failure?.found,
+      `evaluated to false; predicate["${field}"].level = 1; predicate["${field}"].pullRequest.approvers = ["bob"]`,
+    );
+    // An index that is not a string constant reads the map itself.
+    const [dynamic] = contentFailures([run("predicate['verified' + 'Levels'].size() > 1", vsa)!]);
+    assert.match(dynamic?.found ?? '', /^evaluated to false; predicate = \{"verifiedLevels"/);
+  });
+
   it('refuses to compare a list with a string, rather than read != as true', () => {
     const e = "predicate.scanner.result.all(r, r.severity != 'CRITICAL')";
     const r = run(e, vulns('LOW'));

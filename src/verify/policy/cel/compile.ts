@@ -146,25 +146,26 @@ const MAX_SHOWN_PATHS = 8;
 function readPaths(root: ReturnType<typeof parse>['expr'] | undefined): string[][] {
   const found = new Map<string, string[]>();
   const declared = new Set<string>(CEL_VARIABLES);
-  const visit = (e: ReturnType<typeof parse>['expr'] | undefined, scope: ReadonlySet<string>): void => {
+  const visit = (e: Expr | undefined, scope: ReadonlySet<string>): void => {
     if (e === undefined || found.size >= MAX_SHOWN_PATHS) return;
     const kind = e.exprKind;
-    switch (kind.case) {
-      case 'identExpr':
-      case 'selectExpr': {
-        const path: string[] = [];
-        let at: ReturnType<typeof parse>['expr'] | undefined = e;
-        while (at?.exprKind.case === 'selectExpr' && !at.exprKind.value.testOnly) {
-          path.unshift(at.exprKind.value.field);
-          at = at.exprKind.value.operand;
-        }
-        if (at?.exprKind.case === 'identExpr') {
-          const name = at.exprKind.value.name;
-          if (declared.has(name) && !scope.has(name)) found.set([name, ...path].join('.'), [name, ...path]);
-          return;
-        }
-        return visit(at?.exprKind.case === 'selectExpr' ? at.exprKind.value.operand : at, scope);
+    if (kind.case === 'identExpr' || fieldStep(e) !== undefined) {
+      const path: string[] = [];
+      let at: Expr | undefined = e;
+      for (let step = fieldStep(at); step !== undefined; step = fieldStep(at)) {
+        path.unshift(step.key);
+        at = step.operand;
       }
+      if (at?.exprKind.case === 'identExpr') {
+        const name = at.exprKind.value.name;
+        if (declared.has(name) && !scope.has(name)) found.set(JSON.stringify([name, ...path]), [name, ...path]);
+        return;
+      }
+      return visit(at, scope);
+    }
+    switch (kind.case) {
+      case 'selectExpr': // has(a.b): what it tests is a.b's parent
+        return visit(kind.value.operand, scope);
       case 'callExpr':
         visit(kind.value.target, scope);
         for (const a of kind.value.args) visit(a, scope);
@@ -192,4 +193,19 @@ function readPaths(root: ReturnType<typeof parse>['expr'] | undefined): string[]
   };
   visit(root, new Set());
   return [...found.values()];
+}
+
+type Expr = NonNullable<ReturnType<typeof parse>['expr']>;
+
+/** One step of a field path: `x.key`, or `x['key']` with a string constant (for URI-named fields). */
+function fieldStep(e: Expr | undefined): { key: string; operand: Expr | undefined } | undefined {
+  const kind = e?.exprKind;
+  if (kind?.case === 'selectExpr' && !kind.value.testOnly)
+    return { key: kind.value.field, operand: kind.value.operand };
+  if (kind?.case === 'callExpr' && kind.value.function === '_[_]' && kind.value.args.length === 2) {
+    const [operand, index] = kind.value.args;
+    if (index?.exprKind.case === 'constExpr' && index.exprKind.value.constantKind.case === 'stringValue')
+      return { key: index.exprKind.value.constantKind.value, operand };
+  }
+  return undefined;
 }

@@ -96,7 +96,7 @@ export function evaluateContent(
       result = err instanceof Error ? err : new Error(String(err));
     }
     if (result === true) return { expression: expression.text, result: true };
-    const seen = Object.fromEntries(expression.paths.map((p) => [p.join('.'), shown(valueAt(bindings, p))]));
+    const seen = Object.fromEntries(expression.paths.map((p) => [pathText(p), shown(valueAt(bindings, p))]));
     if (result === false)
       return { expression: expression.text, result: false, message: 'evaluated to false', values: seen };
     const message =
@@ -118,6 +118,15 @@ export function contentFailures(results: readonly ContentResult[], origin?: stri
         .map(([k, v]) => `; ${k} = ${v}`)
         .join('')}`,
     }));
+}
+
+/** A path as CEL writes it: `stages.vex.notAffected`, `predicate['https://…/v1'].level`. */
+function pathText(path: readonly string[]): string {
+  return path
+    .map((key, i) =>
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${i === 0 ? '' : '.'}${key}` : `[${JSON.stringify(key)}]`,
+    )
+    .join('');
 }
 
 /** The value at a field path of the bindings, or undefined where the path leads nowhere. */
