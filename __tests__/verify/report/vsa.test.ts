@@ -205,8 +205,10 @@ describe('Build L3: provenance signed by a pinned reusable workflow of another r
   it('gives L1 on a self-hosted runner, and no L3 without the certificate facts (reports written before them)', () => {
     const policy = { 'signer-workflow': [PINNED] };
     assert.deepEqual(vsaLevel(policy, { runnerEnvironment: 'self-hosted' }), ['SLSA_BUILD_LEVEL_1']);
-    assert.equal(buildLevel([provenance({ sourceRepositoryURI: undefined })], policy), 'SLSA_BUILD_LEVEL_2');
+    assert.equal(buildLevel([provenance({ sourceRepositoryURI: null })], policy), 'SLSA_BUILD_LEVEL_2');
     assert.equal(buildLevel([provenance({ buildSignerURI: null })], policy), 'SLSA_BUILD_LEVEL_2');
+    const { buildSignerURI: _, sourceRepositoryURI: __, ...old } = provenance();
+    assert.equal(buildLevel([old], policy), 'SLSA_BUILD_LEVEL_2');
     // A failing bundle earns nothing, and a non-provenance one no build level.
     assert.equal(buildLevel([provenance({ result: 'FAIL' })], policy), NO_BUILD_LEVEL);
     assert.equal(buildLevel([provenance({ predicateType: 'https://example.com/lint/v1' })], policy), NO_BUILD_LEVEL);

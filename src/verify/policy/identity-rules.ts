@@ -114,11 +114,7 @@ export function workflowMatches(pattern: string, signer: WorkflowName): boolean 
 }
 
 /** Pinned by ref: the signer's ref is that ref. Pinned by commit: the signer digest is that commit. */
-export function builderMatches(
-  builder: WorkflowName,
-  signer: WorkflowName,
-  signerDigest: string | undefined,
-): boolean {
+export function builderMatches(builder: WorkflowName, signer: WorkflowName, signerDigest: string | undefined): boolean {
   const sameWorkflow =
     sameName(builder.host, signer.host) &&
     sameName(builder.owner, signer.owner) &&

@@ -66,11 +66,15 @@ const PINNED_REF = /^(?:refs\/tags\/\S+|[0-9a-f]{40})$/;
  * `signer-workflow` a list, `builder-id` one URI). A require-chain stage's own signer rules are not
  * read: such a chain is claimed no higher than L2, which errs low.
  */
-function pinnedSigners(policy: Record<string, unknown>): ((signer: WorkflowName, digest: string | undefined) => boolean)[] {
+function pinnedSigners(
+  policy: Record<string, unknown>,
+): ((signer: WorkflowName, digest: string | undefined) => boolean)[] {
   const workflows = policy['signer-workflow'];
   const builder = policy['builder-id'];
   const byWorkflow = (Array.isArray(workflows) ? workflows : [])
-    .filter((w): w is string => typeof w === 'string' && w.includes('@') && PINNED_REF.test(w.slice(w.indexOf('@') + 1)))
+    .filter(
+      (w): w is string => typeof w === 'string' && w.includes('@') && PINNED_REF.test(w.slice(w.indexOf('@') + 1)),
+    )
     .map((w) => (signer: WorkflowName) => workflowMatches(w, signer));
   const builderName = typeof builder === 'string' ? parseWorkflowURI(builder) : undefined;
   const byBuilder =
