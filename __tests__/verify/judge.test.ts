@@ -5,7 +5,11 @@ import { sameArtifact } from '../../src/subjects/claimed.ts';
 import { buildReport, failureLine, reportText } from '../../src/verify/report/report.ts';
 import { reportMarkdown } from '../../src/verify/report/report-markdown.ts';
 import { parseBundleText, claimedSubjects } from '../../src/verify/sources/bundle-text.ts';
-import type { CheckFailure, VerifiedBundle } from '../../src/verify/types.ts';
+import type { CertificateFacts, CheckFailure, VerifiedBundle } from '../../src/verify/types.ts';
+import { describePolicy } from '../../src/verify/policy/describe-policy.ts';
+import type { Policy } from '../../src/verify/policy/policy.ts';
+import { vsaStatements } from '../../src/verify/report/vsa.ts';
+import { ATTEST_CERT, GENERATOR_CERT } from './policy/fixtures.ts';
 import type { Subject } from '../../src/subjects/index.ts';
 
 const A = { name: 'app', digest: { sha256: 'a'.repeat(64) } };
@@ -303,5 +307,37 @@ describe('claimedSubjects', () => {
     );
     assert.deepEqual(claimedSubjects({ dsseEnvelope: { payload: '!!!' } }), []);
     assert.deepEqual(claimedSubjects(null), []);
+  });
+});
+
+describe('the report carries what a VSA build level rests on (issue 19)', () => {
+  const bundleWith = (cert: CertificateFacts): VerifiedBundle => ({ ...verified([A]), certificate: cert });
+  const reportOf = (cert: CertificateFacts, policy: Policy) =>
+    buildReport(
+      judgeArtifacts([A], [ok('p.json', bundleWith(cert))], () => []),
+      [],
+      {
+        time: new Date('2026-11-22T00:00:00Z'),
+        trustedRoot: 'public-good',
+        policy: describePolicy(policy),
+      },
+    );
+  const levelOf = (cert: CertificateFacts, policy: Policy): unknown =>
+    vsaStatements(reportOf(cert, policy), { verifierId: 'v', policyUri: 'p' })[0]?.predicate['verifiedLevels'];
+  const pinned: Policy = { repository: 'octo-org/widget', builderId: GENERATOR_CERT.buildSignerURI ?? '' };
+
+  it("records the certificate's Build Signer URI and Digest and Source Repository URI beside the runner", () => {
+    const [b] = reportOf(GENERATOR_CERT, pinned).artifacts[0]?.bundles ?? [];
+    assert.equal(b?.runnerEnvironment, 'github-hosted');
+    assert.equal(b?.buildSignerURI, GENERATOR_CERT.buildSignerURI);
+    assert.equal(b?.buildSignerDigest, GENERATOR_CERT.buildSignerDigest);
+    assert.equal(b?.sourceRepositoryURI, 'https://github.com/octo-org/widget');
+  });
+  it('so a reusable workflow of another repository, pinned by the policy, earns L3; a plain step L2; self-hosted L1', () => {
+    assert.deepEqual(levelOf(GENERATOR_CERT, pinned), ['SLSA_BUILD_LEVEL_3']);
+    assert.deepEqual(levelOf(GENERATOR_CERT, { repository: 'octo-org/widget' }), ['SLSA_BUILD_LEVEL_2']);
+    const plain: Policy = { repository: 'octo-org/octo-repo', builderId: ATTEST_CERT.buildSignerURI ?? '' };
+    assert.deepEqual(levelOf(ATTEST_CERT, plain), ['SLSA_BUILD_LEVEL_2']);
+    assert.deepEqual(levelOf({ ...GENERATOR_CERT, runnerEnvironment: 'self-hosted' }, pinned), ['SLSA_BUILD_LEVEL_1']);
   });
 });

@@ -6,7 +6,7 @@
 import { dataRecord } from '../common/json.ts';
 import type { Subject } from '../subjects/index.ts';
 import type { ContentResult } from './policy/cel/types.ts';
-import type { CheckFailure, VerifiedBundle } from './types.ts';
+import type { CertificateFacts, CheckFailure, VerifiedBundle } from './types.ts';
 import { sameArtifact } from '../subjects/claimed.ts';
 
 /** What the cryptographic layer concluded about one bundle. */
@@ -27,6 +27,10 @@ export interface Attempt {
   signer: string | undefined;
   /** github-hosted or self-hosted, from the certificate (a verified bundle's only). */
   runnerEnvironment: string | undefined;
+  /** A verified bundle's certificate: Build Signer URI and Digest, Source Repository URI (what Build L3 rests on). */
+  buildSignerURI?: string;
+  buildSignerDigest?: string;
+  sourceRepositoryURI?: string;
   /** sha256 hex of the signed statement (a verified bundle's only): what a summary attestation cites. */
   attestation?: string;
   /** The verified statement's predicate type (undefined for a bundle that was not verified, or signs no statement). */
@@ -43,6 +47,17 @@ export interface ArtifactVerdict {
   artifact: Subject;
   passed: boolean;
   attempts: Attempt[];
+}
+
+/** The certificate facts a summary attestation's build level rests on (vsa.ts), those it has. */
+export function signerFacts(
+  cert: CertificateFacts | undefined,
+): Pick<Attempt, 'buildSignerURI' | 'buildSignerDigest' | 'sourceRepositoryURI'> {
+  return {
+    ...(cert?.buildSignerURI !== undefined && { buildSignerURI: cert.buildSignerURI }),
+    ...(cert?.buildSignerDigest !== undefined && { buildSignerDigest: cert.buildSignerDigest }),
+    ...(cert?.sourceRepositoryURI !== undefined && { sourceRepositoryURI: cert.sourceRepositoryURI }),
+  };
 }
 
 function covers(bundle: VerifiedBundle, artifact: Subject): boolean {
@@ -141,6 +156,7 @@ export function judgeArtifacts(
           signer: verified.certificate?.subjectAlternativeName,
           runnerEnvironment: verified.certificate?.runnerEnvironment,
           predicateType: verified.statement?.predicateType,
+          ...signerFacts(verified.certificate),
           ...(verified.statementDigest !== undefined && { attestation: verified.statementDigest }),
           ...(verified.logEntry !== undefined && { logEntry: verified.logEntry }),
           ...(verified.certificate?.runInvocationURI !== undefined && {

@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import type { VerifyReport } from '../../../src/verify/report/report.ts';
 import {
   buildLevel,
+  ISOLATED_BUILD_LEVEL,
+  type LevelEvidence,
   NO_BUILD_LEVEL,
   resourceUri,
   verifiedLevel,
@@ -113,5 +115,102 @@ describe('the build level a VSA claims', () => {
     ]);
     assert.equal(buildLevel([passing('https://slsa.dev/provenance/v0.2')]), 'SLSA_BUILD_LEVEL_2');
     assert.equal(buildLevel([passing(SLSA_V1, 'self-hosted'), passing(SLSA_V1)]), 'SLSA_BUILD_LEVEL_2');
+  });
+});
+
+describe('Build L3: provenance signed by a pinned reusable workflow of another repository (issue 19)', () => {
+  const SLSA_V1 = 'https://slsa.dev/provenance/v1';
+  const SIGNER = 'https://github.com/acme/provenance-action/.github/workflows/provenance-slsa3.yml@refs/tags/v1.4.0';
+  const SIGNER_SHA = 'e'.repeat(40);
+  const SOURCE = 'https://github.com/octo-org/octo-repo';
+  const PINNED = 'acme/provenance-action/.github/workflows/provenance-slsa3.yml@refs/tags/v1.4.0';
+  // A passing provenance bundle as the report records it, with its certificate's .9, .10, .11 and .12.
+  const provenance = (over: Partial<LevelEvidence> = {}): LevelEvidence => ({
+    result: 'PASS',
+    predicateType: SLSA_V1,
+    runnerEnvironment: 'github-hosted',
+    buildSignerURI: SIGNER,
+    buildSignerDigest: SIGNER_SHA,
+    sourceRepositoryURI: SOURCE,
+    ...over,
+  });
+  const vsaLevel = (policy: Record<string, unknown>, over: Partial<LevelEvidence> = {}): unknown => {
+    const b = provenance(over);
+    return vsaStatements(
+      {
+        ...report,
+        policy,
+        artifacts: [
+          {
+            name: 'app',
+            digest: { sha256: 'a'.repeat(64) },
+            result: 'PASS',
+            bundles: [{ source: 'b', signer: SIGNER, attestation: 'd'.repeat(64), failures: [], ...b }],
+          },
+        ],
+      },
+      { verifierId: 'v', policyUri: 'p' },
+    )[0]?.predicate['verifiedLevels'];
+  };
+
+  it('claims L3 when the policy names the signer workflow pinned by tag (signer-workflow) and the runner is GitHub-hosted', () => {
+    assert.equal(ISOLATED_BUILD_LEVEL, 'SLSA_BUILD_LEVEL_3');
+    assert.deepEqual(vsaLevel({ repository: 'octo-org/octo-repo', 'signer-workflow': [PINNED] }), [
+      'SLSA_BUILD_LEVEL_3',
+    ]);
+  });
+  it('claims L3 when builder-id names it, by ref or by the commit in the Build Signer Digest', () => {
+    assert.equal(buildLevel([provenance()], { 'builder-id': SIGNER }), 'SLSA_BUILD_LEVEL_3');
+    const bySha = SIGNER.replace('refs/tags/v1.4.0', SIGNER_SHA);
+    assert.equal(buildLevel([provenance()], { 'builder-id': bySha }), 'SLSA_BUILD_LEVEL_3');
+    // Another commit is another workflow.
+    assert.equal(
+      buildLevel([provenance()], { 'builder-id': SIGNER.replace('refs/tags/v1.4.0', 'f'.repeat(40)) }),
+      'SLSA_BUILD_LEVEL_2',
+    );
+  });
+  it('claims L2 when the policy does not name the signer workflow pinned', () => {
+    assert.deepEqual(vsaLevel({ repository: 'octo-org/octo-repo' }), ['SLSA_BUILD_LEVEL_2']);
+    // Named, but any ref (unpinned) or a branch (which moves).
+    const name = PINNED.slice(0, PINNED.indexOf('@'));
+    assert.equal(buildLevel([provenance()], { 'signer-workflow': [name] }), 'SLSA_BUILD_LEVEL_2');
+    const branch = { buildSignerURI: SIGNER.replace('refs/tags/v1.4.0', 'refs/heads/main') };
+    assert.equal(
+      buildLevel([provenance(branch)], { 'signer-workflow': [`${name}@refs/heads/main`] }),
+      'SLSA_BUILD_LEVEL_2',
+    );
+    // Another workflow pinned: this one is not named.
+    assert.equal(
+      buildLevel([provenance()], { 'signer-workflow': [PINNED.replace('provenance-slsa3', 'other')] }),
+      'SLSA_BUILD_LEVEL_2',
+    );
+    // Without the policy at all (a caller of buildLevel that has none).
+    assert.equal(buildLevel([provenance()]), 'SLSA_BUILD_LEVEL_2');
+  });
+  it('never gives L3 to the action run as a plain step (signer in the source repository), whatever its predicate claims', () => {
+    // The predicate's builder id is not read at all: only the certificate says who signed.
+    const plain = 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.4.0';
+    const policy = {
+      repository: 'octo-org/octo-repo',
+      'signer-workflow': ['octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.4.0', PINNED],
+      'builder-id': plain,
+    };
+    assert.deepEqual(vsaLevel(policy, { buildSignerURI: plain }), ['SLSA_BUILD_LEVEL_2']);
+    // The same repository spelled in another case is still the same repository.
+    assert.equal(
+      buildLevel([provenance({ sourceRepositoryURI: 'https://github.com/ACME/Provenance-Action' })], policy),
+      'SLSA_BUILD_LEVEL_2',
+    );
+  });
+  it('gives L1 on a self-hosted runner, and no L3 without the certificate facts (reports written before them)', () => {
+    const policy = { 'signer-workflow': [PINNED] };
+    assert.deepEqual(vsaLevel(policy, { runnerEnvironment: 'self-hosted' }), ['SLSA_BUILD_LEVEL_1']);
+    assert.equal(buildLevel([provenance({ sourceRepositoryURI: null })], policy), 'SLSA_BUILD_LEVEL_2');
+    assert.equal(buildLevel([provenance({ buildSignerURI: null })], policy), 'SLSA_BUILD_LEVEL_2');
+    const { buildSignerURI: _, sourceRepositoryURI: __, ...old } = provenance();
+    assert.equal(buildLevel([old], policy), 'SLSA_BUILD_LEVEL_2');
+    // A failing bundle earns nothing, and a non-provenance one no build level.
+    assert.equal(buildLevel([provenance({ result: 'FAIL' })], policy), NO_BUILD_LEVEL);
+    assert.equal(buildLevel([provenance({ predicateType: 'https://example.com/lint/v1' })], policy), NO_BUILD_LEVEL);
   });
 });

@@ -17,7 +17,7 @@
 import { linkedDigests } from '../../stages/links.ts';
 import { buildCommits, isSourceVSA, subjectCommits } from '../../stages/source-vsa.ts';
 import type { Subject } from '../../subjects/index.ts';
-import { type BundleOutcome } from '../judge.ts';
+import { signerFacts, type BundleOutcome } from '../judge.ts';
 import { sameArtifact } from '../../subjects/claimed.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
 import { contentBindings, contentFailures, evaluateContent, type StageContent } from '../policy/cel/evaluate.ts';
@@ -417,6 +417,7 @@ function attestationOf(c: Candidate): ChainAttestation {
     ...(c.verified?.certificate?.runnerEnvironment !== undefined && {
       runnerEnvironment: c.verified.certificate.runnerEnvironment,
     }),
+    ...signerFacts(c.verified?.certificate),
   };
 }
 

@@ -5,7 +5,7 @@
 import { FAILURE_FIELD_MAX, untrusted } from '../../output/untrusted.ts';
 import type { ArtifactVerdict } from '../judge.ts';
 import type { CheckFailure } from '../types.ts';
-import type { ChainVerdict } from './types.ts';
+import type { ChainAttestation, ChainVerdict } from './types.ts';
 
 export function chainArtifactVerdict(chain: ChainVerdict): ArtifactVerdict {
   return {
@@ -15,10 +15,20 @@ export function chainArtifactVerdict(chain: ChainVerdict): ArtifactVerdict {
       source: `stage "${stage.label}": ${stage.attestation?.source ?? '(no attestation)'}`,
       signer: stage.attestation?.signer,
       runnerEnvironment: stage.attestation?.runnerEnvironment,
+      // The certificate facts a Build L3 claim rests on, of a passing stage only (as its predicate type).
+      ...(stage.status === 'pass' && signerFactsOf(stage.attestation)),
       // Only a passing stage's attestation was verified; a failing stage's may be a claim.
       predicateType: stage.status === 'pass' ? stage.attestation?.predicateType : undefined,
       failures: stage.failures,
     })),
+  };
+}
+
+function signerFactsOf(a: ChainAttestation | undefined): Partial<ChainAttestation> {
+  return {
+    ...(a?.buildSignerURI !== undefined && { buildSignerURI: a.buildSignerURI }),
+    ...(a?.buildSignerDigest !== undefined && { buildSignerDigest: a.buildSignerDigest }),
+    ...(a?.sourceRepositoryURI !== undefined && { sourceRepositoryURI: a.sourceRepositoryURI }),
   };
 }
 

@@ -31,6 +31,10 @@ export interface ChainAttestation {
   signer: string | undefined;
   /** github-hosted or self-hosted, from the certificate: what a summary attestation's level rests on. */
   runnerEnvironment?: string;
+  /** The certificate's Build Signer URI and Digest and Source Repository URI: what a Build L3 claim rests on. */
+  buildSignerURI?: string;
+  buildSignerDigest?: string;
+  sourceRepositoryURI?: string;
 }
 
 export interface StageResult {

@@ -100,7 +100,7 @@ function wholeMatch(regexp: string, text: string): boolean {
 }
 
 /** `OWNER/REPO/PATH` or `OWNER/REPO/PATH@REF`, against the whole signer: never a prefix. */
-function workflowMatches(pattern: string, signer: WorkflowName): boolean {
+export function workflowMatches(pattern: string, signer: WorkflowName): boolean {
   const at = pattern.indexOf('@');
   const name = at === -1 ? pattern : pattern.slice(0, at);
   const ref = at === -1 ? undefined : pattern.slice(at + 1);
@@ -114,7 +114,7 @@ function workflowMatches(pattern: string, signer: WorkflowName): boolean {
 }
 
 /** Pinned by ref: the signer's ref is that ref. Pinned by commit: the signer digest is that commit. */
-function builderMatches(builder: WorkflowName, signer: WorkflowName, signerDigest: string | undefined): boolean {
+export function builderMatches(builder: WorkflowName, signer: WorkflowName, signerDigest: string | undefined): boolean {
   const sameWorkflow =
     sameName(builder.host, signer.host) &&
     sameName(builder.owner, signer.owner) &&

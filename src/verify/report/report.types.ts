@@ -10,6 +10,13 @@ export interface ReportBundle {
   source: string;
   signer: string | null;
   runnerEnvironment: string | null;
+  /**
+   * A verified bundle's certificate: Build Signer URI (.9) and Digest (.10), Source Repository URI
+   * (.12), what a summary attestation's Build L3 rests on (reports written before they were added have none).
+   */
+  buildSignerURI?: string | null;
+  buildSignerDigest?: string | null;
+  sourceRepositoryURI?: string | null;
   predicateType: string | null;
   /** sha256 hex of the signed statement of a verified bundle (null otherwise), how it is cited. */
   attestation: string | null;

@@ -4,11 +4,17 @@
 // build provenance (SLSA provenance v1 or v0.2) that was verified and passed the policy; an
 // artifact that passed on other attestations alone (a custom "lint ok", an SBOM) gets
 // SLSA_BUILD_LEVEL_0, which the SLSA spec defines as the lack of SLSA and the VSA spec lists as
-// a result. Pure: signing them is the caller's business (verification never imports signing).
+// a result. Build L3 is claimed only for provenance signed by a reusable workflow of another
+// repository than the source, which the policy names pinned (by tag or commit), on a GitHub-hosted
+// runner: that workflow's job is where the caller's build steps cannot reach (issue 19). All of it
+// is read from the certificate, never from the predicate, which the signer wrote.
+// Pure: signing them is the caller's business (verification never imports signing).
 
 import { createHash } from 'node:crypto';
 import { ATTESTATION_MEDIA_TYPE } from '../../stages/links.ts';
 import { STAGE_PRESETS } from '../../stages/presets.ts';
+import { parseRepositoryURI, parseWorkflowURI, sameName, type WorkflowName } from '../policy/certificate-view.ts';
+import { builderMatches, workflowMatches } from '../policy/identity-rules.ts';
 import type { VerifyReport } from './report.ts';
 
 export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
@@ -38,17 +44,71 @@ export const NO_BUILD_LEVEL = 'SLSA_BUILD_LEVEL_0';
 
 const BUILD_PROVENANCE: readonly string[] = STAGE_PRESETS.provenance.predicateTypes;
 
+/** What the level of one bundle rests on: its verdict, its predicate type and its certificate's facts. */
+export interface LevelEvidence {
+  result: 'PASS' | 'FAIL';
+  predicateType: string | null;
+  runnerEnvironment: string | null;
+  /** The certificate's Build Signer URI (.9) and Digest (.10), and Source Repository URI (.12). */
+  buildSignerURI?: string | null;
+  buildSignerDigest?: string | null;
+  sourceRepositoryURI?: string | null;
+}
+
+/** The build track's level for provenance signed where the build's own steps cannot reach (a reusable workflow). */
+export const ISOLATED_BUILD_LEVEL = 'SLSA_BUILD_LEVEL_3';
+
+/** Pinned by tag or commit: a branch moves, so a workflow named at one is not named at all. */
+const PINNED_REF = /^(?:refs\/tags\/\S+|[0-9a-f]{40})$/;
+
+/**
+ * The signer workflows the policy names pinned, read from the report's policy (describe-policy.ts:
+ * `signer-workflow` a list, `builder-id` one URI). A require-chain stage's own signer rules are not
+ * read: such a chain is claimed no higher than L2, which errs low.
+ */
+function pinnedSigners(
+  policy: Record<string, unknown>,
+): ((signer: WorkflowName, digest: string | undefined) => boolean)[] {
+  const workflows = policy['signer-workflow'];
+  const builder = policy['builder-id'];
+  const byWorkflow = (Array.isArray(workflows) ? workflows : [])
+    .filter(
+      (w): w is string => typeof w === 'string' && w.includes('@') && PINNED_REF.test(w.slice(w.indexOf('@') + 1)),
+    )
+    .map((w) => (signer: WorkflowName) => workflowMatches(w, signer));
+  const builderName = typeof builder === 'string' ? parseWorkflowURI(builder) : undefined;
+  const byBuilder =
+    builderName !== undefined && PINNED_REF.test(builderName.ref)
+      ? [(signer: WorkflowName, digest: string | undefined) => builderMatches(builderName, signer, digest)]
+      : [];
+  return [...byWorkflow, ...byBuilder];
+}
+
+/**
+ * Build L3: signed by a reusable workflow of another repository than the source (a plain step's
+ * Build Signer URI names the source repository itself, whatever its predicate claims), that
+ * workflow named pinned by the policy, on a GitHub-hosted runner.
+ */
+function isolatedSigner(bundle: LevelEvidence, policy: Record<string, unknown>): boolean {
+  const signer = parseWorkflowURI(bundle.buildSignerURI ?? undefined);
+  const source = parseRepositoryURI(bundle.sourceRepositoryURI ?? undefined);
+  if (bundle.runnerEnvironment !== 'github-hosted' || signer === undefined || source === undefined) return false;
+  const sameRepository =
+    sameName(signer.host, source.host) && sameName(signer.owner, source.owner) && sameName(signer.repo, source.repo);
+  const digest = bundle.buildSignerDigest ?? undefined;
+  return !sameRepository && pinnedSigners(policy).some((named) => named(signer, digest));
+}
+
 /**
  * The build level an artifact's passing bundles support: the highest any passing build provenance
  * earns (each one passed every check and the policy), else NO_BUILD_LEVEL. A bundle of any other
- * predicate type says nothing about how the artifact was built, whoever signed it.
+ * predicate type says nothing about how the artifact was built, whoever signed it. Without the
+ * policy (or with one naming no pinned signer workflow) nothing above L2 is claimed.
  */
-export function buildLevel(
-  bundles: readonly { result: 'PASS' | 'FAIL'; predicateType: string | null; runnerEnvironment: string | null }[],
-): string {
+export function buildLevel(bundles: readonly LevelEvidence[], policy: Record<string, unknown> = {}): string {
   const levels = bundles
     .filter((b) => b.result === 'PASS' && b.predicateType !== null && BUILD_PROVENANCE.includes(b.predicateType))
-    .map((b) => verifiedLevel(b.runnerEnvironment));
+    .map((b) => (isolatedSigner(b, policy) ? ISOLATED_BUILD_LEVEL : verifiedLevel(b.runnerEnvironment)));
   return levels.sort().at(-1) ?? NO_BUILD_LEVEL;
 }
 
@@ -95,7 +155,7 @@ export function vsaStatements(report: VerifyReport, context: VsaContext): VsaSta
           policy: { uri: context.policyUri, digest: { sha256: policyDigest } },
           inputAttestations,
           verificationResult: 'PASSED',
-          verifiedLevels: [buildLevel(artifact.bundles)],
+          verifiedLevels: [buildLevel(artifact.bundles, report.policy)],
           slsaVersion: '1.0',
         },
       },
