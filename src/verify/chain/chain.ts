@@ -82,7 +82,7 @@ function judgeChain(
     const name = `stage ${number} "${stage.label}"`;
     const judged = memo.policy.get(stage) ?? new Map<BundleOutcome, CheckFailure[]>();
     if (stage.joinsByCommit === true) {
-      const joined = judgeSourceStage(artifact, outcomes, stage, stages[index + 1], name, now, judged, earlier);
+      const joined = judgeSourceStage(artifact, outcomes, stage, stages[index + 1], name, now, judged, earlier, memo);
       results.push(joined.result);
       if (joined.passed) earlier.push(joined.passed);
       previous = joined.commits;
@@ -95,23 +95,7 @@ function judgeChain(
     const linked =
       previous === undefined ? passing : passing.filter((c) => intersects(joinsOf(c), previous ?? new Set()));
     // The content policy runs on the linked attestations only: `stages` is this chain's, so far.
-    const content = new Map<Candidate, ContentResult[]>();
-    const cel = stage.policy.cel ?? [];
-    if (cel.length > 0) {
-      const seen = earlier.map((e) => e.digest).join(' ');
-      const byBundle = memo.content.get(stage) ?? new Map<BundleOutcome, Map<string, ContentResult[]>>();
-      for (const c of linked) {
-        const statement = c.verified?.statement;
-        if (!statement) continue;
-        const bySeen = byBundle.get(c.outcome) ?? new Map<string, ContentResult[]>();
-        byBundle.set(c.outcome, bySeen);
-        const results =
-          bySeen.get(seen) ?? evaluateContent(cel, contentBindings(statement, c.verified?.certificate, earlier));
-        bySeen.set(seen, results);
-        content.set(c, results);
-      }
-    }
-    const accepted = cel.length === 0 ? linked : linked.filter((c) => content.get(c)?.every((r) => r.result === true));
+    const { content, accepted } = judgeContent(stage, linked, earlier, memo);
     const shown = accepted[0] ?? linked[0] ?? passing[0] ?? candidates[0];
     const shownContent = shown && content.get(shown);
     const built = linked[0] ?? passing[0];
@@ -274,6 +258,7 @@ function judgeSourceStage(
   now: Date,
   judged: Map<BundleOutcome, CheckFailure[]>,
   earlier: readonly StageContent[],
+  memo: Memo,
 ): { result: StageResult; commits: Set<string>; passed?: StageContent } {
   const built = new Set<string>();
   for (const outcome of outcomes) {
@@ -318,18 +303,14 @@ function judgeSourceStage(
   const forBuild = all.filter((a) => a.commits.some((c) => built.has(c)));
   const passing = forBuild.filter((a) => a.candidate.failures.length === 0 && a.candidate.verified !== undefined);
   // The stage's content policy (cel=) over each passing Source VSA, as for every other stage.
-  const cel = stage.policy.cel ?? [];
-  const content = new Map<Candidate, ContentResult[]>();
-  for (const { candidate } of cel.length > 0 ? passing : []) {
-    const statement = candidate.verified?.statement;
-    if (statement)
-      content.set(
-        candidate,
-        evaluateContent(cel, contentBindings(statement, candidate.verified?.certificate, earlier)),
-      );
-  }
-  const accepted =
-    cel.length === 0 ? passing : passing.filter((a) => content.get(a.candidate)?.every((r) => r.result === true));
+  const contentVerdict = judgeContent(
+    stage,
+    passing.map((a) => a.candidate),
+    earlier,
+    memo,
+  );
+  const content = contentVerdict.content;
+  const accepted = passing.filter((a) => contentVerdict.accepted.includes(a.candidate));
   const shown = accepted[0]?.candidate ?? passing[0]?.candidate ?? forBuild[0]?.candidate ?? all[0]?.candidate;
   const shownContent = shown && content.get(shown);
   const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
@@ -401,6 +382,35 @@ function judgeSourceStage(
       ? undefined
       : { label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' };
   return { result: result('pass', []), commits, ...(passed !== undefined && { passed }) };
+}
+
+/**
+ * The stage's content policy (cel=) over `candidates`: each one's results, and those whose every
+ * expression held (all of them when the stage has none). Results are kept per bundle and per the
+ * earlier attestations they saw, since many artifacts share one chain.
+ */
+function judgeContent(
+  stage: ChainStageSpec,
+  candidates: readonly Candidate[],
+  earlier: readonly StageContent[],
+  memo: Memo,
+): { content: Map<Candidate, ContentResult[]>; accepted: readonly Candidate[] } {
+  const content = new Map<Candidate, ContentResult[]>();
+  const cel = stage.policy.cel ?? [];
+  if (cel.length === 0) return { content, accepted: candidates };
+  const seen = earlier.map((e) => e.digest).join(' ');
+  const byBundle = memo.content.get(stage) ?? new Map<BundleOutcome, Map<string, ContentResult[]>>();
+  for (const c of candidates) {
+    const statement = c.verified?.statement;
+    if (!statement) continue;
+    const bySeen = byBundle.get(c.outcome) ?? new Map<string, ContentResult[]>();
+    byBundle.set(c.outcome, bySeen);
+    const results =
+      bySeen.get(seen) ?? evaluateContent(cel, contentBindings(statement, c.verified?.certificate, earlier));
+    bySeen.set(seen, results);
+    content.set(c, results);
+  }
+  return { content, accepted: candidates.filter((c) => content.get(c)?.every((r) => r.result === true)) };
 }
 
 function commitList(commits: readonly string[]): string {
