@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { truthy } from '@actions/expressions/result';
 import { isBasicExpression, isString, parseActionText, type ActionTemplate } from './workflow-parser.ts';
 
 /** A JavaScript action's manifest, as the runner uses it. */
@@ -108,6 +109,16 @@ export function evaluate(expression: string, contexts: ExpressionContexts): stri
   if (result.kind === data.Kind.Null)
     throw new ActionLoadError(`\${{ ${expression} }} has no value in this job's contexts (${names.join(', ')})`);
   return result.coerceString();
+}
+
+/** A step's `if:` as the runner judges it: the expression (with or without `${{ }}`) is truthy. */
+export function evaluateCondition(condition: string, contexts: ExpressionContexts): boolean {
+  const expression = /^\s*\$\{\{(.*)\}\}\s*$/s.exec(condition)?.[1] ?? condition;
+  const names = Object.keys(contexts);
+  const tree = new Parser(new Lexer(expression.trim()).lex().tokens, names, []).parse();
+  const dictionary = new data.Dictionary();
+  for (const [name, value] of Object.entries(contexts)) dictionary.add(name, toData(value));
+  return truthy(new Evaluator(tree, dictionary).evaluate());
 }
 
 function toData(value: unknown): data.ExpressionData {

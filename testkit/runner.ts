@@ -129,7 +129,7 @@ export async function runAction(
 }
 
 /** The `github` context of the job: its token, and the values the runner also exports as GITHUB_* variables. */
-function githubContext(job: Record<string, string>, token: string): Record<string, unknown> {
+export function githubContext(job: Record<string, string>, token: string): Record<string, unknown> {
   const context: Record<string, unknown> = { token, event: {} };
   for (const [name, value] of Object.entries(job))
     if (name.startsWith('GITHUB_')) context[name.slice('GITHUB_'.length).toLowerCase()] = value;

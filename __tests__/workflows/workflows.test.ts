@@ -15,7 +15,8 @@ const read = (file: string): string => readFileSync(path.join(WORKFLOWS, file), 
 const action = await loadActionManifest(REPO_ROOT);
 
 describe('.github/workflows/ as GitHub reads it', () => {
-  it('holds ci.yml and release.yml', () => assert.deepEqual(files.sort(), ['ci.yml', 'release.yml']));
+  it('holds ci.yml, provenance-slsa3.yml and release.yml', () =>
+    assert.deepEqual(files.sort(), ['ci.yml', 'provenance-slsa3.yml', 'release.yml']));
 
   for (const file of files) {
     it(`${file} parses with GitHub's parser`, async () => {

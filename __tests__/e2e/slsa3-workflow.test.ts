@@ -1,0 +1,324 @@
+// .github/workflows/provenance-slsa3.yml, the isolated signer (issue 19), run step by step as a runner runs
+// its job (testkit/workflow-job.ts) against the local Sigstore stack, the OIDC issuer, the GitHub API stand-in
+// and the Actions artifact stand-in. The token is the one GitHub gives a job of a called workflow:
+// job_workflow_ref and job_workflow_sha name provenance-slsa3.yml at its release, workflow_ref names the
+// caller's workflow. actions/checkout cannot be fetched here, so a stand-in checks out this repository's action,
+// and only at the commit the token names. The bundle is then judged by verify mode, as a user's gate would.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { VerifyReport } from '../../src/verify/report/report.ts';
+import { startActionsArtifacts, type ActionsArtifactsStandIn } from '../../testkit/actions-artifacts/index.ts';
+import {
+  DEFAULT_REPOSITORY,
+  DEFAULT_SHA,
+  defaultClaims,
+  startLocalServices,
+  type GitHubJobClaims,
+  type LocalServices,
+} from '../../testkit/index.ts';
+import { REPO_ROOT, runAction, type ActionRun } from '../../testkit/runner.ts';
+import { readBundles, statementOf } from '../../testkit/verify.ts';
+import { actionCheckout, runWorkflowJob, type JobRun } from '../../testkit/workflow-job.ts';
+import { parseWorkflowText, type ParsedWorkflow } from '../../testkit/workflow-parser.ts';
+
+const SIGNER_REPOSITORY = 'provenance-action/provenance-action';
+const SIGNER_PATH = '.github/workflows/provenance-slsa3.yml';
+const SIGNER_SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
+const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683';
+/** The policy that pins the isolated signer by tag, plus the source repository: Build L3. */
+const L3_POLICY = {
+  repository: DEFAULT_REPOSITORY,
+  'signer-workflow': `${SIGNER_REPOSITORY}/${SIGNER_PATH}@refs/tags/v1.3.0`,
+};
+
+let services: LocalServices;
+let artifacts: ActionsArtifactsStandIn;
+let scratch: string;
+let workflow: ParsedWorkflow;
+
+before(async () => {
+  services = await startLocalServices();
+  artifacts = await startActionsArtifacts();
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'slsa3-workflow-'));
+  workflow = await parseWorkflowText('provenance-slsa3.yml', await readFile(path.join(REPO_ROOT, SIGNER_PATH), 'utf8'));
+});
+after(async () => {
+  await Promise.all([services.stop(), artifacts.stop()]);
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** The token of the called workflow's job: the caller's run, the signer workflow's job. */
+function isolatedClaims(signerRef = 'refs/tags/v1.3.0'): GitHubJobClaims {
+  return {
+    ...defaultClaims(services.issuer.issuer),
+    job_workflow_ref: `${SIGNER_REPOSITORY}/${SIGNER_PATH}@${signerRef}`,
+    job_workflow_sha: SIGNER_SHA,
+  };
+}
+beforeEach(() => {
+  services.issuer.claims = isolatedClaims();
+});
+
+async function workspace(): Promise<string> {
+  const ws = await mkdtemp(path.join(scratch, 'ws-'));
+  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
+  return ws;
+}
+
+/** What the caller's build job hands over: `sha256sum app-* | base64 -w0`. */
+const FILES = { 'app-linux': 'linux build\n', 'app-darwin': 'darwin build\n' };
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const SUBJECTS = Buffer.from(
+  Object.entries(FILES)
+    .map(([name, content]) => `${sha256(content)}  ${name}\n`)
+    .join(''),
+).toString('base64');
+
+let artifactCount = 0;
+async function runSigner(
+  inputs: Record<string, string | boolean>,
+  ws?: string,
+): Promise<{ job: JobRun; ws: string; bundleArtifact: string }> {
+  const dir = ws ?? (await workspace());
+  const bundleArtifact = `provenance-${++artifactCount}`;
+  const job = await runWorkflowJob(services, {
+    workflow,
+    job: 'provenance',
+    workspace: dir,
+    scratch,
+    inputs: { 'bundle-artifact': bundleArtifact, ...inputs },
+    standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
+    // github.com's Sigstore defaults cannot be reached here: the action step signs with the local stack.
+    actionInputs: { sigstore: 'signing.json' },
+    env: artifacts.env,
+  });
+  return { job, ws: dir, bundleArtifact };
+}
+
+/** A verify step of a later job: the files as built, the bundle from the workflow artifact, a policy. */
+async function verify(ws: string, bundleArtifact: string, policy: Record<string, string>): Promise<ActionRun> {
+  await mkdir(path.join(ws, 'dist'), { recursive: true });
+  for (const [name, content] of Object.entries(FILES)) await writeFile(path.join(ws, 'dist', name), content);
+  return runAction(services, {
+    scratch,
+    workspace: ws,
+    inputs: {
+      mode: 'verify',
+      'subject-path': 'dist/*',
+      artifact: bundleArtifact,
+      'trusted-root': 'trusted_root.json',
+      'certificate-oidc-issuer': services.issuer.issuer,
+      sigstore: 'signing.json',
+      'report-path': 'report.json',
+      'vsa-path': 'vsa.jsonl',
+      ...policy,
+    },
+    env: artifacts.env,
+  });
+}
+
+async function vsaLevels(ws: string): Promise<string[]> {
+  const bundles = readBundles(await readFile(path.join(ws, 'vsa.jsonl'), 'utf8'));
+  return bundles.flatMap((b) => statementOf(b).predicate['verifiedLevels'] as string[]);
+}
+const report = async (ws: string): Promise<VerifyReport> =>
+  JSON.parse(await readFile(path.join(ws, 'report.json'), 'utf8')) as VerifyReport;
+
+const stepNamed = (job: JobRun, name: string) =>
+  job.steps.find((s) => s.id === name || s.name === name) ?? assert.fail(`no step ${name}`);
+const jobLog = (job: JobRun): string => job.steps.map((s) => `${s.name}: ${s.code}\n${s.stdout}${s.stderr}`).join('\n');
+
+describe('provenance-slsa3.yml signs in its own job, from its own commit', () => {
+  let signed: Awaited<ReturnType<typeof runSigner>>;
+  before(async () => {
+    services.issuer.claims = isolatedClaims();
+    signed = await runSigner({ subjects: SUBJECTS });
+  });
+
+  it('runs its steps: the verified token names the signer, the action is checked out at its commit, then signs', () => {
+    assert.equal(signed.job.code, 0, jobLog(signed.job));
+    assert.deepEqual(stepNamed(signed.job, 'signer').outputs, { repository: SIGNER_REPOSITORY, sha: SIGNER_SHA });
+    assert.equal(stepNamed(signed.job, "Log in to the images' registry").skipped, true);
+    assert.equal(stepNamed(signed.job, 'The subjects handed over').skipped, false);
+    const bundlePath = stepNamed(signed.job, 'provenance').outputs['bundle-path'] ?? '';
+    assert.equal(signed.job.outputs['bundle-artifact'], signed.bundleArtifact);
+    assert.equal(signed.job.outputs['bundle-name'], path.basename(bundlePath));
+    assert.match(signed.job.outputs['statement-digests'] ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.ok(artifacts.artifacts.some((a) => a.name === signed.bundleArtifact && a.finalized));
+  });
+
+  it("names the signer workflow as builder, and records the caller's workflow, ref and commit", async () => {
+    const bundlePath = stepNamed(signed.job, 'provenance').outputs['bundle-path'] ?? '';
+    const [statement] = readBundles(await readFile(bundlePath, 'utf8')).map(statementOf);
+    assert.ok(statement);
+    assert.deepEqual(
+      statement.subject.map((s) => [s.name, s.digest['sha256']]).sort(),
+      Object.entries(FILES)
+        .map(([name, content]) => [name, sha256(content)])
+        .sort(),
+    );
+    const predicate = statement.predicate as {
+      buildDefinition: {
+        buildType: string;
+        externalParameters: { workflow: Record<string, string> };
+        resolvedDependencies: { digest: Record<string, string> }[];
+      };
+      runDetails: { builder: { id: string } };
+    };
+    assert.equal(predicate.buildDefinition.buildType, 'https://actions.github.io/buildtypes/workflow/v1');
+    assert.equal(
+      predicate.runDetails.builder.id,
+      `https://github.com/${SIGNER_REPOSITORY}/${SIGNER_PATH}@refs/tags/v1.3.0`,
+    );
+    assert.deepEqual(predicate.buildDefinition.externalParameters.workflow, {
+      ref: 'refs/tags/v1.2.0',
+      repository: `https://github.com/${DEFAULT_REPOSITORY}`,
+      path: '.github/workflows/release.yml',
+    });
+    assert.equal(predicate.buildDefinition.resolvedDependencies[0]?.digest['gitCommit'], DEFAULT_SHA);
+  });
+
+  it('passes the policy that pins the signer by tag, and its VSA claims SLSA_BUILD_LEVEL_3', async () => {
+    const run = await verify(signed.ws, signed.bundleArtifact, L3_POLICY);
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(await vsaLevels(signed.ws), ['SLSA_BUILD_LEVEL_3', 'SLSA_BUILD_LEVEL_3']);
+  });
+
+  it('passes builder-id pinned by tag, the same way', async () => {
+    const run = await verify(signed.ws, signed.bundleArtifact, {
+      repository: DEFAULT_REPOSITORY,
+      'builder-id': `https://github.com/${SIGNER_REPOSITORY}/${SIGNER_PATH}@refs/tags/v1.3.0`,
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(await vsaLevels(signed.ws), ['SLSA_BUILD_LEVEL_3', 'SLSA_BUILD_LEVEL_3']);
+  });
+
+  it('names the signer check when the policy pins another release of the signer', async () => {
+    const run = await verify(signed.ws, signed.bundleArtifact, {
+      ...L3_POLICY,
+      'signer-workflow': `${SIGNER_REPOSITORY}/${SIGNER_PATH}@refs/tags/v1.4.0`,
+    });
+    assert.equal(run.code, 1);
+    const checks = (await report(signed.ws)).artifacts.flatMap((a) =>
+      a.bundles.flatMap((b) => b.failures.map((f) => f.check)),
+    );
+    assert.ok(checks.length > 0 && checks.every((c) => c === 'signer-workflow'), checks.join(', '));
+  });
+});
+
+describe('what cannot earn Build L3', () => {
+  it('the same subjects attested by the action as a plain step: the L3 policy fails on the signer, the VSA says L2', async () => {
+    services.issuer.claims = defaultClaims(services.issuer.issuer);
+    const ws = await workspace();
+    const bundleArtifact = `plain-${++artifactCount}`;
+    const plain = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: {
+        'subject-checksums': Buffer.from(SUBJECTS, 'base64').toString('utf8'),
+        sigstore: 'signing.json',
+        'upload-artifact': bundleArtifact,
+      },
+      env: artifacts.env,
+    });
+    assert.equal(plain.code, 0, plain.stdout);
+
+    const l3 = await verify(ws, bundleArtifact, L3_POLICY);
+    assert.equal(l3.code, 1);
+    const failures = (await report(ws)).artifacts.flatMap((a) => a.bundles.flatMap((b) => b.failures));
+    assert.ok(failures.length > 0 && failures.every((f) => f.check === 'signer-workflow'));
+    assert.match(l3.errors.join('\n'), /signer/i);
+
+    const l2 = await verify(ws, bundleArtifact, { repository: DEFAULT_REPOSITORY });
+    assert.equal(l2.code, 0, l2.stdout);
+    assert.deepEqual(await vsaLevels(ws), ['SLSA_BUILD_LEVEL_2', 'SLSA_BUILD_LEVEL_2']);
+  });
+
+  it('a token naming the signer at a branch: the tag-pinned policy fails, and a branch-pinned one earns only L2', async () => {
+    services.issuer.claims = isolatedClaims('refs/heads/main');
+    const signed = await runSigner({ subjects: SUBJECTS });
+    assert.equal(signed.job.code, 0, jobLog(signed.job));
+    const pinned = await verify(signed.ws, signed.bundleArtifact, L3_POLICY);
+    assert.equal(pinned.code, 1);
+    const checks = (await report(signed.ws)).artifacts.flatMap((a) =>
+      a.bundles.flatMap((b) => b.failures.map((f) => f.check)),
+    );
+    assert.ok(checks.length > 0 && checks.every((c) => c === 'signer-workflow'), checks.join(', '));
+
+    const branch = await verify(signed.ws, signed.bundleArtifact, {
+      ...L3_POLICY,
+      'signer-workflow': `${SIGNER_REPOSITORY}/${SIGNER_PATH}@refs/heads/main`,
+    });
+    assert.equal(branch.code, 0, branch.stdout);
+    assert.deepEqual(await vsaLevels(signed.ws), ['SLSA_BUILD_LEVEL_2', 'SLSA_BUILD_LEVEL_2']);
+  });
+});
+
+describe('the signer refuses before anything is signed', () => {
+  async function refused(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<JobRun> {
+    const before = services.sigstore.requests.fulcio;
+    const ws = await workspace();
+    const job = await runWorkflowJob(services, {
+      workflow,
+      job: 'provenance',
+      workspace: ws,
+      scratch,
+      inputs,
+      standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
+      actionInputs: { sigstore: 'signing.json' },
+      env: { ...artifacts.env, ...env },
+    });
+    assert.equal(job.code, 1, jobLog(job));
+    assert.equal(job.errors.length, 1, job.errors.join('\n'));
+    assert.equal(services.sigstore.requests.fulcio, before, 'nothing was signed');
+    return job;
+  }
+
+  it('a token whose job_workflow_ref is not provenance-slsa3.yml (a copy run as a plain workflow)', async () => {
+    services.issuer.claims = defaultClaims(services.issuer.issuer);
+    const job = await refused({ subjects: SUBJECTS });
+    assert.match(
+      job.errors[0] ?? '',
+      /job_workflow_ref "octo-org\/octo-repo\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.2\.0" is not provenance-slsa3\.yml/,
+    );
+    assert.equal(job.steps.length, 1);
+  });
+
+  it('a token signed by a key its issuer does not publish', async () => {
+    const forged = await services.issuer.mint({}, 'sigstore', { untrusted: true });
+    const server = createServer((_, res) => res.end(JSON.stringify({ value: forged })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const job = await refused(
+        { subjects: SUBJECTS },
+        { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/token?x=1` },
+      );
+      assert.match(job.errors[0] ?? '', /signature does not verify against its issuer's keys/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a job without id-token: write', async () => {
+    const job = await refused({ subjects: SUBJECTS }, { ACTIONS_ID_TOKEN_REQUEST_URL: '' });
+    assert.match(job.errors[0] ?? '', /grant the calling job "permissions: id-token: write"/);
+  });
+
+  it('subjects that are not base64', async () => {
+    const job = await refused({ subjects: 'not base64 at all!' });
+    assert.match(job.errors[0] ?? '', /subjects is not base64/);
+  });
+
+  it('subjects that decode to something other than sha256sum lines', async () => {
+    const job = await refused({ subjects: Buffer.from('hello world\n').toString('base64') });
+    assert.match(job.errors[0] ?? '', /subject-checksums/);
+  });
+});
