@@ -48,10 +48,14 @@ export interface JobRun {
 export interface StandInCall {
   with: Record<string, string>;
   workspace: string;
+  /** The step's environment beyond the runner's own variables (HOME, its `env:`, the test's additions). */
+  env: Record<string, string>;
+  /** The runner's directory for this job, for anything the stand-in keeps. */
+  scratch: string;
 }
 export type StandIn = (
   call: StandInCall,
-) => Promise<{ code: number; stdout?: string; outputs?: Record<string, string> }>;
+) => Promise<{ code: number; stdout?: string; stderr?: string; outputs?: Record<string, string> }>;
 
 export interface RunJobOptions {
   workflow: ParsedWorkflow;
@@ -68,12 +72,18 @@ export interface RunJobOptions {
   actionInputs?: Record<string, string>;
   /** Runner variables to add or replace. */
   env?: Record<string, string>;
+  /** Further expression contexts, e.g. `needs` (the outputs of the jobs this one needs). */
+  contexts?: ExpressionContexts;
 }
 
 const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 const strings = (value: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(record(value)).map(([k, v]) => [k, text(v) ?? '']));
 
@@ -98,6 +108,7 @@ export async function runWorkflowJob(services: Services, options: RunJobOptions)
     inputs: { ...declaredDefaults(options.workflow), ...options.inputs },
     secrets: { GITHUB_TOKEN: JOB_TOKEN, ...options.secrets },
     steps,
+    ...options.contexts,
   });
   const runs: StepRun[] = [];
   const list = Array.isArray(job['steps']) ? (job['steps'] as unknown[]) : [];
@@ -188,8 +199,13 @@ async function runStep(
     const standIn = ctx.standIns?.[uses];
     if (standIn === undefined) throw new Error(`step ${ctx.index} uses ${uses}, and the test gave no stand-in for it`);
     const evaluated = Object.fromEntries(Object.entries(withBlock).map(([k, v]) => [k, interpolate(v, ctx.contexts)]));
-    const result = await standIn({ with: evaluated, workspace: ctx.workspace });
-    return { code: result.code, stdout: result.stdout ?? '', outputs: result.outputs ?? {} };
+    const result = await standIn({ with: evaluated, workspace: ctx.workspace, env: ctx.env, scratch: ctx.runner });
+    return {
+      code: result.code,
+      stdout: result.stdout ?? '',
+      stderr: result.stderr ?? '',
+      outputs: result.outputs ?? {},
+    };
   }
   const script = path.join(ctx.runner, `step-${ctx.index}.sh`);
   const output = path.join(ctx.runner, `step-${ctx.index}.output`);
@@ -237,5 +253,44 @@ export function actionCheckout(expected: { repository: string; ref: string }, so
     await cp(path.join(source, 'action.yml'), path.join(target, 'action.yml'));
     await cp(path.join(source, 'dist'), path.join(target, 'dist'), { recursive: true });
     return { code: 0 };
+  };
+}
+
+/**
+ * `uses: OWNER/provenance-action@REF` as a runner would run it: this repository's action.yml and dist/ through
+ * runAction. `inputs` are added to the step's own (e.g. the local Sigstore instance and trusted root).
+ */
+export function thisAction(services: Services, inputs: Record<string, string> = {}): StandIn {
+  return async (call) =>
+    runAction(services, {
+      workspace: call.workspace,
+      scratch: call.scratch,
+      inputs: { ...call.with, ...inputs },
+      env: call.env,
+    });
+}
+
+/**
+ * actions/upload-artifact and actions/download-artifact between the jobs of one test run: the uploaded files are
+ * kept under the job's scratch directory by name and copied back on download. (The Actions artifact stand-in serves
+ * the action's own uploads through @actions/artifact; these two steps are other repositories' actions.)
+ */
+export function artifactStore(): { upload: StandIn; download: StandIn } {
+  const stored = new Map<string, string>();
+  return {
+    upload: async (call) => {
+      const name = call.with['name'] ?? 'artifact';
+      const keep = await mkdtemp(path.join(call.scratch, 'artifact-'));
+      await cp(path.join(call.workspace, call.with['path'] ?? '.'), keep, { recursive: true });
+      stored.set(name, keep);
+      return { code: 0 };
+    },
+    download: async (call) => {
+      const name = call.with['name'] ?? 'artifact';
+      const kept = stored.get(name);
+      if (kept === undefined) return { code: 1, stdout: `::error::Artifact not found for name: ${name}\n` };
+      await cp(kept, path.join(call.workspace, call.with['path'] ?? '.'), { recursive: true });
+      return { code: 0 };
+    },
   };
 }

@@ -24,7 +24,9 @@ import {
 } from '../../testkit/index.ts';
 import { REPO_ROOT, runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
-import { actionCheckout, runWorkflowJob, type JobRun } from '../../testkit/workflow-job.ts';
+import { interpolate } from '../../testkit/action-manifest.ts';
+import { actionCheckout, artifactStore, runWorkflowJob, thisAction, type JobRun } from '../../testkit/workflow-job.ts';
+import { parseSnippet, yamlBlocks } from '../../testkit/workflow-steps.ts';
 import { parseWorkflowText, type ParsedWorkflow } from '../../testkit/workflow-parser.ts';
 
 const SIGNER_REPOSITORY = 'provenance-action/provenance-action';
@@ -67,7 +69,10 @@ beforeEach(() => {
 
 async function workspace(): Promise<string> {
   const ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
   return ws;
 }
@@ -320,5 +325,118 @@ describe('the signer refuses before anything is signed', () => {
   it('subjects that decode to something other than sha256sum lines', async () => {
     const job = await refused({ subjects: Buffer.from('hello world\n').toString('base64') });
     assert.match(job.errors[0] ?? '', /subject-checksums/);
+  });
+});
+
+describe("the README's Build L3 snippets, as written", () => {
+  it('the build job hands over its hashes, provenance-slsa3.yml signs, and the verify steps pass with an L3 VSA', async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const blocks = yamlBlocks(readme);
+    const callerBlock = blocks.find((b) =>
+      /uses: OWNER\/provenance-action\/\.github\/workflows\/provenance-slsa3\.yml@/.test(b.text),
+    );
+    const verifyBlock = blocks.find(
+      (b) => /mode: verify/.test(b.text) && /provenance-slsa3\.yml@refs\/tags\//.test(b.text),
+    );
+    assert.ok(callerBlock && verifyBlock, 'the README holds the caller workflow and the verify steps');
+    const caller = await parseSnippet(callerBlock.text);
+    assert.deepEqual(caller.errors, []);
+    const store = artifactStore();
+
+    // The caller's build job: its checkout holds a Makefile (the user's build), then the README's steps run.
+    const buildWs = await mkdtemp(path.join(scratch, 'build-'));
+    const build = await runWorkflowJob(services, {
+      workflow: caller,
+      job: 'build',
+      workspace: buildWs,
+      scratch,
+      standIns: {
+        'actions/checkout@v4': async (call) => {
+          await writeFile(
+            path.join(call.workspace, 'Makefile'),
+            `dist:\n\tmkdir -p dist\n${Object.entries(FILES)
+              .map(([name, content]) => `\tprintf '${content.trim()}\\n' > dist/${name}\n`)
+              .join('')}.PHONY: dist\n`,
+          );
+          return { code: 0 };
+        },
+        'actions/upload-artifact@v4': store.upload,
+      },
+    });
+    assert.equal(build.code, 0, jobLog(build));
+    const lines = (b64: string | undefined): string[] =>
+      Buffer.from(b64 ?? '', 'base64')
+        .toString('utf8')
+        .split('\n')
+        .sort();
+    assert.deepEqual(
+      lines(build.outputs['hashes']),
+      lines(SUBJECTS),
+      'the build hands over `sha256sum * | base64 -w0` of dist/',
+    );
+
+    // The provenance job calls the reusable workflow; GitHub gives its job a token naming it at the called ref.
+    const provenanceJob = (caller.document as { jobs: Record<string, { uses: string; with: Record<string, string> }> })
+      .jobs['provenance'];
+    assert.ok(provenanceJob);
+    const [called, ref] = provenanceJob.uses.split('@');
+    assert.equal(called, `OWNER/provenance-action/${SIGNER_PATH}`);
+    services.issuer.claims = {
+      ...defaultClaims(services.issuer.issuer),
+      job_workflow_ref: `${called}@refs/tags/${ref}`,
+      job_workflow_sha: SIGNER_SHA,
+    };
+    services.github.createRelease(DEFAULT_REPOSITORY, 'v1.2.0');
+    const needs = { build: { outputs: build.outputs, result: 'success' } };
+    const inputs = Object.fromEntries(
+      Object.entries(provenanceJob.with).map(([k, v]) => [k, interpolate(String(v), { needs })]),
+    );
+    const signerWs = await workspace();
+    const signed = await runWorkflowJob(services, {
+      workflow,
+      job: 'provenance',
+      workspace: signerWs,
+      scratch,
+      inputs,
+      standIns: { [CHECKOUT]: actionCheckout({ repository: 'OWNER/provenance-action', ref: SIGNER_SHA }, REPO_ROOT) },
+      actionInputs: { sigstore: 'signing.json' },
+      env: artifacts.env,
+    });
+    assert.equal(signed.code, 0, jobLog(signed));
+    assert.deepEqual(
+      services.github
+        .assets(DEFAULT_REPOSITORY, 'v1.2.0')
+        .map((a) => a.name)
+        .sort(),
+      Object.keys(FILES)
+        .map((f) => `${f}.sigstore.json`)
+        .sort(),
+      'upload-to-release: auto put the bundles on the release',
+    );
+
+    // The verify steps, in a later job of the same run.
+    const verifyWs = await workspace();
+    const gate = await runWorkflowJob(services, {
+      workflow: await parseSnippet(verifyBlock.text),
+      job: 'snippet',
+      workspace: verifyWs,
+      scratch,
+      contexts: { needs: { provenance: { outputs: signed.outputs, result: 'success' } } },
+      standIns: {
+        'actions/download-artifact@v4': store.download,
+        'OWNER/provenance-action@v1': thisAction(services, {
+          'trusted-root': 'trusted_root.json',
+          'certificate-oidc-issuer': services.issuer.issuer,
+          sigstore: 'signing.json',
+        }),
+      },
+      env: artifacts.env,
+    });
+    assert.equal(gate.code, 0, jobLog(gate));
+    const bundles = readBundles(await readFile(path.join(verifyWs, 'vsa.intoto.jsonl'), 'utf8'));
+    assert.deepEqual(
+      bundles.flatMap((b) => statementOf(b).predicate['verifiedLevels'] as string[]),
+      ['SLSA_BUILD_LEVEL_3', 'SLSA_BUILD_LEVEL_3'],
+    );
   });
 });
