@@ -46,39 +46,90 @@ describe('.github/workflows/ as GitHub reads it', () => {
     );
   });
 
-  it("release.yml runs on vX.Y.Z tags, with each sink's permission, and attests every file the action runs", async () => {
+  it('release.yml runs on vX.Y.Z tags, hashes before npm runs, signs through provenance-slsa3.yml, and requires it', async () => {
     const parsed = await parseWorkflowText('release.yml', read('release.yml'));
     const doc = parsed.document as {
       on: { push: { tags: string[] } };
-      jobs: Record<string, { permissions?: Record<string, string>; needs?: string }>;
+      jobs: Record<
+        string,
+        {
+          permissions?: Record<string, string>;
+          needs?: string | string[];
+          uses?: string;
+          with?: Record<string, string>;
+        }
+      >;
     };
     assert.deepEqual(doc.on.push.tags, ['v[0-9]+.[0-9]+.[0-9]+']);
-    assert.deepEqual(doc.jobs['release']?.permissions, {
-      contents: 'write',
-      'id-token': 'write',
-      attestations: 'write',
+    const permissions = Object.fromEntries(Object.entries(doc.jobs).map(([id, job]) => [id, job.permissions]));
+    assert.deepEqual(permissions, {
+      subjects: { contents: 'read' },
+      dist: { contents: 'read' },
+      release: { contents: 'write' },
+      provenance: { 'id-token': 'write', contents: 'write', attestations: 'write' },
+      'major-tag': { contents: 'write' },
+      verify: { contents: 'read', attestations: 'read' },
     });
-    assert.equal(doc.jobs['verify']?.needs, 'release');
     const steps = workflowSteps(parsed);
-    const attest = steps.find((s) => s.job === 'release' && s.uses === './');
-    assert.deepEqual(attest?.with['subject-path']?.trim().split('\n'), ['dist/**', 'action.yml']);
-    assert.equal(attest?.with['upload-to-release'], 'auto');
-    assert.equal(attest?.with['attestations-api'], 'true');
-    const runs = steps.filter((s) => s.job === 'release' && s.run !== undefined).map((s) => s.run ?? '');
+    // The hashing job runs only checkout and sha256sum; npm runs only where no write token is.
+    assert.deepEqual(
+      steps.filter((s) => s.job === 'subjects').map((s) => s.uses ?? s.run?.match(/sha256sum/)?.[0]),
+      ['actions/checkout@v4', 'sha256sum'],
+    );
+    const npmJobs = new Set(steps.filter((s) => s.run?.includes('npm ')).map((s) => s.job));
+    assert.deepEqual([...npmJobs], ['dist']);
     assert.ok(
-      runs.some((r) => r.includes('npm run build') && r.includes('git diff --exit-code -- dist')),
+      steps.some((s) => s.job === 'dist' && s.run?.includes('git diff --exit-code -- dist')),
       'dist/ checked against the tag',
     );
+    assert.equal(doc.jobs['provenance']?.uses, './.github/workflows/provenance-slsa3.yml');
+    assert.deepEqual(doc.jobs['provenance']?.with, {
+      subjects: '${{ needs.subjects.outputs.hashes }}',
+      'upload-to-release': 'auto',
+      'release-asset-name': 'provenance-action.intoto.jsonl',
+      'attestations-api': 'true',
+    });
+    assert.ok(!steps.some((s) => s.uses === './' && s.with['mode'] !== 'verify'), 'no plain attest step is left');
+    assert.equal(doc.jobs['major-tag']?.needs, 'provenance');
     assert.ok(
-      runs.some((r) => r.includes('git push --force origin "refs/tags/$major"')),
-      'the major tag moves',
+      steps.some((s) => s.job === 'major-tag' && s.run?.includes('git push --force origin "refs/tags/$major"')),
     );
+    assert.equal(doc.jobs['verify']?.needs, 'provenance');
     const verify = steps.find((s) => s.job === 'verify' && s.uses === './');
     assert.equal(verify?.with['mode'], 'verify');
     assert.equal(
       verify?.with['signer-workflow'],
-      '${{ github.repository }}/.github/workflows/release.yml@${{ github.ref }}',
+      '${{ github.repository }}/.github/workflows/provenance-slsa3.yml@${{ github.ref }}',
     );
+  });
+
+  it('provenance-slsa3.yml takes what a caller passes: every with: key of a job calling it is an input it declares', async () => {
+    const signer = await parseWorkflowText('provenance-slsa3.yml', read('provenance-slsa3.yml'));
+    const declaredInputs = Object.keys(
+      (signer.document as { on: { workflow_call: { inputs: Record<string, unknown> } } }).on.workflow_call.inputs,
+    );
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const callers = [
+      read('release.yml'),
+      ...yamlBlocks(readme)
+        .map((b) => b.text)
+        .filter((t) => t.includes('provenance-slsa3.yml@v')),
+    ];
+    assert.ok(callers.length >= 2);
+    for (const text of callers) {
+      const parsed = await parseSnippet(text);
+      assert.deepEqual(parsed.errors, []);
+      const jobs = (parsed.document as { jobs: Record<string, { uses?: string; with?: Record<string, unknown> }> })
+        .jobs;
+      const calls = Object.values(jobs).filter((j) => j.uses?.includes('provenance-slsa3.yml'));
+      assert.ok(calls.length > 0);
+      for (const call of calls)
+        assert.deepEqual(
+          Object.keys(call.with ?? {}).filter((k) => !declaredInputs.includes(k)),
+          [],
+          call.uses,
+        );
+    }
   });
 });
 
