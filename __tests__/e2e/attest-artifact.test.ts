@@ -1,9 +1,10 @@
 // Attest mode's `artifact` input, end to end: a build job uploads its files as a workflow artifact (the real
 // @actions/artifact against the loopback stand-in for the results service, testkit/actions-artifacts), and the
 // bundled action, run as a runner runs it against the local Sigstore stack, downloads and hashes them as the
-// subjects. Failures (an unknown artifact, a second subject input, no artifact runtime) end in one line
-// before anything is signed. An artifact holding no files is not tested here: @actions/artifact refuses to
-// upload none (FilesNotFoundError), and stores an empty directory as an empty file, so no job can make one.
+// subjects. Failures (an unknown or empty artifact, a second subject input, no artifact runtime) end in one
+// line before anything is signed. @actions/artifact refuses to upload no files (FilesNotFoundError) and stores
+// an empty directory as an empty file, so the empty artifact (a zip without entries, as another uploader could
+// make) is put in through the service's own calls (CreateArtifact, a blob PUT, FinalizeArtifact).
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -52,12 +53,37 @@ before(async () => {
     );
   });
 });
+
+/** Stores `zip` as artifact `name` of the run the way the service's clients do, without @actions/artifact. */
+async function uploadRawZip(name: string, zip: Buffer): Promise<void> {
+  const ids = {
+    workflow_run_backend_id: artifacts.workflowRunBackendId,
+    workflow_job_run_backend_id: artifacts.workflowJobRunBackendId,
+  };
+  const twirp = async (method: string, body: object): Promise<Record<string, unknown>> => {
+    const res = await fetch(`${artifacts.url}/twirp/github.actions.results.api.v1.ArtifactService/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${artifacts.runtimeToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ids, ...body }),
+    });
+    assert.equal(res.status, 200, `${method}: ${await res.clone().text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const created = await twirp('CreateArtifact', { name, version: 4 });
+  const put = await fetch(String(created['signed_upload_url']), {
+    method: 'PUT',
+    headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-blob-content-type': 'application/zip' },
+    body: zip,
+  });
+  assert.equal(put.status, 201);
+  await twirp('FinalizeArtifact', { name, size: String(zip.length), hash: { value: `sha256:${sha256(zip)}` } });
+}
 after(async () => {
   await Promise.all([services.stop(), artifacts.stop()]);
   await rm(scratch, { recursive: true, force: true });
 });
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 const san = (): string => `https://github.com/${services.issuer.claims.job_workflow_ref}`;
 const signing = { sigstore: 'signing.json', 'attestations-api': 'false' };
 
@@ -111,6 +137,16 @@ describe('attest: artifact names a workflow artifact whose files are the subject
     assertFailedWith(
       run,
       /GitHub Actions artifact service has no artifact named "no-such-build" in this workflow run\. .*the job which uploads it ran earlier in this run.*\[ARTIFACT_NOT_FOUND\]$/,
+    );
+  });
+
+  it('an artifact holding no files ends in one line, with nothing signed', async () => {
+    // The end-of-central-directory record alone: a valid zip with no entries.
+    await uploadRawZip('nothing-inside', Buffer.concat([Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]));
+    const run = await signsNothing(() => attestWith({ artifact: 'nothing-inside' }));
+    assertFailedWith(
+      run,
+      /artifact "nothing-inside" from the GitHub Actions artifact service holds no files; expected the files to attest\. Upload the build's files under this name.*\[ARTIFACT_NOT_FOUND\]$/,
     );
   });
 
