@@ -174,3 +174,59 @@ describe('attestSettings: stage source', () => {
     });
   }
 });
+
+describe('attestSettings: artifact (subjects from a workflow artifact)', () => {
+  it('is a subject input of its own: the step needs nothing else', () => {
+    const s = attestSettings(reader({ artifact: ' build-output ' }));
+    assert.equal(s.subjects.artifact, 'build-output');
+    assert.deepEqual(s.predicate, { kind: 'provenance' });
+    assert.equal(attestSettings(reader({ 'subject-path': 'dist/*' })).subjects.artifact, undefined);
+  });
+
+  it('is named in the "no subjects" error', () =>
+    assert.throws(
+      () => attestSettings(reader({})),
+      fails('INPUT_CONFLICT', /^no subjects: .*subject-checksums or artifact is required/),
+    ));
+
+  const conflicts: [string, Record<string, string>, RegExp][] = [
+    ['subject-path', { 'subject-path': 'dist/*' }, /^artifact and subject-path are both set/],
+    ['subject-name', { 'subject-name': 'app' }, /^artifact and subject-name are both set/],
+    ['subject-digest', { 'subject-digest': `sha256:${'a'.repeat(64)}` }, /^artifact and subject-digest are both set/],
+    ['subject-checksums', { 'subject-checksums': 'SHA256SUMS' }, /^artifact and subject-checksums are both set/],
+    [
+      'subject-name and subject-digest',
+      { 'subject-name': 'app', 'subject-digest': `sha256:${'a'.repeat(64)}` },
+      /^artifact and subject-name, subject-digest are both set; expected one source of subjects per step/,
+    ],
+  ];
+  for (const [label, inputs, text] of conflicts) {
+    it(`refuses artifact with ${label}`, () =>
+      assert.throws(() => attestSettings(reader({ artifact: 'build', ...inputs })), fails('INPUT_CONFLICT', text)));
+  }
+
+  it('refuses artifact with stage: source (whose subject is the commit)', () =>
+    assert.throws(
+      () => attestSettings(reader({ artifact: 'build', stage: 'source', 'github-token': 'ghs_x' })),
+      fails('INPUT_CONFLICT', /^stage: source attests the commit .*subject-checksums or artifact is set/),
+    ));
+
+  it('refuses push-to-registry with only an artifact: no image is named', () =>
+    assert.throws(
+      () => attestSettings(reader({ artifact: 'build', 'push-to-registry': 'true' })),
+      fails('INPUT_CONFLICT', /^push-to-registry is true but no image is named/),
+    ));
+
+  for (const bad of ['dist/app', 'a:b', 'two\nlines', 'star*']) {
+    it(`checks the name when the inputs are read: ${JSON.stringify(bad)}`, () =>
+      assert.throws(
+        () => attestSettings(reader({ artifact: bad })),
+        fails('INPUT_INVALID', /^artifact ".*" cannot be used for a GitHub Actions artifact service artifact/),
+      ));
+  }
+
+  it('has a CLI flag of the same name', () => {
+    const flags = parseFlags(['--artifact', 'build'], ATTEST_FLAGS);
+    assert.equal(attestSettings((name) => flags.get(name) ?? '').subjects.artifact, 'build');
+  });
+});

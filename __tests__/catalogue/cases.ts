@@ -143,11 +143,28 @@ export const CASES: readonly CatalogueCase[] = [
     exit: 1,
     kind: 'input',
     message:
-      /^no subjects: one of subject-path, subject-digest \(with subject-name\) or subject-checksums is required\. Add .*\[INPUT_CONFLICT\]$/,
+      /^no subjects: one of subject-path, subject-digest \(with subject-name\), subject-checksums or artifact is required\. Add .*\[INPUT_CONFLICT\]$/,
     example:
-      'no subjects: one of subject-path, subject-digest (with subject-name) or subject-checksums is required. Add e.g. "subject-path: dist/*" to the step [INPUT_CONFLICT]',
+      'no subjects: one of subject-path, subject-digest (with subject-name), subject-checksums or artifact is required. Add e.g. "subject-path: dist/*" to the step [INPUT_CONFLICT]',
     cause: 'None of the subject inputs is set (or they are set to an empty output of an earlier step).',
-    fix: 'Set subject-path to the release files, or subject-name with subject-digest for images, or subject-checksums to a sha256sum file. Check that the step output you pass is not empty.',
+    fix: 'Set subject-path to the release files, or subject-name with subject-digest for images, or subject-checksums to a sha256sum file, or artifact to the workflow artifact an earlier job uploaded. Check that the step output you pass is not empty.',
+    code: 'INPUT_CONFLICT',
+  },
+  {
+    id: 'artifact-and-subject-path',
+    area: 'inputs',
+    title: 'I set artifact and subject-path in one attest step',
+    mode: 'attest',
+    inputs: { artifact: 'build-output', 'subject-path': 'x.bin' },
+    exit: 1,
+    kind: 'input',
+    message:
+      /^artifact and subject-path are both set; expected one source of subjects per step\. .*\[INPUT_CONFLICT\]$/,
+    example:
+      "artifact and subject-path are both set; expected one source of subjects per step. Attest the artifact's files alone (drop subject-path), or drop artifact and name the subjects in this job [INPUT_CONFLICT]",
+    cause:
+      'artifact makes the files of a workflow artifact an earlier job uploaded the subjects; files named in this job as well would be signed as if that job had handed them over.',
+    fix: 'Keep one: artifact for what the build job uploaded (e.g. in the reusable signing workflow), or the subject inputs for files of this job.',
     code: 'INPUT_CONFLICT',
   },
   {

@@ -132,6 +132,19 @@ describe('provenance attest (CLI)', () => {
     );
   });
 
+  it('--artifact outside a GitHub Actions job fails in one line before any token is used or anything signed', async () => {
+    const before = { ...services.sigstore.requests };
+    const run = await cli(['attest', '--artifact', 'build-output', '--sigstore', 'signing.json'], {
+      SIGSTORE_ID_TOKEN: await services.issuer.mint({}, 'sigstore'),
+    });
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^provenance: GitHub Actions artifact service is not available: ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set\. .*\[ARTIFACTS_UNAVAILABLE\]\n$/,
+    );
+    assert.deepEqual(services.sigstore.requests, before, 'neither Fulcio nor Rekor was asked');
+  });
+
   it('rejects an unknown flag and an unknown command', async () => {
     const flag = await cli(['attest', '--subject', 'x'], {});
     assert.equal(flag.code, 1);

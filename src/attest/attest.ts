@@ -36,7 +36,7 @@ import { stagePredicate, type StageContext } from './stages/index.ts';
 import { sourcePredicate, type SourceAttestation } from './stages/source.ts';
 import { createSourceReader, gitHubEndpoints } from '../github/index.ts';
 import { withLinks, type LinkTarget } from '../stages/links.ts';
-import { collectSubjects, progressLine, type Subject } from '../subjects/index.ts';
+import { collectSubjects, progressLine, type Progress, type Subject } from '../subjects/index.ts';
 import { readRoots, resolveInside, writeRoots, type PathRules } from '../common/workspace.ts';
 
 export interface AttestOutcome {
@@ -88,6 +88,9 @@ export async function signStatements(
 }
 
 export async function attest(settings: AttestSettings, rt: Runtime): Promise<AttestOutcome> {
+  // Subjects from a workflow artifact need the job's artifact runtime: outside a job, fail before any token.
+  if (settings.subjects.artifact !== undefined)
+    (await import('../github/workflow-artifacts.ts')).requireArtifactRuntime(rt.env);
   // Documents are read and parsed before any token is requested, so a bad file fails first.
   const custom = await customPredicate(settings.predicate, rt);
   const stageDocument =
@@ -115,14 +118,13 @@ export async function attest(settings: AttestSettings, rt: Runtime): Promise<Att
       ? undefined
       : resolveInside('bundle-path', settings.bundlePath, rt.workspace, writeRoots(rt));
 
+  const onProgress = (p: Progress): void => rt.log.info(progressLine(p));
   const subjects: Subject[] =
-    source === undefined
-      ? await collectSubjects(settings.subjects, {
-          workspace: rt.workspace,
-          confined: rt.confined,
-          onProgress: (p) => rt.log.info(progressLine(p)),
-        })
-      : [source.subject];
+    source !== undefined
+      ? [source.subject]
+      : settings.subjects.artifact !== undefined
+        ? await (await import('./artifact-subjects.ts')).artifactSubjects(settings.subjects.artifact, rt, onProgress)
+        : await collectSubjects(settings.subjects, { workspace: rt.workspace, confined: rt.confined, onProgress });
   const links = await attestLinks(settings, subjects, token, rt);
   // A deployment is the end of a chain: unlinked, require-chain cannot tell which approval or gate it followed.
   if (settings.predicate.kind === 'stage' && settings.predicate.stage === 'deployment' && links.length === 0)

@@ -7,6 +7,7 @@ import { SLSA_PROVENANCE_V1 } from './provenance/predicate.ts';
 import { booleanInput, sigstoreSetting, type InputReader, type SigstoreSetting } from '../inputs/read.ts';
 import type { GitHubPublishSettings } from './publish/github.ts';
 import { checkGitHubTokenShape } from '../inputs/github-token.ts';
+import { checkArtifactName } from '../github/artifact-name.ts';
 import { isStageName, STAGE_NAMES, type StageName } from '../stages/presets.ts';
 import type { SubjectInputs } from '../subjects/index.ts';
 import { deploymentTarget, type DeploymentTarget } from './stages/deployment.ts';
@@ -30,8 +31,13 @@ export interface LinkSettings {
   published: boolean;
 }
 
+/** The subject inputs, plus attest's `artifact`: a workflow artifact whose files are the subjects (then the only source). */
+export interface AttestSubjectInputs extends SubjectInputs {
+  artifact: string | undefined;
+}
+
 export interface AttestSettings {
-  subjects: SubjectInputs;
+  subjects: AttestSubjectInputs;
   predicate: PredicateSource;
   sigstore: SigstoreSetting;
   bundlePath: string | undefined;
@@ -45,21 +51,31 @@ export interface AttestSettings {
 }
 
 export function attestSettings(get: InputReader): AttestSettings {
-  const subjects: SubjectInputs = {
+  const subjects: AttestSubjectInputs = {
     paths: get('subject-path'),
     names: get('subject-name'),
     digests: get('subject-digest'),
     checksums: get('subject-checksums'),
+    artifact: get('artifact').trim() || undefined,
   };
-  const anySubject =
-    !!subjects.paths.trim() || !!subjects.digests.trim() || !!subjects.names.trim() || !!subjects.checksums.trim();
+  const givenInputs = (
+    [
+      ['subject-path', subjects.paths],
+      ['subject-name', subjects.names],
+      ['subject-digest', subjects.digests],
+      ['subject-checksums', subjects.checksums],
+    ] as const
+  )
+    .filter(([, value]) => value.trim() !== '')
+    .map(([input]) => input);
+  const anySubject = givenInputs.length > 0 || subjects.artifact !== undefined;
   const stage = get('stage').trim();
   if (stage === 'source') {
     // The subject is the commit the job's verified token names; files would be a second, unrelated claim.
     if (anySubject) {
       throw new ProvenanceError(
         'INPUT_CONFLICT',
-        'stage: source attests the commit this job runs on, but subject-path, subject-name, subject-digest or subject-checksums is set',
+        'stage: source attests the commit this job runs on, but subject-path, subject-name, subject-digest, subject-checksums or artifact is set',
         "Drop the subject inputs from the source step: its subject is the commit (the job token's sha), which the build provenance names",
       );
     }
@@ -80,9 +96,21 @@ export function attestSettings(get: InputReader): AttestSettings {
   } else if (!anySubject) {
     throw new ProvenanceError(
       'INPUT_CONFLICT',
-      'no subjects: one of subject-path, subject-digest (with subject-name) or subject-checksums is required',
+      'no subjects: one of subject-path, subject-digest (with subject-name), subject-checksums or artifact is required',
       'Add e.g. "subject-path: dist/*" to the step',
     );
+  }
+  if (subjects.artifact !== undefined) {
+    checkArtifactName(subjects.artifact, 'artifact');
+    // One source of subjects per step: files of the workspace next to the artifact's would be signed as if
+    // the job that uploaded the artifact had handed them over.
+    if (givenInputs.length > 0) {
+      throw new ProvenanceError(
+        'INPUT_CONFLICT',
+        `artifact and ${givenInputs.join(', ')} are both set; expected one source of subjects per step`,
+        `Attest the artifact's files alone (drop ${givenInputs.join(', ')}), or drop artifact and name the subjects in this job`,
+      );
+    }
   }
   const pushToRegistry = booleanInput('push-to-registry', get('push-to-registry'), false);
   // Known before anything is signed: without an image subject there is nothing to attach the bundle to.

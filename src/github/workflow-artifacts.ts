@@ -1,4 +1,5 @@
-// Publishing bundles as a workflow artifact, so a later job of the same run can download and verify them.
+// Workflow artifacts: publishing bundles as one, so a later job of the same run can download and verify
+// them, and downloading one (verify's bundles, attest's subjects) with the digest check the library offers.
 // @actions/artifact (v2+) does the work: it reads the runner's ACTIONS_RUNTIME_TOKEN (a JWT naming the run
 // and job) and ACTIONS_RESULTS_URL, creates the artifact over the results service's Twirp API, uploads a
 // zip to the signed Azure Blob URL it gets back, and finalizes it. It retries 429/500/502/503/504 itself
@@ -15,8 +16,9 @@ import {
   UsageError,
 } from '@actions/artifact';
 import { ProvenanceError } from '../common/errors.ts';
+import { ARTIFACT_SERVICE, BAD_NAME, checkArtifactName } from './artifact-name.ts';
 
-export const ARTIFACT_SERVICE = 'GitHub Actions artifact service';
+export { ARTIFACT_SERVICE, checkArtifactName } from './artifact-name.ts';
 
 export type ArtifactEnv = Readonly<Record<string, string | undefined>>;
 
@@ -173,18 +175,60 @@ export function artifactFailure(what: string, name: string, err: unknown): Prove
   );
 }
 
-// Characters @actions/artifact rejects in artifact names (and, for file names, path separators too).
-const BAD_NAME = /["':<>|*?\r\n\\/]/;
+/** Another workflow run to read an artifact from (needs a token with `actions: read` on that repository). */
+export interface ArtifactRun {
+  repository: string; // owner/name
+  runId: number;
+  token: string;
+}
 
-/** Throws INPUT_INVALID for a name @actions/artifact would refuse; `input` names the action input. */
-export function checkArtifactName(name: string, input = 'artifact name'): void {
-  if (name.trim() === '' || BAD_NAME.test(name)) {
-    throw new ProvenanceError(
-      'INPUT_INVALID',
-      `${input} "${name}" cannot be used for a ${ARTIFACT_SERVICE} artifact`,
-      'Use a non-empty name without " : < > | * ? \\ / or line breaks',
-    );
+/**
+ * Downloads the artifact `name` of the current workflow run (or of `from`) and unpacks it into `dir`, which
+ * the caller made and removes. @actions/artifact finds it by name over the results service (or, with `from`,
+ * over the REST API), downloads the zip from its signed blob URL and checks it against the digest recorded
+ * at upload: a mismatch fails here, whatever was unpacked. Failures leave as one-line ProvenanceErrors.
+ */
+export async function downloadArtifact(name: string, env: ArtifactEnv, dir: string, from?: ArtifactRun): Promise<void> {
+  requireArtifactRuntime(env);
+  let findBy: { token: string; workflowRunId: number; repositoryOwner: string; repositoryName: string } | undefined;
+  if (from !== undefined) {
+    const [owner, repo, extra] = from.repository.split('/');
+    if (!owner || !repo || extra !== undefined || !Number.isSafeInteger(from.runId) || from.runId <= 0) {
+      throw new ProvenanceError(
+        'INPUT_INVALID',
+        `cannot read artifact "${name}" from run ${from.runId} of "${from.repository}"`,
+        'Give the repository as owner/name and a positive workflow run id',
+      );
+    }
+    findBy = { token: from.token, workflowRunId: from.runId, repositoryOwner: owner, repositoryName: repo };
   }
+  await withArtifactEnv(env, async () => {
+    const client = new DefaultArtifactClient();
+    let artifact: { id: number; digest?: string | undefined };
+    try {
+      ({ artifact } = await client.getArtifact(name, findBy === undefined ? {} : { findBy }));
+    } catch (err) {
+      throw artifactFailure('find artifact', name, err);
+    }
+    let digestMismatch: boolean | undefined;
+    try {
+      const options = {
+        path: dir,
+        ...(artifact.digest ? { expectedHash: artifact.digest } : {}),
+        ...(findBy === undefined ? {} : { findBy }),
+      };
+      ({ digestMismatch } = await client.downloadArtifact(artifact.id, options));
+    } catch (err) {
+      throw artifactFailure('download artifact', name, err);
+    }
+    if (digestMismatch === true) {
+      throw new ProvenanceError(
+        'ARTIFACT_FAILED',
+        `${ARTIFACT_SERVICE} served artifact "${name}" with a digest other than the one recorded at upload`,
+        'The download was corrupted or the artifact replaced: re-run the job, and re-upload it if it persists',
+      );
+    }
+  });
 }
 
 function checkNames(name: string, files: readonly BundleFile[]): void {

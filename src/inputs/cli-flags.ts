@@ -16,6 +16,10 @@ export const ATTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'subject-digest', help: 'digest of that subject: sha256:<hex>, sha384:, sha512:' },
   { name: 'subject-checksums', help: 'a sha256sum/shasum file, or its text' },
   {
+    name: 'artifact',
+    help: 'hash the files of this workflow artifact of the run as the subjects (GitHub Actions only)',
+  },
+  {
     name: 'stage',
     help: "sbom | vulns | vex | policy | approval | deployment: build that stage's predicate from --predicate-path; source: a Source VSA for the job's commit (GitHub API)",
   },

@@ -1,6 +1,7 @@
 // Turns the action's subject inputs (`subject-path`, `subject-name` + `subject-digest`,
 // `subject-checksums`) into the in-toto subjects of the provenance statement: every source
-// merged, checked for conflicts, sorted by name.
+// merged, checked for conflicts, sorted by name. `hashTree` does the same for a directory
+// whose every file is a subject (attest's downloaded `artifact`).
 import { ProvenanceError } from '../common/errors.ts';
 import { readChecksumsInput } from './checksums-input.ts';
 import { parseNamedDigests } from './digests.ts';
@@ -77,6 +78,21 @@ export async function collectSubjects(inputs: SubjectInputs, options: SubjectOpt
   ]);
 }
 
+/**
+ * Every regular file under `dir` as a subject named by its path relative to `dir`, with "/" separators
+ * (e.g. `docs/manual.pdf`): how a downloaded workflow artifact's files are attested. The directory is
+ * searched and hashed as subject-path searches a workspace directory, with the same checks (symlinks
+ * must stay inside it, names must be valid subject names); `input` names the source in messages.
+ */
+export async function hashTree(
+  dir: string,
+  input: string,
+  options: Omit<SubjectOptions, 'workspace' | 'confined'> = {},
+): Promise<Subject[]> {
+  const ws = await openWorkspace(dir, true);
+  return mergeSubjects(await hashPaths(ws, '.', { ...options, workspace: dir }, input));
+}
+
 function pathSubjectName(names: string): string {
   const lines = names.trim().split(/\r?\n/);
   const name = lines[0]?.trim() ?? '';
@@ -91,7 +107,12 @@ function pathSubjectName(names: string): string {
   return name;
 }
 
-async function hashPaths(ws: Workspace, paths: string, options: SubjectOptions): Promise<SourcedSubject[]> {
+async function hashPaths(
+  ws: Workspace,
+  paths: string,
+  options: SubjectOptions,
+  input = 'subject-path',
+): Promise<SourcedSubject[]> {
   // Files are hashed while the search goes on; each real path once, however often matched.
   const queue = new HashQueue({
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
@@ -100,7 +121,7 @@ async function hashPaths(ws: Workspace, paths: string, options: SubjectOptions):
     ...(options.hashOnMainThread !== undefined && { hashOnMainThread: options.hashOnMainThread }),
   });
   try {
-    const files = await findFiles(ws, paths, (real, size, label) => queue.submit(real, size, label));
+    const files = await findFiles(ws, paths, (real, size, label) => queue.submit(real, size, label), input);
     const digestOf = await queue.digests();
     return files.map((f) => {
       const digest = digestOf(f.real);

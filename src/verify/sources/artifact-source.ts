@@ -1,27 +1,15 @@
 // Reading bundles back from a workflow artifact (uploaded by `uploadBundlesArtifact` in an earlier job).
-// @actions/artifact finds it by name over the results service (or, with `from`, over the REST API in
-// another run), downloads the zip from its signed blob URL, checks it against the digest recorded at
-// upload, and unpacks it into a temporary directory that is removed afterwards.
+// downloadArtifact (github/workflow-artifacts.ts) finds it, checks its digest and unpacks it into a
+// temporary directory, removed afterwards; the bundle files in it are read here.
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { ProvenanceError } from '../../common/errors.ts';
-import {
-  ARTIFACT_SERVICE,
-  artifactFailure,
-  requireArtifactRuntime,
-  withArtifactEnv,
-} from '../../github/workflow-artifacts.ts';
-import type { ArtifactEnv } from '../../github/workflow-artifacts.ts';
+import { ARTIFACT_SERVICE, downloadArtifact } from '../../github/workflow-artifacts.ts';
+import type { ArtifactEnv, ArtifactRun } from '../../github/workflow-artifacts.ts';
 import { MAX_BUNDLE_FILE_BYTES } from './bundle-text.ts';
 
-/** Another workflow run to read the artifact from (needs a token with `actions: read` on that repository). */
-export interface ArtifactRun {
-  repository: string; // owner/name
-  runId: number;
-  token: string;
-}
+export type { ArtifactRun } from '../../github/workflow-artifacts.ts';
 
 export interface ArtifactBundleText {
   /** Where the text came from, e.g. `artifact:provenance/app.sigstore.json`. */
@@ -48,49 +36,10 @@ export async function artifactBundles(
   env: ArtifactEnv,
   from?: ArtifactRun,
 ): Promise<ArtifactBundleText[]> {
-  requireArtifactRuntime(env);
-  let findBy: { token: string; workflowRunId: number; repositoryOwner: string; repositoryName: string } | undefined;
-  if (from !== undefined) {
-    const [owner, repo, extra] = from.repository.split('/');
-    if (!owner || !repo || extra !== undefined || !Number.isSafeInteger(from.runId) || from.runId <= 0) {
-      throw new ProvenanceError(
-        'INPUT_INVALID',
-        `cannot read artifact "${name}" from run ${from.runId} of "${from.repository}"`,
-        'Give the repository as owner/name and a positive workflow run id',
-      );
-    }
-    findBy = { token: from.token, workflowRunId: from.runId, repositoryOwner: owner, repositoryName: repo };
-  }
   const dir = await mkdtemp(join(tmpdir(), 'provenance-artifact-'));
   try {
-    const files = await withArtifactEnv(env, async () => {
-      const client = new DefaultArtifactClient();
-      let artifact: { id: number; digest?: string | undefined };
-      try {
-        ({ artifact } = await client.getArtifact(name, findBy === undefined ? {} : { findBy }));
-      } catch (err) {
-        throw artifactFailure('find artifact', name, err);
-      }
-      let digestMismatch: boolean | undefined;
-      try {
-        const options = {
-          path: dir,
-          ...(artifact.digest ? { expectedHash: artifact.digest } : {}),
-          ...(findBy === undefined ? {} : { findBy }),
-        };
-        ({ digestMismatch } = await client.downloadArtifact(artifact.id, options));
-      } catch (err) {
-        throw artifactFailure('download artifact', name, err);
-      }
-      if (digestMismatch === true) {
-        throw new ProvenanceError(
-          'ARTIFACT_FAILED',
-          `${ARTIFACT_SERVICE} served artifact "${name}" with a digest other than the one recorded at upload`,
-          'The download was corrupted or the artifact replaced: re-run the job, and re-upload it if it persists',
-        );
-      }
-      return filesUnder(dir);
-    });
+    await downloadArtifact(name, env, dir, from);
+    const files = await filesUnder(dir);
     if (files.length === 0) {
       throw new ProvenanceError(
         'ARTIFACT_NOT_FOUND',
