@@ -1,3 +1,0 @@
-import { createRequire as __provenanceCreateRequire } from 'node:module';
-const require = __provenanceCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-JIKPRFA2.js";import"./chunk-3TFORQBM.js";import"./chunk-EYSUV7US.js";import"./chunk-G3ZTJ3IP.js";import"./chunk-VGUXWPCN.js";import"./chunk-5ERCYWNE.js";import"./chunk-H47OZVTQ.js";import"./chunk-DALG4BIT.js";import"./chunk-OXZHL6TR.js";import"./chunk-VHHJSVT5.js";import"./chunk-XWEUDDKK.js";import"./chunk-NESP6EJZ.js";import"./chunk-2FSN3YVT.js";import"./chunk-DMQP6HQG.js";import"./chunk-TR6PKQFZ.js";import"./chunk-3IJ7ERXY.js";export{c as githubBundles,b as imageArtifacts,a as imageUses};
