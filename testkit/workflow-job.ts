@@ -73,7 +73,11 @@ export interface RunJobOptions {
 const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 const strings = (value: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(record(value)).map(([k, v]) => [k, text(v) ?? '']));
 

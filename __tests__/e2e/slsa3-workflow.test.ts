@@ -67,7 +67,10 @@ beforeEach(() => {
 
 async function workspace(): Promise<string> {
   const ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'signing.json'), JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })));
+  await writeFile(
+    path.join(ws, 'signing.json'),
+    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
+  );
   await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
   return ws;
 }
