@@ -42,6 +42,8 @@ export interface JobRun {
   outputs: Record<string, string>;
   /** The `::error::` lines of the step that failed (empty when none did). */
   errors: string[];
+  /** The job's HOME (what steps left there, e.g. ~/.docker/config.json). */
+  home: string;
 }
 
 /** What a stand-in for another repository's action gets: its evaluated `with:` and the job's workspace. */
@@ -134,12 +136,12 @@ export async function runWorkflowJob(services: Services, options: RunJobOptions)
       const outcome = result.code === 0 ? 'success' : 'failure';
       steps[id] = { outputs: result.outputs, outcome, conclusion: outcome };
     }
-    if (result.code !== 0) return { code: result.code, steps: runs, outputs: {}, errors };
+    if (result.code !== 0) return { code: result.code, steps: runs, outputs: {}, errors, home };
   }
   const outputs = Object.fromEntries(
     Object.entries(strings(job['outputs'])).map(([k, v]) => [k, outputValue(v, contexts())]),
   );
-  return { code: 0, steps: runs, outputs, errors: [] };
+  return { code: 0, steps: runs, outputs, errors: [], home };
 }
 
 /** A job output: a step output that was never set is empty, as on GitHub (a `with:` value is held stricter). */

@@ -6,7 +6,7 @@
 // and only at the commit the token names. The bundle is then judged by verify mode, as a user's gate would.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -22,8 +22,12 @@ import {
   type GitHubJobClaims,
   type LocalServices,
 } from '../../testkit/index.ts';
+import { startDockerRegistry, type DockerRegistry } from '../../testkit/registry/docker-registry.ts';
+import { pushTestImage } from '../../testkit/registry/images.ts';
 import { REPO_ROOT, runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
+import { DefaultArtifactClient } from '@actions/artifact';
+import { withArtifactEnv } from '../../src/github/workflow-artifacts.ts';
 import { interpolate } from '../../testkit/action-manifest.ts';
 import { actionCheckout, artifactStore, runWorkflowJob, thisAction, type JobRun } from '../../testkit/workflow-job.ts';
 import { parseSnippet, yamlBlocks } from '../../testkit/workflow-steps.ts';
@@ -215,6 +219,123 @@ describe('provenance-slsa3.yml signs in its own job, from its own commit', () =>
       a.bundles.flatMap((b) => b.failures.map((f) => f.check)),
     );
     assert.ok(checks.length > 0 && checks.every((c) => c === 'signer-workflow'), checks.join(', '));
+  });
+});
+
+describe('provenance-slsa3.yml with artifact: the files are hashed inside the isolated job', () => {
+  it('signs the files of the workflow artifact the build job uploaded, and the L3 policy passes', async () => {
+    services.issuer.claims = isolatedClaims();
+    // The build job's actions/upload-artifact (the same library, against the Actions artifact stand-in).
+    const build = await mkdtemp(path.join(scratch, 'build-'));
+    for (const [name, content] of Object.entries(FILES)) await writeFile(path.join(build, name), content);
+    await withArtifactEnv(artifacts.env, () =>
+      new DefaultArtifactClient().uploadArtifact(
+        'dist',
+        Object.keys(FILES).map((name) => path.join(build, name)),
+        build,
+      ),
+    );
+    const signed = await runSigner({ artifact: 'dist' });
+    assert.equal(signed.job.code, 0, jobLog(signed.job));
+    assert.equal(stepNamed(signed.job, 'The subjects handed over').skipped, true);
+    const bundlePath = stepNamed(signed.job, 'provenance').outputs['bundle-path'] ?? '';
+    const [statement] = readBundles(await readFile(bundlePath, 'utf8')).map(statementOf);
+    assert.deepEqual(
+      statement?.subject.map((s) => [s.name, s.digest['sha256']]).sort(),
+      Object.entries(FILES)
+        .map(([name, content]) => [name, sha256(content)])
+        .sort(),
+    );
+    const run = await verify(signed.ws, signed.bundleArtifact, L3_POLICY);
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(await vsaLevels(signed.ws), ['SLSA_BUILD_LEVEL_3', 'SLSA_BUILD_LEVEL_3']);
+  });
+
+  it('both subjects and artifact: refused before anything is signed', async () => {
+    services.issuer.claims = isolatedClaims();
+    const before = services.sigstore.requests.fulcio;
+    const signed = await runSigner({ artifact: 'dist', subjects: SUBJECTS });
+    assert.equal(signed.job.code, 1);
+    assert.match(signed.job.errors.join('\n'), /artifact and subject-checksums are both set/);
+    assert.equal(services.sigstore.requests.fulcio, before);
+  });
+});
+
+describe('provenance-slsa3.yml for an image, against a real registry', () => {
+  let registry: DockerRegistry;
+  before(async () => {
+    registry = await startDockerRegistry();
+  });
+  after(() => registry.stop());
+
+  it('logs in as docker login would, attaches the bundle to the image, and the L3 policy passes', async () => {
+    services.issuer.claims = isolatedClaims();
+    const { digest } = await pushTestImage(registry.url, 'octo/app', 'v1', 'slsa3');
+    const image = `${registry.host}/octo/app`;
+    const ws = await workspace();
+    const job = await runWorkflowJob(services, {
+      workflow,
+      job: 'provenance',
+      workspace: ws,
+      scratch,
+      inputs: {
+        'subject-name': image,
+        'subject-digest': digest,
+        'push-to-registry': true,
+        'attestations-api': 'false',
+        'registry-username': 'robot',
+      },
+      secrets: { 'registry-password': 'robot-secret' },
+      standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
+      actionInputs: { sigstore: 'signing.json' },
+      env: artifacts.env,
+    });
+    assert.equal(job.code, 0, jobLog(job));
+    assert.ok(!jobLog(job).includes('robot-secret'), 'the password is never printed');
+    const configPath = path.join(job.home, '.docker', 'config.json');
+    assert.deepEqual(JSON.parse(await readFile(configPath, 'utf8')), {
+      auths: { [registry.host]: { auth: Buffer.from('robot:robot-secret').toString('base64') } },
+    });
+    assert.equal((await stat(configPath)).mode & 0o077, 0, 'only its owner reads the credentials');
+
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: {
+        mode: 'verify',
+        images: `${image}@${digest}`,
+        'trusted-root': 'trusted_root.json',
+        'certificate-oidc-issuer': services.issuer.issuer,
+        sigstore: 'signing.json',
+        'vsa-path': 'vsa.jsonl',
+        ...L3_POLICY,
+      },
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(await vsaLevels(ws), ['SLSA_BUILD_LEVEL_3']);
+  });
+
+  it('an image name that is not registry/repository is refused before the credentials are written', async () => {
+    services.issuer.claims = isolatedClaims();
+    const before = services.sigstore.requests.fulcio;
+    const job = await runWorkflowJob(services, {
+      workflow,
+      job: 'provenance',
+      workspace: await workspace(),
+      scratch,
+      inputs: {
+        'subject-name': '"evil":{}}/x',
+        'subject-digest': `sha256:${'a'.repeat(64)}`,
+        'push-to-registry': true,
+      },
+      standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
+      actionInputs: { sigstore: 'signing.json' },
+      env: artifacts.env,
+    });
+    assert.equal(job.code, 1);
+    assert.match(job.errors.join('\n'), /subject-name must be registry\/repository/);
+    await assert.rejects(stat(path.join(job.home, '.docker', 'config.json')));
+    assert.equal(services.sigstore.requests.fulcio, before);
   });
 });
 
