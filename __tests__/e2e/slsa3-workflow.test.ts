@@ -284,6 +284,7 @@ describe('provenance-slsa3.yml for an image, against a real registry', () => {
         'push-to-registry': true,
         'attestations-api': 'false',
         'registry-username': 'robot',
+        'bundle-artifact': 'image-provenance',
       },
       secrets: { 'registry-password': 'robot-secret' },
       standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
