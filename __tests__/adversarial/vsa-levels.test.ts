@@ -1,4 +1,4 @@
-// Issue #14, item 5: a VSA may claim only the build level that verified build provenance earned.
+// Issue #14, item 5 (and #19 at the end: when Build L3 is claimed): a VSA may claim only the build level that verified build provenance earned.
 // A custom "lint ok" attestation, signed by the genuine local identity of a GitHub-hosted job
 // through the bundled action (dist/index.js), passes a verify step whose policy asks for exactly
 // that predicate type; the VSA that step signs with vsa-path used to claim SLSA_BUILD_LEVEL_2 from
@@ -153,5 +153,129 @@ describe('a VSA claims only the build level verified provenance earned (issue #1
       'signer-workflow': workflow('release.yml'),
     });
     assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_2']);
+  });
+});
+
+// Issue #19: Build L3 is claimed only for provenance signed by a reusable workflow of another repository
+// than the source, pinned by the policy, on a GitHub-hosted runner. Each attack below gets a signature from
+// the genuine local identity it names; what it cannot get is a certificate naming another signer.
+describe('Build L3 is claimed only for a pinned reusable workflow of another repository (issue #19)', () => {
+  const SIGNER = 'provenance-action/provenance-action/.github/workflows/provenance-slsa3.yml';
+  const SIGNER_SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
+  const isolated = (ref: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    workflow_ref: `${workflow('release.yml')}@refs/tags/v1.2.0`,
+    job_workflow_ref: `${ref}@refs/tags/v1.3.0`,
+    job_workflow_sha: SIGNER_SHA,
+    ...extra,
+  });
+  const sign = async (bundle: string, claims: Record<string, string>, inputs: Record<string, string> = {}) => {
+    const defaults = services.issuer.claims;
+    services.issuer.claims = { ...defaults, ...claims };
+    try {
+      const run = await runAction(services, {
+        scratch,
+        workspace: ws,
+        inputs: {
+          'subject-path': 'app.tar.gz',
+          sigstore: 'signing.json',
+          'bundle-path': bundle,
+          'attestations-api': 'false',
+          ...inputs,
+        },
+      });
+      assert.equal(run.code, 0, `${bundle}: ${run.stdout}`);
+    } finally {
+      services.issuer.claims = defaults;
+    }
+  };
+
+  before(async () => {
+    await sign('isolated.sigstore.json', isolated(SIGNER));
+    await sign('same-repo.sigstore.json', isolated(workflow('provenance-slsa3.yml')));
+    await sign(
+      'same-repo-other-case.sigstore.json',
+      isolated('Octo-Org/Octo-Repo/.github/workflows/provenance-slsa3.yml'),
+    );
+    await sign('isolated-self-hosted.sigstore.json', isolated(SIGNER, { runner_environment: 'self-hosted' }));
+  });
+
+  it('claims L3 for the isolated signer pinned by tag, and by commit through builder-id', async () => {
+    const byTag = await gateVsa({
+      'bundle-path': 'isolated.sigstore.json',
+      'signer-workflow': `${SIGNER}@refs/tags/v1.3.0`,
+    });
+    assert.deepEqual(byTag['verifiedLevels'], ['SLSA_BUILD_LEVEL_3']);
+    const byCommit = await gateVsa({
+      'bundle-path': 'isolated.sigstore.json',
+      'builder-id': `https://github.com/${SIGNER}@${SIGNER_SHA}`,
+    });
+    assert.deepEqual(byCommit['verifiedLevels'], ['SLSA_BUILD_LEVEL_3']);
+  });
+
+  it('claims only L2 when the policy names the signer without a ref', async () => {
+    const unpinned = await gateVsa({ 'bundle-path': 'isolated.sigstore.json', 'signer-workflow': SIGNER });
+    assert.deepEqual(unpinned['verifiedLevels'], ['SLSA_BUILD_LEVEL_2']);
+  });
+
+  it('claims only L2 for a signer workflow in the source repository, whatever the case of its name', async () => {
+    for (const [bundle, signer] of [
+      ['same-repo.sigstore.json', workflow('provenance-slsa3.yml')],
+      ['same-repo-other-case.sigstore.json', 'Octo-Org/Octo-Repo/.github/workflows/provenance-slsa3.yml'],
+    ] as const) {
+      const vsa = await gateVsa({ 'bundle-path': bundle, 'signer-workflow': `${signer}@refs/tags/v1.3.0` });
+      assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_2'], bundle);
+    }
+  });
+
+  it('claims only L1 for the isolated signer on a self-hosted runner', async () => {
+    const vsa = await gateVsa({
+      'bundle-path': 'isolated-self-hosted.sigstore.json',
+      'signer-workflow': `${SIGNER}@refs/tags/v1.3.0`,
+    });
+    assert.deepEqual(vsa['verifiedLevels'], ['SLSA_BUILD_LEVEL_1']);
+  });
+
+  it('refuses a plain step whose predicate claims the isolated signer as its builder: it is checked against the certificate', async () => {
+    const forged = {
+      buildDefinition: {
+        buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+        externalParameters: {
+          workflow: {
+            ref: 'refs/tags/v1.2.0',
+            repository: 'https://github.com/octo-org/octo-repo',
+            path: '.github/workflows/release.yml',
+          },
+        },
+        internalParameters: { github: { event_name: 'push', runner_environment: 'github-hosted' } },
+        resolvedDependencies: [],
+      },
+      runDetails: { builder: { id: `https://github.com/${SIGNER}@refs/tags/v1.3.0` }, metadata: {} },
+    };
+    await attest('forged-builder.sigstore.json', 'release.yml', {
+      'predicate-type': 'https://slsa.dev/provenance/v1',
+      predicate: JSON.stringify(forged),
+    });
+    const run = await runAction(services, {
+      scratch,
+      workspace: ws,
+      inputs: {
+        mode: 'verify',
+        'subject-path': 'app.tar.gz',
+        'trusted-root': 'trusted_root.json',
+        'certificate-oidc-issuer': services.issuer.issuer,
+        repository: 'octo-org/octo-repo',
+        'attestations-api': 'false',
+        'bundle-path': 'forged-builder.sigstore.json',
+        'builder-id': `https://github.com/${SIGNER}@refs/tags/v1.3.0`,
+        'report-path': 'forged-report.json',
+      },
+    });
+    assert.equal(run.code, 1, run.stdout);
+    const report = JSON.parse(await readFile(path.join(ws, 'forged-report.json'), 'utf8')) as {
+      artifacts: { bundles: { failures: { check: string }[] }[] }[];
+    };
+    const checks = report.artifacts.flatMap((a) => a.bundles.flatMap((b) => b.failures.map((f) => f.check)));
+    // The certificate names release.yml: the policy's builder is not the signer, and the predicate lies about it.
+    assert.deepEqual(checks.sort(), ['builder-id', 'predicate-matches-certificate']);
   });
 });
