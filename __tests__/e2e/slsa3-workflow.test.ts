@@ -256,7 +256,9 @@ describe('provenance-slsa3.yml with artifact: the files are hashed inside the is
     const before = services.sigstore.requests.fulcio;
     const signed = await runSigner({ artifact: 'dist', subjects: SUBJECTS });
     assert.equal(signed.job.code, 1);
-    assert.match(signed.job.errors.join('\n'), /artifact and subject-checksums are both set/);
+    assert.deepEqual(signed.job.errors, [
+      '::error::provenance-slsa3: give exactly one of subjects, artifact, or subject-name with subject-digest (given: subjects artifact)',
+    ]);
     assert.equal(services.sigstore.requests.fulcio, before);
   });
 });
@@ -415,7 +417,13 @@ describe('the signer refuses before anything is signed', () => {
       job.errors[0] ?? '',
       /job_workflow_ref "octo-org\/octo-repo\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.2\.0" is not provenance-slsa3\.yml/,
     );
-    assert.equal(job.steps.length, 1);
+    assert.deepEqual(
+      job.steps.map((s) => [s.id ?? s.name, s.code]),
+      [
+        ['One source of subjects', 0],
+        ['signer', 1],
+      ],
+    );
   });
 
   it('a token signed by a key its issuer does not publish', async () => {
@@ -437,6 +445,18 @@ describe('the signer refuses before anything is signed', () => {
   it('a job without id-token: write', async () => {
     const job = await refused({ subjects: SUBJECTS }, { ACTIONS_ID_TOKEN_REQUEST_URL: '' });
     assert.match(job.errors[0] ?? '', /grant the calling job "permissions: id-token: write"/);
+  });
+
+  it("no subjects at all, or a digest without its image name, named by the workflow's own inputs", async () => {
+    services.issuer.claims = isolatedClaims();
+    const none = await refused({});
+    assert.match(
+      none.errors[0] ?? '',
+      /give exactly one of subjects, artifact, or subject-name with subject-digest \(given: none\)/,
+    );
+    assert.equal(none.steps.length, 1, 'refused before the token is requested');
+    const half = await refused({ 'subject-digest': `sha256:${'a'.repeat(64)}` });
+    assert.match(half.errors[0] ?? '', /subject-name and subject-digest go together/);
   });
 
   it('subjects that are not base64', async () => {
