@@ -52,14 +52,12 @@ async function attest(
   assert.equal(run.code, 0, `${bundle}: ${run.stdout}`);
 }
 
-/** A verify step signing a VSA as the deploy workflow; the VSA's statement, checked to verify. */
-async function gateVsa(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+/** A verify step of the deploy workflow, with these policy inputs (and a VSA file, when `vsa` names one). */
+async function gate(inputs: Record<string, string>): Promise<ActionRun> {
   const defaults = services.issuer.claims;
   services.issuer.claims = { ...defaults, workflow_ref: GATE, job_workflow_ref: GATE };
-  let run: ActionRun;
-  const file = `vsa-${Math.random().toString(36).slice(2)}.intoto.jsonl`;
   try {
-    run = await runAction(services, {
+    return await runAction(services, {
       scratch,
       workspace: ws,
       inputs: {
@@ -69,7 +67,6 @@ async function gateVsa(inputs: Record<string, string>): Promise<Record<string, u
         'certificate-oidc-issuer': services.issuer.issuer,
         repository: 'octo-org/octo-repo',
         'attestations-api': 'false',
-        'vsa-path': file,
         sigstore: 'signing.json',
         ...inputs,
       },
@@ -77,6 +74,12 @@ async function gateVsa(inputs: Record<string, string>): Promise<Record<string, u
   } finally {
     services.issuer.claims = defaults;
   }
+}
+
+/** A verify step signing a VSA as the deploy workflow; the VSA's statement, checked to verify. */
+async function gateVsa(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+  const file = `vsa-${Math.random().toString(36).slice(2)}.intoto.jsonl`;
+  const run = await gate({ 'vsa-path': file, ...inputs });
   assert.equal(run.code, 0, run.stdout);
   const [vsa = assert.fail('no VSA')] = readBundles(await readFile(path.join(ws, file), 'utf8'));
   verifyWithSigstoreJs(vsa, services.sigstore.trustedRoot, {
@@ -168,35 +171,21 @@ describe('Build L3 is claimed only for a pinned reusable workflow of another rep
     job_workflow_sha: SIGNER_SHA,
     ...extra,
   });
-  const sign = async (bundle: string, claims: Record<string, string>, inputs: Record<string, string> = {}) => {
-    const defaults = services.issuer.claims;
-    services.issuer.claims = { ...defaults, ...claims };
-    try {
-      const run = await runAction(services, {
-        scratch,
-        workspace: ws,
-        inputs: {
-          'subject-path': 'app.tar.gz',
-          sigstore: 'signing.json',
-          'bundle-path': bundle,
-          'attestations-api': 'false',
-          ...inputs,
-        },
-      });
-      assert.equal(run.code, 0, `${bundle}: ${run.stdout}`);
-    } finally {
-      services.issuer.claims = defaults;
-    }
-  };
-
   before(async () => {
-    await sign('isolated.sigstore.json', isolated(SIGNER));
-    await sign('same-repo.sigstore.json', isolated(workflow('provenance-slsa3.yml')));
-    await sign(
+    await attest('isolated.sigstore.json', 'release.yml', {}, isolated(SIGNER));
+    await attest('same-repo.sigstore.json', 'release.yml', {}, isolated(workflow('provenance-slsa3.yml')));
+    await attest(
       'same-repo-other-case.sigstore.json',
+      'release.yml',
+      {},
       isolated('Octo-Org/Octo-Repo/.github/workflows/provenance-slsa3.yml'),
     );
-    await sign('isolated-self-hosted.sigstore.json', isolated(SIGNER, { runner_environment: 'self-hosted' }));
+    await attest(
+      'isolated-self-hosted.sigstore.json',
+      'release.yml',
+      {},
+      isolated(SIGNER, { runner_environment: 'self-hosted' }),
+    );
   });
 
   it('claims L3 for the isolated signer pinned by tag, and by commit through builder-id', async () => {
@@ -255,20 +244,10 @@ describe('Build L3 is claimed only for a pinned reusable workflow of another rep
       'predicate-type': 'https://slsa.dev/provenance/v1',
       predicate: JSON.stringify(forged),
     });
-    const run = await runAction(services, {
-      scratch,
-      workspace: ws,
-      inputs: {
-        mode: 'verify',
-        'subject-path': 'app.tar.gz',
-        'trusted-root': 'trusted_root.json',
-        'certificate-oidc-issuer': services.issuer.issuer,
-        repository: 'octo-org/octo-repo',
-        'attestations-api': 'false',
-        'bundle-path': 'forged-builder.sigstore.json',
-        'builder-id': `https://github.com/${SIGNER}@refs/tags/v1.3.0`,
-        'report-path': 'forged-report.json',
-      },
+    const run = await gate({
+      'bundle-path': 'forged-builder.sigstore.json',
+      'builder-id': `https://github.com/${SIGNER}@refs/tags/v1.3.0`,
+      'report-path': 'forged-report.json',
     });
     assert.equal(run.code, 1, run.stdout);
     const report = JSON.parse(await readFile(path.join(ws, 'forged-report.json'), 'utf8')) as {

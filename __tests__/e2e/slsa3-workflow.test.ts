@@ -91,24 +91,40 @@ const SUBJECTS = Buffer.from(
 ).toString('base64');
 
 let artifactCount = 0;
+interface SignerRun {
+  /** Secrets of the call, runner variables to add, and the repository the token names (default SIGNER_REPOSITORY). */
+  secrets?: Record<string, string>;
+  env?: Record<string, string>;
+  signerRepository?: string;
+  /** The inputs exactly as given: no bundle-artifact name of the test's own (the workflow's default is used). */
+  asWritten?: boolean;
+}
+
+/** provenance-slsa3.yml's job, called with these inputs, with a bundle artifact name of its own. */
 async function runSigner(
   inputs: Record<string, string | boolean>,
-  ws?: string,
+  options: SignerRun = {},
 ): Promise<{ job: JobRun; ws: string; bundleArtifact: string }> {
-  const dir = ws ?? (await workspace());
+  const ws = await workspace();
   const bundleArtifact = `provenance-${++artifactCount}`;
   const job = await runWorkflowJob(services, {
     workflow,
     job: 'provenance',
-    workspace: dir,
+    workspace: ws,
     scratch,
-    inputs: { 'bundle-artifact': bundleArtifact, ...inputs },
-    standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
+    inputs: options.asWritten === true ? inputs : { 'bundle-artifact': bundleArtifact, ...inputs },
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    standIns: {
+      [CHECKOUT]: actionCheckout(
+        { repository: options.signerRepository ?? SIGNER_REPOSITORY, ref: SIGNER_SHA },
+        REPO_ROOT,
+      ),
+    },
     // github.com's Sigstore defaults cannot be reached here: the action step signs with the local stack.
     actionInputs: { sigstore: 'signing.json' },
-    env: artifacts.env,
+    env: { ...artifacts.env, ...options.env },
   });
-  return { job, ws: dir, bundleArtifact };
+  return { job, ws, bundleArtifact };
 }
 
 /** A verify step of a later job: the files as built, the bundle from the workflow artifact, a policy. */
@@ -274,25 +290,16 @@ describe('provenance-slsa3.yml for an image, against a real registry', () => {
     services.issuer.claims = isolatedClaims();
     const { digest } = await pushTestImage(registry.url, 'octo/app', 'v1', 'slsa3');
     const image = `${registry.host}/octo/app`;
-    const ws = await workspace();
-    const job = await runWorkflowJob(services, {
-      workflow,
-      job: 'provenance',
-      workspace: ws,
-      scratch,
-      inputs: {
+    const { job, ws } = await runSigner(
+      {
         'subject-name': image,
         'subject-digest': digest,
         'push-to-registry': true,
         'attestations-api': 'false',
         'registry-username': 'robot',
-        'bundle-artifact': 'image-provenance',
       },
-      secrets: { 'registry-password': 'robot-secret' },
-      standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
-      actionInputs: { sigstore: 'signing.json' },
-      env: artifacts.env,
-    });
+      { secrets: { 'registry-password': 'robot-secret' } },
+    );
     assert.equal(job.code, 0, jobLog(job));
     assert.ok(!jobLog(job).includes('robot-secret'), 'the password is never printed');
     const configPath = path.join(job.home, '.docker', 'config.json');
@@ -321,19 +328,10 @@ describe('provenance-slsa3.yml for an image, against a real registry', () => {
   it('an image name that is not registry/repository is refused before the credentials are written', async () => {
     services.issuer.claims = isolatedClaims();
     const before = services.sigstore.requests.fulcio;
-    const job = await runWorkflowJob(services, {
-      workflow,
-      job: 'provenance',
-      workspace: await workspace(),
-      scratch,
-      inputs: {
-        'subject-name': '"evil":{}}/x',
-        'subject-digest': `sha256:${'a'.repeat(64)}`,
-        'push-to-registry': true,
-      },
-      standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
-      actionInputs: { sigstore: 'signing.json' },
-      env: artifacts.env,
+    const { job } = await runSigner({
+      'subject-name': '"evil":{}}/x',
+      'subject-digest': `sha256:${'a'.repeat(64)}`,
+      'push-to-registry': true,
     });
     assert.equal(job.code, 1);
     assert.match(job.errors.join('\n'), /subject-name must be registry\/repository/);
@@ -393,17 +391,7 @@ describe('what cannot earn Build L3', () => {
 describe('the signer refuses before anything is signed', () => {
   async function refused(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<JobRun> {
     const before = services.sigstore.requests.fulcio;
-    const ws = await workspace();
-    const job = await runWorkflowJob(services, {
-      workflow,
-      job: 'provenance',
-      workspace: ws,
-      scratch,
-      inputs,
-      standIns: { [CHECKOUT]: actionCheckout({ repository: SIGNER_REPOSITORY, ref: SIGNER_SHA }, REPO_ROOT) },
-      actionInputs: { sigstore: 'signing.json' },
-      env: { ...artifacts.env, ...env },
-    });
+    const { job } = await runSigner(inputs, { env });
     assert.equal(job.code, 1, jobLog(job));
     assert.equal(job.errors.length, 1, job.errors.join('\n'));
     assert.equal(services.sigstore.requests.fulcio, before, 'nothing was signed');
@@ -533,17 +521,7 @@ describe("the README's Build L3 snippets, as written", () => {
     const inputs = Object.fromEntries(
       Object.entries(provenanceJob.with).map(([k, v]) => [k, interpolate(String(v), { needs })]),
     );
-    const signerWs = await workspace();
-    const signed = await runWorkflowJob(services, {
-      workflow,
-      job: 'provenance',
-      workspace: signerWs,
-      scratch,
-      inputs,
-      standIns: { [CHECKOUT]: actionCheckout({ repository: 'OWNER/provenance-action', ref: SIGNER_SHA }, REPO_ROOT) },
-      actionInputs: { sigstore: 'signing.json' },
-      env: artifacts.env,
-    });
+    const { job: signed } = await runSigner(inputs, { signerRepository: 'OWNER/provenance-action', asWritten: true });
     assert.equal(signed.code, 0, jobLog(signed));
     assert.deepEqual(
       services.github
