@@ -238,6 +238,33 @@ describe('provenance-slsa3.yml signs in its own job, from its own commit', () =>
   });
 });
 
+describe('provenance-slsa3.yml in a workflow_dispatch run', () => {
+  it('records the dispatch inputs from the event file the runner wrote for the isolated job', async () => {
+    services.issuer.claims = { ...isolatedClaims(), event_name: 'workflow_dispatch', ref: 'refs/heads/main' };
+    const event = path.join(scratch, `dispatch-${++artifactCount}.json`);
+    await writeFile(
+      event,
+      JSON.stringify({
+        ref: 'refs/heads/main',
+        repository: { full_name: DEFAULT_REPOSITORY },
+        inputs: { channel: 'stable', version: '1.2.3' },
+      }),
+    );
+    const signed = await runSigner({ subjects: SUBJECTS }, { env: { GITHUB_EVENT_PATH: event } });
+    assert.equal(signed.job.code, 0, jobLog(signed.job));
+    const bundlePath = stepNamed(signed.job, 'provenance').outputs['bundle-path'] ?? '';
+    const [statement] = readBundles(await readFile(bundlePath, 'utf8')).map(statementOf);
+    const predicate = statement?.predicate as {
+      buildDefinition: {
+        externalParameters: { inputs?: unknown };
+        internalParameters: { github: { event_name: string } };
+      };
+    };
+    assert.deepEqual(predicate.buildDefinition.externalParameters.inputs, { channel: 'stable', version: '1.2.3' });
+    assert.equal(predicate.buildDefinition.internalParameters.github.event_name, 'workflow_dispatch');
+  });
+});
+
 describe('provenance-slsa3.yml with artifact: the files are hashed inside the isolated job', () => {
   it('signs the files of the workflow artifact the build job uploaded, and the L3 policy passes', async () => {
     services.issuer.claims = isolatedClaims();
