@@ -240,12 +240,12 @@ describe('provenance-slsa3.yml signs in its own job, from its own commit', () =>
 
 describe('provenance-slsa3.yml in a workflow_dispatch run', () => {
   it('records the dispatch inputs from the event file the runner wrote for the isolated job', async () => {
-    services.issuer.claims = { ...isolatedClaims(), event_name: 'workflow_dispatch', ref: 'refs/heads/main' };
+    services.issuer.claims = { ...isolatedClaims(), event_name: 'workflow_dispatch' };
     const event = path.join(scratch, `dispatch-${++artifactCount}.json`);
     await writeFile(
       event,
       JSON.stringify({
-        ref: 'refs/heads/main',
+        ref: services.issuer.claims.ref,
         repository: { full_name: DEFAULT_REPOSITORY },
         inputs: { channel: 'stable', version: '1.2.3' },
       }),
