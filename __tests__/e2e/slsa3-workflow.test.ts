@@ -225,6 +225,15 @@ describe('provenance-slsa3.yml signs in its own job, from its own commit', () =>
     assert.deepEqual(await vsaLevels(signed.ws), ['SLSA_BUILD_LEVEL_3', 'SLSA_BUILD_LEVEL_3']);
   });
 
+  it('passes signer-workflow pinned by the commit the caller reached through its tag, with an L3 VSA', async () => {
+    const run = await verify(signed.ws, signed.bundleArtifact, {
+      repository: DEFAULT_REPOSITORY,
+      'signer-workflow': `${SIGNER_REPOSITORY}/${SIGNER_PATH}@${SIGNER_SHA}`,
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(await vsaLevels(signed.ws), ['SLSA_BUILD_LEVEL_3', 'SLSA_BUILD_LEVEL_3']);
+  });
+
   it('names the signer check when the policy pins another release of the signer', async () => {
     const run = await verify(signed.ws, signed.bundleArtifact, {
       ...L3_POLICY,

@@ -373,6 +373,7 @@ function builderCases(): Case[] {
   const generator =
     'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml';
   const v02: Policy = { predicateType: 'https://slsa.dev/provenance/v0.2', repository: 'octo-org/widget' };
+  const signerName = generator.slice('https://github.com/'.length);
   const gen = bundle(GENERATOR_STATEMENT, GENERATOR_CERT);
   return [
     ['builder-id: pinned by tag', { ...v02, builderId: `${generator}@refs/tags/v2.0.0` }, gen, undefined],
@@ -409,6 +410,34 @@ function builderCases(): Case[] {
         check: 'builder-id',
         expected: `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@${GENERATOR_SHA}`,
         found: `${generator}@refs/tags/v2.0.0 (digest ${GENERATOR_SHA})`,
+      },
+    ],
+    // signer-workflow pins a commit the same way: the ref it was called at, or the commit it ran from (.10).
+    [
+      "signer-workflow: pinned by the signer's commit",
+      { ...v02, signerWorkflow: [`${signerName}@${GENERATOR_SHA}`] },
+      gen,
+      undefined,
+    ],
+    [
+      'signer-workflow: pinned by another commit',
+      { ...v02, signerWorkflow: [`${signerName}@${OTHER_SHA}`] },
+      gen,
+      { check: 'signer-workflow', expected: `${signerName}@${OTHER_SHA}`, found: `${generator}@refs/tags/v2.0.0` },
+    ],
+    [
+      'signer-workflow: the commit, but of another workflow',
+      {
+        ...v02,
+        signerWorkflow: [
+          `slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@${GENERATOR_SHA}`,
+        ],
+      },
+      gen,
+      {
+        check: 'signer-workflow',
+        expected: `slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@${GENERATOR_SHA}`,
+        found: `${generator}@refs/tags/v2.0.0`,
       },
     ],
     [

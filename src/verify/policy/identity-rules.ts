@@ -57,7 +57,7 @@ export function identityFailures(policy: Policy, cert: CertificateFacts | undefi
   }
   if (
     policy.signerWorkflow !== undefined &&
-    !(signer && policy.signerWorkflow.some((w) => workflowMatches(w, signer)))
+    !(signer && policy.signerWorkflow.some((w) => workflowMatches(w, signer, cert?.buildSignerDigest)))
   ) {
     fail('signer-workflow', policy.signerWorkflow.join(' or '), signerURI);
   }
@@ -99,17 +99,22 @@ function wholeMatch(regexp: string, text: string): boolean {
   }
 }
 
-/** `OWNER/REPO/PATH` or `OWNER/REPO/PATH@REF`, against the whole signer: never a prefix. */
-export function workflowMatches(pattern: string, signer: WorkflowName): boolean {
+/**
+ * `OWNER/REPO/PATH` or `OWNER/REPO/PATH@REF`, against the whole signer: never a prefix. A REF of 40 hex
+ * digits is a commit: it matches a signer called at that commit, or one whose Build Signer Digest (.10) it
+ * is, as `builder-id` does, so a policy can pin the commit a caller reached through a tag.
+ */
+export function workflowMatches(pattern: string, signer: WorkflowName, signerDigest?: string): boolean {
   const at = pattern.indexOf('@');
   const name = at === -1 ? pattern : pattern.slice(0, at);
   const ref = at === -1 ? undefined : pattern.slice(at + 1);
   const [owner = '', repo = '', ...path] = name.split('/');
+  const commit = ref !== undefined && /^[0-9a-f]{40}$/.test(ref) && signerDigest?.toLowerCase() === ref;
   return (
     sameName(owner, signer.owner) &&
     sameName(repo, signer.repo) &&
     path.join('/') === signer.path &&
-    (ref === undefined || ref === signer.ref)
+    (ref === undefined || ref === signer.ref || commit)
   );
 }
 

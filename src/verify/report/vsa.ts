@@ -75,7 +75,7 @@ function pinnedSigners(
     .filter(
       (w): w is string => typeof w === 'string' && w.includes('@') && PINNED_REF.test(w.slice(w.indexOf('@') + 1)),
     )
-    .map((w) => (signer: WorkflowName) => workflowMatches(w, signer));
+    .map((w) => (signer: WorkflowName, digest: string | undefined) => workflowMatches(w, signer, digest));
   const builderName = typeof builder === 'string' ? parseWorkflowURI(builder) : undefined;
   const byBuilder =
     builderName !== undefined && PINNED_REF.test(builderName.ref)

@@ -1,0 +1,3 @@
+import { createRequire as __provenanceCreateRequire } from 'node:module';
+const require = __provenanceCreateRequire(import.meta.url);
+import{a as f,b as g,c as h,g as i,h as j,i as k,j as l}from"./chunk-KPIMEQOP.js";import{a,b,c,d,e}from"./chunk-IDPS4B4I.js";import"./chunk-G3ZTJ3IP.js";import"./chunk-XZ537G6Y.js";import"./chunk-DMQP6HQG.js";import"./chunk-TR6PKQFZ.js";import"./chunk-3IJ7ERXY.js";export{a as DEFAULT_OIDC_ISSUER,d as DEFAULT_PREDICATE_TYPE,j as POLICY_INPUT,i as POLICY_RULES,c as SLSA_PROVENANCE_V02,b as SLSA_PROVENANCE_V1,l as describePolicy,h as evaluatePolicy,f as isProvenance,e as namesSigner,k as policyFromInputs,g as predicateMatchesCertificate};
