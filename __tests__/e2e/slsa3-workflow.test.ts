@@ -466,6 +466,39 @@ describe('the signer refuses before anything is signed', () => {
     }
   });
 
+  it('a token endpoint that cannot be reached, or that refuses, named with its origin', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = await refused(
+      { subjects: SUBJECTS },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/token?x=1` },
+    );
+    assert.match(
+      unreachable.errors[0] ?? '',
+      new RegExp(
+        `the OIDC token endpoint \\(http://127\\.0\\.0\\.1:${port}\\) cannot be reached: ECONNREFUSED; re-run the job`,
+      ),
+    );
+    const refusing = createServer((_, res) => {
+      res.statusCode = 403;
+      res.end('{"message":"Resource not accessible by integration"}');
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port: p } = refusing.address() as AddressInfo;
+      const job = await refused(
+        { subjects: SUBJECTS },
+        { ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${p}/token?x=1` },
+      );
+      assert.match(job.errors[0] ?? '', /the OIDC token endpoint \(http:\/\/127\.0\.0\.1:\d+\) answered HTTP 403/);
+      assert.ok(!job.errors[0]?.includes(services.issuer.requestToken), 'the request token is never printed');
+    } finally {
+      refusing.close();
+    }
+  });
+
   it('a job without id-token: write', async () => {
     const job = await refused({ subjects: SUBJECTS }, { ACTIONS_ID_TOKEN_REQUEST_URL: '' });
     assert.match(job.errors[0] ?? '', /grant the calling job "permissions: id-token: write"/);
