@@ -101,14 +101,7 @@ function judgeChain(
     const built = linked[0] ?? passing[0];
     if (commit === undefined && built?.verified?.statement !== undefined)
       commit = provenanceCommit(built.verified.statement);
-    const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
-      label: stage.label,
-      title: stage.title,
-      status,
-      attestation: shown && attestationOf(shown),
-      failures,
-      ...(shownContent !== undefined && { content: shownContent }),
-    });
+    const result = stageResult(stage, shown, shownContent);
 
     const before = stages[index - 1];
     if (candidates.length === 0) {
@@ -123,14 +116,7 @@ function judgeChain(
       );
     } else if (passing.length === 0) {
       // Every candidate's failures, so replacing one bundle with a forged copy names the check it broke.
-      results.push(
-        result(
-          'rejected',
-          candidates.flatMap((c) =>
-            c.failures.map((f) => ({ ...f, expected: `${name} (${c.outcome.source}): ${f.expected}` })),
-          ),
-        ),
-      );
+      results.push(result('rejected', candidateFailures(name, candidates)));
     } else if (previous !== undefined && previous.size === 0 && before !== undefined) {
       results.push(
         result('unreached', [
@@ -170,16 +156,11 @@ function judgeChain(
         ]),
       );
     } else if (accepted.length === 0) {
-      results.push(
-        result(
-          'rejected',
-          linked.flatMap((c) => contentFailures(content.get(c) ?? [], `${name} (${c.outcome.source})`)),
-        ),
-      );
+      results.push(result('rejected', contentRejections(name, linked, content)));
     } else {
       results.push(result('pass', []));
-      const statement = shown?.verified?.statement;
-      if (statement) earlier.push({ label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' });
+      const passed = passedContent(stage, shown);
+      if (passed) earlier.push(passed);
     }
     previous = new Set(accepted.map((c) => c.verified?.statementDigest ?? ''));
     byCommit = false;
@@ -313,14 +294,7 @@ function judgeSourceStage(
   const accepted = passing.filter((a) => contentVerdict.accepted.includes(a.candidate));
   const shown = accepted[0]?.candidate ?? passing[0]?.candidate ?? forBuild[0]?.candidate ?? all[0]?.candidate;
   const shownContent = shown && content.get(shown);
-  const result = (status: StageResult['status'], failures: CheckFailure[]): StageResult => ({
-    label: stage.label,
-    title: stage.title,
-    status,
-    attestation: shown && attestationOf(shown),
-    failures,
-    ...(shownContent !== undefined && { content: shownContent }),
-  });
+  const result = stageResult(stage, shown, shownContent);
   const commits = new Set(accepted.flatMap((a) => a.commits.filter((c) => built.has(c))));
   const wanted = `${name}: a Source VSA for the commit the build provenance of ${artifact.name} names`;
   if (all.length === 0) {
@@ -352,36 +326,55 @@ function judgeSourceStage(
     };
   }
   if (passing.length === 0) {
-    return {
-      result: result(
-        'rejected',
-        forBuild.flatMap((a) =>
-          a.candidate.failures.map((f) => ({
-            ...f,
-            expected: `${name} (${a.candidate.outcome.source}): ${f.expected}`,
-          })),
-        ),
-      ),
-      commits,
-    };
+    const candidates = forBuild.map((a) => a.candidate);
+    return { result: result('rejected', candidateFailures(name, candidates)), commits };
   }
   if (accepted.length === 0) {
-    return {
-      result: result(
-        'rejected',
-        passing.flatMap((a) =>
-          contentFailures(content.get(a.candidate) ?? [], `${name} (${a.candidate.outcome.source})`),
-        ),
-      ),
-      commits,
-    };
+    const candidates = passing.map((a) => a.candidate);
+    return { result: result('rejected', contentRejections(name, candidates, content)), commits };
   }
-  const statement = shown?.verified?.statement;
-  const passed =
-    statement === undefined
-      ? undefined
-      : { label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' };
+  const passed = passedContent(stage, shown);
   return { result: result('pass', []), commits, ...(passed !== undefined && { passed }) };
+}
+
+/** A stage's result, showing `shown` (the attestation the chart and the report name) and its content verdict. */
+function stageResult(
+  stage: ChainStageSpec,
+  shown: Candidate | undefined,
+  shownContent: ContentResult[] | undefined,
+): (status: StageResult['status'], failures: CheckFailure[]) => StageResult {
+  return (status, failures) => ({
+    label: stage.label,
+    title: stage.title,
+    status,
+    attestation: shown && attestationOf(shown),
+    failures,
+    ...(shownContent !== undefined && { content: shownContent }),
+  });
+}
+
+/** Every candidate's failures, each named by stage and bundle, so a forged copy names the check it broke. */
+function candidateFailures(name: string, candidates: readonly Candidate[]): CheckFailure[] {
+  return candidates.flatMap((c) =>
+    c.failures.map((f) => ({ ...f, expected: `${name} (${c.outcome.source}): ${f.expected}` })),
+  );
+}
+
+/** The cel= expressions that did not hold, for each candidate that otherwise passed. */
+function contentRejections(
+  name: string,
+  candidates: readonly Candidate[],
+  content: ReadonlyMap<Candidate, ContentResult[]>,
+): CheckFailure[] {
+  return candidates.flatMap((c) => contentFailures(content.get(c) ?? [], `${name} (${c.outcome.source})`));
+}
+
+/** What later stages' cel= read of a passing stage (`stages.LABEL`): the attestation shown for it. */
+function passedContent(stage: ChainStageSpec, shown: Candidate | undefined): StageContent | undefined {
+  const statement = shown?.verified?.statement;
+  return statement === undefined
+    ? undefined
+    : { label: stage.label, statement, digest: shown?.verified?.statementDigest ?? '' };
 }
 
 /**
