@@ -14,6 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { runAction, type ActionRun } from '../../testkit/runner.ts';
+import { releaseWorkspace } from '../../testkit/release-scene.ts';
 
 let services: LocalServices;
 let scratch: string;
@@ -103,13 +104,7 @@ const rejected = (stage: string, number: number, bundle: string, expected: strin
 before(async () => {
   services = await startLocalServices();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'adv-chain-results-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
+  ws = await releaseWorkspace(services, scratch);
   await writeFile(path.join(ws, 'conftest-passed.json'), JSON.stringify(CONFTEST_PASSED));
   await writeFile(path.join(ws, 'conftest-failed.json'), JSON.stringify(CONFTEST_FAILED));
   await writeFile(path.join(ws, 'vsa-failed.json'), JSON.stringify(VSA_FAILED));

@@ -8,13 +8,14 @@
 // for each stage of require-chain.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { REPO_ROOT, runAction, runProcess, type ActionRun } from '../../testkit/runner.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
+import { releaseWorkspace } from '../../testkit/release-scene.ts';
 
 const BUILDER = 'octo-org/builder/.github/workflows/build.yml';
 const BUILDER_REF = `${BUILDER}@refs/tags/v1.2.0`;
@@ -71,13 +72,7 @@ const report = async (run: ActionRun): Promise<VerifyReport> =>
 before(async () => {
   services = await startLocalServices();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'adversarial-signer-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
+  ws = await releaseWorkspace(services, scratch);
   // The attack: evil/app calls octo-org/builder's reusable workflow.
   await attestAs('evil/app', BUILDER_REF, 'evil.sigstore.json');
   // The legitimate uses: octo-org/app calling the same builder, and octo-org/builder building itself.

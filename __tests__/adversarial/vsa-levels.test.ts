@@ -8,13 +8,14 @@
 // provenance's Build L1, not the lint job's L2; honest provenance still earns Build L2.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalServices, type LocalServices } from '../../testkit/index.ts';
 import { runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf, verifyWithSigstoreJs } from '../../testkit/verify.ts';
+import { releaseWorkspace } from '../../testkit/release-scene.ts';
 
 let services: LocalServices;
 let scratch: string;
@@ -94,13 +95,7 @@ async function gateVsa(inputs: Record<string, string>): Promise<Record<string, u
 before(async () => {
   services = await startLocalServices();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'adv-vsa-levels-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
+  ws = await releaseWorkspace(services, scratch);
   // "lint ok", from a GitHub-hosted job: no provenance at all.
   await attest('lint.sigstore.json', 'lint.yml', {
     'predicate-type': LINT,

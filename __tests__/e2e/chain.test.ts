@@ -15,6 +15,7 @@ import { validateMermaid } from '../../testkit/mermaid.ts';
 import { REPO_ROOT, runAction, runProcess, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
+import { releaseWorkspace, verifyChain as verifyChainStep } from '../../testkit/release-scene.ts';
 
 let services: LocalServices;
 let github: GitHubApiStandIn; // a stand-in for GitHub's REST API (no real one is reachable here)
@@ -126,26 +127,13 @@ async function attestStage(
 
 const CHAIN = STAGES.map((s) => `${s.label} signer-workflow=${workflow(s.signer)}`).join('\n');
 
-async function verifyChain(
+function verifyChain(
   bundles: readonly string[],
   chain = CHAIN,
   extra: Record<string, string> = {},
 ): Promise<ActionRun> {
-  return runAction(services, {
-    scratch,
-    workspace: ws,
-    env: { GITHUB_API_URL: github.url },
-    inputs: {
-      mode: 'verify',
-      'subject-path': 'app.tar.gz',
-      'bundle-path': bundles.join('\n'),
-      'trusted-root': 'trusted_root.json',
-      'certificate-oidc-issuer': services.issuer.issuer,
-      repository: 'octo-org/octo-repo',
-      'require-chain': chain,
-      ...extra,
-    },
-  });
+  const gate = { services, scratch, ws, repository: 'octo-org/octo-repo', env: { GITHUB_API_URL: github.url } };
+  return verifyChainStep(gate, bundles, chain, extra);
 }
 
 const chainBundles = (): string[] => STAGES.map((s) => bundleOf(s.label));
@@ -154,17 +142,11 @@ before(async () => {
   services = await startLocalServices();
   github = await startGitHubApi({ repositories: ['octo-org/octo-repo'] });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'chain-e2e-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
+  ws = await releaseWorkspace(services, scratch);
   await writeFile(path.join(ws, 'lib.tar.gz'), 'another release');
   await writeFile(path.join(ws, 'sbom.spdx.json'), JSON.stringify(SPDX));
   await writeFile(path.join(ws, 'scan.sarif'), JSON.stringify(SARIF));
   await writeFile(path.join(ws, 'app.openvex.json'), JSON.stringify(OPENVEX));
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
   // The chain, each stage linking to the bundle of the stage before.
   for (const [i, stage] of STAGES.entries()) {
     const before = STAGES[i - 1];

@@ -6,7 +6,7 @@
 // follow the gate's own VSA (verify mode's vsa-path), the chain's last stage before it.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { validateMermaid } from '../../testkit/mermaid.ts';
 import { runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
+import { releaseWorkspace, verifyChain } from '../../testkit/release-scene.ts';
 
 let services: LocalServices;
 let scratch: string;
@@ -50,25 +51,8 @@ const CHAIN = [
   `deployment signer-workflow=${workflow('deploy.yml')} environment=production`,
 ].join('\n');
 
-async function verify(
-  bundles: readonly string[],
-  chain = CHAIN,
-  extra: Record<string, string> = {},
-): Promise<ActionRun> {
-  return runAction(services, {
-    scratch,
-    workspace: ws,
-    inputs: {
-      mode: 'verify',
-      'subject-path': 'app.tar.gz',
-      'bundle-path': bundles.join('\n'),
-      'trusted-root': 'trusted_root.json',
-      'certificate-oidc-issuer': services.issuer.issuer,
-      repository: 'octo-org/octo-repo',
-      'require-chain': chain,
-      ...extra,
-    },
-  });
+function verify(bundles: readonly string[], chain = CHAIN, extra: Record<string, string> = {}): Promise<ActionRun> {
+  return verifyChain({ services, scratch, ws, repository: 'octo-org/octo-repo' }, bundles, chain, extra);
 }
 
 const CHAIN_BUNDLES = ['provenance.sigstore.json', 'approval.sigstore.json', 'deployment.sigstore.json'];
@@ -76,13 +60,7 @@ const CHAIN_BUNDLES = ['provenance.sigstore.json', 'approval.sigstore.json', 'de
 before(async () => {
   services = await startLocalServices();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'deployment-e2e-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
+  ws = await releaseWorkspace(services, scratch);
   const steps: [string, Record<string, string>, Record<string, string>][] = [
     ['release.yml', { 'bundle-path': 'provenance.sigstore.json' }, {}],
     [

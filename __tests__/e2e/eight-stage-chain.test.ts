@@ -26,6 +26,7 @@ import { validateMermaid } from '../../testkit/mermaid.ts';
 import { REPO_ROOT, runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
+import { releaseWorkspace, verifyChain as verifyChainStep } from '../../testkit/release-scene.ts';
 
 let services: LocalServices;
 let github: GitHubApiStandIn; // a stand-in for GitHub's REST API (no real one is reachable here)
@@ -202,21 +203,9 @@ async function attestStage(
   }
 }
 
-async function verifyChain(bundles: readonly string[], chain = chainText()): Promise<ActionRun> {
-  return runAction(services, {
-    scratch,
-    workspace: ws,
-    env: { GITHUB_API_URL: github.url },
-    inputs: {
-      mode: 'verify',
-      'subject-path': 'app.tar.gz',
-      'bundle-path': bundles.join('\n'),
-      'trusted-root': 'trusted_root.json',
-      'certificate-oidc-issuer': services.issuer.issuer,
-      repository: REPO,
-      'require-chain': chain,
-    },
-  });
+function verifyChain(bundles: readonly string[], chain = chainText()): Promise<ActionRun> {
+  const gate = { services, scratch, ws, repository: REPO, env: { GITHUB_API_URL: github.url } };
+  return verifyChainStep(gate, bundles, chain);
 }
 
 const chainBundles = (): string[] => STAGES.map((s) => bundleOf(s.label));
@@ -230,8 +219,7 @@ before(async () => {
   services = await startLocalServices();
   github = await startGitHubApi({ repositories: [REPO] });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'eight-stage-e2e-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
+  ws = await releaseWorkspace(services, scratch);
   await writeFile(path.join(ws, 'sbom.spdx.json'), JSON.stringify(SPDX));
   await writeFile(
     path.join(ws, 'trivy.json'),
@@ -253,11 +241,6 @@ before(async () => {
   );
   await writeFile(path.join(ws, 'app.openvex.json'), JSON.stringify(OPENVEX));
   await writeFile(path.join(ws, 'policy.json'), JSON.stringify(CONFTEST));
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
   // main: force pushes and deletion blocked, a required check and a required review, nobody may bypass;
   // the commit came in through pull request 7, by alice, approved by bob.
   github.source.rulesets.set(`${REPO}#main`, [

@@ -6,7 +6,7 @@
 // with the reason, and a token that may not read the reviews gets a lower level, not a failure.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import { validateMermaid } from '../../testkit/mermaid.ts';
 import { runAction, type ActionRun } from '../../testkit/runner.ts';
 import { readBundles, statementOf } from '../../testkit/verify.ts';
 import type { VerifyReport } from '../../src/verify/report/report.ts';
+import { releaseWorkspace, verifyChain } from '../../testkit/release-scene.ts';
 
 let services: LocalServices;
 let github: GitHubApiStandIn;
@@ -65,20 +66,7 @@ const CHAIN = [
 ].join('\n');
 
 function verify(bundles: string[]): Promise<ActionRun> {
-  return runAction(services, {
-    scratch,
-    workspace: ws,
-    env: { GITHUB_API_URL: github.url },
-    inputs: {
-      mode: 'verify',
-      'subject-path': 'app.tar.gz',
-      'bundle-path': bundles.join('\n'),
-      'trusted-root': 'trusted_root.json',
-      'certificate-oidc-issuer': services.issuer.issuer,
-      repository: REPO,
-      'require-chain': CHAIN,
-    },
-  });
+  return verifyChain({ services, scratch, ws, repository: REPO, env: { GITHUB_API_URL: github.url } }, bundles, CHAIN);
 }
 
 async function statement(file: string) {
@@ -89,13 +77,7 @@ before(async () => {
   services = await startLocalServices();
   github = await startGitHubApi({ repositories: [REPO] });
   scratch = await mkdtemp(path.join(os.tmpdir(), 'source-e2e-'));
-  ws = await mkdtemp(path.join(scratch, 'ws-'));
-  await writeFile(path.join(ws, 'app.tar.gz'), 'the release');
-  await writeFile(path.join(ws, 'trusted_root.json'), JSON.stringify(services.sigstore.trustedRoot));
-  await writeFile(
-    path.join(ws, 'signing.json'),
-    JSON.stringify(services.sigstore.signingConfig({ tlog: true, tsa: false })),
-  );
+  ws = await releaseWorkspace(services, scratch);
   const sha = services.issuer.claims.sha;
   github.source.rulesets.set(`${REPO}#main`, [
     { id: 42, nonFastForward: true, deletion: true, approvals: 1, statusChecks: ['ci/test'], bypassActors: [] },
